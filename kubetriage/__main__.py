@@ -1,0 +1,3 @@
+from kubetriage.cli import main
+
+raise SystemExit(main())

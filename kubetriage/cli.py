@@ -1,0 +1,58 @@
+"""The `kubetriage` command: the dashboard by default, and `sim`, `check`, `verify` subcommands.
+
+Every user mistake ends here as one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from kubetriage import __version__
+from kubetriage.cluster.dump import DumpError
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A user mistake (flag, file, object, connection): the message is the line they see."""
+
+
+def fail(message: str) -> int:
+    print(f"kubetriage: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def warn(message: str) -> None:
+    print(f"kubetriage: warning: {message}", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kubetriage",
+        description="A live terminal dashboard that links Kubernetes and Flux failures to their "
+                    "cause.")
+    parser.add_argument("--version", action="version", version=f"kubetriage {__version__}")
+    parser.add_argument("--demo", metavar="SCENARIO", nargs="?", const="midwestmtg",
+                        help="run against the embedded cluster playing SCENARIO "
+                             "(default: midwestmtg)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    from kubetriage.cluster.sim.cli import add_parser as add_sim
+    add_sim(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from kubetriage.demo import run_demo
+            return run_demo(args.demo or "midwestmtg")
+        return args.run(args)
+    except (UsageError, DumpError) as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        return 130

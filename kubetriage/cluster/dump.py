@@ -1,0 +1,171 @@
+"""Reading a dump: what `kubectl get <kinds> -A -o json|yaml` writes, plus pod logs beside it.
+
+A dump is a directory (read recursively) or a single file, holding List objects or single objects
+as JSON or multi-document YAML. Logs sit in `logs/<namespace>/<pod>/<container>.log`, the
+previous instance's in `<container>.previous.log`. A scenario's `timeline.yaml` is not part of the
+objects. Every problem is one line naming the file and the line or item: user input, not a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import orjson
+import yaml
+
+OBJECT_SUFFIXES = (".json", ".yaml", ".yml")
+NOT_OBJECTS = ("timeline.yaml",)
+
+
+class DumpError(Exception):
+    """Bad input in a dump: the message is the one line a user sees."""
+
+
+@dataclass(frozen=True)
+class LogKey:
+    namespace: str
+    pod: str
+    container: str
+    previous: bool = False
+
+
+@dataclass
+class Dump:
+    objects: list[dict[str, Any]] = field(default_factory=list)
+    logs: dict[LogKey, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_dump(path: str | Path) -> Dump:
+    """Load a dump directory or file. Raises DumpError with a one-line message on bad input."""
+    root = Path(path)
+    if not root.exists():
+        raise DumpError(f"{root}: no such file or directory")
+    dump = Dump()
+    seen: dict[tuple[str, str, str | None, str], str] = {}
+    if root.is_dir():
+        files = [p for p in sorted(root.rglob("*")) if p.is_file()
+                 and "logs" not in p.relative_to(root).parts[:1]]
+        logs_dir = root / "logs"
+    else:
+        files = [root]
+        logs_dir = root.parent / "logs"
+    for file in files:
+        if file.name in NOT_OBJECTS and file.parent == root:
+            continue
+        if file.suffix not in OBJECT_SUFFIXES:
+            dump.warnings.append(f"{file}: skipped, not a .json, .yaml or .yml file")
+            continue
+        for where, obj in _objects_in(file):
+            key = _identity(obj, where)
+            if key in seen:
+                ns = f"{key[2]}/" if key[2] else ""
+                raise DumpError(f"{where}: duplicate {key[1]} {ns}{key[3]} (first at {seen[key]})")
+            seen[key] = where
+            dump.objects.append(obj)
+    if logs_dir.is_dir():
+        pods = {(o["metadata"].get("namespace"), o["metadata"]["name"])
+                for o in dump.objects if o["kind"] == "Pod"}
+        _read_logs(logs_dir, pods, dump)
+    return dump
+
+
+def _identity(obj: Any, where: str) -> tuple[str, str, str | None, str]:
+    if not isinstance(obj, dict):
+        raise DumpError(f"{where}: not a Kubernetes object (a {type(obj).__name__}, not a mapping)")
+    for key in ("apiVersion", "kind"):
+        if not isinstance(obj.get(key), str) or not obj[key]:
+            raise DumpError(f"{where}: object without {key}")
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta["name"]:
+        raise DumpError(f"{where}: {obj['kind']} without metadata.name")
+    group = obj["apiVersion"].rpartition("/")[0]  # one object served at several versions is one
+    namespace = meta.get("namespace")
+    return group, obj["kind"], namespace if isinstance(namespace, str) else None, meta["name"]
+
+
+def _objects_in(file: Path) -> Iterator[tuple[str, Any]]:
+    """(location, object) for every object in a file, List items unpacked."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DumpError(f"{file}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise DumpError(f"{file}: cannot read: {exc.strerror}") from None
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            doc = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise DumpError(f"{file}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        docs: Iterator[tuple[int | None, Any, list[int]]] = iter([(None, doc, [])])
+    else:
+        docs = _yaml_documents(file, text)
+    for line, doc, item_lines in docs:
+        where = f"{file}:{line}" if line else str(file)
+        if doc is None:
+            continue
+        if isinstance(doc, list):
+            raise DumpError(f"{where}: a bare array; expected a Kubernetes object or a List")
+        if isinstance(doc, dict) and str(doc.get("kind", "")).endswith("List") \
+                and "items" in doc:
+            items = doc["items"] or []
+            if not isinstance(items, list):
+                raise DumpError(f"{where}: {doc['kind']}.items is not a list")
+            typed = doc["kind"] != "List"  # a PodList from the API leaves kind off its items
+            for i, item in enumerate(items):
+                item_where = (f"{file}:{item_lines[i]}" if i < len(item_lines)
+                              else f"{where} items[{i}]")
+                if typed and isinstance(item, dict):
+                    item.setdefault("kind", doc["kind"][: -len("List")])
+                    item.setdefault("apiVersion", doc.get("apiVersion"))
+                yield item_where, item
+        else:
+            yield where, doc
+
+
+def _yaml_documents(file: Path, text: str) -> Iterator[tuple[int, Any, list[int]]]:
+    """Each YAML document with its first line and the lines of its `items` entries."""
+    loader = yaml.SafeLoader(text)
+    try:
+        while True:
+            try:
+                if not loader.check_node():
+                    break
+                node = loader.get_node()
+                doc = loader.construct_document(node)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                at = f":{mark.line + 1}" if mark else ""
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                raise DumpError(f"{file}{at}: neither JSON nor YAML ({problem})") from None
+            if node is None:
+                continue
+            item_lines: list[int] = []
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if key.value == "items" and isinstance(value, yaml.SequenceNode):
+                        item_lines = [n.start_mark.line + 1 for n in value.value]
+            if isinstance(doc, str):
+                raise DumpError(f"{file}:{node.start_mark.line + 1}: neither JSON nor YAML "
+                                "(plain text, not an object)")
+            yield node.start_mark.line + 1, doc, item_lines
+    finally:
+        loader.dispose()
+
+
+def _read_logs(logs_dir: Path, pods: set[tuple[str | None, str]], dump: Dump) -> None:
+    for file in sorted(logs_dir.rglob("*.log")):
+        parts = file.relative_to(logs_dir).parts
+        if len(parts) != 3:
+            dump.warnings.append(f"{file}: not at logs/<namespace>/<pod>/<container>.log; ignored")
+            continue
+        namespace, pod, name = parts
+        previous = name.endswith(".previous.log")
+        container = name[: -len(".previous.log")] if previous else name[: -len(".log")]
+        if (namespace, pod) not in pods:
+            dump.warnings.append(f"{file}: no pod {namespace}/{pod} in the dump; log ignored")
+            continue
+        dump.logs[LogKey(namespace, pod, container, previous)] = file.read_text(
+            encoding="utf-8", errors="replace")

@@ -1,0 +1,90 @@
+"""Scenarios of the embedded cluster: a dump plus `timeline.yaml`, shipped in kubetriage/scenarios/.
+
+Loading one shifts every timestamp by (now - recorded_at) so that ages read as they did in the
+seed's report: a release "26h" old stays 26h old whenever the demo runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kubetriage.cluster.dump import Dump, DumpError, load_dump
+from kubetriage.cluster.timeline import Timeline
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
+@dataclass
+class Scenario:
+    name: str
+    timeline: Timeline
+    dump: Dump
+
+    @property
+    def description(self) -> str:
+        return self.timeline.description
+
+
+def names() -> list[str]:
+    return sorted(p.name for p in SCENARIO_DIR.iterdir() if (p / "timeline.yaml").is_file())
+
+
+def describe() -> dict[str, str]:
+    """Scenario name -> its one-line description."""
+    return {name: load_timeline(SCENARIO_DIR / name / "timeline.yaml").description
+            for name in names()}
+
+
+def load_timeline(path: Path) -> Timeline:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return Timeline.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise DumpError(f"{path}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise DumpError(f"{path}: {where}: {err['msg']}") from None
+
+
+def load(name_or_path: str, now: datetime | None = None) -> Scenario:
+    """A shipped scenario by name, or a scenario directory by path, with timestamps shifted."""
+    path = Path(name_or_path)
+    if not path.is_dir():
+        if name_or_path not in names():
+            raise DumpError(f"unknown scenario {name_or_path!r}; known: {', '.join(names())}")
+        path = SCENARIO_DIR / name_or_path
+    timeline_file = path / "timeline.yaml"
+    timeline = load_timeline(timeline_file) if timeline_file.is_file() else Timeline()
+    dump = load_dump(path)
+    if timeline.recorded_at is not None:
+        now = now or datetime.now(timezone.utc)
+        shift = now - timeline.recorded_at.astimezone(timezone.utc)
+        for obj in dump.objects:
+            _shift(obj, shift)
+    return Scenario(path.name, timeline, dump)
+
+
+def format_time(t: datetime) -> str:
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _shift(node: Any, delta: timedelta) -> Any:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            node[k] = _shift(v, delta)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            node[i] = _shift(v, delta)
+    elif isinstance(node, str) and _TIMESTAMP.match(node):
+        t = datetime.fromisoformat(node.replace("Z", "+00:00")) + delta
+        return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if "." in node else format_time(t)
+    return node
