@@ -1,0 +1,149 @@
+"""The dump reader: what `kubectl get -o json|yaml` writes loads whole, and every bad input is one
+line naming the file and the line or item, exit code 2 from the command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from kubetriage.cluster.dump import DumpError, LogKey, load_dump
+
+POD_YAML = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+  namespace: web
+spec:
+  containers: [{{name: app, image: nginx}}]
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_reads_a_kubectl_list_as_json(tmp_path):
+    items = [orjson.loads(orjson.dumps({"apiVersion": "v1", "kind": "Pod",
+                                        "metadata": {"name": f"p{i}", "namespace": "web"}}))
+             for i in range(3)]
+    f = write(tmp_path / "pods.json",
+              orjson.dumps({"apiVersion": "v1", "kind": "List", "items": items}).decode())
+    assert [o["metadata"]["name"] for o in load_dump(f).objects] == ["p0", "p1", "p2"]
+
+
+def test_typed_api_list_gives_its_items_kind_and_version(tmp_path):
+    f = write(tmp_path / "pods.json", '{"apiVersion":"v1","kind":"PodList","items":'
+                                      '[{"metadata":{"name":"a","namespace":"web"}}]}')
+    obj = load_dump(f).objects[0]
+    assert (obj["apiVersion"], obj["kind"]) == ("v1", "Pod")
+
+
+def test_reads_multi_document_yaml_and_a_directory_with_logs(tmp_path):
+    write(tmp_path / "a.yaml", POD_YAML.format(name="one") + "---\n" + POD_YAML.format(name="two"))
+    write(tmp_path / "sub" / "b.yml", POD_YAML.format(name="three"))
+    write(tmp_path / "logs/web/one/app.log", "hello\n")
+    write(tmp_path / "logs/web/one/app.previous.log", "crashed\n")
+    dump = load_dump(tmp_path)
+    assert sorted(o["metadata"]["name"] for o in dump.objects) == ["one", "three", "two"]
+    assert dump.logs[LogKey("web", "one", "app")] == "hello\n"
+    assert dump.logs[LogKey("web", "one", "app", previous=True)] == "crashed\n"
+    assert dump.warnings == []
+
+
+def test_a_file_dump_finds_logs_beside_it(tmp_path):
+    f = write(tmp_path / "dump.yaml", POD_YAML.format(name="one"))
+    write(tmp_path / "logs/web/one/app.log", "line\n")
+    assert load_dump(f).logs == {LogKey("web", "one", "app"): "line\n"}
+
+
+def test_timeline_is_not_an_object(tmp_path):
+    write(tmp_path / "pods.yaml", POD_YAML.format(name="one"))
+    write(tmp_path / "timeline.yaml", "steps: []\n")
+    assert len(load_dump(tmp_path).objects) == 1
+
+
+# Bad input: each asserts the exact line a user sees.
+
+def test_missing_path(tmp_path):
+    with pytest.raises(DumpError) as e:
+        load_dump(tmp_path / "nope")
+    assert str(e.value) == f"{tmp_path / 'nope'}: no such file or directory"
+
+
+def test_neither_yaml_nor_json(tmp_path):
+    f = write(tmp_path / "x.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n")
+    with pytest.raises(DumpError) as e:
+        load_dump(f)
+    assert str(e.value) == f"{f}:4: neither JSON nor YAML (expected ',' or ']', but got '<stream end>')"
+
+
+def test_plain_text_is_not_an_object(tmp_path):
+    f = write(tmp_path / "notes.yaml", "just some words\n")
+    with pytest.raises(DumpError) as e:
+        load_dump(f)
+    assert str(e.value) == f"{f}:1: neither JSON nor YAML (plain text, not an object)"
+
+
+def test_broken_json(tmp_path):
+    f = write(tmp_path / "x.json", '{"apiVersion": "v1",\n "kind": }')
+    with pytest.raises(DumpError) as e:
+        load_dump(f)
+    assert str(e.value).startswith(f"{f}:2:")
+    assert "not valid JSON" in str(e.value)
+
+
+@pytest.mark.parametrize("doc, message", [
+    ("kind: Pod\nmetadata: {name: a}\n", "object without apiVersion"),
+    ("apiVersion: v1\nmetadata: {name: a}\n", "object without kind"),
+    ("apiVersion: v1\nkind: Pod\nmetadata: {namespace: web}\n", "Pod without metadata.name"),
+])
+def test_object_without_identity(tmp_path, doc, message):
+    f = write(tmp_path / "x.yaml", "---\n" + POD_YAML.format(name="ok") + "---\n" + doc)
+    with pytest.raises(DumpError) as e:
+        load_dump(f)
+    assert str(e.value) == f"{f}:10: {message}"
+
+
+def test_list_item_without_name_names_its_line(tmp_path):
+    f = write(tmp_path / "x.yaml", "apiVersion: v1\nkind: List\nitems:\n"
+                                   "- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n"
+                                   "- {apiVersion: v1, kind: Pod, metadata: {}}\n")
+    with pytest.raises(DumpError) as e:
+        load_dump(f)
+    assert str(e.value) == f"{f}:5: Pod without metadata.name"
+
+
+def test_duplicate_object_names_both_places(tmp_path):
+    a = write(tmp_path / "a.yaml", POD_YAML.format(name="same"))
+    b = write(tmp_path / "b.yaml", POD_YAML.format(name="same"))
+    with pytest.raises(DumpError) as e:
+        load_dump(tmp_path)
+    assert str(e.value) == f"{b}:1: duplicate Pod web/same (first at {a}:1)"
+
+
+def test_same_name_in_other_namespace_is_not_a_duplicate(tmp_path):
+    write(tmp_path / "a.yaml", POD_YAML.format(name="same"))
+    write(tmp_path / "b.yaml", POD_YAML.format(name="same").replace("web", "api"))
+    assert len(load_dump(tmp_path).objects) == 2
+
+
+def test_log_for_a_pod_not_in_the_dump_warns_and_goes_on(tmp_path):
+    write(tmp_path / "a.yaml", POD_YAML.format(name="one"))
+    log = write(tmp_path / "logs/web/ghost/app.log", "boo\n")
+    dump = load_dump(tmp_path)
+    assert dump.warnings == [f"{log}: no pod web/ghost in the dump; log ignored"]
+    assert len(dump.objects) == 1 and dump.logs == {}
+
+
+def test_stray_file_is_named_not_silently_skipped(tmp_path):
+    write(tmp_path / "a.yaml", POD_YAML.format(name="one"))
+    stray = write(tmp_path / "README.txt", "hi")
+    assert load_dump(tmp_path).warnings == [
+        f"{stray}: skipped, not a .json, .yaml or .yml file"]
