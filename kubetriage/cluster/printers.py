@@ -75,7 +75,8 @@ _SELECTOR = col("Selector", desc="A label query over the objects this one manage
 # --- small formatting helpers, each named after the Kubernetes helper it matches ----------------
 
 def parse_time(value: Any) -> datetime | None:
-    if not value or not isinstance(value, str):
+    """An RFC 3339 timestamp (metav1.Time or MicroTime), or None."""
+    if not isinstance(value, str) or "T" not in value:
         return None
     try:
         t = datetime.fromisoformat(value)

@@ -114,6 +114,8 @@ def _crd_cell(type_: str, value: Any, now: datetime) -> Any:
         return value
     if type_ == "date" and isinstance(value, str):
         # The server sends a date column as an age: kubectl prints the cell as it comes.
+        if value in ("", "null"):
+            return "<unknown>"  # a zero time
         t = parse_time(value)
         return human_duration(now - t) if t else "<invalid>"
     return None
