@@ -1,0 +1,180 @@
+"""The scale generator: `--scale`/`--churn` parsing, the cluster it builds, and churn through a
+running embedded server seen by a kubernetes-asyncio watch."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timezone
+
+import jsonschema
+import kubernetes_validate
+import orjson
+import pytest
+import yaml
+
+from kubetriage.cluster.generate import generate_scenario, parse_rate, parse_scale
+
+from .conftest import CRDS
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return generate_scenario(pods=200, events=600, helmreleases=20, seed=7, now=NOW)
+
+
+def _kinds(scenario, kind):
+    return [o for o in scenario.dump.objects if o["kind"] == kind]
+
+
+def _waiting(pod):
+    return pod["status"]["containerStatuses"][0]["state"].get("waiting", {}).get("reason")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("pods=10000,events=30000,helmreleases=500",
+     {"pods": 10000, "events": 30000, "helmreleases": 500}),
+    ("pods=10k, events=30k,namespaces=7", {"pods": 10000, "events": 30000, "namespaces": 7}),
+])
+def test_parse_scale_reads_counts_and_k_suffix(text, expected):
+    assert parse_scale(text) == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    ("podz=10", '--scale: unknown key "podz" (known: pods, events, helmreleases, namespaces)'),
+    ("pods=ten", '--scale: "pods=ten" is not a whole number'),
+    ("pods=10,events=-3", '--scale: "events=-3" is not a whole number'),
+    ("pods=1.5k", '--scale: "pods=1.5k" is not a whole number'),
+    ("pods", '--scale: "pods" is not KEY=NUMBER (known keys: pods, events, helmreleases, '
+             'namespaces)'),
+    ("pods=10,namespaces=0", '--scale: "namespaces=0" must be at least 1'),
+])
+def test_parse_scale_names_the_bad_part(text, message):
+    with pytest.raises(ValueError) as exc:
+        parse_scale(text)
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("text, rate", [("200/s", 200.0), ("200", 200.0), ("0.5/s", 0.5)])
+def test_parse_rate(text, rate):
+    assert parse_rate(text) == rate
+
+
+@pytest.mark.parametrize("text", ["fast", "200/m", "0/s", "-5/s", ""])
+def test_parse_rate_names_churn(text):
+    with pytest.raises(ValueError) as exc:
+        parse_rate(text)
+    assert str(exc.value) == f'--churn: "{text}" is not a rate such as 200/s'
+
+
+def test_counts_match_the_request(small):
+    kinds = Counter(o["kind"] for o in small.dump.objects)
+    assert (kinds["Pod"], kinds["Event"], kinds["HelmRelease"]) == (200, 600, 20)
+    assert kinds["Node"] >= 3 and kinds["Namespace"] >= 3  # flux-system + ~pods/100
+    assert kinds["HelmChart"] == 20
+    assert small.name == "scale" and small.timeline.steps == []
+    assert "200 pods" in small.description and "\n" not in small.description
+
+
+def test_counts_without_releases_and_with_more_events_than_pods_explain():
+    scenario = generate_scenario(pods=30, events=500, helmreleases=0, namespaces=2, now=NOW)
+    kinds = Counter(o["kind"] for o in scenario.dump.objects)
+    assert (kinds["Pod"], kinds["Event"], kinds["HelmRelease"], kinds["Namespace"]) == \
+        (30, 500, 0, 3)
+
+
+def test_a_few_percent_fail_and_every_failure_kind_appears(small):
+    pods = _kinds(small, "Pod")
+    reasons = Counter(_waiting(p) for p in pods)
+    failing = len(pods) - reasons[None]
+    assert 0.01 <= failing / len(pods) <= 0.06
+    assert {"CrashLoopBackOff", "ImagePullBackOff", "CreateContainerConfigError"} <= set(reasons)
+    crash = next(p for p in pods if _waiting(p) == "CrashLoopBackOff")
+    assert crash["status"]["containerStatuses"][0]["restartCount"] >= 20
+
+    messages = [e["message"] for e in _kinds(small, "Event") if e["type"] == "Warning"]
+    assert any("x509: certificate signed by unknown authority" in m for m in messages)
+    assert any("manifest unknown" in m for m in messages)
+    assert any(m.startswith('Error: secret "') and m.endswith('" not found') for m in messages)
+    assert any(m.startswith("Back-off restarting failed container nginx") for m in messages)
+
+    not_ready = [hr["status"]["conditions"][0]["message"] for hr in _kinds(small, "HelmRelease")
+                 if hr["status"]["conditions"][0]["status"] == "False"]
+    assert 0 < len(not_ready) <= len(_kinds(small, "HelmRelease")) // 2
+    assert any("pre-upgrade hooks failed" in m for m in not_ready)
+    assert any(m.endswith("context deadline exceeded") for m in not_ready)
+    dep = next(m for m in not_ready if m.startswith("dependency '"))
+    # the release it waits on is the one whose hook fails, and no Service of that name exists
+    waited = dep.split("'")[1]
+    ns, name = waited.split("/")
+    assert any(m.startswith(f"Helm upgrade failed for release {waited} ") and "hooks" in m
+               for m in not_ready)
+    assert not any(s["metadata"]["name"] == name and s["metadata"]["namespace"] == ns
+                   for s in _kinds(small, "Service"))
+    previous = [text for key, text in small.dump.logs.items() if key.previous]
+    assert any(f'host not found in upstream "{name}"' in t for t in previous)
+
+
+def test_pods_are_owned_labelled_and_full_size(small):
+    owners = {o["metadata"]["uid"]: o for o in small.dump.objects if o["kind"] in
+              ("ReplicaSet", "Deployment")}
+    for pod in _kinds(small, "Pod"):
+        rs = owners[pod["metadata"]["ownerReferences"][0]["uid"]]
+        deploy = owners[rs["metadata"]["ownerReferences"][0]["uid"]]
+        labels = pod["metadata"]["labels"]
+        assert labels["pod-template-hash"] == rs["metadata"]["name"].rsplit("-", 1)[1]
+        assert labels["helm.toolkit.fluxcd.io/name"] == deploy["metadata"]["name"]
+        assert labels["app.kubernetes.io/instance"] == deploy["metadata"]["name"]
+        assert deploy["metadata"]["annotations"]["meta.helm.sh/release-name"] == \
+            deploy["metadata"]["name"]
+    sizes = [len(orjson.dumps(p)) for p in _kinds(small, "Pod")]
+    assert 5000 <= sum(sizes) / len(sizes) <= 7500
+
+
+def test_same_seed_same_cluster_other_seed_other_cluster():
+    a = generate_scenario(pods=60, events=150, helmreleases=8, seed=3, now=NOW)
+    b = generate_scenario(pods=60, events=150, helmreleases=8, seed=3, now=NOW)
+    c = generate_scenario(pods=60, events=150, helmreleases=8, seed=4, now=NOW)
+    assert orjson.dumps(a.dump.objects) == orjson.dumps(b.dump.objects)
+    assert a.dump.logs == b.dump.logs
+    assert orjson.dumps(a.dump.objects) != orjson.dumps(c.dump.objects)
+
+
+def _crd_schemas():
+    out = {}
+    for path in CRDS.glob("*.yaml"):
+        crd = yaml.safe_load(path.read_text())
+        for version in crd["spec"]["versions"]:
+            out[(f"{crd['spec']['group']}/{version['name']}", crd["spec"]["names"]["kind"])] = \
+                version["schema"]["openAPIV3Schema"]
+    return out
+
+
+def _shape(obj):
+    """Objects of one shape differ only in names, uids, times and counts: validating one of each
+    keeps the test fast (kubernetes_validate rereads its schemas on every call)."""
+    if obj["kind"] == "Pod":
+        status = obj["status"]["containerStatuses"][0]
+        return ("Pod", obj["metadata"]["ownerReferences"][0]["uid"], _waiting(obj),
+                bool(status["lastState"]))
+    if obj["kind"] == "Event":
+        return ("Event", obj["type"], obj["reason"], obj["involvedObject"]["kind"])
+    return id(obj)
+
+
+def test_a_small_cluster_validates(small):
+    schemas = _crd_schemas()
+    errors = []
+    shapes = {_shape(o): o for o in small.dump.objects}
+    for obj in shapes.values():
+        key = (obj["apiVersion"], obj["kind"])
+        where = f"{obj['kind']} {obj['metadata'].get('namespace')}/{obj['metadata']['name']}"
+        try:
+            if obj["apiVersion"].endswith((".fluxcd.io/v1", ".fluxcd.io/v2")):
+                jsonschema.validate(obj, schemas[key])
+            else:
+                kubernetes_validate.validate(obj, "1.31", strict=True)
+        except (jsonschema.ValidationError, kubernetes_validate.ValidationError) as exc:
+            errors.append(f"{where}: {exc.message}")
+    assert errors == []
