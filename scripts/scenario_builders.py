@@ -1,0 +1,483 @@
+"""Builders for seed scenarios: objects as `kubectl get -o yaml` shows them on a real cluster.
+
+Used by make_homelab_drift.py, make_staging.py and make_dapr_local.py. Everything derived from
+a name (uids, container ids, digests, event names) is a hash of that name, so regenerating a
+scenario rewrites the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "kubetriage" / "scenarios"
+_HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # what k8s uses for generated name suffixes
+
+
+def uid(*parts: str) -> str:
+    return str(uuid.UUID(hashlib.sha256("/".join(parts).encode()).hexdigest()[:32], version=4))
+
+
+def hexdigest(*parts: str, n: int = 64) -> str:
+    return hashlib.sha256(("#".join(parts)).encode()).hexdigest()[:n]
+
+
+def suffix(*parts: str, n: int = 5) -> str:
+    h = hashlib.sha256("/".join(parts).encode()).digest()
+    return "".join(_HASH_ALPHABET[b % len(_HASH_ALPHABET)] for b in h[:n])
+
+
+def ts(t: datetime) -> str:
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Clock:
+    """The seed's "now" and times relative to it."""
+
+    def __init__(self, now: str):
+        self.now = datetime.fromisoformat(now.replace("Z", "+00:00"))
+
+    def ago(self, **kw: float) -> datetime:
+        return self.now - timedelta(**kw)
+
+    def s(self, **kw: float) -> str:
+        return ts(self.ago(**kw))
+
+
+def meta(name: str, namespace: str | None, created: datetime, *, labels: dict | None = None,
+         annotations: dict | None = None, owner: dict | None = None, generation: int | None = None,
+         rv: int = 1000) -> dict[str, Any]:
+    m: dict[str, Any] = {}
+    if annotations:
+        m["annotations"] = annotations
+    m["creationTimestamp"] = ts(created)
+    if generation is not None:
+        m["generation"] = generation
+    if labels:
+        m["labels"] = labels
+    m["name"] = name
+    if namespace:
+        m["namespace"] = namespace
+    if owner:
+        m["ownerReferences"] = [owner]
+    m["resourceVersion"] = str(rv)
+    m["uid"] = uid(namespace or "", name, ts(created))
+    return m
+
+
+def owner_ref(obj: dict, controller: bool = True) -> dict:
+    ref = {"apiVersion": obj["apiVersion"], "kind": obj["kind"], "name": obj["metadata"]["name"],
+           "uid": obj["metadata"]["uid"]}
+    if controller:
+        ref = {**ref, "blockOwnerDeletion": True, "controller": True}
+    return ref
+
+
+def container(name: str, image: str, *, pull: str = "IfNotPresent", ports: list | None = None,
+              env: list | None = None, args: list | None = None, command: list | None = None,
+              resources: dict | None = None, probes: dict | None = None,
+              security: dict | None = None, mounts: list | None = None) -> dict:
+    c: dict[str, Any] = {}
+    if args:
+        c["args"] = args
+    if command:
+        c["command"] = command
+    if env:
+        c["env"] = env
+    c["image"] = image
+    c["imagePullPolicy"] = pull
+    if probes and "livenessProbe" in probes:
+        c["livenessProbe"] = probes["livenessProbe"]
+    c["name"] = name
+    if ports:
+        c["ports"] = ports
+    if probes and "readinessProbe" in probes:
+        c["readinessProbe"] = probes["readinessProbe"]
+    c["resources"] = resources or {}
+    if security:
+        c["securityContext"] = security
+    if probes and "startupProbe" in probes:
+        c["startupProbe"] = probes["startupProbe"]
+    c["terminationMessagePath"] = "/dev/termination-log"
+    c["terminationMessagePolicy"] = "File"
+    if mounts:
+        c["volumeMounts"] = mounts
+    return c
+
+
+def http_probe(path: str, port: int | str, *, initial: int = 0, period: int = 10,
+               timeout: int = 1, failure: int = 3, success: int = 1) -> dict:
+    return {"failureThreshold": failure,
+            "httpGet": {"path": path, "port": port, "scheme": "HTTP"},
+            "initialDelaySeconds": initial, "periodSeconds": period,
+            "successThreshold": success, "timeoutSeconds": timeout}
+
+
+def api_access_volume(name: str) -> dict:
+    return {"name": name, "projected": {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+        {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1",
+                                                 "fieldPath": "metadata.namespace"},
+                                    "path": "namespace"}]}}]}}
+
+
+def pod_template(labels: dict, containers: list, *, annotations: dict | None = None,
+                 sa: str = "default", security: dict | None = None, volumes: list | None = None,
+                 init: list | None = None, extra: dict | None = None) -> dict:
+    m: dict[str, Any] = {}
+    if annotations:
+        m["annotations"] = annotations
+    m["creationTimestamp"] = None
+    m["labels"] = labels
+    spec: dict[str, Any] = {"containers": containers, "dnsPolicy": "ClusterFirst"}
+    if init:
+        spec["initContainers"] = init
+    spec.update({"restartPolicy": "Always", "schedulerName": "default-scheduler",
+                 "securityContext": security or {}})
+    if sa != "default":
+        spec["serviceAccount"] = sa
+        spec["serviceAccountName"] = sa
+    spec["terminationGracePeriodSeconds"] = 30
+    if volumes:
+        spec["volumes"] = volumes
+    spec.update(extra or {})
+    return {"metadata": m, "spec": spec}
+
+
+def running(name: str, image: str, image_id: str, started: datetime, *, ready: bool = True,
+            restarts: int = 0, last: dict | None = None, cid_seed: str = "") -> dict:
+    return {"containerID": f"containerd://{hexdigest(name, cid_seed or ts(started))}",
+            "image": image, "imageID": image_id, "lastState": last or {}, "name": name,
+            "ready": ready, "restartCount": restarts, "started": True,
+            "state": {"running": {"startedAt": ts(started)}}}
+
+
+def waiting(name: str, image: str, reason: str, message: str | None, *, image_id: str = "",
+            restarts: int = 0, last: dict | None = None) -> dict:
+    w: dict[str, Any] = {"reason": reason}
+    if message:
+        w = {"message": message, "reason": reason}
+    return {"image": image, "imageID": image_id, "lastState": last or {}, "name": name,
+            "ready": False, "restartCount": restarts, "started": False, "state": {"waiting": w}}
+
+
+def terminated(exit_code: int, reason: str, started: datetime, finished: datetime, cid_seed: str,
+               message: str | None = None) -> dict:
+    t: dict[str, Any] = {"containerID": f"containerd://{hexdigest(cid_seed)}",
+                         "exitCode": exit_code, "finishedAt": ts(finished)}
+    if message:
+        t["message"] = message
+    t.update({"reason": reason, "startedAt": ts(started)})
+    return {"terminated": t}
+
+
+def pod(name: str, namespace: str, created: datetime, *, template: dict, owner: dict | None,
+        node: str, host_ip: str, pod_ip: str | None, statuses: list, phase: str,
+        scheduled: datetime | None = None, init_statuses: list | None = None,
+        extra_labels: dict | None = None, qos: str = "BestEffort", rv: int = 1000,
+        runtime: str = "containerd", ready_since: datetime | None = None) -> dict:
+    tmpl = template["spec"]
+    api_volume = f"kube-api-access-{suffix(namespace, name)}"
+    containers = [container_with_api(c, api_volume) for c in tmpl["containers"]]
+    spec: dict[str, Any] = {"containers": containers}
+    for key in ("dnsPolicy",):
+        spec[key] = tmpl[key]
+    spec["enableServiceLinks"] = True
+    if "initContainers" in tmpl:
+        spec["initContainers"] = [container_with_api(c, api_volume) for c in tmpl["initContainers"]]
+    spec.update({"nodeName": node, "preemptionPolicy": "PreemptLowerPriority", "priority": 0,
+                 "restartPolicy": "Always", "schedulerName": "default-scheduler",
+                 "securityContext": tmpl["securityContext"],
+                 "serviceAccount": tmpl.get("serviceAccountName", "default"),
+                 "serviceAccountName": tmpl.get("serviceAccountName", "default"),
+                 "terminationGracePeriodSeconds": tmpl["terminationGracePeriodSeconds"],
+                 "tolerations": [
+                     {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready",
+                      "operator": "Exists", "tolerationSeconds": 300},
+                     {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable",
+                      "operator": "Exists", "tolerationSeconds": 300}],
+                 "volumes": list(tmpl.get("volumes", [])) + [api_access_volume(api_volume)]})
+    for key in ("affinity", "hostname", "subdomain"):
+        if key in tmpl:
+            spec[key] = tmpl[key]
+    labels = dict(template["metadata"]["labels"])
+    labels.update(extra_labels or {})
+    m = meta(name, namespace, created, labels=labels,
+             annotations=template["metadata"].get("annotations"),
+             owner=owner, rv=rv)
+    if owner is None:
+        m.pop("ownerReferences", None)
+    if runtime != "containerd":
+        statuses = [_runtime(s, runtime) for s in statuses]
+        init_statuses = [_runtime(s, runtime) for s in init_statuses or []] or None
+    all_ready = all(s["ready"] for s in statuses)
+    unready = [s["name"] for s in statuses if not s["ready"]]
+    scheduled = scheduled or created
+    started_any = phase == "Running"
+    since = ready_since or scheduled
+    conds = [
+        {"lastProbeTime": None, "lastTransitionTime": ts(since if started_any else scheduled),
+         "status": "True", "type": "PodReadyToStartContainers"},
+        {"lastProbeTime": None, "lastTransitionTime": ts(scheduled), "status": "True",
+         "type": "Initialized"},
+    ]
+    for ctype in ("Ready", "ContainersReady"):
+        c: dict[str, Any] = {"lastProbeTime": None, "lastTransitionTime": ts(since),
+                             "status": "True" if all_ready else "False", "type": ctype}
+        if not all_ready:
+            c["message"] = f"containers with unready status: [{' '.join(unready)}]"
+            c["reason"] = "ContainersNotReady"
+        conds.append(c)
+    conds.append({"lastProbeTime": None, "lastTransitionTime": ts(scheduled), "status": "True",
+                  "type": "PodScheduled"})
+    status: dict[str, Any] = {"conditions": conds,
+                              "containerStatuses": sorted(statuses, key=lambda s: s["name"]),
+                              "hostIP": host_ip, "hostIPs": [{"ip": host_ip}]}
+    if init_statuses:
+        status["initContainerStatuses"] = init_statuses
+    status["phase"] = phase
+    if pod_ip:
+        status["podIP"] = pod_ip
+        status["podIPs"] = [{"ip": pod_ip}]
+    status["qosClass"] = qos
+    status["startTime"] = ts(scheduled)
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": m, "spec": spec, "status": status}
+
+
+def _runtime(status: dict, runtime: str) -> dict:
+    """Docker (cri-dockerd) writes docker:// container ids."""
+    s = dict(status)
+    if "containerID" in s:
+        s["containerID"] = s["containerID"].replace("containerd://", f"{runtime}://")
+    last = s.get("lastState", {}).get("terminated")
+    if last:
+        s["lastState"] = {"terminated": {**last, "containerID": last["containerID"].replace(
+            "containerd://", f"{runtime}://")}}
+    return s
+
+
+def container_with_api(c: dict, api_volume: str) -> dict:
+    c = dict(c)
+    c["volumeMounts"] = list(c.get("volumeMounts", [])) + [
+        {"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": api_volume,
+         "readOnly": True}]
+    return c
+
+
+def event(namespace: str, obj: dict, reason: str, message: str, *, type_: str = "Normal",
+          count: int = 1, first: datetime, last: datetime | None = None,
+          component: str = "kubelet", host: str | None = None, field_path: str | None = None,
+          rv: int = 2000) -> dict:
+    """A core/v1 Event as the event recorder writes it; its name is <object>.<hex of first nanos>."""
+    last = last or first
+    involved: dict[str, Any] = {"apiVersion": obj["apiVersion"]}
+    if field_path:
+        involved["fieldPath"] = field_path
+    involved.update({"kind": obj["kind"], "name": obj["metadata"]["name"]})
+    if obj["metadata"].get("namespace"):
+        involved["namespace"] = obj["metadata"]["namespace"]
+    involved["resourceVersion"] = obj["metadata"]["resourceVersion"]
+    involved["uid"] = obj["metadata"]["uid"]
+    nanos = int(first.timestamp() * 1e9) + int(hexdigest(reason, message, n=6), 16)
+    name = f"{obj['metadata']['name']}.{nanos:x}"
+    source: dict[str, Any] = {"component": component}
+    if host:
+        source["host"] = host
+    return {"apiVersion": "v1", "count": count, "eventTime": None,
+            "firstTimestamp": ts(first), "involvedObject": involved,
+            "kind": "Event", "lastTimestamp": ts(last), "message": message,
+            "metadata": {"creationTimestamp": ts(first), "name": name, "namespace": namespace,
+                         "resourceVersion": str(rv), "uid": uid(namespace, name)},
+            "reason": reason, "reportingComponent": component,
+            "reportingInstance": host or "", "source": source, "type": type_}
+
+
+def deployment(name: str, namespace: str, created: datetime, *, labels: dict, selector: dict,
+               template: dict, replicas: int, revision: int, generation: int,
+               status: dict, annotations: dict | None = None, history: int = 10,
+               strategy: dict | None = None, rv: int = 1000) -> dict:
+    ann = {"deployment.kubernetes.io/revision": str(revision), **(annotations or {})}
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": meta(name, namespace, created, labels=labels, annotations=ann,
+                             generation=generation, rv=rv),
+            "spec": {"progressDeadlineSeconds": 600, "replicas": replicas,
+                     "revisionHistoryLimit": history, "selector": {"matchLabels": selector},
+                     "strategy": strategy or {"rollingUpdate": {"maxSurge": "25%",
+                                                                "maxUnavailable": "25%"},
+                                              "type": "RollingUpdate"},
+                     "template": template},
+            "status": {"observedGeneration": generation, **status}}
+
+
+def replicaset(deploy: dict, pod_hash: str, created: datetime, *, template: dict, revision: int,
+               replicas: int, ready: int, available: int | None = None,
+               extra_annotations: dict | None = None, generation: int = 1,
+               rv: int = 1000) -> dict:
+    d = deploy["metadata"]
+    labels = {**template["metadata"]["labels"], "pod-template-hash": pod_hash}
+    tmpl = {"metadata": {**template["metadata"], "labels": labels}, "spec": template["spec"]}
+    ann = {"deployment.kubernetes.io/desired-replicas": str(deploy["spec"]["replicas"]),
+           "deployment.kubernetes.io/max-replicas": str(max_replicas(deploy)),
+           "deployment.kubernetes.io/revision": str(revision), **(extra_annotations or {})}
+    for key in ("meta.helm.sh/release-name", "meta.helm.sh/release-namespace"):
+        if key in d.get("annotations", {}):
+            ann[key] = d["annotations"][key]
+    rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+          "metadata": meta(f"{d['name']}-{pod_hash}", d["namespace"], created, labels=labels,
+                           annotations=dict(sorted(ann.items())), owner=owner_ref(deploy),
+                           generation=generation, rv=rv),
+          "spec": {"replicas": replicas,
+                   "selector": {"matchLabels": {**deploy["spec"]["selector"]["matchLabels"],
+                                                "pod-template-hash": pod_hash}},
+                   "template": tmpl},
+          "status": {"observedGeneration": generation, "replicas": replicas}}
+    available = ready if available is None else available
+    if replicas:
+        rs["status"].update({"availableReplicas": available, "fullyLabeledReplicas": replicas,
+                             "readyReplicas": ready})
+        rs["status"] = {k: rs["status"][k] for k in sorted(rs["status"])}
+        if not ready:
+            rs["status"].pop("availableReplicas")
+            rs["status"].pop("readyReplicas")
+    return rs
+
+
+def max_replicas(deploy: dict) -> int:
+    surge = deploy["spec"]["strategy"].get("rollingUpdate", {}).get("maxSurge", 0)
+    n = deploy["spec"]["replicas"]
+    if isinstance(surge, str):
+        pct = int(surge.rstrip("%"))
+        surge = -(-n * pct // 100)  # ceil, as the deployment controller rounds surge up
+    return n + surge
+
+
+def service(name: str, namespace: str, created: datetime, *, labels: dict, selector: dict,
+            ports: list, cluster_ip: str, type_: str = "ClusterIP",
+            annotations: dict | None = None, headless: bool = False) -> dict:
+    spec: dict[str, Any] = {"clusterIP": "None" if headless else cluster_ip,
+                            "clusterIPs": ["None" if headless else cluster_ip]}
+    if type_ == "NodePort":
+        spec["externalTrafficPolicy"] = "Cluster"
+    spec.update({"internalTrafficPolicy": "Cluster", "ipFamilies": ["IPv4"],
+                 "ipFamilyPolicy": "SingleStack", "ports": ports})
+    if headless:
+        spec["publishNotReadyAddresses"] = True
+    spec.update({"selector": selector, "sessionAffinity": "None", "type": type_})
+    return {"apiVersion": "v1", "kind": "Service",
+            "metadata": meta(name, namespace, created, labels=labels, annotations=annotations),
+            "spec": spec, "status": {"loadBalancer": {}}}
+
+
+def namespace(name: str, created: datetime, labels: dict | None = None) -> dict:
+    return {"apiVersion": "v1", "kind": "Namespace",
+            "metadata": meta(name, None, created,
+                             labels={"kubernetes.io/metadata.name": name, **(labels or {})}),
+            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
+
+
+def write_list(path: Path, items: list[dict]) -> None:
+    """A `kubectl get -o yaml` List."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {"apiVersion": "v1", "items": items, "kind": "List",
+           "metadata": {"resourceVersion": ""}}
+    # sorted keys at every level, as `kubectl get -o yaml` writes them
+    path.write_text(yaml.dump(doc, Dumper=_NoAliases, sort_keys=True, width=1000),
+                    encoding="utf-8")
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Shared sub-objects written out in full: an alias would make them one object on load."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def write_log(root: Path, namespace: str, pod_name: str, container_name: str, text: str,
+              previous: bool = False) -> None:
+    path = root / "logs" / namespace / pod_name / (
+        f"{container_name}.previous.log" if previous else f"{container_name}.log")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def healthy_workload(clock: Clock, name: str, namespace: str, *, node: str, host_ip: str,
+                     pod_ip: str, image: str, image_id: str, pod_hash: str, age: dict,
+                     labels: dict | None = None, ports: list | None = None,
+                     probes: dict | None = None, resources: dict | None = None,
+                     annotations: dict | None = None, sa: str = "default",
+                     qos: str = "BestEffort", revision: int = 1, restarts: int = 0,
+                     extra_containers: list | None = None, runtime: str = "containerd",
+                     ) -> list[dict]:
+    """A Deployment, its ReplicaSet and one Running, Ready pod: the parts of a cluster that work."""
+    labels = labels or {"app": name}
+    created = clock.ago(**age)
+    c = container(name, image, ports=ports, probes=probes, resources=resources)
+    tmpl = pod_template(labels, [c] + (extra_containers or []), sa=sa)
+    deploy = deployment(name, namespace, created, labels=labels, selector=labels, template=tmpl,
+                        replicas=1, revision=revision, generation=revision,
+                        annotations=annotations, status={
+                            "availableReplicas": 1,
+                            "conditions": [
+                                {"lastTransitionTime": ts(created + timedelta(seconds=40)),
+                                 "lastUpdateTime": ts(created + timedelta(seconds=40)),
+                                 "message": "Deployment has minimum availability.",
+                                 "reason": "MinimumReplicasAvailable", "status": "True",
+                                 "type": "Available"},
+                                {"lastTransitionTime": ts(created),
+                                 "lastUpdateTime": ts(created + timedelta(seconds=40)),
+                                 "message": f'ReplicaSet "{name}-{pod_hash}" has successfully '
+                                            "progressed.",
+                                 "reason": "NewReplicaSetAvailable", "status": "True",
+                                 "type": "Progressing"}],
+                            "readyReplicas": 1, "replicas": 1, "updatedReplicas": 1})
+    rs = replicaset(deploy, pod_hash, created, template=tmpl, revision=revision, replicas=1,
+                    ready=1)
+    pod_name = f"{name}-{pod_hash}-{suffix(namespace, name, pod_hash)}"
+    statuses = [running(name, image, image_id, created + timedelta(seconds=12),
+                        restarts=restarts, cid_seed=pod_name)]
+    for extra in extra_containers or []:
+        statuses.append(running(extra["name"], extra["image"],
+                                f"{extra['image'].split(':')[0]}@sha256:"
+                                f"{hexdigest(extra['image'])}",
+                                created + timedelta(seconds=12), cid_seed=pod_name + extra["name"]))
+    p = pod(pod_name, namespace, created, template=rs["spec"]["template"], owner=owner_ref(rs),
+            node=node, host_ip=host_ip, pod_ip=pod_ip, statuses=statuses, phase="Running",
+            qos=qos, runtime=runtime, ready_since=created + timedelta(seconds=30))
+    return [deploy, rs, p]
+
+
+def image_id(image: str) -> str:
+    """The repo@sha256 imageID a runtime reports for an image pulled by tag."""
+    repo = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+    if "/" not in repo:
+        repo = f"docker.io/library/{repo}"
+    elif "." not in repo.split("/")[0] and ":" not in repo.split("/")[0]:
+        repo = f"docker.io/{repo}"
+    return f"{repo}@sha256:{hexdigest(image)}"
+
+
+def template_hash(*parts: str) -> str:
+    """A pod-template-hash: the decimal FNV-32 of the template, safe-encoded digit by digit."""
+    return "".join("456789bcdf"[int(d)] for d in str(int(hexdigest(*parts, n=8), 16)))
+
+
+def write_timeline(root: Path, script: str, description: str, recorded_at: str,
+                   steps: list[dict]) -> None:
+    head = f"# Written by scripts/{script}; edit the script, not this file.\n"
+    body = yaml.safe_dump({"description": description, "recorded_at": recorded_at,
+                           "steps": steps}, sort_keys=False, width=100)
+    (root / "timeline.yaml").write_text(head + body, encoding="utf-8")
+
+
+def bump(ev: dict, at: float, every: float | None = None) -> dict:
+    step: dict[str, Any] = {"at": at}
+    if every:
+        step["every"] = every
+    step["bump_event"] = {"namespace": ev["metadata"]["namespace"], "name": ev["metadata"]["name"]}
+    return step
