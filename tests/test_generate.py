@@ -3,6 +3,7 @@ running embedded server seen by a kubernetes-asyncio watch."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -178,3 +179,92 @@ def test_a_small_cluster_validates(small):
         except (jsonschema.ValidationError, kubernetes_validate.ValidationError) as exc:
             errors.append(f"{where}: {exc.message}")
     assert errors == []
+
+
+async def _watch(api_call, counts: Counter, kind: str, **kwargs) -> None:
+    """Count a raw watch's events (kubernetes-asyncio, raw JSON lines, no model classes)."""
+    listed = orjson.loads(await (await api_call(_preload_content=False, **kwargs)).read())
+    resp = await api_call(watch=True, resource_version=listed["metadata"]["resourceVersion"],
+                          allow_watch_bookmarks=False, timeout_seconds=30,
+                          _preload_content=False, **kwargs)
+    counts[kind] += 0
+    async for line in resp.content:
+        event = orjson.loads(line)
+        counts[(kind, event["type"])] += 1
+
+
+async def test_churn_through_a_running_server_is_seen_by_a_watch():
+    from kubernetes_asyncio import client
+
+    from kubetriage.cluster.generate import churn
+    from kubetriage.cluster.sim.server import SimServer
+
+    scenario = generate_scenario(pods=300, events=900, helmreleases=30, seed=5)
+    async with SimServer(scenario) as sim:
+        config = client.Configuration(host=sim.url)
+        async with client.ApiClient(config) as api:
+            core, custom = client.CoreV1Api(api), client.CustomObjectsApi(api)
+            seen: Counter = Counter()
+            watches = [
+                asyncio.create_task(_watch(core.list_pod_for_all_namespaces, seen, "Pod")),
+                asyncio.create_task(_watch(core.list_event_for_all_namespaces, seen, "Event")),
+                asyncio.create_task(_watch(custom.list_cluster_custom_object, seen, "HelmRelease",
+                                           group="helm.toolkit.fluxcd.io", version="v2",
+                                           plural="helmreleases"))]
+            while len(seen) < 3:  # every watch is open
+                await asyncio.sleep(0.01)
+            start_rv = sim.state.rv
+            task = asyncio.create_task(churn(sim.state, 300, seed=2))
+            await asyncio.sleep(1.0)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            writes = sim.state.rv - start_rv
+            await asyncio.sleep(0.3)  # the last changes reach the watchers
+            for w in watches:
+                w.cancel()
+            await asyncio.gather(*watches, return_exceptions=True)
+    assert 240 <= writes <= 330, writes  # 300/s for 1 s, on a shared 2-core machine
+    assert sum(n for k, n in seen.items() if isinstance(k, tuple)) == writes
+    for kind in ("Pod", "Event", "HelmRelease"):
+        assert seen[(kind, "MODIFIED")] > 0
+    assert seen[("Pod", "DELETED")] > 0 and seen[("Pod", "ADDED")] > 0
+    assert seen[("Event", "ADDED")] > 0
+
+
+async def test_churn_writes_valid_objects_and_raises_restart_counts():
+    from kubetriage.cluster import resources
+    from kubetriage.cluster.generate import churn
+    from kubetriage.cluster.sim.state import ClusterState
+
+    scenario = generate_scenario(pods=100, events=300, helmreleases=10, seed=9)
+    state = ClusterState(scenario.dump.objects, scenario.dump.logs)
+    pod_res = resources.by_kind("v1", "Pod")
+    before = {p["metadata"]["name"]: p["status"]["containerStatuses"][0]["restartCount"]
+              for p in state.list(pod_res) if _waiting(p) == "CrashLoopBackOff"}
+    changes = []
+    state.listeners.append(changes.append)
+    task = asyncio.create_task(churn(state, 1000, seed=1))
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    after = {p["metadata"]["name"]: p["status"]["containerStatuses"][0]["restartCount"]
+             for p in state.list(pod_res) if p["metadata"]["name"] in before}
+    assert sum(after.values()) > sum(before.values())
+    assert len(state.list(pod_res)) == 100  # every deleted pod was replaced
+
+    schemas = _crd_schemas()
+    latest = {}
+    for change in changes:
+        if change.type != "DELETED":
+            obj = change.obj
+            detail = _waiting(obj) if obj["kind"] == "Pod" else obj.get("reason")
+            latest[(obj["kind"], change.type, detail)] = obj
+    assert {k[:2] for k in latest} >= {("Pod", "ADDED"), ("Pod", "MODIFIED"), ("Event", "ADDED"),
+                                       ("Event", "MODIFIED"), ("HelmRelease", "MODIFIED")}
+    for obj in latest.values():
+        if obj["kind"] == "HelmRelease":
+            jsonschema.validate(obj, schemas[(obj["apiVersion"], obj["kind"])])
+        else:
+            kubernetes_validate.validate(obj, "1.31", strict=True)
