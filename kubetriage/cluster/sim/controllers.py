@@ -1,0 +1,375 @@
+"""The timeline player and the few controllers the embedded cluster runs.
+
+- Timeline steps (restart, bump_event, event, log, patch, create, delete) at their times, divided
+  by the speed factor; a step whose target is gone is skipped (a deleted pod no longer restarts).
+- Flux: `reconcile.fluxcd.io/requestedAt` on a HelmRelease or Kustomization sets
+  `status.lastHandledReconcileAt` and plays the timeline's outcome for it; `spec.suspend` holds
+  requests until it is lifted.
+- A deleted pod of a ReplicaSet, StatefulSet or DaemonSet is replaced (ContainerCreating first,
+  then as its predecessor was: the cause of a failure does not go away by itself).
+- A changed pod template (kubectl rollout restart, set image) rolls the workload's pods; a
+  Deployment gets a new ReplicaSet and its revision annotation is bumped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import logging
+from typing import Any
+
+from kubetriage.cluster import resources
+from kubetriage.cluster.sim.errors import ApiError
+from kubetriage.cluster.sim.state import Change, ClusterState, now_rfc3339, random_suffix
+from kubetriage.cluster.timeline import Step, Timeline
+
+log = logging.getLogger(__name__)
+Obj = dict[str, Any]
+
+POD = resources.by_kind("v1", "Pod")
+EVENT = resources.by_kind("v1", "Event")
+RS = resources.by_kind("apps/v1", "ReplicaSet")
+REQUESTED_AT = "reconcile.fluxcd.io/requestedAt"
+REVISION = "deployment.kubernetes.io/revision"
+HASH = "pod-template-hash"
+START_DELAY = 1.0  # seconds a replacement pod spends in ContainerCreating (before speed)
+
+
+def _meta(obj: Obj) -> Obj:
+    return obj.setdefault("metadata", {})
+
+
+def _controller_ref(obj: Obj) -> Obj | None:
+    refs = _meta(obj).get("ownerReferences") or []
+    return next((r for r in refs if r.get("controller")), refs[0] if refs else None)
+
+
+def _owner_ref(owner: Obj) -> Obj:
+    return {"apiVersion": owner["apiVersion"], "kind": owner["kind"],
+            "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
+            "controller": True, "blockOwnerDeletion": True}
+
+
+def template_hash(template: Obj) -> str:
+    import orjson
+    digest = hashlib.sha256(orjson.dumps(template, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    return "".join(alphabet[int(digest[i:i + 2], 16) % len(alphabet)] for i in range(0, 20, 2))
+
+
+class Controllers:
+    def __init__(self, state: ClusterState, timeline: Timeline, speed: float = 1.0) -> None:
+        self.state, self.timeline, self.speed = state, timeline, speed
+        self._tasks: set[asyncio.Task] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.state.listeners.append(self._on_change)
+        for step in self.timeline.steps:
+            self._spawn(self._play(step))
+
+    async def stop(self) -> None:
+        if self._on_change in self.state.listeners:
+            self.state.listeners.remove(self._on_change)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _spawn(self, coro) -> None:
+        task = self._loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _after(self, seconds: float, fn, *args) -> None:
+        await asyncio.sleep(seconds / self.speed)
+        fn(*args)
+
+    # -- the timeline ------------------------------------------------------------------------
+
+    async def _play(self, step: Step) -> None:
+        await asyncio.sleep(step.at / self.speed)
+        done = 0
+        while True:
+            try:
+                self.apply(step)
+            except ApiError as exc:  # the target is gone or changed: the story moved on
+                log.info("timeline step %s skipped: %s", step.action, exc.message)
+            done += 1
+            if step.every is None or (step.times is not None and done >= step.times):
+                return
+            await asyncio.sleep(step.every / self.speed)
+
+    def apply(self, step: Step) -> None:
+        state, action = self.state, step.action
+        if action == "restart":
+            r = step.restart
+            state.restart_container(r.namespace, r.pod, r.container)
+        elif action == "log":
+            r = step.log
+            if state.get(POD, r.namespace, r.pod) is not None:
+                state.append_log(r.namespace, r.pod, r.container, r.lines)
+        elif action == "bump_event":
+            self._bump(step.bump_event.namespace, step.bump_event.name)
+        elif action == "event":
+            event = copy.deepcopy(step.event)
+            meta = _meta(event)
+            meta.pop("creationTimestamp", None)
+            meta.pop("resourceVersion", None)
+            now = now_rfc3339()
+            event.setdefault("count", 1)
+            event["firstTimestamp"] = event["lastTimestamp"] = now
+            if state.get(EVENT, meta.get("namespace"), meta.get("name", "")) is not None:
+                self._bump(meta.get("namespace"), meta["name"])
+            else:
+                state.create(event)
+        elif action == "patch":
+            p = step.patch
+            state.patch_merge(_resource(p.apiVersion, p.kind), p.namespace, p.name, p.merge)
+        elif action == "create":
+            obj = copy.deepcopy(step.create)
+            _meta(obj).pop("resourceVersion", None)
+            state.create(obj)
+        elif action == "delete":
+            d = step.delete
+            state.delete(_resource(d.apiVersion, d.kind), d.namespace, d.name)
+
+    def _bump(self, namespace: str, name: str) -> None:
+        event = self.state.get(EVENT, namespace, name)
+        if event is None:
+            raise ApiError.not_found(EVENT, name)
+        self.state.patch_merge(EVENT, namespace, name, {
+            "count": int(event.get("count") or 1) + 1, "lastTimestamp": now_rfc3339()})
+
+    # -- reacting to changes -----------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        """Called inside the store's write: look now, act on the loop's next turn."""
+        kind, obj = change.resource.kind, change.obj
+        meta = obj["metadata"]
+        if kind in ("HelmRelease", "Kustomization") and change.type != "DELETED":
+            self._loop.call_soon(self._reconcile, change.resource, meta["namespace"], meta["name"])
+        elif kind == "Pod" and change.type == "DELETED" and not change.resource.group:
+            logs = {c: list(self.state.log(meta["namespace"], meta["name"], c).current)
+                    for c in _container_names(obj)}
+            self._loop.call_soon(self._replace_pod, obj, logs)
+        elif kind in ("Deployment", "StatefulSet", "DaemonSet") and change.type == "MODIFIED":
+            if (change.old.get("spec") or {}).get("template") != (obj.get("spec") or {}).get(
+                    "template"):
+                self._loop.call_soon(self._roll, change.resource, meta["namespace"],
+                                     meta["name"])
+
+    def _reconcile(self, res, namespace: str, name: str) -> None:
+        obj = self.state.get(res, namespace, name)
+        if obj is None:
+            return
+        requested = (obj["metadata"].get("annotations") or {}).get(REQUESTED_AT)
+        status = obj.get("status") or {}
+        if not requested or status.get("lastHandledReconcileAt") == requested \
+                or (obj.get("spec") or {}).get("suspend"):
+            return
+        self.state.patch_merge(res, namespace, name,
+                               {"status": {"lastHandledReconcileAt": requested}})
+        outcome = self.timeline.reconcile.get(f"{namespace}/{name}")
+        if outcome is None:
+            return
+        ref = outcome.unless_exists
+        if ref is not None and self.state.get(_resource(ref.apiVersion, ref.kind),
+                                              ref.namespace, ref.name) is not None:
+            return
+        for step in outcome.steps:
+            self._spawn(self._play(step))
+
+    def _replace_pod(self, old: Obj, logs: dict[str, list]) -> None:
+        owner_ref = _controller_ref(old)
+        if owner_ref is None or owner_ref.get("kind") not in ("ReplicaSet", "StatefulSet",
+                                                              "DaemonSet"):
+            return
+        meta = old["metadata"]
+        ns = meta["namespace"]
+        owner_res = _resource(owner_ref.get("apiVersion", "apps/v1"), owner_ref["kind"])
+        owner = self.state.get(owner_res, ns, owner_ref["name"])
+        if owner is None or owner["metadata"]["uid"] != owner_ref.get("uid", owner[
+                "metadata"]["uid"]):
+            return
+        if owner_ref["kind"] == "ReplicaSet":
+            wanted = (owner.get("spec") or {}).get("replicas", 1)
+            if len(self.state.dependents(owner["metadata"]["uid"])) >= wanted:
+                return
+            name = f"{owner['metadata']['name']}-{random_suffix()}"
+        elif owner_ref["kind"] == "StatefulSet":
+            name = meta["name"]  # a StatefulSet's pod comes back under its own name
+        else:
+            name = f"{owner['metadata']['name']}-{random_suffix()}"
+        self._start_pod(old, name, old.get("spec") or {}, meta.get("labels") or {},
+                        _controller_ref(old), logs)
+
+    def _start_pod(self, model: Obj | None, name: str, spec: Obj, labels: Obj, owner_ref: Obj,
+                   logs: dict[str, list], namespace: str | None = None) -> None:
+        """Create a pod in ContainerCreating; a moment later it runs as `model` ran."""
+        ns = namespace or model["metadata"]["namespace"]
+        spec = copy.deepcopy(spec)
+        pod = {"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": name, "namespace": ns, "labels": copy.deepcopy(labels),
+                            "ownerReferences": [owner_ref]},
+               "spec": spec, "status": _creating(spec)}
+        if model is not None:
+            annotations = (model["metadata"].get("annotations") or {})
+            if annotations:
+                pod["metadata"]["annotations"] = copy.deepcopy(annotations)
+            spec.setdefault("nodeName", (model.get("spec") or {}).get("nodeName"))
+        if not spec.get("nodeName"):
+            spec.pop("nodeName", None)
+        try:
+            self.state.create(pod)
+        except ApiError as exc:
+            log.info("replacement pod %s not created: %s", name, exc.message)
+            return
+        self._spawn(self._after(START_DELAY, self._run_pod, ns, name, model, logs))
+
+    def _run_pod(self, ns: str, name: str, model: Obj | None, logs: dict[str, list]) -> None:
+        pod = self.state.get(POD, ns, name)
+        if pod is None:
+            return
+        self.state.patch_merge(POD, ns, name, {"status": _running_like(pod, model)})
+        for container, lines in logs.items():
+            if lines:
+                self.state.append_log(ns, name, container, [line.text for line in lines])
+
+    def _roll(self, res, namespace: str, name: str) -> None:
+        workload = self.state.get(res, namespace, name)
+        if workload is None:
+            return
+        spec = workload.get("spec") or {}
+        template = spec.get("template") or {}
+        uid = workload["metadata"]["uid"]
+        replicas = spec.get("replicas", 1)
+        if res.kind == "Deployment":
+            self._roll_deployment(res, workload, template, replicas)
+            return
+        old_pods = [p for r, p in self.state.dependents(uid) if r.kind == "Pod"]
+        model = old_pods[0] if old_pods else None
+        logs = _logs_of(self.state, model)
+        for pod in old_pods:
+            self.state.delete(POD, namespace, pod["metadata"]["name"])
+        tmeta = template.get("metadata") or {}
+        names = ([f"{name}-{i}" for i in range(replicas)] if res.kind == "StatefulSet"
+                 else [f"{name}-{random_suffix()}" for _ in old_pods or [None]])
+        for pod_name in names:
+            if self.state.get(POD, namespace, pod_name) is None:
+                self._start_pod(model, pod_name, template.get("spec") or {},
+                                tmeta.get("labels") or {}, _owner_ref(workload), logs,
+                                namespace)
+
+    def _roll_deployment(self, res, dep: Obj, template: Obj, replicas: int) -> None:
+        ns, name, uid = dep["metadata"]["namespace"], dep["metadata"]["name"], \
+            dep["metadata"]["uid"]
+        owned = [rs for r, rs in self.state.dependents(uid) if r.kind == "ReplicaSet"]
+        revision = 1 + max((int((rs["metadata"].get("annotations") or {}).get(REVISION, 0))
+                            for rs in owned), default=0)
+        pod_hash = template_hash(template)
+        old_pods = [p for rs in owned for r, p in self.state.dependents(rs["metadata"]["uid"])
+                    if r.kind == "Pod"]
+        model = old_pods[0] if old_pods else None
+        logs = _logs_of(self.state, model)
+        for rs in owned:
+            if rs["metadata"]["name"] != f"{name}-{pod_hash}":
+                self.state.patch_merge(RS, ns, rs["metadata"]["name"], {
+                    "spec": {"replicas": 0},
+                    "status": {"replicas": 0, "readyReplicas": 0, "availableReplicas": 0}})
+        for pod in old_pods:
+            self.state.delete(POD, ns, pod["metadata"]["name"])
+        tmpl = copy.deepcopy(template)
+        labels = {**((tmpl.get("metadata") or {}).get("labels") or {}), HASH: pod_hash}
+        tmpl.setdefault("metadata", {})["labels"] = labels
+        selector = copy.deepcopy((dep.get("spec") or {}).get("selector") or {})
+        selector.setdefault("matchLabels", {})[HASH] = pod_hash
+        rs_name = f"{name}-{pod_hash}"
+        rs_body = {"spec": {"replicas": replicas, "selector": selector, "template": tmpl},
+                   "status": {"replicas": replicas, "observedGeneration": 1}}
+        if self.state.get(RS, ns, rs_name) is None:
+            self.state.create({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {
+                "name": rs_name, "namespace": ns, "labels": labels,
+                "annotations": {REVISION: str(revision),
+                                "deployment.kubernetes.io/desired-replicas": str(replicas)},
+                "ownerReferences": [_owner_ref(dep)]}, **rs_body})
+        else:
+            self.state.patch_merge(RS, ns, rs_name, {
+                "metadata": {"annotations": {REVISION: str(revision)}}, **rs_body})
+        rs = self.state.get(RS, ns, rs_name)
+        for _ in range(replicas):
+            self._start_pod(model, f"{rs_name}-{random_suffix()}", tmpl.get("spec") or {},
+                            labels, _owner_ref(rs), logs, ns)
+        self.state.patch_merge(res, ns, name, {
+            "metadata": {"annotations": {REVISION: str(revision)}},
+            "status": {"observedGeneration": dep["metadata"].get("generation", 1),
+                       "replicas": replicas, "updatedReplicas": replicas}})
+
+
+def _resource(api_version: str, kind: str):
+    res = resources.by_kind(api_version, kind)
+    if res is None:
+        raise ApiError.bad_request(f"no kind {kind!r} is registered for version {api_version!r}")
+    return res
+
+
+def _container_names(pod: Obj) -> list[str]:
+    spec = pod.get("spec") or {}
+    return [c["name"] for key in ("initContainers", "containers")
+            for c in spec.get(key, []) if "name" in c]
+
+
+def _logs_of(state: ClusterState, pod: Obj | None) -> dict[str, list]:
+    if pod is None:
+        return {}
+    meta = pod["metadata"]
+    return {c: list(state.log(meta["namespace"], meta["name"], c).current)
+            for c in _container_names(pod)}
+
+
+def _creating(spec: Obj) -> Obj:
+    now = now_rfc3339()
+    return {"phase": "Pending", "startTime": now, "qosClass": "BestEffort",
+            "conditions": [{"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                            "lastTransitionTime": now}],
+            "containerStatuses": [
+                {"name": c["name"], "image": c.get("image", ""), "imageID": "", "ready": False,
+                 "restartCount": 0, "started": False,
+                 "state": {"waiting": {"reason": "ContainerCreating"}}, "lastState": {}}
+                for c in spec.get("containers", [])]}
+
+
+def _running_like(pod: Obj, model: Obj | None) -> Obj:
+    """The status of a started pod: its predecessor's states with fresh times (a crash-looping
+    predecessor makes a crash-looping successor, one restart in), or Running and Ready."""
+    now = now_rfc3339()
+    before = {s["name"]: s for s in ((model or {}).get("status") or {}).get(
+        "containerStatuses", [])}
+    statuses, ready_all = [], True
+    for c in (pod.get("spec") or {}).get("containers", []):
+        prev = before.get(c["name"], {})
+        state = copy.deepcopy(prev.get("state") or {"running": {}})
+        last = copy.deepcopy(prev.get("lastState") or {})
+        if "running" in state or "terminated" in state:
+            state, last = {"running": {"startedAt": now}}, {}
+        for detail in last.values():
+            detail.update(startedAt=now, finishedAt=now)
+        ready = "running" in state and prev.get("ready", True)
+        ready_all &= ready
+        statuses.append({"name": c["name"], "image": c.get("image", ""),
+                         "imageID": prev.get("imageID", ""), "ready": ready,
+                         "restartCount": 1 if last else 0, "started": "running" in state,
+                         "state": state, "lastState": last})
+    ready_text = "True" if ready_all else "False"
+    conditions = [{"type": t, "status": s, "lastProbeTime": None, "lastTransitionTime": now}
+                  for t, s in (("Initialized", "True"), ("Ready", ready_text),
+                               ("ContainersReady", ready_text), ("PodScheduled", "True"))]
+    model_status = (model or {}).get("status") or {}
+    phase = model_status.get("phase", "Running")
+    out = {"phase": "Running" if phase == "Pending" and ready_all else phase,
+           "conditions": conditions, "containerStatuses": statuses}
+    for key in ("hostIP", "podIP", "qosClass"):
+        if key in model_status:
+            out[key] = model_status[key]
+    return out

@@ -1,0 +1,125 @@
+"""pods/log: container, previous, tailLines, sinceSeconds/sinceTime, timestamps, limitBytes and
+follow, with the kubelet's errors for a wrong container or a container that never ran."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from kubetriage.cluster import resources
+from kubetriage.cluster.sim import api
+from kubetriage.cluster.sim.errors import ApiError
+from kubetriage.cluster.sim.routes import Target
+from kubetriage.cluster.sim.state import LogLine
+
+if TYPE_CHECKING:
+    from kubetriage.cluster.sim.server import SimServer
+
+POD = resources.by_kind("v1", "Pod")
+_WAITING = {"ImagePullBackOff": "trying and failing to pull image",
+            "ErrImagePull": "image can't be pulled"}
+
+
+def _format(line: LogLine, timestamps: bool) -> bytes:
+    if not timestamps:
+        return (line.text + "\n").encode()
+    stamp = line.at.strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z"
+    return f"{stamp} {line.text}\n".encode()
+
+
+def _pick_container(pod: dict, name: str, requested: str | None) -> str:
+    spec = pod.get("spec") or {}
+    main = [c["name"] for c in spec.get("containers", [])]
+    init = [c["name"] for c in spec.get("initContainers", [])]
+    ephemeral = [c["name"] for c in spec.get("ephemeralContainers", [])]
+    if not requested:
+        if len(main) == 1:
+            return main[0]
+        choices = f"a container name must be specified for pod {name}, choose one of: " \
+                  f"[{' '.join(main)}]"
+        if init:
+            choices += f" or one of the init containers: [{' '.join(init)}]"
+        raise ApiError.bad_request(choices)
+    if requested not in main + init + ephemeral:
+        raise ApiError.bad_request(f"container {requested} is not valid for pod {name}")
+    return requested
+
+
+def _status(pod: dict, container: str) -> dict:
+    status = pod.get("status") or {}
+    for key in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
+        for st in status.get(key, []):
+            if st.get("name") == container:
+                return st
+    return {}
+
+
+async def serve(server: "SimServer", request: web.Request, target: Target) -> web.StreamResponse:
+    ns, name, q = target.namespace, target.name, request.query
+    pod = server.state.get(POD, ns, name)
+    if pod is None:
+        raise ApiError.not_found(POD, name)
+    container = _pick_container(pod, name, q.get("container"))
+    st = _status(pod, container)
+    log = server.state.log(ns, name, container)
+    previous, follow = api.flag(request, "previous"), api.flag(request, "follow")
+    if previous:
+        if log.previous is None and not (st.get("lastState") or {}).get("terminated"):
+            raise ApiError.bad_request(
+                f'previous terminated container "{container}" in pod "{name}" not found')
+        lines = list(log.previous or ())
+    else:
+        waiting = (st.get("state") or {}).get("waiting")
+        if waiting and waiting.get("reason") != "CrashLoopBackOff" and not log.current \
+                and not st.get("restartCount"):
+            reason = waiting.get("reason", "ContainerCreating")
+            raise ApiError.bad_request(f'container "{container}" in pod "{name}" is waiting to '
+                                       f'start: {_WAITING.get(reason, reason)}')
+        lines = list(log.current)
+    try:
+        since = _since(q)
+        tail = int(q["tailLines"]) if q.get("tailLines") else None
+        limit = int(q["limitBytes"]) if q.get("limitBytes") else None
+    except ValueError as exc:
+        raise ApiError.bad_request(f"invalid log options: {exc}") from None
+    if since is not None:
+        lines = [line for line in lines if line.at >= since]
+    if tail is not None:
+        lines = lines[-tail:] if tail > 0 else []
+    timestamps = api.flag(request, "timestamps")
+    body = b"".join(_format(line, timestamps) for line in lines)
+    if limit is not None:
+        body = body[:limit]
+    if not follow or previous:
+        return web.Response(body=body, content_type="text/plain")
+    response = web.StreamResponse(headers={"Content-Type": "text/plain"})
+    await response.prepare(request)
+    await response.write(body)
+    queue: asyncio.Queue = asyncio.Queue()
+    log.followers.add(queue)
+    try:
+        while request.transport is not None and not request.transport.is_closing():
+            try:
+                new = await asyncio.wait_for(queue.get(), 1.0)
+            except asyncio.TimeoutError:
+                continue
+            if new is None:  # the container exited, or the pod is gone
+                break
+            await response.write(b"".join(_format(line, timestamps) for line in new))
+    finally:
+        log.followers.discard(queue)
+    return response
+
+
+def _since(q) -> datetime | None:
+    if q.get("sinceSeconds"):
+        seconds = int(q["sinceSeconds"])
+        if seconds <= 0:
+            raise ValueError("sinceSeconds must be greater than 0")
+        return datetime.now(timezone.utc) - timedelta(seconds=seconds)
+    if q.get("sinceTime"):
+        return datetime.fromisoformat(q["sinceTime"].replace("Z", "+00:00"))
+    return None

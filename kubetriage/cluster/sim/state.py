@@ -1,0 +1,451 @@
+"""The embedded server's object store: objects, resourceVersions, the watch window and pod logs.
+
+Every method is synchronous and runs on the server's loop. A stored object is never mutated: a
+change stores a new dict, so watch events and list snapshots can hold references safely.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import random
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+
+from kubetriage.cluster import resources
+from kubetriage.cluster.dump import LogKey
+from kubetriage.cluster.resources import Resource
+from kubetriage.cluster.sim import patches
+from kubetriage.cluster.sim.errors import ApiError
+
+Obj = dict[str, Any]
+GP = tuple[str, str]  # (group, plural): one stored collection, whatever version it is served at
+
+WATCH_WINDOW = 5000  # past changes kept per resource for watches that resume
+LOG_LINES = 10000  # lines kept per container instance
+SUBSCRIBER_BACKLOG = 10000  # a watcher this far behind is closed, as a real server does
+
+
+def now_rfc3339() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now_precise() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One watch event as stored in the window: the object after (or, for DELETED, as deleted)
+    and before the change, so a selector can turn MODIFIED into ADDED or DELETED."""
+
+    rv: int
+    type: str  # ADDED, MODIFIED, DELETED
+    obj: Obj
+    old: Obj | None
+    resource: Resource
+
+
+class Subscription:
+    """A watcher's queue of Changes of one resource; closed when it falls too far behind."""
+
+    def __init__(self, state: "ClusterState", gp: GP) -> None:
+        self.queue: asyncio.Queue[Change | None] = asyncio.Queue()
+        self.overflowed = False
+        self._state, self._gp = state, gp
+
+    def push(self, change: Change) -> None:
+        if self.overflowed:
+            return
+        if self.queue.qsize() >= SUBSCRIBER_BACKLOG:
+            self.overflowed = True
+            self.queue.put_nowait(None)
+            return
+        self.queue.put_nowait(change)
+
+    def close(self) -> None:
+        self._state._subscribers.get(self._gp, set()).discard(self)
+
+
+@dataclass
+class LogLine:
+    at: datetime
+    text: str
+
+
+@dataclass
+class ContainerLog:
+    current: deque[LogLine] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
+    previous: deque[LogLine] | None = None
+    followers: set[asyncio.Queue] = field(default_factory=set)
+
+
+class ClusterState:
+    def __init__(self, objects: Iterable[Obj] = (), logs: dict[LogKey, str] | None = None,
+                 *, window: int = WATCH_WINDOW) -> None:
+        self.rv = 0
+        self.window = window
+        self.warnings: list[str] = []
+        self._objects: dict[GP, dict[tuple[str, str], Obj]] = {}
+        self._changes: dict[GP, deque[Change]] = {}
+        self._floor: dict[GP, int] = {}  # newest rv dropped from a window: older watches get 410
+        self._subscribers: dict[GP, set[Subscription]] = {}
+        self._owned: dict[str, set[tuple[GP, str, str]]] = {}  # owner uid -> dependents
+        self._logs: dict[tuple[str, str, str], ContainerLog] = {}
+        self.listeners: list[Callable[[Change], None]] = []  # controllers
+        # events last: create() links them to the uid of the object they are about
+        for obj in sorted(objects, key=lambda o: o.get("kind") == "Event"):
+            res = resources.by_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+            if res is None:
+                self.warnings.append(f"{obj.get('kind')} {obj['metadata'].get('name')}: "
+                                     f"kind {obj.get('apiVersion')}/{obj.get('kind')} not served")
+                continue
+            self.create(obj)
+        for key, text in (logs or {}).items():
+            self._load_log(key, text)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def resource_version(self) -> str:
+        return str(self.rv)
+
+    def get(self, resource: Resource, namespace: str | None, name: str) -> Obj | None:
+        obj = self._objects.get(_gp(resource), {}).get((_ns(resource, namespace), name))
+        return _at_version(obj, resource) if obj is not None else None
+
+    def list(self, resource: Resource, namespace: str | None = None) -> list[Obj]:
+        """Objects in key order (namespace, name), as etcd returns them."""
+        store = self._objects.get(_gp(resource), {})
+        keys = sorted(k for k in store if namespace is None or k[0] == namespace)
+        return [_at_version(store[k], resource) for k in keys]
+
+    def count(self, resource: Resource) -> int:
+        return len(self._objects.get(_gp(resource), {}))
+
+    def dependents(self, uid: str) -> list[tuple[Resource, Obj]]:
+        out = []
+        for gp, ns, name in sorted(self._owned.get(uid, ())):
+            obj = self._objects.get(gp, {}).get((ns, name))
+            if obj is not None:
+                out.append((_resource_of(obj), obj))
+        return out
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def create(self, obj: Obj, *, dry_run: bool = False) -> Obj:
+        res = _resource_of(obj)
+        obj = copy.deepcopy(obj)
+        meta = obj.setdefault("metadata", {})
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = self._generate_name(res, meta.get("namespace"), meta["generateName"])
+        name = meta.get("name")
+        if not name:
+            raise ApiError.invalid(res, "", "metadata.name: Required value: name or generateName "
+                                   "is required")
+        if res.namespaced:
+            meta["namespace"] = meta.get("namespace") or "default"
+        else:
+            meta.pop("namespace", None)
+        key = (_ns(res, meta.get("namespace")), name)
+        if key in self._objects.get(_gp(res), {}):
+            raise ApiError.already_exists(res, name)
+        meta.setdefault("uid", str(uuid.uuid4()))
+        meta.setdefault("creationTimestamp", now_rfc3339())
+        if "spec" in obj:
+            meta.setdefault("generation", 1)
+        meta.pop("managedFields", None)
+        if res.kind == "Event" and not res.group:
+            self._link_event(obj)
+        if dry_run:
+            meta["resourceVersion"] = self.resource_version
+            return obj
+        return self._commit(res, "ADDED", obj, None)
+
+    def update(self, obj: Obj, *, dry_run: bool = False, keep_status: bool = False,
+               only_status: bool = False) -> Obj:
+        """Replace an object (PUT). A resourceVersion in the body must be the current one."""
+        res = _resource_of(obj)
+        meta = obj.get("metadata") or {}
+        old = self._stored(res, meta.get("namespace"), meta.get("name", ""))
+        sent_rv = meta.get("resourceVersion")
+        if sent_rv and sent_rv != old["metadata"]["resourceVersion"]:
+            raise ApiError.conflict(res, old["metadata"]["name"])
+        return self._replace(res, old, copy.deepcopy(obj), dry_run, keep_status, only_status)
+
+    def patch_merge(self, resource: Resource, namespace: str | None, name: str, patch: Obj, *,
+                    strategic: bool = False, dry_run: bool = False, keep_status: bool = False,
+                    only_status: bool = False) -> Obj:
+        old = self._stored(resource, namespace, name)
+        if not isinstance(patch, dict):
+            raise ApiError.bad_request("the body of a merge patch must be a JSON object")
+        sent_rv = (patch.get("metadata") or {}).get("resourceVersion")
+        if sent_rv and sent_rv != old["metadata"]["resourceVersion"]:
+            raise ApiError.conflict(resource, name)
+        merge = patches.strategic_merge if strategic else patches.merge
+        new = merge(copy.deepcopy(old), patch)
+        return self._replace(resource, old, new, dry_run, keep_status, only_status)
+
+    def patch_json(self, resource: Resource, namespace: str | None, name: str,
+                   ops: list[Obj], *, dry_run: bool = False, keep_status: bool = False,
+                   only_status: bool = False) -> Obj:
+        old = self._stored(resource, namespace, name)
+        try:
+            new = patches.json_patch(copy.deepcopy(old), ops)
+        except patches.PatchError as exc:
+            raise ApiError.invalid(resource, name, str(exc)) from None
+        return self._replace(resource, old, new, dry_run, keep_status, only_status)
+
+    def delete(self, resource: Resource, namespace: str | None, name: str, *,
+               dry_run: bool = False, propagation: str = "Background") -> Obj:
+        """Delete an object; its dependents (ownerReferences) go with it unless orphaned."""
+        old = self._stored(resource, namespace, name)
+        if dry_run:
+            return _at_version(old, resource)
+        gp = _gp(old_res := _resource_of(old))
+        key = (_ns(old_res, namespace), name)
+        del self._objects[gp][key]
+        self._unindex(gp, key, old)
+        gone = copy.deepcopy(old)
+        gone["metadata"].setdefault("deletionTimestamp", now_rfc3339())
+        self.rv += 1
+        gone["metadata"]["resourceVersion"] = str(self.rv)
+        self._record(Change(self.rv, "DELETED", gone, old, old_res))
+        if old_res.kind == "Pod":
+            for log_key in [k for k in self._logs if k[:2] == (key[0], name)]:
+                self._end_followers(self._logs.pop(log_key))
+        for dep_res, dep in self.dependents(old["metadata"]["uid"]):
+            dep_meta = dep["metadata"]
+            if propagation == "Orphan":
+                refs = [r for r in dep_meta.get("ownerReferences", [])
+                        if r.get("uid") != old["metadata"]["uid"]]
+                self.patch_merge(dep_res, dep_meta.get("namespace"), dep_meta["name"],
+                                 {"metadata": {"ownerReferences": refs or None}})
+            else:
+                self.delete(dep_res, dep_meta.get("namespace"), dep_meta["name"])
+        return _at_version(gone, resource)
+
+    # -- pod logs ----------------------------------------------------------------------------
+
+    def log(self, namespace: str, pod: str, container: str) -> ContainerLog:
+        return self._logs.setdefault((namespace, pod, container), ContainerLog())
+
+    def append_log(self, namespace: str, pod: str, container: str, lines: Iterable[str]) -> None:
+        log = self.log(namespace, pod, container)
+        at = now_precise()
+        new = [LogLine(at, text) for text in lines]
+        log.current.extend(new)
+        for q in log.followers:
+            q.put_nowait(new)
+
+    def restart_container(self, namespace: str, pod: str, container: str) -> Obj:
+        """The container exits and is started again: restartCount + 1, lastState.terminated with
+        the same exit code and reason, CrashLoopBackOff stays CrashLoopBackOff, and the current
+        log becomes the previous one (a crash-looping container prints the same again)."""
+        res = resources.by_kind("v1", "Pod")
+        old = self._stored(res, namespace, pod)
+        new = copy.deepcopy(old)
+        statuses = [s for key in ("containerStatuses", "initContainerStatuses")
+                    for s in new.get("status", {}).get(key, [])]
+        st = next((s for s in statuses if s.get("name") == container), None)
+        if st is None:
+            raise ApiError.bad_request(f"container {container} is not valid for pod {pod}")
+        now = now_rfc3339()
+        before = (st.get("state") or {}).get("terminated") \
+            or (st.get("lastState") or {}).get("terminated") or {}
+        started = ((st.get("state") or {}).get("running") or {}).get("startedAt") \
+            or before.get("startedAt") or now
+        st["lastState"] = {"terminated": {
+            "exitCode": before.get("exitCode", 1), "reason": before.get("reason", "Error"),
+            "startedAt": started, "finishedAt": now,
+            **({"containerID": st["containerID"]} if st.get("containerID") else {})}}
+        st["restartCount"] = int(st.get("restartCount", 0)) + 1
+        waiting = (st.get("state") or {}).get("waiting") or {}
+        crash_looping = waiting.get("reason") == "CrashLoopBackOff"
+        if crash_looping:
+            st["state"] = {"waiting": {"reason": "CrashLoopBackOff", "message": (
+                f"back-off 5m0s restarting failed container={container} pod={pod}_{namespace}"
+                f"({old['metadata']['uid']})")}}
+        else:
+            st["state"] = {"running": {"startedAt": now}}
+        result = self._replace(res, old, new, False, False, False)
+        log = self.log(namespace, pod, container)
+        log.previous = log.current
+        log.current = deque(maxlen=LOG_LINES)
+        if crash_looping:
+            at = now_precise()
+            log.current.extend(LogLine(at, line.text) for line in log.previous)
+        self._end_followers(log)
+        return result
+
+    # -- watching ----------------------------------------------------------------------------
+
+    def subscribe(self, resource: Resource) -> Subscription:
+        sub = Subscription(self, _gp(resource))
+        self._subscribers.setdefault(_gp(resource), set()).add(sub)
+        return sub
+
+    def changes_since(self, resource: Resource, rv: int) -> list[Change]:
+        """The changes after rv; raises Gone when rv is older than the window."""
+        gp = _gp(resource)
+        floor = self._floor.get(gp, 0)
+        if rv < floor:
+            raise ApiError.gone(f"too old resource version: {rv} ({floor + 1})")
+        return [c for c in self._changes.get(gp, ()) if c.rv > rv]
+
+    def close_streams(self) -> None:
+        """End every watch and log follow (the server is stopping)."""
+        for subs in self._subscribers.values():
+            for sub in subs:
+                sub.queue.put_nowait(None)
+        for log in self._logs.values():
+            self._end_followers(log)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _stored(self, resource: Resource, namespace: str | None, name: str) -> Obj:
+        obj = self._objects.get(_gp(resource), {}).get((_ns(resource, namespace), name))
+        if obj is None:
+            raise ApiError.not_found(resource, name)
+        return obj
+
+    def _replace(self, res: Resource, old: Obj, new: Obj, dry_run: bool, keep_status: bool,
+                 only_status: bool) -> Obj:
+        stored_res = _resource_of(old)
+        if only_status:
+            status = new.get("status")
+            new = copy.deepcopy(old)
+            if status is not None:
+                new["status"] = status
+        elif keep_status:
+            if "status" in old:
+                new["status"] = copy.deepcopy(old["status"])
+            else:
+                new.pop("status", None)
+        new["apiVersion"], new["kind"] = old["apiVersion"], old["kind"]
+        meta = new.setdefault("metadata", {})
+        old_meta = old["metadata"]
+        for fixed in ("name", "namespace", "uid", "creationTimestamp"):
+            if fixed in old_meta:
+                meta[fixed] = old_meta[fixed]
+            else:
+                meta.pop(fixed, None)
+        meta.pop("managedFields", None)
+        if "generation" in old_meta:
+            changed = any(new.get(k) != old.get(k) for k in set(new) | set(old)
+                          if k not in ("metadata", "status", "apiVersion", "kind"))
+            meta["generation"] = old_meta["generation"] + (1 if changed else 0)
+        if dry_run:
+            meta["resourceVersion"] = old_meta["resourceVersion"]
+            return _at_version(new, res)
+        meta.pop("resourceVersion", None)
+        if new == {**old, "metadata": {k: v for k, v in old_meta.items()
+                                       if k != "resourceVersion"}}:
+            return _at_version(old, res)  # a no-op write changes nothing, as on a real server
+        return _at_version(self._commit(stored_res, "MODIFIED", new, old), res)
+
+    def _commit(self, res: Resource, kind: str, obj: Obj, old: Obj | None) -> Obj:
+        self.rv += 1
+        obj["metadata"]["resourceVersion"] = str(self.rv)
+        gp = _gp(res)
+        key = (_ns(res, obj["metadata"].get("namespace")), obj["metadata"]["name"])
+        if old is not None:
+            self._unindex(gp, key, old)
+        self._objects.setdefault(gp, {})[key] = obj
+        for ref in obj["metadata"].get("ownerReferences") or []:
+            if ref.get("uid"):
+                self._owned.setdefault(ref["uid"], set()).add((gp, *key))
+        self._record(Change(self.rv, kind, obj, old, res))
+        return obj
+
+    def _unindex(self, gp: GP, key: tuple[str, str], old: Obj) -> None:
+        for ref in old["metadata"].get("ownerReferences") or []:
+            self._owned.get(ref.get("uid"), set()).discard((gp, *key))
+
+    def _record(self, change: Change) -> None:
+        gp = _gp(change.resource)
+        window = self._changes.setdefault(gp, deque())
+        window.append(change)
+        if len(window) > self.window:
+            self._floor[gp] = window.popleft().rv
+        for sub in list(self._subscribers.get(gp, ())):
+            sub.push(change)
+        for listener in self.listeners:
+            listener(change)
+
+    def _link_event(self, event: Obj) -> None:
+        """Fill in involvedObject.uid when the scenario left it out: `kubectl describe` finds a
+        pod's events by uid."""
+        ref = event.get("involvedObject") or {}
+        if ref.get("uid") or not ref.get("name"):
+            return
+        res = resources.by_kind(ref.get("apiVersion", "v1"), ref.get("kind", ""))
+        target = self.get(res, ref.get("namespace"), ref["name"]) if res else None
+        if target is not None:
+            ref["uid"] = target["metadata"]["uid"]
+
+    def _generate_name(self, res: Resource, namespace: str | None, prefix: str) -> str:
+        store = self._objects.get(_gp(res), {})
+        while True:
+            name = prefix + random_suffix()
+            if (_ns(res, namespace), name) not in store:
+                return name
+
+    def _load_log(self, key: LogKey, text: str) -> None:
+        log = self.log(key.namespace, key.pod, key.container)
+        pod = self.get(resources.by_kind("v1", "Pod"), key.namespace, key.pod) or {}
+        at = _started(pod, key.container, key.previous)
+        lines = deque((LogLine(at, t) for t in text.splitlines()), maxlen=LOG_LINES)
+        if key.previous:
+            log.previous = lines
+        else:
+            log.current = lines
+
+    def _end_followers(self, log: ContainerLog) -> None:
+        for q in log.followers:
+            q.put_nowait(None)
+        log.followers.clear()
+
+
+def random_suffix(n: int = 5) -> str:
+    """A suffix like the API server's generateName: consonants and digits."""
+    return "".join(random.choice("bcdfghjklmnpqrstvwxz2456789") for _ in range(n))
+
+
+def _gp(resource: Resource) -> GP:
+    return resource.group, resource.plural
+
+
+def _ns(resource: Resource, namespace: str | None) -> str:
+    return (namespace or "") if resource.namespaced else ""
+
+
+def _resource_of(obj: Obj) -> Resource:
+    res = resources.by_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+    if res is None:
+        raise ApiError.bad_request(f"no kind {obj.get('kind')!r} is registered for version "
+                                   f"{obj.get('apiVersion')!r}")
+    return res
+
+
+def _at_version(obj: Obj, resource: Resource) -> Obj:
+    """The stored object as the requested version shows it (a HelmRelease is stored once)."""
+    if obj.get("apiVersion") == resource.api_version:
+        return obj
+    return {**obj, "apiVersion": resource.api_version}
+
+
+def _started(pod: Obj, container: str, previous: bool) -> datetime:
+    statuses = [s for k in ("containerStatuses", "initContainerStatuses")
+                for s in (pod.get("status") or {}).get(k, [])]
+    st = next((s for s in statuses if s.get("name") == container), {})
+    # a waiting (crash-looping) container's current log is its last instance's
+    states = [st.get("lastState")] if previous else [st.get("state"), st.get("lastState")]
+    for state in states:
+        for detail in (state or {}).values():
+            if isinstance(detail, dict) and detail.get("startedAt"):
+                return datetime.fromisoformat(detail["startedAt"].replace("Z", "+00:00"))
+    return now_precise()
