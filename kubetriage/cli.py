@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from kubetriage.cluster.sim.cli import add_parser as add_sim
     add_sim(sub)
+    from kubetriage.check_cli import add_parser as add_check
+    add_check(sub)
     return parser
 
 

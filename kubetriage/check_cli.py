@@ -1,0 +1,74 @@
+"""`kubetriage check`: the diagnosis for scripts and CI.
+
+Exit codes: 0 when nothing is at severity error or above, 1 when something is, 2 on a usage or
+connection error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+
+from kubetriage.report import FORMATS
+
+EXIT_CLEAN, EXIT_FOUND = 0, 1
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="diagnose a cluster, a dump or a scenario and exit 0/1/2",
+                       description="Diagnose and print findings linked into failure chains. "
+                                   "Exit 0: nothing at error or above; 1: something is; "
+                                   "2: usage or connection error.")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--from-dump", metavar="PATH",
+                     help="a kubectl get -o json|yaml dump (directory or file) with logs/")
+    src.add_argument("--demo", metavar="SCENARIO", help="a scenario of the embedded cluster")
+    p.add_argument("-n", "--namespace", help="only this namespace")
+    p.add_argument("-o", "--output", choices=FORMATS, default="text", help="output format")
+    p.add_argument("--ignore", metavar="CODE", action="append", default=[],
+                   help="hide findings of this check code (repeatable)")
+    p.add_argument("--silences", metavar="FILE",
+                   help="known issues to hide (default: ~/.config/kubetriage/silences.yaml)")
+    p.add_argument("--schema", action="store_true",
+                   help="print the JSON Schema of the JSON output and exit")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kubetriage.checks.finding import Report
+    from kubetriage.checks.registry import BY_CODE, RETIRED
+    from kubetriage.cli import UsageError
+
+    if args.schema:
+        sys.stdout.write(orjson.dumps(Report.model_json_schema(),
+                                      option=orjson.OPT_INDENT_2).decode() + "\n")
+        return EXIT_CLEAN
+    for code in args.ignore:
+        if code not in BY_CODE and code not in RETIRED:
+            raise UsageError(f"--ignore {code}: unknown check code (known: "
+                             f"{', '.join(sorted(BY_CODE))})")
+    from kubetriage import silences
+    from kubetriage.cluster.snapshot import Snapshot
+    from kubetriage.diagnosis import diagnose
+    from kubetriage.report import render
+
+    try:
+        silenced = silences.load(args.silences)
+    except silences.SilenceError as exc:
+        raise UsageError(str(exc)) from None
+    if args.from_dump:
+        from kubetriage.cluster.dump import load_dump
+        dump, source = load_dump(args.from_dump), args.from_dump
+    elif args.demo:
+        from kubetriage.cluster import scenario
+        dump, source = scenario.load(args.demo).dump, f"scenario {args.demo}"
+    else:
+        raise UsageError("reading the current kube context is not available yet; "
+                         "use --from-dump PATH or --demo SCENARIO")
+    report = diagnose(Snapshot.from_dump(dump), ignore=args.ignore, silences=silenced,
+                      source=source, namespace=args.namespace)
+    render(report, args.output, sys.stdout)
+    worst = report.worst()
+    return EXIT_FOUND if worst in ("critical", "error") else EXIT_CLEAN

@@ -1,0 +1,92 @@
+"""KT-201: a container in CrashLoopBackOff, with the cause read where the cluster states it.
+
+The cause comes, in this order, from the last termination (OOMKilled, whatever the exit code the
+runtime reports), from the previous instance's log (see causes.py), or from an exit code 0 under a
+Deployment (a one-shot program run as a service). Init containers count too. Otherwise the cause is
+unknown and the summary says so.
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Iterator
+
+from kubetriage.checks import causes
+from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.objects import (containers, event_line, events, get, kubectl, make, n,
+                                       name, namespace, owner_kind, ref, s)
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-201"
+TITLE = "Container crash-looping"
+KINDS = ("Pod", "Event")
+SEVERITY = "error"
+
+_SERVING_OWNERS = ("ReplicaSet", "StatefulSet", "DaemonSet", "Deployment")
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    for pod in snap.of_kind("Pod"):
+        for status, spec, init in containers(pod):
+            if s(status, "state", "waiting", "reason") != "CrashLoopBackOff":
+                continue
+            yield _finding(snap, pod, status, init)
+
+
+def log_lines(snap: Snapshot, pod: dict, container: str) -> list[str]:
+    """The previous instance's log (the one that crashed), else the current one."""
+    ns, pod_name = namespace(pod) or "", name(pod)
+    return snap.log(ns, pod_name, container, True) or snap.log(ns, pod_name, container, False)
+
+
+def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], str | None, dict]:
+    """(cause, evidence lines, fix, facts) of a container's last exit; cause may be unknown."""
+    container = s(status, "name")
+    last = get(status, "lastState", "terminated") or get(status, "state", "terminated") or {}
+    code, reason = get(last, "exitCode"), s(last, "reason")
+    exit_line = f"last exit: code {code if code is not None else 'unknown'}" + \
+        (f" ({reason})" if reason else "") + \
+        (f" at {s(last, 'finishedAt')}" if s(last, "finishedAt") else "")
+    if reason == "OOMKilled":
+        limit = s(_spec(pod, container), "resources", "limits", "memory")
+        return (f"it is killed for exceeding its memory limit{f' of {limit}' if limit else ''} "
+                "(OOMKilled)", [exit_line], "raise the memory limit or reduce its use", {})
+    found = causes.from_log(log_lines(snap, pod, container))
+    if found:
+        return found.label, [exit_line, *found.lines], found.fix, found.facts
+    if code == 0 and owner_kind(pod) in _SERVING_OWNERS:
+        return ("it exits with code 0 (Completed), yet its workload restarts it forever: a "
+                "one-shot program run as a service", [exit_line],
+                "run it as a Job, or make its command keep serving", {})
+    said = f": {s(last, 'message')}" if s(last, "message") else ""
+    return f"cause unknown, the log does not say why{said}", [exit_line], None, {}
+
+
+def _spec(pod: dict, container: str) -> dict:
+    for field in ("containers", "initContainers"):
+        for c in get(pod, "spec", field) or []:
+            if isinstance(c, dict) and c.get("name") == container:
+                return c
+    return {}
+
+
+def _finding(snap: Snapshot, pod: dict, status: dict, init: bool) -> Finding:
+    obj = ref(pod, "Pod")
+    container = s(status, "name")
+    restarts = n(status, "restartCount")
+    cause, lines, fix, facts = explain(snap, pod, status)
+    what = "init container" if init else "container"
+    backoff = [event_line(e) for e in events(snap, pod, "Pod")
+               if s(e, "reason") == "BackOff" and container in s(e, "involvedObject", "fieldPath")
+               + s(e, "message")][:1]
+    fixes = [Remediation(title="Read the log of the instance that crashed",
+                         command=kubectl("logs", obj, f"-c {shlex.quote(container)}", "--previous"),
+                         action="logs-previous")]
+    if fix:
+        fixes.append(Remediation(title=fix[0].upper() + fix[1:]))
+    return make(__name__, obj,
+                f"{what.capitalize()} {container} of pod {obj.namespace}/{obj.name} is "
+                f"crash-looping ({restarts} restarts): {cause}.",
+                [f"{container}: CrashLoopBackOff, {restarts} restarts", *lines, *backoff],
+                fixes, part=container, container=container, init=init, restarts=restarts,
+                **facts)

@@ -1,0 +1,48 @@
+"""KT-205: a pod that cannot start because a volume does not mount (FailedMount events).
+
+Only while the pod is still not running: a FailedMount event outlives its cause. The message
+names the missing Secret or ConfigMap, which links an unsynced SealedSecret.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.objects import condition, event_line, events, kubectl, make, ref, s
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-205"
+TITLE = "Volume fails to mount"
+KINDS = ("Pod", "Event")
+SEVERITY = "error"
+
+_MISSING = re.compile(r'(secret|configmap) "([^"]+)" not found', re.I)
+_VOLUME = re.compile(r'for volume "([^"]+)"')
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    for pod in snap.of_kind("Pod"):
+        if s(pod, "status", "phase") not in ("Pending", "") or \
+                s(condition(pod, "Ready"), "status") == "True":
+            continue
+        failed = [e for e in events(snap, pod, "Pod") if s(e, "reason") == "FailedMount"]
+        if not failed:
+            continue
+        message = s(failed[0], "message")
+        facts: dict = {}
+        volume = _VOLUME.search(message)
+        if (m := _MISSING.search(message)):
+            kind = "Secret" if m.group(1).lower() == "secret" else "ConfigMap"
+            facts["missing_secret" if kind == "Secret" else "missing_configmap"] = m.group(2)
+            why = f"{kind} {m.group(2)} does not exist"
+        else:
+            why = "the kubelet's message below says why"
+        where = f'volume "{volume.group(1)}"' if volume else "a volume"
+        obj = ref(pod, "Pod")
+        yield make(__name__, obj, f"Pod {obj.namespace}/{obj.name} cannot start: {where} does "
+                                  f"not mount, {why}.",
+                   [event_line(e) for e in failed[:2]],
+                   [Remediation(title="See the pod's volumes and events",
+                                command=kubectl("describe", obj), action="describe")], **facts)

@@ -1,0 +1,101 @@
+"""What a diagnosis says: findings, the chains linking them, and the report holding both.
+
+These models are the JSON contract of `kubetriage check` (DESIGN.md, "Contracts"); its JSON Schema
+is generated from them (`kubetriage check --schema`). Every string is cleaned of control and bidi
+characters when a model is built, so no output format can carry cluster text unsanitised.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from kubetriage.checks.sanitize import clean
+
+Severity = Literal["critical", "error", "warning", "info"]
+SEVERITY_RANK: dict[str, int] = {"critical": 3, "error": 2, "warning": 1, "info": 0}
+EVIDENCE_WIDTH = 400  # a log line can be a megabyte of JSON; evidence is for reading
+
+
+def _clean_line(value: str) -> str:
+    value = clean(value).strip()
+    return value if len(value) <= EVIDENCE_WIDTH else value[: EVIDENCE_WIDTH - 1] + "…"
+
+
+class ObjectRef(BaseModel):
+    """The object a finding is about (it may be absent from the cluster: a missing Service)."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: str
+    namespace: str | None
+    name: str
+
+    _clean = field_validator("kind", "name", "namespace")(
+        lambda v: clean(v) if isinstance(v, str) else v)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.namespace}/{self.name}" if self.namespace \
+            else f"{self.kind} {self.name}"
+
+
+class Remediation(BaseModel):
+    """A fix to try: a command to copy, and the dashboard action that does it, where one fits."""
+
+    title: str
+    command: str | None = None
+    action: str | None = Field(default=None, description="id of a dashboard action, or null")
+
+    _clean = field_validator("title", "command")(lambda v: clean(v) if isinstance(v, str) else v)
+
+
+class Finding(BaseModel):
+    id: str = Field(description="stable id: the check code and the object")
+    check: str = Field(description="the code of the check that found it, KT-NNN")
+    title: str = Field(description="the check's title")
+    severity: Severity
+    object: ObjectRef
+    summary: str = Field(description="one sentence a person reads first")
+    evidence: list[str] = Field(default_factory=list,
+                                description="the lines that prove it: a status message, an "
+                                            "event with its count, a log line")
+    remediations: list[Remediation] = Field(default_factory=list)
+    # What the chain builder links on (a host a log names, a missing secret, ...): not output.
+    facts: SkipJsonSchema[dict[str, Any]] = Field(default_factory=dict, exclude=True, repr=False)
+
+    _clean = field_validator("id", "summary")(lambda v: clean(v))
+    _clean_evidence = field_validator("evidence")(
+        lambda v: [line for line in map(_clean_line, v) if line])
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_RANK[self.severity]
+
+
+class Chain(BaseModel):
+    id: str
+    root: str = Field(description="the id of the finding that causes the others")
+    links: list[str] = Field(description="finding ids, root first, every finding in the chain")
+    summary: str
+    severity: Severity = Field(description="the most severe finding in the chain")
+
+    _clean = field_validator("id", "summary")(lambda v: clean(v))
+
+
+class Report(BaseModel):
+    """The output of `kubetriage check`."""
+
+    findings: list[Finding]
+    chains: list[Chain]
+    silenced: int = Field(0, description="findings hidden by --ignore or the silences file")
+    source: str = Field("", description="what was diagnosed: a dump path, a scenario, a context")
+    namespace: str | None = Field(None, description="the namespace given with -n, if any")
+    unavailable: list[str] = Field(default_factory=list,
+                                   description="what could not be read, so absence proves nothing")
+
+    _clean = field_validator("source")(lambda v: clean(v))
+
+    def worst(self) -> str | None:
+        return max((f.severity for f in self.findings), key=SEVERITY_RANK.__getitem__,
+                   default=None)

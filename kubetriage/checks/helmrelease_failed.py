@@ -1,0 +1,91 @@
+"""KT-101: a HelmRelease whose install or upgrade failed, and in which way.
+
+Read from the Ready, Released and Stalled conditions and the release's events: a hook failed
+(pre-upgrade, post-install, ...), Helm timed out waiting for the workloads (`context deadline
+exceeded`, `timed out waiting for the condition`), retries are exhausted, the chart or its source
+is not ready, or a values reference cannot be resolved. Waiting on a dependency is KT-102's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.objects import (condition, event_line, events, get, is_false, make, n,
+                                       ref, release_name, release_namespace, s)
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-101"
+TITLE = "HelmRelease failed"
+KINDS = ("HelmRelease", "Event")
+SEVERITY = "error"
+
+_HOOK = re.compile(r"(pre|post)-(install|upgrade|rollback|delete) hooks? failed", re.I)
+_TIMEOUT = re.compile(r"context deadline exceeded|timed out waiting for the condition", re.I)
+_RETRIES = re.compile(r"retries exhausted|RetriesExceeded", re.I)
+_CHART = re.compile(r"HelmChart '[^']*' is not ready|chart pull error|no artifact|"
+                    r"failed to (get|fetch) (source|chart|artifact)|ArtifactFailed|"
+                    r"chart .*not found|source .*not (found|ready)", re.I)
+_VALUES = re.compile(r"could not resolve (\w+) chart values reference '([^/']+)/([^']+)'", re.I)
+_WAITING = ("DependencyNotReady",)
+
+
+def is_waiting(hr: dict) -> bool:
+    ready = condition(hr, "Ready")
+    return s(ready, "reason") in _WAITING or bool(
+        re.search(r"dependency '[^']+' is not ready", s(ready, "message")))
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    for hr in snap.of_kind("HelmRelease"):
+        ready = condition(hr, "Ready")
+        if not is_false(ready) or is_waiting(hr) or get(hr, "spec", "suspend") is True:
+            continue
+        yield _finding(snap, hr, ready or {})
+
+
+def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
+    obj = ref(hr, "HelmRelease")
+    conds = [c for c in (ready, condition(hr, "Released"), condition(hr, "Stalled"),
+                         condition(hr, "Remediated")) if c]
+    warnings = [e for e in events(snap, hr, "HelmRelease") if s(e, "type") == "Warning"]
+    text = " ".join([*(f"{s(c, 'reason')} {s(c, 'message')}" for c in conds),
+                     *(s(e, "message") for e in warnings[:5])])
+    action = "install" if re.search(r"install", s(ready, "reason") + s(ready, "message"), re.I) \
+        and not re.search(r"upgrade", s(ready, "message"), re.I) else "upgrade"
+    facts: dict = {"release": release_name(hr), "release_namespace": release_namespace(hr)}
+    if (m := _HOOK.search(text)):
+        facts["hook"] = f"{m.group(1).lower()}-{m.group(2).lower()}"
+        what = f"its {facts['hook']} hook failed"
+    elif _TIMEOUT.search(text):
+        facts["timeout"] = True
+        what = "Helm timed out waiting for its workloads to become ready"
+    elif (m := _VALUES.search(text)):
+        facts["values_ref"] = (m.group(1), m.group(2), m.group(3))
+        what = f"its values reference {m.group(1)} {m.group(2)}/{m.group(3)} cannot be resolved"
+    elif _CHART.search(text):
+        facts["chart"] = True
+        what = "its chart or the chart's source is not ready"
+    else:
+        what = "the cause is not stated beyond the message below"
+    if _RETRIES.search(text):
+        facts["exhausted"] = True
+        what += "; retries are exhausted, so Flux will not try again on its own"
+    evidence = [f"Ready=False {s(ready, 'reason')}: {s(ready, 'message')}"]
+    evidence += [f"{s(c, 'type')}={s(c, 'status')} {s(c, 'reason')}: {s(c, 'message')}"
+                 for c in conds[1:] if s(c, "message") and s(c, "message") != s(ready, "message")]
+    failures = max(n(hr, "status", "failures"), n(hr, "status", "upgradeFailures"),
+                   n(hr, "status", "installFailures"))
+    if failures:
+        evidence.append(f"failed attempts: {failures}")
+    evidence += [event_line(e) for e in warnings[:2]]
+    ns = obj.namespace or "default"
+    fixes = [Remediation(title="Retry the release once the cause is fixed",
+                         command=f"flux reconcile helmrelease {obj.name} -n {ns} --force",
+                         action="reconcile"),
+             Remediation(title="See the Helm history of the release",
+                         command=f"helm history {release_name(hr)} -n "
+                                 f"{release_namespace(hr) or ns}")]
+    return make(__name__, obj, f"HelmRelease {ns}/{obj.name} failed to {action}: {what}.",
+                evidence, fixes, **facts)

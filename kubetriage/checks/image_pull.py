@@ -1,0 +1,165 @@
+"""KT-202: a container that cannot pull its image, with the reason classified.
+
+Read from the container's waiting message and the pod's `Failed` events: the registry's TLS
+certificate not trusted (x509), the tag or manifest unknown, access denied, the registry
+unreachable, or an image without a registry host (pulled from Docker Hub, where a locally built
+image does not exist). Two facts sharpen it: the tag differs from the one the HelmRelease's values
+ask for, and the same image runs on another node (the failure is node-specific). When neither
+status nor events say why, the cause is "unknown".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.objects import (containers, event_line, events, get, kubectl, make,
+                                       mapping, name, namespace, ref, release_of, s)
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-202"
+TITLE = "Image cannot be pulled"
+KINDS = ("Pod", "Event", "HelmRelease", "ReplicaSet", "Deployment")
+SEVERITY = "error"
+
+PULL_REASONS = ("ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull")
+_CLASSES = [  # (cause, pattern, what it means)
+    ("x509", re.compile(r"x509|certificate signed by unknown authority|tls: failed to verify",
+                        re.I), "the node does not trust the registry's TLS certificate"),
+    ("manifest", re.compile(r"manifest unknown|manifest for \S+ not found|not found: manifest|"
+                            r"\bnot found\b", re.I), "the tag does not exist in the registry"),
+    ("denied", re.compile(r"pull access denied|unauthorized|authentication required|denied",
+                          re.I), "the registry denies access (no such repository, or "
+                                 "credentials needed)"),
+    ("unreachable", re.compile(r"no such host|connection refused|i/o timeout|"
+                               r"network is unreachable", re.I), "the registry cannot be reached"),
+    ("invalid", re.compile(r"invalid reference format|InvalidImageName", re.I),
+     "the image reference is not valid"),
+]
+
+
+@dataclass(frozen=True)
+class Image:
+    ref: str
+    registry: str | None  # None: no registry host, so the node pulls from Docker Hub
+    repository: str
+    tag: str | None
+
+    @classmethod
+    def parse(cls, ref: str) -> "Image":
+        path = ref.split("@", 1)[0]
+        first, _, rest = path.partition("/")
+        has_host = bool(rest) and ("." in first or ":" in first or first == "localhost")
+        registry = first if has_host else None
+        repo_tag = rest if has_host else path
+        repo, sep, tag = repo_tag.rpartition(":")
+        if not sep or "/" in tag:
+            repo, tag = repo_tag, None
+        return cls(ref, registry, repo, tag or None)
+
+
+@dataclass(frozen=True)
+class PullFailure:
+    pod: dict[str, Any]
+    container: str
+    image: Image
+    node: str
+    cause: str  # x509, manifest, denied, unreachable, invalid, unknown
+    meaning: str
+    evidence: list[str]
+
+
+def failures(snap: Snapshot) -> Iterator[PullFailure]:
+    """Every container failing to pull, classified: shared with the registry-trust check."""
+    for pod in snap.of_kind("Pod"):
+        for status, spec, _ in containers(pod):
+            if s(status, "state", "waiting", "reason") not in PULL_REASONS:
+                continue
+            container = s(status, "name")
+            image = Image.parse(s(spec, "image") or s(status, "image"))
+            message = s(status, "state", "waiting", "message")
+            said = [e for e in events(snap, pod, "Pod")
+                    if s(e, "reason") in ("Failed", "ErrImagePull") and
+                    (container in s(e, "involvedObject", "fieldPath") or
+                     (image.ref and image.ref in s(e, "message")))]
+            text = " ".join([message, *(s(e, "message") for e in said)])
+            cause, meaning = next(((c, m) for c, p, m in _CLASSES if p.search(text)),
+                                  ("unknown", "cause unknown: neither status nor events say why"))
+            evidence = [f"{container}: {s(status, 'state', 'waiting', 'reason')}"
+                        + (f": {message}" if message else "")]
+            evidence += [event_line(e) for e in said[:2]]
+            yield PullFailure(pod, container, image, s(pod, "spec", "nodeName"), cause, meaning,
+                              evidence)
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    running = _running_images(snap)
+    for f in failures(snap):
+        obj = ref(f.pod, "Pod")
+        meaning, evidence = f.meaning, list(f.evidence)
+        fixes = [Remediation(title="See the pull errors in the pod's events",
+                             command=kubectl("describe", obj), action="describe")]
+        wanted = _values_tags(snap, f.pod, f.image)
+        if f.image.tag and wanted and f.image.tag not in wanted:
+            meaning = (f"it asks for tag {f.image.tag}, but the HelmRelease's values say "
+                       f"{' or '.join(sorted(wanted))}; {meaning}")
+            fixes.insert(0, Remediation(title=f"Set the image tag to {sorted(wanted)[0]} and "
+                                              "reconcile the release", action="reconcile"))
+        same_repo = running.get(f.image.repository.rsplit("/", 1)[-1], [])
+        elsewhere = [(pod, node, img) for pod, node, img in same_repo
+                     if node != f.node and (img == f.image.ref or f.image.registry is None)]
+        if f.image.registry is None:
+            meaning = (f"the image has no registry host, so node {f.node or 'unknown'} pulls it "
+                       f"from Docker Hub; {meaning}")
+            fixes.insert(0, Remediation(title="Push the image to your registry and use the "
+                                              "registry-qualified name"))
+        if elsewhere:
+            pod, node, img = elsewhere[0]
+            evidence.append(f"on node {node}, pod {pod} runs {img}")
+            meaning += f"; it runs on node {node}, so the failure is specific to node {f.node}"
+        yield make(__name__, obj,
+                   f"Pod {obj.namespace}/{obj.name} cannot pull {f.image.ref or 'its image'} "
+                   f"for container {f.container}: {meaning}.",
+                   evidence, fixes, part=f.container, container=f.container,
+                   registry=f.image.registry, cause=f.cause, node=f.node)
+
+
+def _running_images(snap: Snapshot) -> dict[str, list[tuple[str, str, str]]]:
+    """repository -> (pod, node, image) of running containers, to tell node-specific failures."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for pod in snap.of_kind("Pod"):
+        for status, spec, _ in containers(pod):
+            if get(status, "state", "running") is not None:
+                img = s(spec, "image") or s(status, "image")
+                found.setdefault(Image.parse(img).repository.rsplit("/", 1)[-1], []).append(
+                    (f"{namespace(pod)}/{name(pod)}", s(pod, "spec", "nodeName"), img))
+    return found
+
+
+def _values_tags(snap: Snapshot, pod: dict, image: Image) -> set[str]:
+    """The image tags the pod's HelmRelease sets in its values for this repository."""
+    hr = release_of(snap, pod)
+    if hr is None:
+        return set()
+    tags: set[str] = set()
+    short = image.repository.rsplit("/", 1)[-1]
+
+    def walk(node: Any, key: str) -> None:
+        if isinstance(node, dict):
+            tag = node.get("tag")
+            repo = node.get("repository")
+            if isinstance(tag, (str, int, float)) and not isinstance(tag, bool) and (
+                    (isinstance(repo, str) and repo.rsplit("/", 1)[-1] == short)
+                    or (repo is None and key == "image")):
+                tags.add(str(tag))
+            for k, v in node.items():
+                walk(v, str(k))
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+
+    walk(mapping(hr, "spec", "values"), "")
+    return tags
+

@@ -1,0 +1,88 @@
+"""KT-104: a Job that failed, or a Helm hook Job whose pods keep failing.
+
+A hook Job (annotation `helm.sh/hook`) blocks its release while it runs, so its failing pods are
+reported before the Job gives up; the cause is read from its pods as KT-201 reads it. A plain Job
+is reported once its Failed condition is set, as a warning.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kubetriage.checks.crashloop import explain
+from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.objects import (annotations, condition, containers, get, kubectl, labels,
+                                       make, name, namespace, ref, s)
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-104"
+TITLE = "Job failed"
+KINDS = ("Job", "Pod")
+SEVERITY = "error"
+
+_FAILING = ("CrashLoopBackOff", "Error", "RunContainerError", "CreateContainerConfigError")
+
+
+def pods_of(snap: Snapshot, job: dict) -> list[dict]:
+    uid = s(job, "metadata", "uid")
+    pods = [p for p in snap.owned_by(uid) if p.get("kind") == "Pod"] if uid else []
+    if not pods:  # a dump without uids: the job-name label the Job controller sets
+        pods = [p for p in snap.by_namespace.get(namespace(job), [])
+                if p.get("kind") == "Pod" and name(job) in (
+                    labels(p).get("job-name"), labels(p).get("batch.kubernetes.io/job-name"))]
+    return sorted(pods, key=lambda p: s(p, "metadata", "creationTimestamp"), reverse=True)
+
+
+def failing_container(pod: dict) -> dict | None:
+    for status, _, _ in containers(pod):
+        waiting = s(status, "state", "waiting", "reason")
+        code = get(status, "state", "terminated", "exitCode")
+        if waiting in _FAILING or (isinstance(code, int) and code != 0):
+            return status
+    return None
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    for job in snap.of_kind("Job"):
+        hook = s(annotations(job), "helm.sh/hook")
+        failed = s(condition(job, "Failed"), "status") == "True"
+        complete = s(condition(job, "Complete"), "status") == "True"
+        if complete or not (failed or hook):
+            continue
+        failing = [(p, c) for p in pods_of(snap, job) if (c := failing_container(p))]
+        if not failed and not failing:
+            continue
+        yield _finding(snap, job, hook, failed, failing)
+
+
+def _finding(snap: Snapshot, job: dict, hook: str, failed: bool,
+             failing: list[tuple[dict, dict]]) -> Finding:
+    obj = ref(job, "Job")
+    evidence = []
+    cond = condition(job, "Failed")
+    if failed:
+        evidence.append(f"Failed=True {s(cond, 'reason')}: {s(cond, 'message')}")
+    cause = "cause unknown, no failing pod is left to read"
+    fixes = []
+    if failing:
+        pod, status = failing[0]
+        cause, lines, fix, _ = explain(snap, pod, status)
+        evidence.append(f"pod {name(pod)}, container {s(status, 'name')}: "
+                        f"{s(status, 'state', 'waiting', 'reason') or 'terminated'}, "
+                        f"{get(status, 'restartCount') or 0} restarts")
+        evidence += lines
+        fixes.append(Remediation(title="Read the failing pod's log",
+                                 command=kubectl("logs", ref(pod, "Pod"),
+                                                 f"-c {s(status, 'name')}", "--previous"),
+                                 action="logs-previous"))
+        if fix:
+            fixes.append(Remediation(title=fix[0].upper() + fix[1:]))
+    what = f"Helm {hook} hook Job" if hook else "Job"
+    verb = "failed" if failed else "keeps failing"
+    if hook:
+        fixes.append(Remediation(title="Once fixed, delete the hook Job so the release can "
+                                       "run it again", command=kubectl("delete", obj),
+                                 action="delete-job"))
+    return make(__name__, obj, f"{what} {obj.namespace}/{obj.name} {verb}: {cause}.",
+                evidence, fixes, severity="error" if hook else "warning",
+                hook=hook or None, pods=[name(p) for p, _ in failing])

@@ -1,0 +1,56 @@
+"""KT-103: a Flux Kustomization that fails to build, apply or pass its health checks.
+
+Waiting on a dependency is KT-102's. A build failure names its cause (a resource defined twice,
+a missing file); a health check failure names the objects it waited for, which the chain builder
+links as the cause.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.objects import (condition, event_line, events, get, is_false, make, ref,
+                                       s)
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-103"
+TITLE = "Kustomization failed"
+KINDS = ("Kustomization", "Event")
+SEVERITY = "error"
+
+_DUPLICATE = re.compile(r"may not add resource with an already registered id: ([^\s]+)")
+_HEALTH = re.compile(r"\b(\w+)/([\w.-]+)/([\w.-]+) status")
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    for ks in snap.of_kind("Kustomization"):
+        ready = condition(ks, "Ready")
+        message = s(ready, "message")
+        if not is_false(ready) or get(ks, "spec", "suspend") is True or \
+                s(ready, "reason") == "DependencyNotReady" or "dependency '" in message:
+            continue
+        obj = ref(ks, "Kustomization")
+        reason = s(ready, "reason")
+        facts: dict = {}
+        if (m := _DUPLICATE.search(message)):
+            what = f"the build fails: {m.group(1)} is defined twice"
+        elif reason == "BuildFailed" or "kustomize build failed" in message:
+            what = "kustomize build fails"
+        elif reason == "HealthCheckFailed" or "health check failed" in message.lower():
+            facts["waits_for"] = [(k, ns, name) for k, ns, name in _HEALTH.findall(message)]
+            what = "its health checks fail"
+        else:
+            what = "it fails to reconcile"
+        ns = obj.namespace or "flux-system"
+        yield make(__name__, obj, f"Kustomization {ns}/{obj.name}: {what}.",
+                   [f"Ready=False {reason}: {message}",
+                    *(event_line(e) for e in events(snap, ks, "Kustomization")
+                      if s(e, "type") == "Warning")][:3],
+                   [Remediation(title="Reproduce the build locally",
+                                command=f"flux build kustomization {obj.name} -n {ns} --path ."),
+                    Remediation(title="Retry after fixing the source",
+                                command=f"flux reconcile kustomization {obj.name} -n {ns} "
+                                        "--with-source", action="reconcile")],
+                   **facts)

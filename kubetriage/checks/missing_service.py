@@ -1,0 +1,51 @@
+"""KT-402: a Service that clients' logs name but that does not exist.
+
+A log line says a host cannot be resolved (nginx `host not found in upstream "S"`, libpq `could not
+translate host name`, `no such host`), the host is a cluster name for Service S, and the snapshot
+holds Services but not S. If a HelmRelease named S, or releasing S, is in the namespace, it is the
+one that should create it; the chain builder links its failure here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from kubetriage.checks import causes
+from kubetriage.checks.finding import Finding, ObjectRef, Remediation
+from kubetriage.checks.objects import make, release_name, service_for_host
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-402"
+TITLE = "Service named by clients is missing"
+KINDS = ("Service", "Pod", "HelmRelease")
+SEVERITY = "error"
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    if not snap.has_kind("Service"):
+        return  # without Services in the snapshot, absence proves nothing
+    wanted: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(dict)
+    for (ns, pod, container, previous), lines in snap.logs.items():
+        cause = causes.from_log(lines)
+        host = cause.facts.get("unresolved_host") if cause else None
+        svc = service_for_host(snap, host, ns) if host else None
+        if svc and snap.get("Service", *svc) is None:
+            wanted[svc].setdefault(f"{ns}/{pod}", cause.lines[-1:])
+    for (ns, svc), clients in sorted(wanted.items()):
+        releases = [hr for hr in snap.by_namespace.get(ns, [])
+                    if hr.get("kind") == "HelmRelease"
+                    and svc in (release_name(hr), hr.get("metadata", {}).get("name"))]
+        obj = ObjectRef(kind="Service", namespace=ns, name=svc)
+        by = f"; HelmRelease {ns}/{releases[0]['metadata']['name']} should create it" \
+            if releases else ""
+        pods = sorted(clients)
+        yield make(__name__, obj,
+                   f"Service {ns}/{svc} does not exist, yet {len(pods)} pod"
+                   f"{'s' if len(pods) != 1 else ''} need it{by}.",
+                   [*(f"{p}: {line}" for p in pods[:3] for line in clients[p]),
+                    f"no Service {svc} in namespace {ns}"],
+                   [Remediation(title="Check which Services exist",
+                                command=f"kubectl get services -n {ns}")],
+                   clients=pods, host_service=(ns, svc),
+                   release=(ns, releases[0]["metadata"]["name"]) if releases else None)

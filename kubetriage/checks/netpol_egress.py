@@ -1,0 +1,106 @@
+"""KT-403: a NetworkPolicy that admits a port on ingress but not on egress for the same peers.
+
+Peer-to-peer protocols (JGroups on 7800, a management port) need both directions: each member
+connects out to the others. When the policy governs Egress and no egress rule allows that port
+to those peers, members accept connections nobody can make. It is a warning on its own, an error
+when a selected pod's log shows timeouts on that port (the chain links them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from kubetriage.checks import causes
+from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.objects import dicts, get, labels, make, mapping, name, ref, s
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-403"
+TITLE = "NetworkPolicy ingress without egress"
+KINDS = ("NetworkPolicy", "Pod")
+SEVERITY = "warning"
+
+
+def _selects(selector: dict[str, Any], pod: dict) -> bool:
+    want = mapping(selector, "matchLabels")
+    return all(labels(pod).get(k) == v for k, v in want.items()) and \
+        not dicts(selector, "matchExpressions")
+
+
+def _ports(rule: dict) -> set[str] | None:
+    """The ports a rule allows; None means every port."""
+    ports = dicts(rule, "ports")
+    return {str(get(p, "port")) for p in ports if get(p, "port") is not None} if ports else None
+
+
+def _allows(rules: list[dict], peers: list[dict], port: str) -> bool:
+    for rule in rules:
+        to = dicts(rule, "to")
+        ports = _ports(rule)
+        if ports is not None and port not in ports:
+            continue
+        if not to or any(p in to for p in peers):
+            return True
+    return False
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    for policy in snap.of_kind("NetworkPolicy"):
+        types = get(policy, "spec", "policyTypes") or []
+        egress = dicts(policy, "spec", "egress")
+        if "Egress" not in types and not egress:
+            continue  # egress not governed: everything may leave
+        missing: list[tuple[str, list[dict]]] = []
+        for rule in dicts(policy, "spec", "ingress"):
+            peers = [p for p in dicts(rule, "from") if "podSelector" in p]
+            for port in sorted(_ports(rule) or ()):
+                if peers and not _allows(egress, peers, port):
+                    missing.append((port, peers))
+        if not missing:
+            continue
+        ns = s(policy, "metadata", "namespace") or None
+        selected = [p for p in snap.by_namespace.get(ns, []) if p.get("kind") == "Pod"
+                    and _selects(mapping(policy, "spec", "podSelector"), p)]
+        ports = sorted({p for p, _ in missing}, key=lambda p: (len(p), p))
+        timing_out = _timeouts(snap, selected, ports)
+        obj = ref(policy, "NetworkPolicy")
+        yield make(__name__, obj,
+                   f"NetworkPolicy {obj.namespace}/{obj.name} admits port"
+                   f"{'s' if len(ports) > 1 else ''} {', '.join(ports)} on ingress but not on "
+                   "egress to the same pods, so they cannot connect to each other"
+                   + (f"; {len(timing_out)} of them time out on it" if timing_out else "") + ".",
+                   [f"ingress from {peers_text(missing[0][1])} on {', '.join(ports)}; "
+                    f"egress rules allow: {egress_text(egress)}",
+                    *timing_out.values()][:3],
+                   [Remediation(title=f"Add an egress rule to the same pods on port"
+                                      f"{'s' if len(ports) > 1 else ''} {', '.join(ports)}")],
+                   severity="error" if timing_out else None, ports=ports,
+                   pods=sorted(timing_out))
+
+
+def _timeouts(snap: Snapshot, pods: list[dict], ports: list[str]) -> dict[str, str]:
+    """pod name -> a log line timing out on one of the ports."""
+    found = {}
+    for pod in pods:
+        for (ns, pod_name, _, _), lines in snap.logs.items():
+            if pod_name != name(pod) or ns != s(pod, "metadata", "namespace"):
+                continue
+            cause = causes.from_log(lines)
+            hit = cause and {str(p) for p in cause.facts.get("timeout_ports", ())} & set(ports)
+            if hit:
+                found[name(pod)] = f"{name(pod)}: {cause.lines[-1]}"
+    return found
+
+
+def peers_text(peers: list[dict]) -> str:
+    return "; ".join(",".join(f"{k}={v}" for k, v in
+                              sorted(mapping(p, "podSelector", "matchLabels").items())) or "all pods"
+                     for p in peers)
+
+
+def egress_text(rules: list[dict]) -> str:
+    parts = []
+    for rule in rules:
+        ports = _ports(rule)
+        parts.append(f"ports {','.join(sorted(ports))}" if ports else "all ports")
+    return "; ".join(parts) or "nothing"

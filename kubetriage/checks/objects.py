@@ -1,0 +1,222 @@
+"""Reading objects safely: cluster objects can miss any field or hold the wrong type in it, and a
+check must say less rather than crash. Also the walks every check shares: a pod's owners up to its
+workload, the HelmRelease that installed an object, the events about an object."""
+
+from __future__ import annotations
+
+import shlex
+from datetime import datetime
+import sys
+from typing import Any, Iterator
+
+from kubetriage.checks.finding import Finding, ObjectRef, Remediation, Severity
+from kubetriage.cluster.snapshot import Snapshot
+
+EVENT_LINES = 3  # events shown as evidence per finding
+
+
+def get(node: Any, *path: str | int) -> Any:
+    """node[path[0]][path[1]]..., or None as soon as a step is missing or of the wrong type."""
+    for step in path:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and -len(node) <= step < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return node
+
+
+def s(node: Any, *path: str | int) -> str:
+    """A string field, or "" when missing or not a string."""
+    value = get(node, *path)
+    return value if isinstance(value, str) else ""
+
+
+def n(node: Any, *path: str | int) -> int:
+    value = get(node, *path)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def dicts(node: Any, *path: str | int) -> list[dict[str, Any]]:
+    """The dict items of a list field; anything else is skipped."""
+    value = get(node, *path) if path else node
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def mapping(node: Any, *path: str | int) -> dict[str, Any]:
+    value = get(node, *path)
+    return value if isinstance(value, dict) else {}
+
+
+def name(obj: Any) -> str:
+    return s(obj, "metadata", "name")
+
+
+def namespace(obj: Any) -> str | None:
+    return s(obj, "metadata", "namespace") or None
+
+
+def labels(obj: Any) -> dict[str, Any]:
+    return mapping(obj, "metadata", "labels")
+
+
+def annotations(obj: Any) -> dict[str, Any]:
+    return mapping(obj, "metadata", "annotations")
+
+
+def ref(obj: Any, kind: str | None = None) -> ObjectRef:
+    return ObjectRef(kind=kind or s(obj, "kind"), namespace=namespace(obj), name=name(obj))
+
+
+def condition(obj: Any, type_: str) -> dict[str, Any] | None:
+    for cond in dicts(obj, "status", "conditions"):
+        if cond.get("type") == type_:
+            return cond
+    return None
+
+
+def is_false(cond: dict[str, Any] | None) -> bool:
+    return cond is not None and cond.get("status") == "False"
+
+
+def qualified(obj: Any) -> str:
+    ns = namespace(obj)
+    return f"{ns}/{name(obj)}" if ns else name(obj)
+
+
+def containers(pod: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any], bool]]:
+    """(status, spec, is_init) of every container with a status, init containers first."""
+    for status_field, spec_field, init in (("initContainerStatuses", "initContainers", True),
+                                           ("containerStatuses", "containers", False)):
+        specs = {s(c, "name"): c for c in dicts(pod, "spec", spec_field)}
+        for status in dicts(pod, "status", status_field):
+            yield status, specs.get(s(status, "name"), {}), init
+
+
+def owners(snap: Snapshot, obj: Any) -> list[dict[str, Any]]:
+    """The owner chain by uid, nearest first: a pod's ReplicaSet, then its Deployment."""
+    chain: list[dict[str, Any]] = []
+    seen = set()
+    while True:
+        refs = dicts(obj, "metadata", "ownerReferences")
+        owner = next((snap.by_uid.get(s(r, "uid")) for r in refs
+                      if r.get("controller") is True and snap.by_uid.get(s(r, "uid"))), None) \
+            or next((snap.by_uid[s(r, "uid")] for r in refs if s(r, "uid") in snap.by_uid), None)
+        if owner is None or id(owner) in seen:
+            return chain
+        seen.add(id(owner))
+        chain.append(owner)
+        obj = owner
+
+
+def owner_kind(obj: Any) -> str:
+    """The kind of the controlling owner as the object states it, even if the owner is absent."""
+    refs = dicts(obj, "metadata", "ownerReferences")
+    ctrl = next((r for r in refs if r.get("controller") is True), refs[0] if refs else {})
+    return s(ctrl, "kind")
+
+
+def release_name(hr: Any) -> str:
+    """The Helm release a HelmRelease manages, as helm-controller names it."""
+    explicit = s(hr, "spec", "releaseName")
+    if explicit:
+        return explicit
+    target = s(hr, "spec", "targetNamespace")
+    return f"{target}-{name(hr)}" if target else name(hr)
+
+
+def release_namespace(hr: Any) -> str | None:
+    return s(hr, "spec", "targetNamespace") or namespace(hr)
+
+
+def release_of(snap: Snapshot, obj: Any) -> dict[str, Any] | None:
+    """The HelmRelease that installed obj or its top owner, from the labels and annotations that
+    helm-controller and Helm put on what they create (never from names looking alike)."""
+    for o in (obj, *owners(snap, obj)):
+        lab, ann = labels(o), annotations(o)
+        hr_name, hr_ns = lab.get("helm.toolkit.fluxcd.io/name"), \
+            lab.get("helm.toolkit.fluxcd.io/namespace")
+        if isinstance(hr_name, str) and isinstance(hr_ns, str):
+            hr = snap.get("HelmRelease", hr_ns, hr_name)
+            if hr is not None:
+                return hr
+        rel, rel_ns = ann.get("meta.helm.sh/release-name"), ann.get("meta.helm.sh/release-namespace")
+        if not isinstance(rel, str) and lab.get("app.kubernetes.io/managed-by") == "Helm":
+            rel, rel_ns = lab.get("app.kubernetes.io/instance"), namespace(o)
+        if isinstance(rel, str):
+            for hr in snap.of_kind("HelmRelease"):
+                if release_name(hr) == rel and release_namespace(hr) == (rel_ns or namespace(o)):
+                    return hr
+    return None
+
+
+def events(snap: Snapshot, obj: Any, kind: str | None = None) -> list[dict[str, Any]]:
+    """Events about this object (same kind and uid, not another kind's of the same name), newest
+    first."""
+    found = snap.events_for(kind or s(obj, "kind"), namespace(obj), name(obj),
+                            s(obj, "metadata", "uid") or None)
+    return sorted(found, key=event_time, reverse=True)
+
+
+def event_time(event: Any) -> str:
+    return s(event, "lastTimestamp") or s(event, "eventTime") or \
+        s(event, "metadata", "creationTimestamp")
+
+
+def event_count(event: Any) -> int:
+    return max(n(event, "count"), n(event, "series", "count"), 1)
+
+
+def event_line(event: Any) -> str:
+    count = event_count(event)
+    times = f" (x{count})" if count > 1 else ""
+    where = s(event, "involvedObject", "fieldPath")
+    where = f" [{where}]" if where else ""
+    return f"{s(event, 'type') or 'Event'} {s(event, 'reason')}{times}{where}: " \
+           f"{s(event, 'message')}"
+
+
+def make(module_name: str, obj: ObjectRef, summary: str, evidence: list[str],
+         remediations: list[Remediation] | None = None, severity: Severity | None = None,
+         part: str | None = None, **facts: Any) -> Finding:
+    """A finding of the check module `module_name` (its CODE, TITLE and SEVERITY) about obj."""
+    module = sys.modules[module_name]
+    ident = f"{module.CODE}/{obj.kind}/{obj.namespace or '-'}/{obj.name}"
+    return Finding(id=f"{ident}/{part}" if part else ident, check=module.CODE, title=module.TITLE,
+                   severity=severity or module.SEVERITY, object=obj, summary=summary,
+                   evidence=evidence, remediations=remediations or [], facts=facts)
+
+
+def kubectl(verb: str, obj: ObjectRef, *extra: str) -> str:
+    """A kubectl command line for obj, names shell-quoted: a dump can hold any name."""
+    ns = f" -n {shlex.quote(obj.namespace)}" if obj.namespace else ""
+    tail = " ".join(extra)
+    return f"kubectl {verb} {shlex.quote(f'{obj.kind.lower()}/{obj.name}')}{ns}" + \
+        (f" {tail}" if tail else "")
+
+
+def service_for_host(snap: Snapshot, host: str, from_namespace: str) -> tuple[str, str] | None:
+    """(namespace, name) of the Service a cluster DNS name means, or None for an outside host:
+    `S`, `S.NS` (NS a namespace the snapshot knows), `S.NS.svc[.cluster.local]`."""
+    parts = host.lower().rstrip(".").split(".")
+    if len(parts) == 1:
+        return from_namespace, parts[0]
+    if len(parts) == 2 and parts[1] in snap.by_namespace:
+        return parts[1], parts[0]
+    if len(parts) >= 3 and parts[2] == "svc":
+        return parts[1], parts[0]
+    return None
+
+
+def age(snap: Snapshot, timestamp: str) -> str:
+    """How long ago a Kubernetes timestamp was, as kubectl prints it (5d, 26h, 3m), or ""."""
+    try:
+        then = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        seconds = (snap.now - then).total_seconds()
+    except (ValueError, TypeError):
+        return ""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= 2 * size or (unit == "m" and seconds >= size):
+            return f"{int(seconds // size)}{unit}"
+    return f"{max(int(seconds), 0)}s"

@@ -1,0 +1,54 @@
+"""KT-401: a Service whose selector matches no ready pod, so nothing answers it.
+
+Read from the Endpoints object when the snapshot has one, else from the pods the selector
+matches and their Ready condition. A Service without a selector (or ExternalName) is managed by
+hand and left alone. Selecting no pod at all is a warning; pods that exist but are all unready
+make it an error, and their findings are linked as the cause.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.objects import condition, dicts, labels, make, mapping, name, ref, s
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-401"
+TITLE = "Service without ready endpoints"
+KINDS = ("Service", "Endpoints", "Pod")
+SEVERITY = "error"
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    if not snap.has_kind("Pod"):
+        return
+    for svc in snap.of_kind("Service"):
+        selector = mapping(svc, "spec", "selector")
+        if not selector or s(svc, "spec", "type") == "ExternalName":
+            continue
+        ns = s(svc, "metadata", "namespace") or None
+        pods = [p for p in snap.by_namespace.get(ns, []) if p.get("kind") == "Pod"
+                and all(labels(p).get(k) == v for k, v in selector.items())]
+        endpoints = snap.get("Endpoints", ns, name(svc))
+        if endpoints is not None:
+            ready = sum(len(dicts(sub, "addresses")) for sub in dicts(endpoints, "subsets"))
+        else:
+            ready = sum(s(condition(p, "Ready"), "status") == "True" for p in pods)
+        if ready:
+            continue
+        obj = ref(svc, "Service")
+        shown = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
+        if pods:
+            what = f"its selector {shown} matches {len(pods)} pod" \
+                   f"{'s' if len(pods) != 1 else ''}, none ready"
+        else:
+            what = f"its selector {shown} matches no pod"
+        yield make(__name__, obj, f"Service {obj.namespace}/{obj.name} has no ready endpoint: "
+                                  f"{what}.",
+                   [f"selector {shown}; pods: " + (", ".join(name(p) for p in pods[:5]) or
+                                                   "none")],
+                   [Remediation(title="Compare the selector with the pods' labels",
+                                command=f"kubectl get pods -n {obj.namespace} -l {shown}")],
+                   severity="error" if pods else "warning",
+                   pods=[name(p) for p in pods])

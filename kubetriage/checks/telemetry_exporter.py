@@ -1,0 +1,57 @@
+"""KT-601: a telemetry exporter retrying against a collector that does not exist, flooding logs.
+
+Most of a container's recent log lines are OpenTelemetry (or OTLP) export failures to one host
+that is a cluster Service name, and that Service is absent (or, if present, unreachable). The
+noise hides real errors and costs CPU; the fix is to deploy the collector or disable the export.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from kubetriage.checks.finding import Finding, ObjectRef, Remediation
+from kubetriage.checks.objects import make, service_for_host
+from kubetriage.cluster.snapshot import Snapshot
+
+CODE = "KT-601"
+TITLE = "Telemetry exporter flooding logs"
+KINDS = ("Pod", "Service")
+SEVERITY = "warning"
+
+_EXPORT = re.compile(r"(?:export\w*|sending) (?:traces|spans|metrics|logs)\b.*?\bto "
+                     r"(?:https?://)?([\w.-]+):(\d+)|"
+                     r"(?:otlp|otel)\w*\b.*?(?:https?://)?([\w.-]*otel[\w.-]*):(\d+)", re.I)
+_FAILED = re.compile(r"UNAVAILABLE|error|failed|refused|timeout|retry", re.I)
+FLOOD_LINES = 10  # this many failed exports in the recent lines is a flood, not a blip
+
+
+def check(snap: Snapshot) -> Iterator[Finding]:
+    for (ns, pod, container, previous), lines in sorted(snap.logs.items()):
+        if previous:
+            continue
+        hits: dict[tuple[str, str], list[str]] = {}
+        for line in lines:
+            m = _EXPORT.search(line)
+            if m and _FAILED.search(line):
+                host, port = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+                hits.setdefault((host, port), []).append(line)
+        if not hits:
+            continue
+        (host, port), found = max(hits.items(), key=lambda kv: len(kv[1]))
+        if len(found) < FLOOD_LINES:
+            continue
+        svc = service_for_host(snap, host, ns)
+        if svc is None or not snap.has_kind("Service"):
+            state = "which is unreachable"
+        elif snap.get("Service", *svc) is None:
+            state = f"but Service {svc[0]}/{svc[1]} does not exist"
+        else:
+            continue  # the collector exists: a real outage is another check's business
+        yield make(__name__, ObjectRef(kind="Pod", namespace=ns, name=pod),
+                   f"Container {container} of pod {ns}/{pod} keeps exporting telemetry to "
+                   f"{host}:{port}, {state}: {len(found)} of its last {len(lines)} log lines.",
+                   [found[-1], f"{len(found)} of the last {len(lines)} lines are failed exports"],
+                   [Remediation(title="Deploy the collector, or disable the exporter "
+                                      "(OTEL_SDK_DISABLED=true)")],
+                   part=container, container=container, collector=svc)

@@ -1,0 +1,160 @@
+"""A read-only view of the cluster at one moment: what the checks read, and nothing else.
+
+Objects are plain dicts with the Kubernetes field paths, indexed by kind, (kind, namespace, name),
+uid, owner uid and namespace; events also by the object they are about. Log excerpts are the last
+lines of a container (`previous` = the instance before the last restart). Built from a dump with
+`Snapshot.from_dump(dump)`, from anything else (the live store) with `Snapshot.from_objects`.
+
+Secret values never enter: a Secret keeps metadata and type only (its `data`, `stringData` and the
+`kubectl.kubernetes.io/last-applied-configuration` annotation, which repeats the data, are dropped).
+
+What the checks read, by kind (a store may keep only these; every object also needs apiVersion,
+kind, metadata.name, namespace, uid, ownerReferences[].uid, creationTimestamp):
+
+- Pod: metadata.labels, metadata.annotations (helm/flux release), spec.nodeName,
+  spec.containers[] and spec.initContainers[] (name, image, ports[].containerPort,
+  livenessProbe/readinessProbe/startupProbe .httpGet.path/.port, .tcpSocket.port),
+  status.phase, status.conditions[] (type, status, reason, message),
+  status.containerStatuses[] and status.initContainerStatuses[] (name, image, ready,
+  restartCount, state.waiting/terminated/running, lastState.terminated: reason, exitCode,
+  message); logs of failing containers (last lines, current and previous).
+- ReplicaSet, StatefulSet, DaemonSet: metadata.labels/annotations, ownerReferences (the walk from
+  a pod to its workload and release).
+- Deployment: the above plus metadata.annotations `deployment.kubernetes.io/revision` and
+  `kubernetes.io/change-cause`.
+- Job: metadata.labels/annotations (`helm.sh/hook`, release), status.conditions[],
+  status.failed, status.active, status.succeeded.
+- Service: spec.selector, spec.type, spec.ports[].port/targetPort.
+- Endpoints: subsets[].addresses, subsets[].notReadyAddresses.
+- Event: involvedObject (kind, namespace, name, uid, fieldPath), reason, message, type, count,
+  series.count, lastTimestamp / eventTime.
+- HelmRelease: spec.releaseName, spec.targetNamespace, spec.dependsOn[], spec.values,
+  spec.valuesFrom[], status.conditions[], status.history[], status.failures,
+  status.installFailures, status.upgradeFailures.
+- Kustomization: spec.dependsOn[], status.conditions[].
+- SealedSecret: spec.template.metadata.name, status.conditions[].
+- Secret, ConfigMap: metadata only (existence).
+- NetworkPolicy: spec.podSelector, spec.policyTypes, spec.ingress[], spec.egress[].
+- HorizontalPodAutoscaler: spec.scaleTargetRef, status.conditions[].
+- Node: metadata.name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping
+
+from kubetriage.cluster.dump import Dump
+
+LOG_TAIL = 200  # lines kept per container log: enough for a cause, bounded for 10k pods
+LogRef = tuple[str, str, str, bool]  # (namespace, pod, container, previous)
+Key = tuple[str, str | None, str]  # (kind, namespace, name)
+
+_SECRET_DROPPED = ("data", "stringData")
+_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    meta = obj.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _without_secret_values(obj: dict[str, Any]) -> dict[str, Any]:
+    slim = {k: v for k, v in obj.items() if k not in _SECRET_DROPPED}
+    meta = _meta(obj)
+    annotations = meta.get("annotations")
+    if isinstance(annotations, dict) and _LAST_APPLIED in annotations:
+        slim["metadata"] = {**meta, "annotations": {
+            k: v for k, v in annotations.items() if k != _LAST_APPLIED}}
+    return slim
+
+
+class Snapshot:
+    """The cluster at one moment, indexed for the checks. Treat everything in it as read-only."""
+
+    def __init__(self, objects: Iterable[Mapping[str, Any]],
+                 logs: Mapping[LogRef, list[str]] | None = None,
+                 now: datetime | None = None) -> None:
+        self.now = now or datetime.now(timezone.utc)  # what ages are measured against
+        self.by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.by_key: dict[Key, dict[str, Any]] = {}
+        self.by_uid: dict[str, dict[str, Any]] = {}
+        self.by_owner: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.by_namespace: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+        self.events_by_object: dict[Key, list[dict[str, Any]]] = defaultdict(list)
+        self.logs: dict[LogRef, list[str]] = dict(logs or {})
+        for obj in objects:
+            if not isinstance(obj, dict):
+                continue
+            kind = _str(obj.get("kind"))
+            meta = _meta(obj)
+            name = _str(meta.get("name"))
+            if kind is None or name is None:
+                continue
+            if kind == "Secret":
+                obj = _without_secret_values(obj)
+            namespace = _str(meta.get("namespace"))
+            self.by_kind[kind].append(obj)
+            self.by_key[(kind, namespace, name)] = obj
+            self.by_namespace[namespace].append(obj)
+            uid = _str(meta.get("uid"))
+            if uid:
+                self.by_uid[uid] = obj
+            owners = meta.get("ownerReferences")
+            for ref in owners if isinstance(owners, list) else ():
+                if isinstance(ref, dict) and _str(ref.get("uid")):
+                    self.by_owner[ref["uid"]].append(obj)
+            if kind == "Event":
+                about = obj.get("involvedObject") or obj.get("regarding")
+                if isinstance(about, dict) and _str(about.get("kind")) and _str(about.get("name")):
+                    self.events_by_object[(about["kind"], _str(about.get("namespace")),
+                                           about["name"])].append(obj)
+
+    @classmethod
+    def from_objects(cls, objects: Iterable[Mapping[str, Any]],
+                     logs: Mapping[LogRef, list[str]] | None = None,
+                     now: datetime | None = None) -> "Snapshot":
+        return cls(objects, logs, now)
+
+    @classmethod
+    def from_dump(cls, dump: Dump, tail: int = LOG_TAIL, now: datetime | None = None) -> "Snapshot":
+        logs = {(k.namespace, k.pod, k.container, k.previous): text.splitlines()[-tail:]
+                for k, text in dump.logs.items()}
+        return cls(dump.objects, logs, now)
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        return self.by_kind.get(kind, [])
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
+        return self.by_key.get((kind, namespace, name))
+
+    def has_kind(self, kind: str) -> bool:
+        """Whether the snapshot holds any object of this kind: without it, absence proves nothing."""
+        return bool(self.by_kind.get(kind))
+
+    def owned_by(self, uid: str) -> list[dict[str, Any]]:
+        return self.by_owner.get(uid, [])
+
+    def events_for(self, kind: str, namespace: str | None, name: str,
+                   uid: str | None = None) -> list[dict[str, Any]]:
+        """Events about this very object: same kind, not just the same name; same uid if known."""
+        events = self.events_by_object.get((kind, namespace, name), [])
+        if uid:
+            events = [e for e in events
+                      if _str((e.get("involvedObject") or e.get("regarding") or {}).get("uid"))
+                      in (None, uid)]
+        return events
+
+    def log(self, namespace: str, pod: str, container: str, previous: bool = False) -> list[str]:
+        return self.logs.get((namespace, pod, container, previous), [])
+
+    def restricted_to(self, namespace: str) -> "Snapshot":
+        """Only this namespace's objects and the cluster-scoped ones (nodes), as `-n` means."""
+        objects = [o for ns in (namespace, None) for o in self.by_namespace.get(ns, [])]
+        logs = {k: v for k, v in self.logs.items() if k[0] == namespace}
+        return Snapshot(objects, logs, self.now)

@@ -1,0 +1,41 @@
+"""Running the diagnosis: every check over a snapshot, silences applied, chains built.
+
+The one entry point the dashboard and `kubetriage check` share. Pure: no I/O, no Textual.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from kubetriage.checks import chains
+from kubetriage.checks.finding import Finding, Report
+from kubetriage.checks.registry import CHECKS, Check
+from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.silences import Silences
+
+
+def run_checks(snap: Snapshot, checks: Iterable[Check] = CHECKS) -> tuple[list[Finding],
+                                                                          list[str]]:
+    """All findings, each id once, and a line per check that crashed (a bug, shown, not hidden)."""
+    findings: dict[str, Finding] = {}
+    broken: list[str] = []
+    for check in checks:
+        try:
+            for f in check.run(snap):
+                findings.setdefault(f.id, f)
+        except Exception as exc:  # one broken check must not cost the operator the others
+            broken.append(f"check {check.code} failed: {type(exc).__name__}: {exc}")
+    return list(findings.values()), broken
+
+
+def diagnose(snap: Snapshot, ignore: Iterable[str] = (), silences: Silences | None = None,
+             source: str = "", namespace: str | None = None) -> Report:
+    if namespace:
+        snap = snap.restricted_to(namespace)
+    found, broken = run_checks(snap)
+    ignored = set(ignore)
+    kept = [f for f in found
+            if f.check not in ignored and not (silences and silences.silenced(f))]
+    kept.sort(key=lambda f: (-f.rank, f.id))
+    return Report(findings=kept, chains=chains.build(snap, kept), silenced=len(found) - len(kept),
+                  source=source, namespace=namespace, unavailable=broken)

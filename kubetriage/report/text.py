@@ -1,0 +1,86 @@
+"""The terminal report: chains first, root then what it breaks, each with evidence and fixes.
+
+Reads well in 80 columns with colour and without it (NO_COLOR is honoured by rich): severity is
+a word, not only a colour, and indentation carries the structure.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from kubetriage.checks.finding import Finding, Report
+
+STYLE = {"critical": "bold white on red", "error": "bold red", "warning": "bold yellow",
+         "info": "cyan"}
+
+
+def counts(report: Report) -> str:
+    by = {}
+    for f in report.findings:
+        by[f.severity] = by.get(f.severity, 0) + 1
+    parts = [f"{by[s]} {s}" for s in ("critical", "error", "warning", "info") if s in by]
+    n = len(report.findings)
+    head = f"{len(report.chains)} chain{'s' if len(report.chains) != 1 else ''}, " \
+           f"{n} finding{'s' if n != 1 else ''}"
+    return head + (f" ({', '.join(parts)})" if parts else "") + f", {report.silenced} silenced"
+
+
+def _tag(severity: str) -> Text:
+    return Text(f"{severity.upper():<8}", style=STYLE[severity])
+
+
+class _Out:
+    """Prints Text wrapped at the console width with a hanging indent, no trailing blanks."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def line(self, text: Text | str = "", indent: int = 0) -> None:
+        text = Text(text) if isinstance(text, str) else text
+        for part in text.wrap(self.console, max(self.console.width - indent, 20)):
+            part.rstrip()
+            self.console.print(Text(" " * indent) + part)
+
+
+def _finding(out: _Out, f: Finding, marker: str, shown: bool) -> None:
+    out.line(Text.assemble(marker, _tag(f.severity), (f.check, "dim"), " ",
+                           (str(f.object), "bold")), 0)
+    if shown:
+        out.line(Text("(described above)", style="dim"), 4)
+        return
+    out.line(Text(f.summary), 4)
+    for line in f.evidence:
+        out.line(Text.assemble(("│ ", "dim"), (line, "dim")), 4)
+    for r in f.remediations:
+        out.line(Text.assemble(("fix: ", "green"), r.title), 4)
+        if r.command:
+            out.line(Text.assemble(("$ ", "dim"), (r.command, "bold")), 9)
+
+
+def render_text(report: Report, out: TextIO, width: int | None = None) -> None:
+    console = Console(file=out, width=width, highlight=False, soft_wrap=True, emoji=False)
+    printer = _Out(console)
+    by_id = {f.id: f for f in report.findings}
+    where = f" · {report.source}" if report.source else ""
+    where += f" · namespace {report.namespace}" if report.namespace else ""
+    printer.line(Text.assemble(("kubetriage check", "bold"), where, " · ", counts(report)))
+    for line in report.unavailable:
+        printer.line(Text.assemble(("unknown: ", "yellow"), line), 2)
+    if not report.findings:
+        printer.line(Text("Nothing wrong found.", style="green"))
+        return
+    shown: set[str] = set()
+    for number, chain in enumerate(report.chains, 1):
+        printer.line()
+        size = f"{len(chain.links)} findings" if len(chain.links) > 1 else "1 finding"
+        printer.line(Text.assemble(_tag(chain.severity), (f"chain {number} · {size}", "bold")))
+        for i, fid in enumerate(chain.links):
+            f = by_id.get(fid)
+            if f is None:
+                continue
+            marker = "  ● root " if i == 0 else "  └→ "
+            _finding(printer, f, marker, fid in shown)
+            shown.add(fid)

@@ -1,0 +1,29 @@
+"""The catalogue of checks: codes are unique, well formed, in their domain's range, never a
+retired one, and every check says what it detects."""
+
+from __future__ import annotations
+
+import re
+
+from kubetriage.checks.finding import SEVERITY_RANK
+from kubetriage.checks.registry import CHECKS, DOMAINS, RETIRED
+
+
+def test_codes_are_unique_and_well_formed():
+    codes = [c.code for c in CHECKS]
+    assert len(codes) == len(set(codes))
+    assert all(re.fullmatch(r"KT-[1-9]\d\d", code) for code in codes), codes
+
+
+def test_every_code_is_in_a_known_domain_range():
+    assert all(int(c.code[3:]) // 100 * 100 in DOMAINS for c in CHECKS)
+
+
+def test_retired_codes_are_never_reused():
+    assert not {c.code for c in CHECKS} & set(RETIRED)
+
+
+def test_every_check_declares_what_it_detects():
+    for c in CHECKS:
+        assert c.doc.startswith(f"{c.code}:"), c.module
+        assert c.title and c.kinds and c.severity in SEVERITY_RANK, c.module

@@ -1,0 +1,140 @@
+"""`kubetriage check`: exit codes 0/1/2, the three formats, silences, the published schema, and
+secret values never printed."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import jsonschema
+import orjson
+import pytest
+import yaml
+
+from kubetriage.cli import main
+
+CRASHING = {
+    "apiVersion": "v1", "kind": "Pod",
+    "metadata": {"name": "web-1", "namespace": "shop", "uid": "u1"},
+    "spec": {"containers": [{"name": "app", "image": "r.example:5000/web:1",
+                             "env": [{"name": "TOKEN", "valueFrom": {"secretKeyRef": {
+                                 "name": "web-secret", "key": "token"}}}]}]},
+    "status": {"phase": "Running", "containerStatuses": [{
+        "name": "app", "ready": False, "restartCount": 9,
+        "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+        "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}}}]},
+}
+PLANTED = "hunter2-planted-value"
+
+
+def write_dump(tmp_path, *objects, logs=None):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "objects.yaml").write_text(yaml.safe_dump_all(list(objects)))
+    for (ns, pod, container), text in (logs or {}).items():
+        path = tmp_path / "logs" / ns / pod / f"{container}.previous.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return str(tmp_path)
+
+
+def run(capsys, *argv):
+    code = main(["check", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_exit_1_and_the_finding_when_something_is_at_error(tmp_path, capsys):
+    dump = write_dump(tmp_path, CRASHING, logs={("shop", "web-1", "app"):
+                                                "ModuleNotFoundError: No module named 'dapr'\n"})
+    code, out, _ = run(capsys, "--from-dump", dump, "-o", "json")
+    report = orjson.loads(out)
+    assert code == 1
+    assert [f["check"] for f in report["findings"]] == ["KT-201"]
+    assert "'dapr' is not installed" in report["findings"][0]["summary"]
+
+
+def test_exit_0_when_nothing_is_wrong(tmp_path, capsys):
+    pod = {**CRASHING, "status": {"phase": "Running", "containerStatuses": [
+        {"name": "app", "ready": True, "restartCount": 0, "state": {"running": {}}}]}}
+    code, out, _ = run(capsys, "--from-dump", write_dump(tmp_path, pod))
+    assert code == 0
+    assert "Nothing wrong found." in out
+
+
+def test_json_output_validates_against_the_published_schema(tmp_path, capsys):
+    dump = write_dump(tmp_path, CRASHING)
+    _, schema, _ = run(capsys, "--schema")
+    _, out, _ = run(capsys, "--from-dump", dump, "-o", "json")
+    jsonschema.validate(orjson.loads(out), orjson.loads(schema))
+
+
+def test_ignore_hides_a_code_and_says_how_many(tmp_path, capsys):
+    code, out, _ = run(capsys, "--from-dump", write_dump(tmp_path, CRASHING), "--ignore",
+                       "KT-201")
+    assert code == 0
+    assert "0 findings, 1 silenced" in out
+
+
+def test_silences_file_hides_by_code_and_object(tmp_path, capsys):
+    silences = tmp_path / "silences.yaml"
+    silences.write_text("silences:\n  - {code: KT-201, namespace: shop, name: 'web-*'}\n")
+    code, out, _ = run(capsys, "--from-dump", write_dump(tmp_path / "d", CRASHING),
+                       "--silences", str(silences), "-o", "json")
+    assert code == 0 and orjson.loads(out)["silenced"] == 1
+
+
+def test_silence_for_another_object_does_not_hide(tmp_path, capsys):
+    silences = tmp_path / "silences.yaml"
+    silences.write_text("silences:\n  - {code: KT-201, namespace: other}\n")
+    code, _, _ = run(capsys, "--from-dump", write_dump(tmp_path / "d", CRASHING),
+                     "--silences", str(silences))
+    assert code == 1
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--ignore", "KT-999"], "--ignore KT-999: unknown check code"),
+    (["--from-dump", "/nonexistent/dump"], "/nonexistent/dump: no such file or directory"),
+    (["--demo", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
+    ([], "use --from-dump PATH or --demo SCENARIO"),
+], ids=["unknown-code", "missing-dump", "unknown-scenario", "no-source"])
+def test_usage_errors_are_one_line_and_exit_2(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("kubetriage: error: ") and message in err and err.count("\n") == 1
+
+
+def test_bad_silences_file_names_file_and_field(tmp_path, capsys):
+    silences = tmp_path / "s.yaml"
+    silences.write_text("silences:\n  - {code: KT-777}\n")
+    code, _, err = run(capsys, "--from-dump", write_dump(tmp_path, CRASHING), "--silences",
+                       str(silences))
+    assert code == 2 and f"{silences}: silences.0.code:" in err and "KT-777" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_secret_values_never_appear(tmp_path, capsys, monkeypatch, fmt):
+    encoded = base64.b64encode(PLANTED.encode()).decode()
+    secret = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+              "metadata": {"name": "web-secret", "namespace": "shop", "annotations": {
+                  "kubectl.kubernetes.io/last-applied-configuration": orjson.dumps(
+                      {"stringData": {"token": PLANTED}}).decode()}},
+              "data": {"token": encoded}, "stringData": {"token": PLANTED}}
+    config_error = {**CRASHING, "metadata": {"name": "web-2", "namespace": "shop"},
+                    "status": {"phase": "Pending", "containerStatuses": [{
+                        "name": "app", "restartCount": 0, "state": {"waiting": {
+                            "reason": "CreateContainerConfigError",
+                            "message": "couldn't find key token in Secret shop/web-secret"}}}]}}
+    monkeypatch.setenv("NO_COLOR", "1")
+    dump = write_dump(tmp_path, secret, CRASHING, config_error)
+    code, out, _ = run(capsys, "--from-dump", dump, "-o", fmt)
+    assert code == 1 and "web-secret" in out  # the secret is named, its value never
+    assert PLANTED not in out and encoded not in out
+
+
+def test_text_fits_80_columns_without_colour(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    dump = write_dump(tmp_path, CRASHING, logs={("shop", "web-1", "app"): "x" * 500 + "\n"})
+    _, out, _ = run(capsys, "--from-dump", dump)
+    assert "\x1b[" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
