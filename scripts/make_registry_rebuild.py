@@ -823,14 +823,14 @@ def _trusted(b: Builder, p: dict[str, Any]) -> list[dict[str, Any]]:
                         pulled=True)
         after = [("Failed", f'Error: secret "{secret}" not found', "Warning")]
     else:
-        state = running(now - 3)
+        state = running(now)
         after = [("Created", f"Created container {c['name']}", "Normal"),
                  ("Started", f"Started container {c['name']}", "Normal")]
     fixed = pod(scratch, ns, name, owner=None, labels={}, containers=p["spec"]["containers"],
                 statuses=[state], created=p_age(b, p))
     for cond in fixed["status"]["conditions"]:
         if cond["type"] != "PodScheduled":
-            cond["lastTransitionTime"] = scratch.ts(now - 3)
+            cond["lastTransitionTime"] = scratch.ts(now)
     steps: list[dict[str, Any]] = [{"at": FIX_AT, "patch": {
         "apiVersion": "v1", "kind": "Pod", "namespace": ns, "name": name,
         "merge": {"status": {k: fixed["status"][k] for k in

@@ -70,6 +70,11 @@ def load(name_or_path: str, now: datetime | None = None) -> Scenario:
         shift = now - timeline.recorded_at.astimezone(timezone.utc)
         for obj in dump.objects:
             _shift(obj, shift)
+        # a patched status (a container started at the seed's time) must read as recent too
+        for step in timeline.steps + [s for o in timeline.reconcile.values() for s in o.steps]:
+            for body in (step.patch.merge if step.patch else None, step.create):
+                if body is not None:
+                    _shift(body, shift)
     return Scenario(path.name, timeline, dump)
 
 

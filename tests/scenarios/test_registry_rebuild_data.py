@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timezone
 
 import pytest
 
@@ -134,3 +135,15 @@ def test_timeline_trusts_the_registry_after_120_seconds(scenario):
         "reason": "CreateContainerConfigError",
         "message": 'secret "midwestmtg-database-secret" not found'}}
     assert all("running" in s for n, s in states.items() if n != "midwestmtg-backend")
+
+
+def test_patched_times_read_as_recent(scenario):
+    """A status the timeline patches in carries times shifted like the dump's: a container that
+    starts at 120 s reads as started two minutes after the demo began, not in October 2025."""
+    started = {s.patch.merge["status"]["containerStatuses"][0]["state"]
+               .get("running", {}).get("startedAt") for s in scenario.timeline.steps
+               if s.patch and s.patch.kind == "Pod"} - {None}
+    assert len(started) == 1
+    ahead = datetime.fromisoformat(started.pop().replace("Z", "+00:00")) - datetime.now(
+        timezone.utc)
+    assert 100 < ahead.total_seconds() <= 120
