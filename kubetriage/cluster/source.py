@@ -1,0 +1,339 @@
+"""The cluster source: the one place that talks to an API server.
+
+    source = await ClusterSource.open(context="prod")       # or demo="midwestmtg"
+    await source.wait_synced()
+    source.store ...                                         # live, indexed, observable
+    await source.logs("ns", "pod", "app", previous=True)     # last lines
+    async for line in source.follow("ns", "pod", "app"): ... # a live tail
+    snap = await source.snapshot()                           # for the checks, logs included
+    await source.close()
+
+It connects (connect.py), discovers which kinds the server offers (discovery.py) and runs one
+reflector per kind (reflector.py) into the store. When a kind may not be listed across all
+namespaces it falls back to the namespaces the user may list, and records in
+`store.not_visible` what cannot be seen and why. `--demo` starts the embedded server in this
+process on a free loopback port and connects to it through the very same path, kubeconfig
+included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import aiohttp
+import orjson
+
+from kubetriage.cluster.connect import ApiError, Connection, api_error, connect
+from kubetriage.cluster.discovery import WATCHED, Discovered, discover
+from kubetriage.cluster.reflector import (IDLE_TIMEOUT_S, MIN_WATCH_TIMEOUT_S, PAGE_SIZE,
+                                          Backoff, Forbidden, Reflector)
+from kubetriage.cluster.resources import Resource
+from kubetriage.cluster.snapshot import LOG_TAIL, LogRef, Snapshot
+from kubetriage.cluster.store import Store
+
+LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
+LOG_CONCURRENCY = 8
+CURRENT_LOG_TTL_S = 15.0  # a running container's log is refetched at most this often
+FORBIDDEN_RETRY_S = 60.0  # a kind the user may not see is asked for again this often
+_FAILING_REASONS = {"CrashLoopBackOff", "Error", "RunContainerError", "OOMKilled",
+                    "CreateContainerError", "ContainerCannotRun"}
+
+
+class ClusterSource:
+    def __init__(self, conn: Connection, store: Store | None = None, *,
+                 namespaces: list[str] | None = None, kinds: tuple[str, ...] = WATCHED,
+                 idle_timeout: float = IDLE_TIMEOUT_S, page_size: int = PAGE_SIZE,
+                 min_watch_timeout: int = MIN_WATCH_TIMEOUT_S,
+                 backoff: Backoff | None = None) -> None:
+        self.conn = conn
+        self.store = store or Store()
+        self.namespaces = namespaces  # -n: only these (cluster-scoped kinds stay cluster-wide)
+        self.kinds = kinds
+        self.discovered = Discovered()
+        self.reflectors: list[Reflector] = []
+        self._options = dict(idle_timeout=idle_timeout, page_size=page_size,
+                             min_watch_timeout=min_watch_timeout)
+        self._backoff = backoff
+        self._tasks: set[asyncio.Task] = set()
+        self._log_cache: dict[tuple, tuple[float, list[str]]] = {}
+        self._demo: Any = None
+        self._demo_dir: str | None = None
+        self._fallbacks = 0  # kinds still finding the namespaces they may be seen in
+
+    @classmethod
+    async def open(cls, kubeconfig: str | None = None, context: str | None = None, *,
+                   demo: str | None = None, demo_options: dict[str, Any] | None = None,
+                   **options: Any) -> "ClusterSource":
+        """Connect (raising UsageError with the line a user reads), discover, start watching."""
+        sim = demo_dir = None
+        if demo is not None:
+            from kubetriage.cluster.sim.server import SimServer
+            sim = SimServer(demo, **(demo_options or {}))
+            await sim.start()
+            demo_dir = tempfile.mkdtemp(prefix="kubetriage-demo-")
+            kubeconfig = str(sim.write_kubeconfig(Path(demo_dir) / "kubeconfig"))
+            context = None
+        try:
+            conn = await connect(kubeconfig, context)
+        except BaseException:
+            if sim is not None:
+                await sim.stop()
+                shutil.rmtree(demo_dir, ignore_errors=True)
+            raise
+        source = cls(conn, **options)
+        source._demo, source._demo_dir = sim, demo_dir
+        await source.start()
+        return source
+
+    async def start(self) -> None:
+        self.discovered = await discover(self.conn, self.kinds)
+        for kind, why in self.discovered.missing.items():
+            self.store.set_state(kind, "unavailable", why)
+        for kind, resource in self.discovered.resources.items():
+            if resource.namespaced and self.namespaces:
+                for ns in self.namespaces:
+                    self._spawn(self._run_namespaced(self._reflector(resource, ns)))
+            else:
+                self._spawn(self._run(resource))
+
+    async def wait_synced(self, timeout: float | None = None) -> None:
+        """Until every kind that can be seen has been listed once."""
+        async def settled() -> None:
+            while self._fallbacks or not all(r.synced.is_set() or r.forbidden
+                                             for r in self.reflectors):
+                await asyncio.sleep(0.02)
+        await asyncio.wait_for(settled(), timeout)
+
+    @property
+    def demo(self) -> Any:
+        """The embedded server, when started with demo=: tests drive its state and faults."""
+        return self._demo
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.conn.close()
+        if self._demo is not None:
+            await self._demo.stop()
+            shutil.rmtree(self._demo_dir, ignore_errors=True)
+
+    async def __aenter__(self) -> "ClusterSource":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    # -- watching ------------------------------------------------------------------------------
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _reflector(self, resource: Resource, namespace: str | None = None) -> Reflector:
+        r = Reflector(self.conn, resource, self.store, namespace=namespace,
+                      backoff=Backoff(**vars(self._backoff)) if self._backoff else None,
+                      **self._options)
+        self.reflectors.append(r)
+        return r
+
+    async def _run(self, resource: Resource) -> None:
+        reflector = self._reflector(resource)
+        try:
+            await reflector.run()
+            return
+        except Forbidden as exc:
+            message = exc.message
+        if not resource.namespaced:
+            self.store.not_visible[resource.kind] = f"not allowed: {message}"
+            await self._retry_forbidden(reflector)
+            return
+        self._fallbacks += 1
+        try:
+            namespaces, denied = await self._permitted_namespaces(resource)
+            self.store.not_visible[resource.kind] = _not_visible(message, namespaces, denied)
+            if namespaces:
+                self.store.forget_state(resource.kind, None)  # the namespaces stand for it
+            reflectors = [self._reflector(resource, ns) for ns in namespaces]
+        finally:
+            self._fallbacks -= 1
+        await asyncio.gather(*(self._run_namespaced(r) for r in reflectors))
+
+    async def _run_namespaced(self, reflector: Reflector) -> None:
+        try:
+            await reflector.run()
+        except Forbidden as exc:
+            self.store.not_visible[f"{reflector.kind} in {reflector.namespace}"] = \
+                f"not allowed: {exc.message}"
+            await self._retry_forbidden(reflector)
+
+    async def _retry_forbidden(self, reflector: Reflector) -> None:
+        """Permissions change: ask again now and then, as a reflector retries forever."""
+        while True:
+            await asyncio.sleep(FORBIDDEN_RETRY_S)
+            reflector.forbidden = False
+            try:
+                await reflector.run()
+            except Forbidden:
+                continue
+
+    async def _permitted_namespaces(self, resource: Resource) -> tuple[list[str], list[str]]:
+        """(namespaces where the user may list and watch the kind, those where not)."""
+        if self.namespaces:
+            candidates = list(self.namespaces)
+        else:
+            try:
+                doc = await self.conn.get_json("/api/v1/namespaces")
+                candidates = sorted(o["metadata"]["name"] for o in doc.get("items") or [])
+            except ApiError:
+                candidates = [self.conn.namespace or "default"]
+        limit = asyncio.Semaphore(16)
+
+        async def may(ns: str) -> bool:
+            async with limit:
+                return all(await asyncio.gather(self.can_i("list", resource, ns),
+                                                self.can_i("watch", resource, ns)))
+
+        allowed = await asyncio.gather(*(may(ns) for ns in candidates))
+        return ([ns for ns, ok in zip(candidates, allowed) if ok],
+                [ns for ns, ok in zip(candidates, allowed) if not ok])
+
+    async def can_i(self, verb: str, resource: Resource, namespace: str | None,
+                    subresource: str = "") -> bool:
+        """A SelfSubjectAccessReview, as `kubectl auth can-i` asks."""
+        attrs = {"verb": verb, "group": resource.group, "resource": resource.plural}
+        if namespace:
+            attrs["namespace"] = namespace
+        if subresource:
+            attrs["subresource"] = subresource
+        body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+                "spec": {"resourceAttributes": attrs}}
+        resp = await self.conn.request(
+            "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body=body)
+        async with resp:
+            data = await resp.read()
+        if resp.status >= 300:
+            return False
+        return bool((orjson.loads(data).get("status") or {}).get("allowed"))
+
+    # -- objects on demand ---------------------------------------------------------------------
+
+    async def get_object(self, kind: str, namespace: str | None, name: str) -> dict[str, Any]:
+        """The whole object as the server has it now (for a detail view), without managedFields,
+        and without data for a Secret."""
+        resource = self.discovered.resources[kind]
+        obj = await self.conn.get_json(resource.path(namespace, name))
+        (obj.get("metadata") or {}).pop("managedFields", None)
+        if kind == "Secret":
+            obj.pop("data", None)
+            obj.pop("stringData", None)
+        return obj
+
+    async def helm_release_secrets(self, namespace: str, release: str) -> list[dict[str, Any]]:
+        """A Helm release's history secrets (sh.helm.release.v1.<release>.vN), data included but
+        still encoded, fetched now: the store never holds secret data."""
+        doc = await self.conn.get_json(
+            f"/api/v1/namespaces/{namespace}/secrets",
+            {"labelSelector": f"owner=helm,name={release}"})
+        return sorted(doc.get("items") or [],
+                      key=lambda s: int((s["metadata"].get("labels") or {}).get("version", 0)))
+
+    # -- logs ----------------------------------------------------------------------------------
+
+    async def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False,
+                   tail: int = LOG_TAIL) -> list[str]:
+        """The last `tail` lines of a container (of its previous instance with previous=True)."""
+        params = {"container": container, "previous": previous, "tailLines": tail,
+                  "limitBytes": LOG_LIMIT_BYTES}
+        try:
+            data = await self.conn.get_bytes(f"/api/v1/namespaces/{namespace}/pods/{pod}/log",
+                                             params)
+        except ApiError as exc:
+            if exc.status in (400, 404):  # no previous instance, or the pod is gone
+                return []
+            raise
+        return data.decode("utf-8", "replace").splitlines()[-tail:]
+
+    async def follow(self, namespace: str, pod: str, container: str, *,
+                     tail: int = 100) -> AsyncIterator[str]:
+        """The last `tail` lines, then every new line until the container ends. Nothing is
+        buffered here beyond one line: a slow reader slows the stream (TCP), memory stays flat."""
+        params = {"container": container, "follow": True, "tailLines": tail}
+        resp = await self.conn.request(
+            "GET", f"/api/v1/namespaces/{namespace}/pods/{pod}/log", params,
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=None))
+        async with resp:
+            if resp.status >= 300:
+                raise api_error(resp.status, resp.reason or "", await resp.read())
+            while True:
+                try:
+                    line = await resp.content.readline()
+                except ValueError:  # a line longer than the read buffer: skip to the next
+                    await resp.content.readuntil(b"\n")
+                    continue
+                if not line:
+                    return
+                yield line.decode("utf-8", "replace").rstrip("\r\n")
+
+    # -- snapshot for the checks ---------------------------------------------------------------
+
+    async def snapshot(self, with_logs: bool = True) -> Snapshot:
+        """The store as a Snapshot, with the last lines of every failing container's logs
+        (current and previous instance)."""
+        objects = list(self.store.objects())
+        logs: dict[LogRef, list[str]] = {}
+        if with_logs:
+            wanted = [ref for pod in self.store.list("Pod") for ref in _failing_logs(pod)]
+            limit = asyncio.Semaphore(LOG_CONCURRENCY)
+
+            async def fetch(ref: tuple[LogRef, int]) -> None:
+                (ns, pod, container, previous), restarts = ref
+                key = (ns, pod, container, previous, restarts)
+                cached = self._log_cache.get(key)
+                if cached and (previous or time.monotonic() - cached[0] < CURRENT_LOG_TTL_S):
+                    logs[key[:4]] = cached[1]
+                    return
+                async with limit:
+                    with contextlib.suppress(ApiError, aiohttp.ClientError):
+                        lines = await self.logs(ns, pod, container, previous=previous)
+                        self._log_cache[key] = (time.monotonic(), lines)
+                        logs[key[:4]] = lines
+
+            await asyncio.gather(*(fetch(ref) for ref in wanted))
+            live = {k[:4] for k, _ in wanted}
+            self._log_cache = {k: v for k, v in self._log_cache.items() if k[:4] in live}
+        return Snapshot.from_objects(objects, logs)
+
+
+def _failing_logs(pod: dict[str, Any]) -> list[tuple[LogRef, int]]:
+    """(log ref, restart count) of each container worth reading: restarted, waiting on a crash,
+    or terminated with an error."""
+    meta, status = pod["metadata"], pod.get("status") or {}
+    out = []
+    for cs in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or []):
+        restarts = cs.get("restartCount") or 0
+        state, last = cs.get("state") or {}, cs.get("lastState") or {}
+        reason = ((state.get("waiting") or state.get("terminated") or {}).get("reason") or "")
+        failed_now = reason in _FAILING_REASONS or \
+            (state.get("terminated") or {}).get("exitCode", 0) not in (0, None)
+        ref = (meta.get("namespace"), meta["name"], cs.get("name"))
+        if failed_now or restarts:
+            out.append(((*ref, False), restarts))
+        if restarts and last.get("terminated"):
+            out.append(((*ref, True), restarts))
+    return out
+
+
+def _not_visible(message: str, namespaces: list[str], denied: list[str]) -> str:
+    seen = f"showing namespaces {', '.join(namespaces)} only" if namespaces else \
+        "not visible in any namespace"
+    hidden = f"; not allowed in {', '.join(denied)}" if denied and namespaces else ""
+    return f"not allowed across all namespaces ({message}); {seen}{hidden}"
+
