@@ -104,7 +104,7 @@ def _causes(snap: Snapshot, index: _Index, f: Finding) -> Iterator[tuple[Finding
             for cause in index.on("Pod", f.object.namespace, pod):
                 yield cause, f
     # a failing liveness (or startup) probe restarts the very container it probes
-    if f.check == "KT-207" and facts.get("probe") in ("liveness", "startup"):
+    if f.check == "KT-207" and {"liveness", "startup"} & set(facts.get("probes") or ()):
         for effect in index.on(*_key(f), "KT-201", "KT-208"):
             if effect.facts.get("container") == facts.get("container"):
                 yield f, effect

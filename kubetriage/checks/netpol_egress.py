@@ -44,36 +44,58 @@ def _allows(rules: list[dict], peers: list[dict], port: str) -> bool:
     return False
 
 
+def _egress_rules(snap: Snapshot, policy: dict, selected: list[dict]) -> list[dict] | None:
+    """Egress rules of every policy governing egress of these pods (policies add up); None when
+    no policy governs their egress, so everything may leave."""
+    ns = s(policy, "metadata", "namespace") or None
+    own = mapping(policy, "spec", "podSelector")
+    rules, governed = [], False
+    for other in snap.by_namespace.get(ns, []):
+        if other.get("kind") != "NetworkPolicy":
+            continue
+        sel = mapping(other, "spec", "podSelector")
+        if not (sel == own or any(_selects(sel, p) for p in selected)):
+            continue
+        egress = dicts(other, "spec", "egress")
+        if "Egress" in (get(other, "spec", "policyTypes") or []) or egress:
+            governed = True
+            rules += egress
+    return rules if governed else None
+
+
 def check(snap: Snapshot) -> Iterator[Finding]:
     for policy in snap.of_kind("NetworkPolicy"):
-        types = get(policy, "spec", "policyTypes") or []
-        egress = dicts(policy, "spec", "egress")
-        if "Egress" not in types and not egress:
-            continue  # egress not governed: everything may leave
-        missing: list[tuple[str, list[dict]]] = []
-        for rule in dicts(policy, "spec", "ingress"):
-            peers = [p for p in dicts(rule, "from") if "podSelector" in p]
-            for port in sorted(_ports(rule) or ()):
-                if peers and not _allows(egress, peers, port):
-                    missing.append((port, peers))
-        if not missing:
-            continue
+        own = mapping(policy, "spec", "podSelector")
         ns = s(policy, "metadata", "namespace") or None
         selected = [p for p in snap.by_namespace.get(ns, []) if p.get("kind") == "Pod"
-                    and _selects(mapping(policy, "spec", "podSelector"), p)]
-        ports = sorted({p for p, _ in missing}, key=lambda p: (len(p), p))
+                    and _selects(own, p)]
+        # members of the same group talking to each other: the peer is the policy's own pods
+        peers = [peer for rule in dicts(policy, "spec", "ingress") for peer in dicts(rule, "from")
+                 if mapping(peer, "podSelector") == own and own]
+        if not peers:
+            continue
+        egress = _egress_rules(snap, policy, selected)
+        if egress is None:
+            continue
+        ports = sorted({port for rule in dicts(policy, "spec", "ingress")
+                        if any(mapping(p, "podSelector") == own for p in dicts(rule, "from"))
+                        for port in (_ports(rule) or ())
+                        if not _allows(egress, peers[:1], port)}, key=lambda p: (len(p), p))
+        if not ports:
+            continue
         timing_out = _timeouts(snap, selected, ports)
         obj = ref(policy, "NetworkPolicy")
+        many = len(ports) > 1
         yield make(__name__, obj,
-                   f"NetworkPolicy {obj.namespace}/{obj.name} admits port"
-                   f"{'s' if len(ports) > 1 else ''} {', '.join(ports)} on ingress but not on "
-                   "egress to the same pods, so they cannot connect to each other"
+                   f"NetworkPolicy {obj.namespace}/{obj.name} admits port{'s' if many else ''} "
+                   f"{', '.join(ports)} from its own pods on ingress, but no egress rule lets "
+                   "them connect out to each other there"
                    + (f"; {len(timing_out)} of them time out on it" if timing_out else "") + ".",
-                   [f"ingress from {peers_text(missing[0][1])} on {', '.join(ports)}; "
-                    f"egress rules allow: {egress_text(egress)}",
+                   [f"ingress from {peers_text(peers[:1])} on {', '.join(ports)}; egress to "
+                    f"them allowed on: {egress_text(egress, peers[:1])}",
                     *timing_out.values()][:3],
                    [Remediation(title=f"Add an egress rule to the same pods on port"
-                                      f"{'s' if len(ports) > 1 else ''} {', '.join(ports)}")],
+                                      f"{'s' if many else ''} {', '.join(ports)}")],
                    severity="error" if timing_out else None, ports=ports,
                    pods=sorted(timing_out))
 
@@ -98,9 +120,13 @@ def peers_text(peers: list[dict]) -> str:
                      for p in peers)
 
 
-def egress_text(rules: list[dict]) -> str:
-    parts = []
+def egress_text(rules: list[dict], peers: list[dict]) -> str:
+    allowed: set[str] = set()
     for rule in rules:
-        ports = _ports(rule)
-        parts.append(f"ports {','.join(sorted(ports))}" if ports else "all ports")
-    return "; ".join(parts) or "nothing"
+        to = dicts(rule, "to")
+        if not to or any(p in to for p in peers):
+            ports = _ports(rule)
+            if ports is None:
+                return "all ports"
+            allowed |= ports
+    return ", ".join(sorted(allowed, key=lambda p: (len(p), p))) or "no port"

@@ -34,20 +34,22 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         if not unhealthy:
             continue
         statuses = {s(st, "name"): (st, spec) for st, spec, _ in containers(pod)}
-        seen: set[tuple[str, str]] = set()
+        by_container: dict[str, list[dict]] = {}
         for event in unhealthy:
             m = _CONTAINER.search(s(event, "involvedObject", "fieldPath"))
             container = m.group(1) if m else next(iter(statuses), "")
-            kind_m = _KIND.search(s(event, "message"))
-            kind = kind_m.group(1).capitalize() if kind_m else "A"
-            if (container, kind) in seen or container not in statuses:
-                continue
+            if container in statuses:
+                by_container.setdefault(container, []).append(event)
+        for container, said in by_container.items():
             status, spec = statuses[container]
             if status.get("ready") is True and n(status, "restartCount") == 0:
                 continue
-            seen.add((container, kind))
-            yield _finding(pod, container, kind, spec, event,
-                           [e for e in unhealthy if e is not event][:1])
+            yield _finding(pod, container, spec, said)
+
+
+def _kind(event: dict) -> str:
+    m = _KIND.search(s(event, "message"))
+    return m.group(1).lower() if m else "a"
 
 
 def _declared_ports(pod: dict) -> set[str]:
@@ -57,14 +59,17 @@ def _declared_ports(pod: dict) -> set[str]:
     return {str(get(p, "containerPort")) for p in ports} | {s(p, "name") for p in ports}
 
 
-def _finding(pod: dict, container: str, kind: str, spec: dict, event: dict,
-             more: list[dict]) -> Finding:
+def _finding(pod: dict, container: str, spec: dict, said: list[dict]) -> Finding:
+    """One finding per container: its probes usually fail the same way."""
     obj = ref(pod, "Pod")
-    probe = get(spec, f"{kind.lower()}Probe") or {}
+    kinds = sorted({_kind(e) for e in said}, key=("startup", "liveness", "readiness", "a").index)
+    event = said[0]
+    kind = _kind(event)
+    probe = get(spec, f"{kind}Probe") or {}
     path = s(probe, "httpGet", "path")
     port = get(probe, "httpGet", "port") or get(probe, "tcpSocket", "port")
     message = s(event, "message")
-    facts: dict = {"container": container, "probe": kind.lower()}
+    facts: dict = {"container": container, "probes": kinds}
     if (m := _STATUS.search(message)):
         code = int(m.group(1))
         why = {429: "the app answers 429 Too Many Requests: it rate-limits its own probe",
@@ -86,9 +91,10 @@ def _finding(pod: dict, container: str, kind: str, spec: dict, event: dict,
     else:
         why = "the kubelet's message below says how"
     return make(__name__, obj,
-                f"{kind} probe of container {container} in pod {obj.namespace}/{obj.name} "
-                f"fails: {why}.",
-                [event_line(event), *(event_line(e) for e in more)],
+                f"{' and '.join(kinds).capitalize()} probe{'s' if len(kinds) > 1 else ''} of "
+                f"container {container} in pod {obj.namespace}/{obj.name} fail"
+                f"{'' if len(kinds) > 1 else 's'}: {why}.",
+                [event_line(e) for e in said[:3]],
                 [Remediation(title="Compare the probe with what the container serves",
                              command=kubectl("describe", obj), action="describe")],
-                part=f"{container}/{kind.lower()}", **facts)
+                part=container, **facts)

@@ -38,7 +38,8 @@ def _root(obj: ObjectRef, node: str, registry: str, pods: list[str],
     return make(__name__, obj,
                 f"{where.capitalize()} does not trust the TLS certificate of registry {registry}: "
                 f"{len(pods)} pod{'s' if len(pods) != 1 else ''} cannot pull from it.",
-                [*pulls[0].evidence[-1:], f"pods failing: {', '.join(pods[:6])}"
+                [next((line for f in pulls for line in f.evidence if "x509" in line),
+                      pulls[0].evidence[0]), f"pods failing: {', '.join(pods[:6])}"
                  + (f" and {len(pods) - 6} more" if len(pods) > 6 else "")],
                 [Remediation(title=f"Install the registry's CA on {where} "
                                    f"(/etc/docker/certs.d/{registry}/ca.crt or "

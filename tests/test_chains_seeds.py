@@ -1,0 +1,110 @@
+"""Each seed scenario's diagnosis names the chains DESIGN.md's table names: root, members and the
+evidence line. Scenarios not yet shipped are skipped, visibly."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubetriage.cluster import scenario
+from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.diagnosis import diagnose
+
+
+def report_of(name):
+    if name not in scenario.names():
+        pytest.skip(f"scenario {name} not shipped yet")
+    return diagnose(Snapshot.from_dump(scenario.load(name).dump))
+
+
+def chain_rooted(report, code, kind, name_part):
+    by_id = {f.id: f for f in report.findings}
+    for chain in report.chains:
+        root = by_id[chain.root]
+        if root.check == code and root.object.kind == kind and name_part in root.object.name:
+            return root, [by_id[i] for i in chain.links]
+    raise AssertionError(f"no chain rooted at {code} {kind} *{name_part}*: "
+                         f"{[c.root for c in report.chains]}")
+
+
+def names(members, kind):
+    return {f.object.name for f in members if f.object.kind == kind}
+
+
+def test_midwestmtg_migration_hook_is_the_root_of_the_release_failures():
+    report = report_of("midwestmtg")
+    by_id = {f.id: f for f in report.findings}
+    chain = next(c for c in report.chains
+                 if any("Multiple head revisions" in line for line in by_id[c.root].evidence))
+    root = by_id[chain.root]
+    assert root.object.kind in ("Job", "Pod") and "migrat" in root.object.name
+    members = [by_id[i] for i in chain.links]
+    releases = names(members, "HelmRelease")
+    assert {"midwestmtg-backend", "midwestmtg-frontend", "midwestmtg-discord-bot"} <= releases
+    assert any('host not found in upstream "midwestmtg-backend"' in line
+               for f in members if f.object.kind == "Pod" for line in f.evidence)
+    pull = [f for f in report.findings if f.check == "KT-202"]
+    assert pull and all(f.id not in chain.links for f in pull)
+    assert "0.12.0" in pull[0].summary and "0.1.12" in pull[0].summary
+    assert not [f for f in report.findings if "redis" in f.object.name and f.rank >= 2]
+
+
+def test_registry_rebuild_x509_root_covers_every_failing_pull_from_the_registry():
+    report = report_of("registry-rebuild")
+    root, members = chain_rooted(report, "KT-203", "Node", "beckerbox")
+    x509 = {f.id for f in report.findings if f.check == "KT-202" and f.facts["cause"] == "x509"}
+    assert len(x509) >= 5 and x509 <= {f.id for f in members}
+    assert any("x509" in line for line in root.evidence)
+
+
+def test_registry_rebuild_sealed_secrets_chain_covers_the_releases_they_block():
+    report = report_of("registry-rebuild")
+    root, members = chain_rooted(report, "KT-302", "Deployment", "sealed-secrets")
+    assert len(names(members, "SealedSecret")) == 5
+    blocked = names(members, "HelmRelease")
+    assert {"ccbot", "triager-orchestrator", "triager-redis", "midwestmtg-backend",
+            "midwestmtg-discord-bot"} <= blocked
+    assert any("no key could decrypt" in line for line in root.evidence)
+
+
+def test_registry_rebuild_external_init_image_is_its_own_chain():
+    report = report_of("registry-rebuild")
+    root, members = chain_rooted(report, "KT-202", "Pod", "velero")
+    assert names(members, "HelmRelease") == {"velero"}
+
+
+def test_homelab_drift_findings():
+    report = report_of("homelab-drift")
+    found = {f.check: f for f in report.findings}
+    assert "no registry host" in found["KT-202"].summary
+    assert "specific to node asuna" in found["KT-202"].summary
+    assert "revision 62" in found["KT-502"].summary
+    assert "otel-collector" in found["KT-601"].summary
+    assert {f.object.name for f in report.findings if f.check == "KT-501"} == {
+        "family-assistant-enhanced-hpa", "whisper-hpa"}
+    root, members = chain_rooted(report, "KT-207", "Pod", "homelab-dashboard")
+    assert "429" in root.summary
+    assert any(f.check == "KT-208" and "598" in f.summary for f in members)
+
+
+def test_staging_networkpolicy_explains_the_jgroups_timeouts():
+    report = report_of("staging")
+    root, members = chain_rooted(report, "KT-403", "NetworkPolicy", "keycloak")
+    assert "7800" in root.summary and root.severity == "error"
+    assert any(f.check == "KT-201" and "keycloak" in f.object.name for f in members)
+    summaries = " ".join(f.summary for f in report.findings)
+    assert "RuntimeError: Observability not initialized" in summaries
+    assert "404: /health/startup does not exist" in summaries
+    assert "port 9801, which no container declares" in summaries
+
+
+def test_dapr_local_findings():
+    report = report_of("dapr-local")
+    summaries = " ".join(f.summary for f in report.findings)
+    assert "Python module 'dapr' is not installed" in summaries
+    assert "permission denied on /root/.local/bin/uvicorn" in summaries
+    assert "non-root policy" in summaries
+
+
+def test_healthy_has_nothing_at_error_or_above():
+    report = report_of("healthy")
+    assert [f.id for f in report.findings if f.rank >= 2] == []
