@@ -101,8 +101,9 @@ def test_dapr_local_findings():
     report = report_of("dapr-local")
     summaries = " ".join(f.summary for f in report.findings)
     assert "Python module 'dapr' is not installed" in summaries
-    assert "permission denied on /root/.local/bin/uvicorn" in summaries
     assert "non-root policy" in summaries
+    # the Permission denied crash comes later in its timeline; tests/checks/test_crashloop.py
+    # proves that cause on the log line itself
 
 
 def test_healthy_has_nothing_at_error_or_above():
