@@ -29,9 +29,10 @@ OLDEST, NEWEST = (1, 27, 16), (1, 33, 1)
 
 @pytest.fixture
 def cluster(tiny_scenario: Path, tmp_path: Path, request):
-    """(kubectl runner, threaded server) on the tiny scenario at speed 10."""
-    params = getattr(request, "param", {})
-    with run_in_thread(str(tiny_scenario), speed=10.0, **params) as sim:
+    """(kubectl runner, threaded server) on the tiny scenario, at speed 10 unless a test's
+    parameters say otherwise."""
+    params = {"speed": 10.0, **getattr(request, "param", {})}
+    with run_in_thread(str(tiny_scenario), **params) as sim:
         kubeconfig = sim.write_kubeconfig(tmp_path / "kubeconfig")
 
         def kubectl(*args: str, timeout: float = 15) -> subprocess.CompletedProcess:
@@ -69,7 +70,9 @@ def lines_until(proc: subprocess.Popen, pattern: str, timeout: float = 8.0) -> l
     raise AssertionError(f"no line matching {pattern!r} in {seen}")
 
 
-@pytest.mark.parametrize("cluster", [{"server_version": OLDEST}, {"server_version": NEWEST}],
+# at speed 1 the timeline's first restart (10 s) comes after these reads
+@pytest.mark.parametrize("cluster", [{"server_version": OLDEST, "speed": 1.0},
+                                     {"server_version": NEWEST, "speed": 1.0}],
                          ids=["kubectl-1.27", "kubectl-1.33"], indirect=True)
 def test_reads_on_the_oldest_and_newest_kubectl(cluster):
     kubectl, sim = cluster
