@@ -3,6 +3,8 @@ evidence line. Scenarios not yet shipped are skipped, visibly."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from kubetriage.cluster import scenario
@@ -13,6 +15,11 @@ from kubetriage.diagnosis import diagnose
 def report_of(name):
     if name not in scenario.names():
         pytest.skip(f"scenario {name} not shipped yet")
+    return _report(name)
+
+
+@functools.cache
+def _report(name):  # a scenario loads in seconds; the tests only read its report
     return diagnose(Snapshot.from_dump(scenario.load(name).dump))
 
 

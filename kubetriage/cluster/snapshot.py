@@ -29,7 +29,7 @@ kind, metadata.name, namespace, uid, ownerReferences[].uid, creationTimestamp):
 - Event: involvedObject (kind, namespace, name, uid, fieldPath), reason, message, type, count,
   series.count, lastTimestamp / eventTime.
 - HelmRelease: spec.releaseName, spec.targetNamespace, spec.dependsOn[], spec.values,
-  spec.valuesFrom[], status.conditions[], status.history[], status.failures,
+  spec.valuesFrom[], spec.suspend, status.conditions[], status.failures,
   status.installFailures, status.upgradeFailures.
 - Kustomization: spec.dependsOn[], status.conditions[].
 - SealedSecret: spec.template.metadata.name, status.conditions[].

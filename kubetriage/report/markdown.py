@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kubetriage.checks.finding import Finding, Report
+from kubetriage.checks.finding import Report
 from kubetriage.report.text import counts
 
 

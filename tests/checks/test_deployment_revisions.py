@@ -1,0 +1,16 @@
+from kubetriage.checks import deployment_revisions
+from tests.checks.conftest import owned, run
+
+REV = "deployment.kubernetes.io/revision"
+
+
+def test_fires_at_many_revisions_without_change_cause():
+    [f] = run(deployment_revisions, owned("Deployment", "fa", annotations={REV: "62"}))
+    assert "revision 62" in f.summary and f.severity == "info"
+
+
+def test_silent_with_a_change_cause_or_few_revisions():
+    assert run(deployment_revisions,
+               owned("Deployment", "a", annotations={REV: "62",
+                                                     "kubernetes.io/change-cause": "v2"}),
+               owned("Deployment", "b", annotations={REV: "3"})) == []
