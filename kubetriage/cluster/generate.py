@@ -56,7 +56,9 @@ _APPS = (("api", None, 8080, "/healthz"), ("worker", None, 8080, "/healthz"),
 
 
 def parse_scale(text: str) -> dict[str, int]:
-    """`pods=10000,events=30k,helmreleases=500[,namespaces=N]` -> counts; ValueError names the part."""
+    """`pods=10000,events=30k,helmreleases=500[,namespaces=N]` -> counts.
+
+    Raises ValueError with the one line a user sees, naming the bad part."""
     out: dict[str, int] = {}
     for part in text.split(","):
         key, eq, value = part.strip().partition("=")
@@ -93,8 +95,13 @@ class _App:
     failure: str | None = None  # hook, crashloop, dependency, x509, manifest, secret
     upstream: str | None = None  # crashloop: the host nginx cannot find; dependency: the release
     replicas: int = 0
-    hash: str = ""
-    uids: dict[str, str] = field(default_factory=dict)
+    hash: str = ""  # pod-template-hash
+    uids: dict[str, str] = field(default_factory=dict)  # kind -> uid of the app's objects
+    chart_version: str = ""
+    app_version: str = ""
+    revision: int = 1  # Helm release revision, the Deployment's revision and generation
+    pod_labels: dict[str, str] = field(default_factory=dict)
+    pod_annotations: dict[str, str] = field(default_factory=dict)
 
     @property
     def workload(self) -> bool:
@@ -192,8 +199,8 @@ class _Builder:
             name = f"{ns.split('-')[0]}-{kind}" + (f"-{j // len(_APPS) + 1}"
                                                   if j >= len(_APPS) else "")
             tag = f"{self.rng.randint(0, 3)}.{self.rng.randint(0, 30)}.{self.rng.randint(0, 12)}"
-            apps.append(_App(ns, name, kind, image or f"{_REGISTRY}/{ns.split('-')[0]}/{kind}:{tag}",
-                             port, probe))
+            image = image or f"{_REGISTRY}/{ns.split('-')[0]}/{kind}:{tag}"
+            apps.append(_App(ns, name, kind, image, port, probe))
         if not apps and self.n_pods:  # no releases asked for: plain Deployments hold the pods
             for i in range(max(1, round(self.n_pods / 20))):
                 ns = ns_names[i % len(ns_names)]
@@ -226,7 +233,8 @@ class _Builder:
                 backend, front, bot = free[:3]
                 backend.failure = "hook"
                 front.failure, front.upstream = "crashloop", backend.name
-                front.image, front.port, front.probe = "docker.io/library/nginx:1.27.3-alpine", 80, "/"
+                front.image = "docker.io/library/nginx:1.27.3-alpine"
+                front.port, front.probe = 80, "/"
                 bot.failure, bot.upstream = "dependency", backend.name
                 failing += 3
             elif free:
@@ -261,23 +269,27 @@ class _Builder:
         pressure = [{"type": t, "status": "False", "lastHeartbeatTime": self.ts(20),
                      "lastTransitionTime": self.ts(30 * 86400), "reason": f"KubeletHas{r}",
                      "message": f"kubelet has {m}"}
-                    for t, r, m in (("MemoryPressure", "SufficientMemory", "sufficient memory available"),
-                                    ("DiskPressure", "NoDiskPressure", "no disk pressure"),
-                                    ("PIDPressure", "SufficientPID", "sufficient PID available"))]
+                    for t, r, m in (
+                        ("MemoryPressure", "SufficientMemory", "sufficient memory available"),
+                        ("DiskPressure", "NoDiskPressure", "no disk pressure"),
+                        ("PIDPressure", "SufficientPID", "sufficient PID available"))]
         cap = {"cpu": "16", "ephemeral-storage": "203056560Ki", "hugepages-1Gi": "0",
                "hugepages-2Mi": "0", "memory": "65842380Ki", "pods": "110"}
         return {
             "apiVersion": "v1", "kind": "Node",
             "metadata": {"name": name, "uid": self.uid(), "creationTimestamp": created,
-                         "labels": {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+                         "labels": {"beta.kubernetes.io/arch": "amd64",
+                                    "beta.kubernetes.io/os": "linux",
                                     "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name,
                                     "kubernetes.io/os": "linux",
                                     "node.kubernetes.io/instance-type": "k3s"},
-                         "annotations": {"node.alpha.kubernetes.io/ttl": "0",
-                                         "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
+                         "annotations": {
+                             "node.alpha.kubernetes.io/ttl": "0",
+                             "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
             "spec": {"podCIDR": f"10.42.{i}.0/24", "podCIDRs": [f"10.42.{i}.0/24"]},
             "status": {
-                "addresses": [{"type": "InternalIP", "address": ip}, {"type": "Hostname", "address": name}],
+                "addresses": [{"type": "InternalIP", "address": ip},
+                              {"type": "Hostname", "address": name}],
                 "allocatable": dict(cap, cpu="15800m", memory="64793804Ki"), "capacity": cap,
                 "conditions": pressure + [ready],
                 "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
@@ -288,7 +300,8 @@ class _Builder:
                              "operatingSystem": "linux", "osImage": "Ubuntu 24.04.1 LTS",
                              "systemUUID": self.uid()}}}
 
-    def _flux_meta(self, name: str, ns: str, uid: str, created: str, gen: int = 1) -> dict[str, Any]:
+    def _flux_meta(self, name: str, ns: str, uid: str, created: str,
+                   gen: int = 1) -> dict[str, Any]:
         return {"name": name, "namespace": ns, "uid": uid, "generation": gen,
                 "creationTimestamp": created, "finalizers": ["finalizers.fluxcd.io"],
                 "labels": {"kustomize.toolkit.fluxcd.io/name": "apps",
@@ -300,7 +313,8 @@ class _Builder:
                 "path": path, "revision": revision, "size": self.rng.randint(2000, 90000),
                 "url": f"http://source-controller.flux-system.svc.cluster.local./{path}"}
 
-    def _ready(self, status: str, reason: str, message: str, gen: int, ago: float) -> dict[str, Any]:
+    def _ready(self, status: str, reason: str, message: str, gen: int,
+               ago: float) -> dict[str, Any]:
         return {"type": "Ready", "status": status, "reason": reason, "message": message,
                 "lastTransitionTime": self.ts(ago), "observedGeneration": gen}
 
@@ -314,9 +328,9 @@ class _Builder:
                             "url": "ssh://git@github.com/example/fleet"},
                    "status": {"artifact": self._artifact("gitrepository/flux-system/flux-system/"
                                                          f"{self.hexid(40)}.tar.gz", revision),
-                              "conditions": [self._ready("True", "Succeeded",
-                                                         f"stored artifact for revision '{revision}'",
-                                                         1, 3600)],
+                              "conditions": [self._ready(
+                                  "True", "Succeeded", f"stored artifact for revision '{revision}'",
+                                  1, 3600)],
                               "observedGeneration": 1}}
         ks = {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
               "metadata": self._flux_meta("apps", "flux-system", self.uid(), created),
@@ -346,12 +360,12 @@ class _Builder:
                            "conditions": [self._ready("True", "Succeeded",
                                                       "stored artifact: revision "
                                                       f"'sha256:{self.hexid(64)}'", 1, 7200)],
-                           "observedGeneration": 1, "url": f"http://source-controller.flux-system"
-                                                          f".svc.cluster.local./helmrepository/{ns}/"
-                                                          f"{repo_name}/index.yaml"}})
+                           "observedGeneration": 1,
+                           "url": f"http://source-controller.flux-system.svc.cluster.local./"
+                                  f"helmrepository/{ns}/{repo_name}/index.yaml"}})
         version = app.image.rpartition(":")[2] if app.image.startswith(_REGISTRY) else "1.4.2"
         chart_version = f"1.{self.rng.randint(0, 9)}.{self.rng.randint(0, 20)}"
-        app.uids["chart_version"] = chart_version
+        app.chart_version = chart_version
         chart_name = f"{ns}-{name}"
         flux: list[dict[str, Any]] = [{
             "apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "HelmChart",
@@ -371,10 +385,10 @@ class _Builder:
         revision = self.rng.randint(1, 40)
         gen = self.rng.randint(1, 6)
         chart = f"{app.kind}@{chart_version}"
-        ready = self._ready("True", "UpgradeSucceeded" if revision > 1 else "InstallSucceeded",
-                            f"Helm {'upgrade' if revision > 1 else 'install'} succeeded for release "
-                            f"{ns}/{name}.v{revision} with chart {chart}", gen,
-                            self.rng.uniform(600, 86400))
+        action = "upgrade" if revision > 1 else "install"
+        ready = self._ready("True", f"{action.capitalize()}Succeeded",
+                            f"Helm {action} succeeded for release {ns}/{name}.v{revision} with "
+                            f"chart {chart}", gen, self.rng.uniform(600, 86400))
         released = dict(ready, type="Released")
         conditions = [ready, released]
         failed_msg = {"hook": f"Helm upgrade failed for release {ns}/{name} with chart {chart}: "
@@ -393,7 +407,7 @@ class _Builder:
             "helmChart": f"{ns}/{chart_name}", "lastAttemptedGeneration": gen,
             "lastAttemptedRevision": chart_version,
             "lastAttemptedConfigDigest": f"sha256:{self.hexid(64)}",
-            "lastAttemptedReleaseAction": "upgrade" if revision > 1 else "install",
+            "lastAttemptedReleaseAction": action,
             "storageNamespace": ns}
         if app.failure != "dependency":
             hr_status["history"] = [{
@@ -420,17 +434,17 @@ class _Builder:
                      "spec": spec, "status": hr_status})
         if self.n_releases:
             self.objects += flux
-        app.uids["revision"] = str(revision)
-        app.uids["app_version"] = version
+        app.revision, app.app_version = revision, version
         if app.workload:
             self._workload(app, created)
 
     def _labels(self, app: _App) -> dict[str, str]:
         labels = {"app.kubernetes.io/name": app.kind, "app.kubernetes.io/instance": app.name,
-                  "app.kubernetes.io/version": app.uids["app_version"],
-                  "app.kubernetes.io/component": "server", "app.kubernetes.io/part-of": app.namespace,
+                  "app.kubernetes.io/version": app.app_version,
+                  "app.kubernetes.io/component": "server",
+                  "app.kubernetes.io/part-of": app.namespace,
                   "app.kubernetes.io/managed-by": "Helm",
-                  "helm.sh/chart": f"{app.kind}-{app.uids['chart_version']}"}
+                  "helm.sh/chart": f"{app.kind}-{app.chart_version}"}
         if self.n_releases:
             labels["helm.toolkit.fluxcd.io/name"] = app.name
             labels["helm.toolkit.fluxcd.io/namespace"] = app.namespace
@@ -447,7 +461,7 @@ class _Builder:
         rolled = self.ts(self.rng.uniform(3600, 3 * 86400))
         ready = 0 if app.failure else app.replicas
         deploy_status: dict[str, Any] = {
-            "observedGeneration": int(app.uids["revision"]), "replicas": app.replicas,
+            "observedGeneration": app.revision, "replicas": app.replicas,
             "updatedReplicas": app.replicas, "readyReplicas": ready, "availableReplicas": ready,
             "conditions": [
                 {"type": "Available", "status": "True" if ready == app.replicas else "False",
@@ -465,15 +479,16 @@ class _Builder:
             deploy_status["unavailableReplicas"] = app.replicas
         deploy = {"apiVersion": "apps/v1", "kind": "Deployment",
                   "metadata": {"name": name, "namespace": ns, "uid": app.uids["Deployment"],
-                               "generation": int(app.uids["revision"]), "creationTimestamp": created,
+                               "generation": app.revision, "creationTimestamp": created,
                                "labels": labels,
                                "annotations": {"deployment.kubernetes.io/revision":
-                                               app.uids["revision"], **helm_ann}},
+                                               str(app.revision), **helm_ann}},
                   "spec": {"replicas": app.replicas, "revisionHistoryLimit": 10,
                            "progressDeadlineSeconds": 600,
                            "selector": {"matchLabels": selector},
                            "strategy": {"type": "RollingUpdate",
-                                        "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}},
+                                        "rollingUpdate": {"maxSurge": "25%",
+                                                          "maxUnavailable": "25%"}},
                            "template": template},
                   "status": deploy_status}
         rs_labels = dict(template["metadata"]["labels"], **{"pod-template-hash": app.hash})
@@ -487,13 +502,13 @@ class _Builder:
                                            str(app.replicas),
                                            "deployment.kubernetes.io/max-replicas":
                                            str(app.replicas + max(1, app.replicas // 4)),
-                                           "deployment.kubernetes.io/revision": app.uids["revision"],
+                                           "deployment.kubernetes.io/revision": str(app.revision),
                                            **helm_ann},
                            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment",
                                                 "name": name, "uid": app.uids["Deployment"],
                                                 "controller": True, "blockOwnerDeletion": True}]},
               "spec": {"replicas": app.replicas,
-                       "selector": {"matchLabels": dict(selector, **{"pod-template-hash": app.hash})},
+                       "selector": {"matchLabels": {**selector, "pod-template-hash": app.hash}},
                        "template": rs_template},
               "status": {"replicas": app.replicas, "fullyLabeledReplicas": app.replicas,
                          "observedGeneration": 1,
@@ -511,8 +526,7 @@ class _Builder:
                                 "targetPort": "http"}],
                      "selector": selector, "sessionAffinity": "None"},
             "status": {"loadBalancer": {}}})
-        app.uids["rs_labels"] = orjson.dumps(rs_labels).decode()
-        app.uids["template_annotations"] = orjson.dumps(template["metadata"]["annotations"]).decode()
+        app.pod_labels, app.pod_annotations = rs_labels, template["metadata"]["annotations"]
 
     def _pod_spec(self, app: _App) -> dict[str, Any]:
         port = {"name": "http", "containerPort": app.port, "protocol": "TCP"}
@@ -573,8 +587,9 @@ class _Builder:
         cname = spec["containers"][0]["name"]
         fields = {"f:metadata": {"f:annotations": {".": {}, "f:checksum/config": {}},
                                  "f:generateName": {}, "f:labels": {".": {}, **{
-                                     f"f:{k}": {} for k in orjson.loads(app.uids["rs_labels"])}},
-                                 "f:ownerReferences": {".": {}, f'k:{{"uid":"{app.uids["ReplicaSet"]}"}}': {}}},
+                                     f"f:{k}": {} for k in app.pod_labels}},
+                                 "f:ownerReferences": {
+                                     ".": {}, f'k:{{"uid":"{app.uids["ReplicaSet"]}"}}': {}}},
                   "f:spec": {"f:containers": {f'k:{{"name":"{cname}"}}': {
                       ".": {}, "f:env": {}, "f:image": {}, "f:imagePullPolicy": {},
                       "f:livenessProbe": {}, "f:name": {}, "f:ports": {}, "f:readinessProbe": {},
@@ -594,8 +609,8 @@ class _Builder:
         template = {
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"generateName": f"{app.name}-{app.hash}-", "namespace": app.namespace,
-                         "labels": orjson.loads(app.uids["rs_labels"]),
-                         "annotations": orjson.loads(app.uids["template_annotations"]),
+                         "labels": app.pod_labels,
+                         "annotations": app.pod_annotations,
                          "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
                                               "name": f"{app.name}-{app.hash}",
                                               "uid": app.uids["ReplicaSet"], "controller": True,
@@ -668,7 +683,9 @@ class _Builder:
                     "exitCode": 137, "reason": "OOMKilled", "startedAt": created,
                     "finishedAt": created, "containerID": f"containerd://{self.hexid(64)}"}}
         elif app.failure == "crashloop":
-            restarts = self.rng.randint(20, 400)
+            age = (self.now - datetime.fromisoformat(created.replace("Z", "+00:00"))
+                   ).total_seconds()
+            restarts = max(20, int(age / 300) - self.rng.randint(0, 5))  # back-off caps at 5 min
             cstatus["restartCount"] = restarts
             cstatus["state"] = {"waiting": {
                 "reason": "CrashLoopBackOff",
@@ -713,7 +730,7 @@ class _Builder:
             if app.failure in ("hook", "crashloop", "x509", "manifest", "secret") and budget > 0 \
                     and self.n_releases:
                 msg = (f"Helm upgrade failed for release {app.namespace}/{app.name} with chart "
-                       f"{app.kind}@{app.uids['chart_version']}: " +
+                       f"{app.kind}@{app.chart_version}: " +
                        ("pre-upgrade hooks failed: 1 error occurred:\n\t* job "
                         f"{app.name}-migrate failed: BackoffLimitExceeded" if app.failure == "hook"
                         else "context deadline exceeded"))
@@ -733,12 +750,12 @@ class _Builder:
         while budget > 0 and pods:  # more events than pods can explain: repeated readiness blips
             pod, _ = pods[i % len(pods)]
             i += 1
-            out.append(self._pod_event(pod, "Warning" if i % 2 else "Normal",
-                                       "Unhealthy" if i % 2 else "Pulled",
-                                       "Readiness probe failed: HTTP probe failed with statuscode: 503"
-                                       if i % 2 else "Container image "
-                                       f'"{pod["spec"]["containers"][0]["image"]}" already present '
-                                       "on machine", 1, 1800, self.rng.uniform(60, 1800)))
+            image = pod["spec"]["containers"][0]["image"]
+            out.append(self._pod_event(
+                pod, *(("Warning", "Unhealthy", "Readiness probe failed: HTTP probe failed with "
+                        "statuscode: 503") if i % 2 else
+                       ("Normal", "Pulled", f'Container image "{image}" already present on '
+                        "machine")), 1, 1800, self.rng.uniform(60, 1800)))
             budget -= 1
         return out
 
@@ -764,7 +781,8 @@ class _Builder:
                            "creationTimestamp": self.ts(first_ago)},
               "involvedObject": involved, "type": type_, "reason": reason, "message": message,
               "source": {"component": component, **({"host": host} if host else {})},
-              "firstTimestamp": self.ts(first_ago), "lastTimestamp": self.ts(min(first_ago, last_ago)),
+              "firstTimestamp": self.ts(first_ago),
+              "lastTimestamp": self.ts(min(first_ago, last_ago)),
               "count": count, "eventTime": None, "reportingComponent": component,
               "reportingInstance": host or ""}
         return ev
@@ -824,12 +842,12 @@ class _Builder:
                      f'{tag}": tls: failed to verify certificate: x509: certificate signed by '
                      "unknown authority")
         else:
-            cause = (f'rpc error: code = NotFound desc = failed to pull and unpack image "{image}": '
-                     f'failed to resolve reference "{image}": {image}: not found: manifest unknown: '
-                     "manifest unknown")
+            cause = (f'rpc error: code = NotFound desc = failed to pull and unpack image '
+                     f'"{image}": failed to resolve reference "{image}": {image}: not found: '
+                     "manifest unknown: manifest unknown")
         n = self.rng.randint(20, 460)
-        return [self._pod_event(pod, "Warning", "Failed", f'Failed to pull image "{image}": {cause}',
-                                n, created, 30),
+        return [self._pod_event(pod, "Warning", "Failed",
+                                f'Failed to pull image "{image}": {cause}', n, created, 30),
                 self._pod_event(pod, "Normal", "BackOff", f'Back-off pulling image "{image}"',
                                 n * 20, created, 5)]
 
