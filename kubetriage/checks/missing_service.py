@@ -42,7 +42,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         pods = sorted(clients)
         yield make(__name__, obj,
                    f"Service {ns}/{svc} does not exist, yet {len(pods)} pod"
-                   f"{'s' if len(pods) != 1 else ''} need it{by}.",
+                   f"{'s' if len(pods) != 1 else ''} need{'' if len(pods) != 1 else 's'} it{by}.",
                    [*(f"{p}: {line}" for p in pods[:3] for line in clients[p]),
                     f"no Service {svc} in namespace {ns}"],
                    [Remediation(title="Check which Services exist",
