@@ -8,7 +8,6 @@ import asyncio
 
 import aiohttp
 import orjson
-import pytest
 from kubernetes_asyncio import client
 
 from kubetriage.cluster import resources

@@ -184,3 +184,25 @@ def test_api_resources_lists_every_kind(cluster):
     for res in resources.RESOURCES:
         if res.preferred:
             assert res.plural in out.stdout
+
+
+def test_kubectl_on_the_midwestmtg_demo(tmp_path):
+    with run_in_thread("midwestmtg") as sim:
+        kubeconfig = sim.write_kubeconfig(tmp_path / "kubeconfig")
+
+        def kubectl(*args: str) -> str:
+            out = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig),
+                                  "--request-timeout", "10s", *args],
+                                 capture_output=True, text=True, timeout=15)
+            assert out.returncode == 0, out.stderr
+            return out.stdout
+        listing = kubectl("get", "pods,helmreleases", "-A")
+        assert re.search(r"pod/midwestmtg-frontend-7797b494d9-x48qh\s+0/1\s+CrashLoopBackOff\s+"
+                         r"6\d \(", listing)
+        assert re.search(r"helmrelease.helm.toolkit.fluxcd.io/midwestmtg-discord-bot\s+\S+\s+"
+                         r"False\s+dependency 'midwestmtg/midwestmtg-backend' is not ready",
+                         listing)
+        previous = kubectl("logs", "--previous", "-n", "midwestmtg",
+                           "midwestmtg-frontend-7797b494d9-x48qh")
+        assert 'nginx: [emerg] host not found in upstream "midwestmtg-backend" in ' \
+               "/etc/nginx/nginx.conf:34" in previous

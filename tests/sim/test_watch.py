@@ -160,3 +160,23 @@ async def test_kubectl_table_watch_sends_columns_once(sim):
     assert one["object"]["kind"] == two["object"]["kind"] == "Table"
     assert one["object"]["columnDefinitions"] and not two["object"]["columnDefinitions"]
     assert two["object"]["rows"][0]["cells"][0] == "web-abc-x1"
+
+
+async def test_kubernetes_asyncio_reads_every_kind_of_the_demo_scenario():
+    from kubetriage.cluster import scenario
+    demo = scenario.load("midwestmtg")
+    expected: dict[str, int] = {}
+    for obj in demo.dump.objects:
+        expected[obj["kind"]] = expected.get(obj["kind"], 0) + 1
+    async with SimServer(demo) as sim, \
+            client.ApiClient(client.Configuration(host=sim.url)) as k8s:
+        seen: dict[str, int] = {}
+        for res in resources.RESOURCES:
+            if "list" not in res.verbs or not res.preferred:
+                continue
+            r = await k8s.call_api(res.path(), "GET", _preload_content=False,
+                                   response_types_map={}, auth_settings=[])
+            items = orjson.loads(await r.read())["items"]
+            if items:
+                seen[res.kind] = len(items)
+    assert seen == expected

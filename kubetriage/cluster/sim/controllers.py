@@ -19,6 +19,8 @@ import hashlib
 import logging
 from typing import Any
 
+import orjson
+
 from kubetriage.cluster import resources
 from kubetriage.cluster.sim.errors import ApiError
 from kubetriage.cluster.sim.state import Change, ClusterState, now_rfc3339, random_suffix
@@ -52,7 +54,6 @@ def _owner_ref(owner: Obj) -> Obj:
 
 
 def template_hash(template: Obj) -> str:
-    import orjson
     digest = hashlib.sha256(orjson.dumps(template, option=orjson.OPT_SORT_KEYS)).hexdigest()
     alphabet = "bcdfghjklmnpqrstvwxz2456789"
     return "".join(alphabet[int(digest[i:i + 2], 16) % len(alphabet)] for i in range(0, 20, 2))

@@ -20,6 +20,7 @@ import yaml
 from aiohttp import web
 
 from kubetriage.cluster import scenario as scenarios
+from kubetriage.cluster.resources import by_kind
 from kubetriage.cluster.scenario import Scenario
 from kubetriage.cluster.sim import api, discovery, encoding, logs, routes, watch
 from kubetriage.cluster.sim.controllers import Controllers
@@ -102,7 +103,6 @@ class SimServer:
         return path
 
     def _busiest_namespace(self) -> str:
-        from kubetriage.cluster.resources import by_kind
         pods = self.state.list(by_kind("v1", "Pod"))
         counts = Counter(p["metadata"].get("namespace") for p in pods)
         return counts.most_common(1)[0][0] if counts else "default"

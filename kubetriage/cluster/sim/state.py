@@ -115,13 +115,13 @@ class ClusterState:
 
     def get(self, resource: Resource, namespace: str | None, name: str) -> Obj | None:
         obj = self._objects.get(_gp(resource), {}).get((_ns(resource, namespace), name))
-        return _at_version(obj, resource) if obj is not None else None
+        return at_version(obj, resource) if obj is not None else None
 
     def list(self, resource: Resource, namespace: str | None = None) -> list[Obj]:
         """Objects in key order (namespace, name), as etcd returns them."""
         store = self._objects.get(_gp(resource), {})
         keys = sorted(k for k in store if namespace is None or k[0] == namespace)
-        return [_at_version(store[k], resource) for k in keys]
+        return [at_version(store[k], resource) for k in keys]
 
     def count(self, resource: Resource) -> int:
         return len(self._objects.get(_gp(resource), {}))
@@ -204,7 +204,7 @@ class ClusterState:
         """Delete an object; its dependents (ownerReferences) go with it unless orphaned."""
         old = self._stored(resource, namespace, name)
         if dry_run:
-            return _at_version(old, resource)
+            return at_version(old, resource)
         gp = _gp(old_res := _resource_of(old))
         key = (_ns(old_res, namespace), name)
         del self._objects[gp][key]
@@ -226,7 +226,7 @@ class ClusterState:
                                  {"metadata": {"ownerReferences": refs or None}})
             else:
                 self.delete(dep_res, dep_meta.get("namespace"), dep_meta["name"])
-        return _at_version(gone, resource)
+        return at_version(gone, resource)
 
     # -- pod logs ----------------------------------------------------------------------------
 
@@ -340,12 +340,12 @@ class ClusterState:
             meta["generation"] = old_meta["generation"] + (1 if changed else 0)
         if dry_run:
             meta["resourceVersion"] = old_meta["resourceVersion"]
-            return _at_version(new, res)
+            return at_version(new, res)
         meta.pop("resourceVersion", None)
         if new == {**old, "metadata": {k: v for k, v in old_meta.items()
                                        if k != "resourceVersion"}}:
-            return _at_version(old, res)  # a no-op write changes nothing, as on a real server
-        return _at_version(self._commit(stored_res, "MODIFIED", new, old), res)
+            return at_version(old, res)  # a no-op write changes nothing, as on a real server
+        return at_version(self._commit(stored_res, "MODIFIED", new, old), res)
 
     def _commit(self, res: Resource, kind: str, obj: Obj, old: Obj | None) -> Obj:
         self.rv += 1
@@ -431,7 +431,7 @@ def _resource_of(obj: Obj) -> Resource:
     return res
 
 
-def _at_version(obj: Obj, resource: Resource) -> Obj:
+def at_version(obj: Obj, resource: Resource) -> Obj:
     """The stored object as the requested version shows it (a HelmRelease is stored once)."""
     if obj.get("apiVersion") == resource.api_version:
         return obj

@@ -16,7 +16,7 @@ from aiohttp import web
 from kubetriage.cluster.sim import api, encoding
 from kubetriage.cluster.sim.errors import ApiError
 from kubetriage.cluster.sim.routes import Target
-from kubetriage.cluster.sim.state import Change, _at_version
+from kubetriage.cluster.sim.state import Change, at_version
 
 if TYPE_CHECKING:
     from kubetriage.cluster.sim.server import SimServer
@@ -65,7 +65,7 @@ class _Stream:
 
     async def send(self, kind: str, obj: Obj) -> None:
         if kind not in ("ERROR", "BOOKMARK"):
-            obj = _at_version(obj, self.target.resource)
+            obj = at_version(obj, self.target.resource)
             if self.form == "Table":
                 table = encoding.table(self.target.resource, [obj],
                                        self.request.query.get("includeObject"))
@@ -127,8 +127,6 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
             return stream.response
         await _live(server, stream, sub, match, timeout, bookmarks, fault == "drop")
         return _cut(stream) if fault == "drop" else stream.response
-    except (ConnectionResetError, asyncio.CancelledError):
-        raise
     finally:
         sub.close()
 
