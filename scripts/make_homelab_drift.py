@@ -500,7 +500,7 @@ def timeline(b_events: list[dict], d_events: list[dict], hpa_events: list[dict])
              bump(started, 32, 720),
              {"at": 2, "every": 5, "log": {**exporter, "lines": otel}},
              {"at": 2, "every": 30, "log": {**exporter, "lines": [
-                 f'INFO:     10.42.0.1:51234 - "GET /health HTTP/1.1" 200 OK']}},
+                 'INFO:     10.42.0.1:51234 - "GET /health HTTP/1.1" 200 OK']}},
              bump(hpa_events[0], 36, 300), bump(hpa_events[1], 142, 300)]
     return steps
 

@@ -9,6 +9,7 @@ import json
 import subprocess
 
 import orjson
+import pytest
 import yaml
 from kubernetes_asyncio import client
 
@@ -28,13 +29,19 @@ async def _text(call, *args, **kwargs):
     return (await (await call(*args, _preload_content=False, **kwargs)).read()).decode()
 
 
+@pytest.fixture(scope="module")
+def sim():
+    """One server for the module, as recorded: at this speed the timeline never gets going."""
+    with run_in_thread("dapr-local", speed=1e-6) as server:
+        yield server
+
+
 def _status(pod: dict, container: str) -> dict:
     return next(s for s in pod["status"]["containerStatuses"] if s["name"] == container)
 
 
-async def test_backend_crashes_on_missing_dapr_sdk_on_the_one_minikube_node():
-    async with SimServer("dapr-local") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_backend_crashes_on_missing_dapr_sdk_on_the_one_minikube_node(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core = client.CoreV1Api(api)
         nodes = (await _json(core.list_node))["items"]
         assert [n["metadata"]["name"] for n in nodes] == ["minikube"]
@@ -47,9 +54,8 @@ async def test_backend_crashes_on_missing_dapr_sdk_on_the_one_minikube_node():
         assert previous.splitlines()[-1] == "ModuleNotFoundError: No module named 'dapr'"
 
 
-async def test_daprd_is_refused_by_the_non_root_policy():
-    async with SimServer("dapr-local") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_daprd_is_refused_by_the_non_root_policy(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core = client.CoreV1Api(api)
         b = await _json(core.read_namespaced_pod, POD_B, NS)
         waiting = _status(b, "daprd")["state"]["waiting"]
@@ -64,9 +70,8 @@ async def test_daprd_is_refused_by_the_non_root_policy():
         assert f"Error: {expected}" in {e["message"] for e in events if e["type"] == "Warning"}
 
 
-async def test_the_pod_level_capabilities_survive_only_in_helms_release_record():
-    async with SimServer("dapr-local") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_the_pod_level_capabilities_survive_only_in_helms_release_record(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
         deploy = await _json(apps.read_namespaced_deployment, "backend-api", NS)
         assert "capabilities" not in deploy["spec"]["template"]["spec"]["securityContext"]
@@ -94,11 +99,10 @@ async def test_after_the_rebuild_the_next_start_is_permission_denied():
         assert previous.splitlines()[-1] == "ModuleNotFoundError: No module named 'dapr'"
 
 
-def test_kubectl_get_pods_shows_the_seed_statuses(tmp_path):
-    with run_in_thread("dapr-local") as sim:
-        kubeconfig = sim.write_kubeconfig(tmp_path / "config")
-        out = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "get", "pods", "-A"],
-                             capture_output=True, text=True, timeout=60, check=True).stdout
+def test_kubectl_get_pods_shows_the_seed_statuses(sim, tmp_path):
+    kubeconfig = sim.write_kubeconfig(tmp_path / "config")
+    out = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "get", "pods", "-A"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
     rows = {line.split()[1]: line.split() for line in out.splitlines()[1:]}
     assert rows[POD_A][2:5] == ["0/1", "CrashLoopBackOff", "12"]
     assert rows[POD_B][2:4] == ["1/2", "CreateContainerConfigError"]

@@ -1,13 +1,14 @@
-"""homelab-drift (seed 002) served by the embedded API server: what kubectl and the dashboard read."""
+"""homelab-drift (seed 002) served by the embedded API server: what kubectl and a dashboard read."""
 
 from __future__ import annotations
 
 import subprocess
 
 import orjson
+import pytest
 from kubernetes_asyncio import client
 
-from kubetriage.cluster.sim.server import SimServer, run_in_thread
+from kubetriage.cluster.sim.server import run_in_thread
 
 NS = "homelab"
 GOOD, BAD = "family-assistant-backend-7748c945ff-n2kb7", "family-assistant-backend-7fccb9956b-9g4wb"
@@ -24,9 +25,15 @@ async def _text(call, *args, **kwargs):
     return (await (await call(*args, _preload_content=False, **kwargs)).read()).decode()
 
 
-async def test_the_seed_numbers_598_restarts_revision_62_and_rs_44_to_62():
-    async with SimServer("homelab-drift") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+@pytest.fixture(scope="module")
+def sim():
+    """One server for the module, as recorded: at this speed the timeline never gets going."""
+    with run_in_thread("homelab-drift", speed=1e-6) as server:
+        yield server
+
+
+async def test_the_seed_numbers_598_restarts_revision_62_and_rs_44_to_62(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
         dash = await _json(core.read_namespaced_pod, DASH, NS)
         assert dash["status"]["containerStatuses"][0]["restartCount"] == 598
@@ -40,9 +47,8 @@ async def test_the_seed_numbers_598_restarts_revision_62_and_rs_44_to_62():
         assert not any("kubernetes.io/change-cause" in r["metadata"]["annotations"] for r in rses)
 
 
-async def test_the_same_deployment_runs_on_pesubuntu_and_cannot_pull_on_asuna():
-    async with SimServer("homelab-drift") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_the_same_deployment_runs_on_pesubuntu_and_cannot_pull_on_asuna(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core = client.CoreV1Api(api)
         good = await _json(core.read_namespaced_pod, GOOD, NS)
         bad = await _json(core.read_namespaced_pod, BAD, NS)
@@ -70,9 +76,8 @@ async def test_the_same_deployment_runs_on_pesubuntu_and_cannot_pull_on_asuna():
         assert holding == ["pesubuntu"]
 
 
-async def test_dashboard_probes_answered_429_and_its_previous_run_was_killed_for_it():
-    async with SimServer("homelab-drift") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_dashboard_probes_answered_429_and_its_previous_run_was_killed_for_it(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core = client.CoreV1Api(api)
         events = (await _json(core.list_namespaced_event, NS,
                               field_selector=f"involvedObject.name={DASH}"))["items"]
@@ -85,9 +90,8 @@ async def test_dashboard_probes_answered_429_and_its_previous_run_was_killed_for
         assert previous.rstrip().endswith("Shutting down: Master")
 
 
-async def test_otel_exporter_floods_the_backend_log_and_no_collector_service_exists():
-    async with SimServer("homelab-drift") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_otel_exporter_floods_the_backend_log_and_no_collector_service_exists(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core = client.CoreV1Api(api)
         log = await _text(core.read_namespaced_pod_log, GOOD, NS, tail_lines=50)
         lines = log.splitlines()
@@ -99,9 +103,8 @@ async def test_otel_exporter_floods_the_backend_log_and_no_collector_service_exi
         assert "otel-collector" not in {s["metadata"]["name"] for s in services}
 
 
-async def test_hpas_point_at_deployments_that_do_not_exist():
-    async with SimServer("homelab-drift") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_hpas_point_at_deployments_that_do_not_exist(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         apps, autoscaling = client.AppsV1Api(api), client.AutoscalingV2Api(api)
         core = client.CoreV1Api(api)
         hpas = (await _json(autoscaling.list_namespaced_horizontal_pod_autoscaler, NS))["items"]
@@ -119,12 +122,11 @@ async def test_hpas_point_at_deployments_that_do_not_exist():
         assert all(e["source"]["component"] == "horizontal-pod-autoscaler" for e in events)
 
 
-def test_kubectl_get_pods_shows_the_seed_statuses(tmp_path):
-    with run_in_thread("homelab-drift") as sim:
-        kubeconfig = sim.write_kubeconfig(tmp_path / "config")
-        out = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "get", "pods", "-A",
-                              "-o", "wide"], capture_output=True, text=True, timeout=60,
-                             check=True).stdout
+def test_kubectl_get_pods_shows_the_seed_statuses(sim, tmp_path):
+    kubeconfig = sim.write_kubeconfig(tmp_path / "config")
+    out = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "get", "pods", "-A",
+                          "-o", "wide"], capture_output=True, text=True, timeout=60,
+                         check=True).stdout
     rows = {line.split()[1]: line.split() for line in out.splitlines()[1:]}
     assert rows[BAD][2:4] == ["0/1", "ImagePullBackOff"]
     assert rows[BAD][-3] == "asuna"

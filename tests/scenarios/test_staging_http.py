@@ -5,9 +5,10 @@ from __future__ import annotations
 import subprocess
 
 import orjson
+import pytest
 from kubernetes_asyncio import client
 
-from kubetriage.cluster.sim.server import SimServer, run_in_thread
+from kubetriage.cluster.sim.server import run_in_thread
 
 NS = "staging-mcp-server-langgraph"
 KC_OK, KC_BAD = "staging-keycloak-5847455794-2wdjr", "staging-keycloak-5847455794-q7xvd"
@@ -23,9 +24,15 @@ async def _text(call, *args, **kwargs):
     return (await (await call(*args, _preload_content=False, **kwargs)).read()).decode()
 
 
-async def test_keycloak_policy_admits_7800_and_9000_on_ingress_but_not_egress():
-    async with SimServer("staging") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+@pytest.fixture(scope="module")
+def sim():
+    """One server for the module, as recorded: at this speed the timeline never gets going."""
+    with run_in_thread("staging", speed=1e-6) as server:
+        yield server
+
+
+async def test_keycloak_policy_admits_7800_and_9000_on_ingress_but_not_egress(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         net = client.NetworkingV1Api(api)
         policy = await _json(net.read_namespaced_network_policy,
                              "staging-keycloak-network-policy", NS)
@@ -37,9 +44,8 @@ async def test_keycloak_policy_admits_7800_and_9000_on_ingress_but_not_egress():
         assert not egress_ports & {7800, 9000}
 
 
-async def test_keycloak_pods_time_out_on_each_others_7800_and_one_crash_loops():
-    async with SimServer("staging") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_keycloak_pods_time_out_on_each_others_7800_and_one_crash_loops(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core = client.CoreV1Api(api)
         ok = await _json(core.read_namespaced_pod, KC_OK, NS)
         bad = await _json(core.read_namespaced_pod, KC_BAD, NS)
@@ -56,9 +62,8 @@ async def test_keycloak_pods_time_out_on_each_others_7800_and_one_crash_loops():
                 "java.net.SocketTimeoutException: Connect timed out") in current
 
 
-async def test_new_mcp_image_dies_at_import_with_observability_not_initialized():
-    async with SimServer("staging") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_new_mcp_image_dies_at_import_with_observability_not_initialized(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core = client.CoreV1Api(api)
         pod = await _json(core.read_namespaced_pod, MCP_NEW, NS)
         app = next(s for s in pod["status"]["containerStatuses"]
@@ -72,9 +77,8 @@ async def test_new_mcp_image_dies_at_import_with_observability_not_initialized()
             "RuntimeError: Observability not initialized")
 
 
-async def test_old_mcp_pods_get_404_from_health_and_nothing_listens_on_9801():
-    async with SimServer("staging") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_old_mcp_pods_get_404_from_health_and_nothing_listens_on_9801(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         core = client.CoreV1Api(api)
         pod = await _json(core.read_namespaced_pod, MCP_OLD, NS)
         spec = {c["name"]: c for c in pod["spec"]["containers"]}
@@ -96,9 +100,8 @@ async def test_old_mcp_pods_get_404_from_health_and_nothing_listens_on_9801():
         assert '"GET /health/startup HTTP/1.1" 404 Not Found' in log
 
 
-async def test_openfga_and_qdrant_are_healthy():
-    async with SimServer("staging") as sim, \
-            client.ApiClient(client.Configuration(host=sim.url)) as api:
+async def test_openfga_and_qdrant_are_healthy(sim):
+    async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         pods = (await _json(client.CoreV1Api(api).list_namespaced_pod, NS,
                             label_selector="app in (openfga,qdrant)"))["items"]
         assert len(pods) == 3
@@ -106,11 +109,10 @@ async def test_openfga_and_qdrant_are_healthy():
                    for p in pods for s in p["status"]["containerStatuses"])
 
 
-def test_kubectl_get_pods_shows_the_seed_statuses(tmp_path):
-    with run_in_thread("staging") as sim:
-        kubeconfig = sim.write_kubeconfig(tmp_path / "config")
-        out = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "get", "pods", "-A"],
-                             capture_output=True, text=True, timeout=60, check=True).stdout
+def test_kubectl_get_pods_shows_the_seed_statuses(sim, tmp_path):
+    kubeconfig = sim.write_kubeconfig(tmp_path / "config")
+    out = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "get", "pods", "-A"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
     rows = {line.split()[1]: line.split() for line in out.splitlines()[1:]}
     assert rows[KC_OK][2:4] == ["2/2", "Running"]
     assert rows[KC_BAD][2:4] == ["1/2", "CrashLoopBackOff"]
