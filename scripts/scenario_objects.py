@@ -39,9 +39,10 @@ class Builder:
         self.recorded_at = recorded_at
         self.node = node
         self.node_ip = node_ip
+        self.node_ips = {node: node_ip}
         self.objects: list[dict[str, Any]] = []
         self.logs: dict[tuple[str, str, str], list[str]] = {}
-        self._ips: dict[str, int] = {}
+        self._ips: dict[tuple[int, str], int] = {}
 
     # --- names, uids, times -------------------------------------------------------------------
 
@@ -61,9 +62,12 @@ class Builder:
         t = self.recorded_at - timedelta(seconds=ago)
         return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def pod_ip(self, key: str) -> str:
-        n = self._ips.setdefault(key, len(self._ips) + 2)
-        return f"10.244.{n // 250}.{n % 250 + 2}"
+    def pod_ip(self, key: str, node: str | None = None) -> str:
+        """The next address of the node's pod CIDR (10.244.<node index>.0/24)."""
+        index = list(self.node_ips).index(node or self.node)
+        n = self._ips.setdefault((index, key),
+                                 sum(1 for i, _ in self._ips if i == index) + 2)
+        return f"10.244.{index}.{n}"
 
     def cluster_ip(self, key: str) -> str:
         d = self._digest("svc/" + key)
@@ -343,12 +347,13 @@ def pod(b: Builder, namespace: str, name: str, *, owner: dict[str, Any] | None,
                  None if ready else not_ready_msg)]
     conditions.append({"lastProbeTime": None, "lastTransitionTime": t_sched, "status": "True",
                        "type": "PodScheduled"})
-    pod_ip = b.node_ip if host_network else b.pod_ip(f"{namespace}/{name}")
+    host_ip = b.node_ips[node]
+    pod_ip = host_ip if host_network else b.pod_ip(f"{namespace}/{name}", node)
     status: dict[str, Any] = {"conditions": conditions}
     status["containerStatuses"] = [_container_status(b, name, c, s)
                                    for c, s in zip(containers, statuses)]
-    status["hostIP"] = b.node_ip
-    status["hostIPs"] = [{"ip": b.node_ip}]
+    status["hostIP"] = host_ip
+    status["hostIPs"] = [{"ip": host_ip}]
     if init:
         status["initContainerStatuses"] = [_container_status(b, name, c, s)
                                            for c, s in zip(init, init_statuses)]
@@ -532,7 +537,7 @@ def workload(b: Builder, kind: str, namespace: str, name: str, *, release: Relea
                         containers=containers, statuses=p["statuses"], created=p["created"],
                         init=init, init_statuses=p.get("init_statuses"),
                         service_account=sa, host_network=host_network,
-                        priority_class=priority_class))
+                        priority_class=priority_class, node=p.get("node")))
     return obj, made
 
 
@@ -785,7 +790,10 @@ def namespace(b: Builder, name: str, created: float,
 
 
 def node(b: Builder, created: float, labels: dict[str, str], kubelet: str, runtime: str,
-         os_image: str, kernel: str, cpu: str, memory_ki: int) -> dict[str, Any]:
+         os_image: str, kernel: str, cpu: str, memory_ki: int, name: str | None = None,
+         ip: str | None = None, pod_cidr: str = "10.244.0.0/24") -> dict[str, Any]:
+    name, ip = name or b.node, ip or b.node_ip
+    b.node_ips[name] = ip
     t = b.ts(created - 20)
     hb = b.ts(25)
     conds = [(t_, "False", r, m) for t_, r, m in (
@@ -797,24 +805,24 @@ def node(b: Builder, created: float, labels: dict[str, str], kubelet: str, runti
              "hugepages-2Mi": "0", "memory": f"{memory_ki}Ki", "pods": "110"}
     return b.add({
         "apiVersion": "v1", "kind": "Node",
-        "metadata": b.meta("Node", b.node, None, created,
+        "metadata": b.meta("Node", name, None, created,
                            {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
-                            "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": b.node,
+                            "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name,
                             "kubernetes.io/os": "linux", **labels},
                            {"kubeadm.alpha.kubernetes.io/cri-socket":
                             "unix:///var/run/cri-dockerd.sock",
                             "node.alpha.kubernetes.io/ttl": "0",
                             "volumes.kubernetes.io/controller-managed-attach-detach": "true"}),
-        "spec": {"podCIDR": "10.244.0.0/24", "podCIDRs": ["10.244.0.0/24"]},
+        "spec": {"podCIDR": pod_cidr, "podCIDRs": [pod_cidr]},
         "status": {
-            "addresses": [{"address": b.node_ip, "type": "InternalIP"},
-                          {"address": b.node, "type": "Hostname"}],
+            "addresses": [{"address": ip, "type": "InternalIP"},
+                          {"address": name, "type": "Hostname"}],
             "allocatable": alloc, "capacity": alloc,
             "conditions": [{"lastHeartbeatTime": hb, "lastTransitionTime": t, "message": m,
                             "reason": r, "status": s, "type": ty} for ty, s, r, m in conds],
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-            "nodeInfo": {"architecture": "amd64", "bootID": b.uid("boot"),
+            "nodeInfo": {"architecture": "amd64", "bootID": b.uid("boot/" + name),
                          "containerRuntimeVersion": runtime, "kernelVersion": kernel,
                          "kubeProxyVersion": kubelet, "kubeletVersion": kubelet,
-                         "machineID": b.hexid("machine", 32), "operatingSystem": "linux",
-                         "osImage": os_image, "systemUUID": b.uid("system")}}})
+                         "machineID": b.hexid("machine/" + name, 32), "operatingSystem": "linux",
+                         "osImage": os_image, "systemUUID": b.uid("system/" + name)}}})
