@@ -111,7 +111,10 @@ class _App:
 def generate_scenario(pods: int = 10000, events: int = 30000, helmreleases: int = 500,
                       namespaces: int | None = None, seed: int = 1,
                       now: datetime | None = None) -> Scenario:
-    """A large cluster, the same for the same seed and `now` (default: this second)."""
+    """A large cluster, the same for the same seed and `now` (default: this second).
+
+    Counts are exact, except that events are about pods: a cluster without pods has only its
+    failing releases' events."""
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     # the collector would scan the young objects again and again while millions are created
     was_enabled = gc.isenabled()
@@ -254,7 +257,7 @@ class _Builder:
         _share(bad, n_bad, [1.0] * len(bad))
         _share(good, self.n_pods - n_bad, [self.rng.choice((1, 1, 2, 2, 3, 5, 8)) for _ in good])
         for app in apps:
-            app.hash = self.suffix(10) if len(app.name) < 50 else self.suffix(9)
+            app.hash = self.suffix(10)
             for kind in ("HelmRelease", "HelmChart", "Deployment", "ReplicaSet", "Service"):
                 app.uids[kind] = self.uid()
 
