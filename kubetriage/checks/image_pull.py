@@ -10,6 +10,7 @@ status nor events say why, the cause is "unknown".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -48,6 +49,7 @@ class Image:
     tag: str | None
 
     @classmethod
+    @functools.lru_cache(maxsize=4096)  # a cluster runs few distinct images on many pods
     def parse(cls, ref: str) -> "Image":
         path = ref.split("@", 1)[0]
         first, _, rest = path.partition("/")

@@ -23,13 +23,16 @@ SEVERITY = "error"
 def check(snap: Snapshot) -> Iterator[Finding]:
     if not snap.has_kind("Pod"):
         return
+    pods_in: dict[str | None, list[dict]] = {}
+    for p in snap.of_kind("Pod"):
+        pods_in.setdefault(s(p, "metadata", "namespace") or None, []).append(p)
     for svc in snap.of_kind("Service"):
         selector = mapping(svc, "spec", "selector")
         if not selector or s(svc, "spec", "type") == "ExternalName":
             continue
         ns = s(svc, "metadata", "namespace") or None
-        pods = [p for p in snap.by_namespace.get(ns, []) if p.get("kind") == "Pod"
-                and all(labels(p).get(k) == v for k, v in selector.items())]
+        pods = [p for p in pods_in.get(ns, [])
+                if all(labels(p).get(k) == v for k, v in selector.items())]
         endpoints = snap.get("Endpoints", ns, name(svc))
         if endpoints is not None:
             ready = sum(len(dicts(sub, "addresses")) for sub in dicts(endpoints, "subsets"))
