@@ -26,6 +26,7 @@ import json
 import shutil
 from datetime import datetime, timedelta
 
+from kubetriage.cluster.sim.controllers import template_hash
 from midwestmtg_kit import (
     FLUX_VERSION, GIT_REVISION, NODE, NODE_IP, NOW, NS, OUT, REGISTRY, ROOT, T0, Obj, at,
     chart_labels, condition, container, cstatus, deployment, dump, endpoints, event, helm,
@@ -1028,8 +1029,6 @@ def timeline(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
     steps = [
         {"at": 20, "every": 45, "restart": {"namespace": NS, "pod": X48QH,
                                             "container": "frontend"}},
-        bump(ev(X48QH, "Pulled"), 20, 45), bump(ev(X48QH, "Created"), 20, 45),
-        bump(ev(X48QH, "Started"), 20, 45),
         bump(ev(X48QH, "BackOff"), 5, 10),
         bump(ev(WW4W8, "Pulling"), 30, 60), bump(ev(WW4W8, "Failed", "manifest unknown"), 30, 60),
         bump(ev(WW4W8, "Failed", "ErrImagePull"), 30, 60),
@@ -1045,8 +1044,8 @@ def timeline(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
                            "blocks the backend, the frontend's nginx upstream and the discord "
                            "bot; the frontend also pulls a wrong tag",
             "recorded_at": ts(NOW), "steps": steps,
-            "reconcile": {f"{NS}/midwestmtg-backend": backend_fix(objs),
-                          f"{NS}/midwestmtg-frontend": frontend_fix(objs)}}
+            "reconcile": {f"{NS}/midwestmtg-backend": backend_fix(objs, evs),
+                          f"{NS}/midwestmtg-frontend": frontend_fix(objs, evs)}}
 
 
 def _ref(obj: Obj) -> Obj:
@@ -1070,7 +1069,12 @@ def _progressing(generation: int) -> Obj:
         condition("Ready", "Unknown", "Progressing", msg, NOW, generation)]}}
 
 
-def backend_fix(objs: dict[tuple[str, str], Obj]) -> Obj:
+def _event(evs: list[Obj], about: str, reason: str, contains: str = "") -> Obj:
+    return next(e for e in evs if e["involvedObject"]["name"] == about
+                and e["reason"] == reason and contains in e["message"])
+
+
+def backend_fix(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
     """BUG-021 is merged (a new `main` image); the operator deletes the stuck hook Job and asks
     for a reconcile: the migration runs, the backend comes up, then everything behind it."""
     backend_hr = objs["HelmRelease", "midwestmtg-backend"]
@@ -1156,13 +1160,16 @@ def backend_fix(objs: dict[tuple[str, str], Obj]) -> Obj:
         "containerStatuses": [cstatus(fc[0], ready=True, restarts=68, state={
             "running": {"startedAt": after(18)}}, last=x48qh["status"]["containerStatuses"][0][
                 "lastState"])]}}
-    discord = discord_install(objs)
+    discord = discord_install(objs, evs)
     step = {"at": 0, "patch": {**_ref(backend_hr), "merge": _progressing(2)}}
+    gone_backoff = {"at": 0, "delete": _ref(_event(evs, "midwestmtg-backend-migration-kwtdz",
+                                                   "BackOff"))}
     pod_ref = _ref(mig_pod)
     return {
         "unless_exists": _ref(objs["Job", "midwestmtg-backend-migration"]),
         "steps": [
             step,
+            gone_backoff,
             {"at": 1, "create": pending_secret},
             {"at": 1, "create": _new(job)},
             {"at": 1, "create": _new(mig_pod)},
@@ -1203,11 +1210,13 @@ def backend_fix(objs: dict[tuple[str, str], Obj]) -> Obj:
             {"at": 10, "event": _event_for(backend_hr, "UpgradeSucceeded", BACKEND_UPGRADED,
                                            "helm-controller")},
             {"at": 20, "patch": {**_ref(x48qh), "merge": x48qh_ok}},
+            # a timeline bumps an event for as long as it exists: these back-offs are over
+            {"at": 20, "delete": _ref(_event(evs, X48QH, "BackOff"))},
             *discord,
         ]}
 
 
-def discord_install(objs: dict[tuple[str, str], Obj]) -> list[Obj]:
+def discord_install(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> list[Obj]:
     discord_hr = objs["HelmRelease", "midwestmtg-discord-bot"]
     rel = discord_v1()
     labels = dict(sorted(chart_labels("midwestmtg-discord-bot", "midwestmtg-discord-bot", "0.1.4",
@@ -1246,26 +1255,22 @@ def discord_install(objs: dict[tuple[str, str], Obj]) -> list[Obj]:
         {"at": 31, "create": _new(rs)},
         {"at": 31, "create": _new(dpod)},
         {"at": 34, "patch": {**_ref(discord_hr), "merge": ready}},
+        {"at": 34, "delete": _ref(_event(evs, "midwestmtg-discord-bot", "DependencyNotReady"))},
         {"at": 34, "event": _event_for(discord_hr, "InstallSucceeded", DISCORD_INSTALLED,
                                        "helm-controller")},
     ]
 
 
-def frontend_fix(objs: dict[tuple[str, str], Obj]) -> Obj:
+def frontend_fix(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
     """Chart 0.2.1 (in the `>=0.2.0 <1.0.0` range) renders values' image tag again: a reconcile
-    rolls a working ReplicaSet out and scales the two broken ones away. Only after the backend
-    is up (its stuck migration pod gone), or nginx would still have no upstream."""
+    scales the two broken ReplicaSets away and rolls a working one out (the server's Deployment
+    controller makes it from the new template). Only after the backend is up (its stuck
+    migration pod gone), or nginx would still have no upstream."""
     frontend_hr = objs["HelmRelease", "midwestmtg-frontend"]
     deploy = objs["Deployment", "midwestmtg-frontend"]
     rel = frontend_v3()
     tmpl = frontend_template("0.2.1", "0.1.12", FRONTEND_OLD)
-    rs = replicaset(deploy, "84c6d5f9b7", NOW, template=tmpl, revision=3, replicas=1, ready=1,
-                    generation=1)
-    pc = json.loads(json.dumps(rs["spec"]["template"]["spec"]["containers"]))
-    fpod = pod("midwestmtg-frontend-84c6d5f9b7-m3n8v", NOW, owner=rs,
-               labels=rs["spec"]["template"]["metadata"]["labels"], containers=pc, ip_last=44,
-               sa="midwestmtg-frontend", ready=True, statuses=[cstatus(pc[0], ready=True, state={
-                   "running": {"startedAt": after(3)}})])
+    new_rs = f"midwestmtg-frontend-{template_hash(tmpl)}"
     history = [snapshot(rel, "gen1")] + frontend_hr["status"]["history"]
     ready = {"status": {
         "conditions": [condition("Ready", True, "UpgradeSucceeded", FRONTEND_UPGRADED, NOW, 1),
@@ -1277,6 +1282,10 @@ def frontend_fix(objs: dict[tuple[str, str], Obj]) -> Obj:
     chart = objs["HelmChart", "midwestmtg-midwestmtg-frontend"]
     labels = dict(deploy["metadata"]["labels"], **{"app.kubernetes.io/version": "0.1.12",
                                                    "helm.sh/chart": "midwestmtg-frontend-0.2.1"})
+    scaled_down = {"spec": {"replicas": 0}, "status": {"replicas": 0,
+                                                      "fullyLabeledReplicas": None}}
+    old_events = [e for e in evs if e["involvedObject"]["name"] in (WW4W8, X48QH)
+                  and e["involvedObject"]["kind"] == "Pod"]
     return {
         "unless_exists": _ref(objs["Pod", "midwestmtg-backend-migration-kwtdz"]),
         "steps": [
@@ -1286,28 +1295,23 @@ def frontend_fix(objs: dict[tuple[str, str], Obj]) -> Obj:
                              "path": chart["status"]["artifact"]["path"].replace("0.2.0",
                                                                                  "0.2.1")}}}}},
             {"at": 1, "create": helm.release_secret(rel, created_at=NOW, modified_at=NOW)},
-            {"at": 1, "patch": {**_ref(deploy), "merge": {
-                "metadata": {"generation": 3, "labels": labels, "annotations": {
-                    "deployment.kubernetes.io/revision": "3"}},
-                "spec": {"template": tmpl}}}},
-            {"at": 1, "create": _new(rs)},
-            {"at": 1, "create": _new(fpod)},
-            {"at": 1, "event": _event_for(deploy, "ScalingReplicaSet",
-                                          "Scaled up replica set midwestmtg-frontend-84c6d5f9b7 "
-                                          "from 0 to 1", "deployment-controller")},
-            {"at": 4, "patch": {**_ref(objs["ReplicaSet", "midwestmtg-frontend-bb7d869dd"]),
-                                "merge": {"spec": {"replicas": 0}, "status": {
-                                    "replicas": 0, "fullyLabeledReplicas": None}}}},
-            {"at": 4, "delete": _ref(objs["Pod", WW4W8])},
-            {"at": 4, "patch": {**_ref(objs["ReplicaSet", "midwestmtg-frontend-7797b494d9"]),
-                                "merge": {"spec": {"replicas": 0}, "status": {
-                                    "replicas": 0, "fullyLabeledReplicas": None}}}},
-            {"at": 4, "delete": _ref(objs["Pod", X48QH])},
-            {"at": 4, "event": _event_for(deploy, "ScalingReplicaSet",
+            {"at": 1, "patch": {**_ref(objs["ReplicaSet", "midwestmtg-frontend-bb7d869dd"]),
+                                "merge": scaled_down}},
+            {"at": 1, "patch": {**_ref(objs["ReplicaSet", "midwestmtg-frontend-7797b494d9"]),
+                                "merge": scaled_down}},
+            {"at": 1.5, "delete": _ref(objs["Pod", WW4W8])},
+            {"at": 1.5, "delete": _ref(objs["Pod", X48QH])},
+            *({"at": 1.5, "delete": _ref(e)} for e in old_events),
+            {"at": 2, "patch": {**_ref(deploy), "merge": {
+                "metadata": {"labels": labels}, "spec": {"template": tmpl}}}},
+            {"at": 2, "event": _event_for(deploy, "ScalingReplicaSet",
+                                          f"Scaled up replica set {new_rs} from 0 to 1",
+                                          "deployment-controller")},
+            {"at": 2, "event": _event_for(deploy, "ScalingReplicaSet",
                                           "Scaled down replica set midwestmtg-frontend-bb7d869dd "
                                           "from 1 to 0", "deployment-controller")},
-            {"at": 5, "patch": {**_ref(deploy), "merge": {"status": _deploy_status(
-                1, 1, NOW, generation=3, new_rs="midwestmtg-frontend-84c6d5f9b7")}}},
+            {"at": 6, "patch": {**_ref(deploy), "merge": {"status": _deploy_status(
+                1, 1, NOW, generation=3, new_rs=new_rs)}}},
             {"at": 6, "patch": {**_ref(frontend_hr), "merge": ready}},
             {"at": 6, "event": _event_for(frontend_hr, "UpgradeSucceeded", FRONTEND_UPGRADED,
                                           "helm-controller")},
