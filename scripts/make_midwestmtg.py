@@ -26,10 +26,11 @@ import json
 import shutil
 from datetime import datetime, timedelta
 
+from kubetriage.cluster import helm
 from kubetriage.cluster.sim.controllers import template_hash
 from midwestmtg_kit import (
     FLUX_VERSION, GIT_REVISION, NODE, NODE_IP, NOW, NS, OUT, REGISTRY, ROOT, T0, Obj, at,
-    chart_labels, condition, container, cstatus, deployment, dump, endpoints, event, helm,
+    chart_labels, condition, container, cstatus, deployment, dump, endpoints, event,
     helm_release, hexid, hook, http_probe, kubelet_event, meta, pod, release_annotations,
     replicaset, selector_labels, service, snapshot, ts, uid, write_list, write_log)
 

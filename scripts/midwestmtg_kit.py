@@ -1,7 +1,6 @@
 """Builders for scripts/make_midwestmtg.py: objects shaped as `kubectl get -o yaml` shows them.
 
 Deterministic (uids, hashes and suffixes derive from names), so re-running gives the same bytes.
-
 """
 
 from __future__ import annotations
@@ -9,8 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import shutil
-import sys
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,9 +16,6 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from kubetriage.cluster import helm  # noqa: E402
-
 OUT = ROOT / "kubetriage" / "scenarios" / "midwestmtg"
 NOW = datetime(2025, 10, 18, 1, 30, tzinfo=timezone.utc)
 T0 = NOW - timedelta(hours=26)  # the HelmReleases' creation: AGE 26h
