@@ -106,24 +106,29 @@ def _meta(meta: Obj) -> Obj:
     return out
 
 
-def _containers(containers: list[Obj]) -> list[Obj]:
-    return [_pick(c, _CONTAINER_KEYS) for c in containers]
+def _shallow(containers: list[Obj]) -> list[Obj]:
+    return [{k: c[k] for k in _CONTAINER_KEYS if k in c} for c in containers]
 
 
 def _volumes(volumes: list[Obj]) -> list[Obj]:
-    # the projected service-account token volume is in every pod and read by nothing
-    return [_deep(v) if "projected" not in v else {"name": v.get("name")} for v in volumes]
+    # the projected service-account token volume is in every pod, named per pod, read by nothing
+    return [v for v in volumes if "projected" not in v]
 
 
 def _pod(obj: Obj) -> Obj:
     spec = obj.get("spec") or {}
     status = obj.get("status") or {}
-    out_spec = _pick(spec, _POD_SPEC_KEYS)
+    out_spec = {}
+    for key in _POD_SPEC_KEYS:
+        value = spec.get(key)
+        if value is not None:
+            out_spec[key] = _v(value) if type(value) is str else _share(value, _deep)
     for key in ("containers", "initContainers"):
         if spec.get(key):
-            out_spec[key] = _share(spec[key], _containers)
+            # keyed on the kept fields only: volumeMounts name the pod's own token volume
+            out_spec[key] = _share(_shallow(spec[key]), _deep)
     if spec.get("volumes"):
-        out_spec["volumes"] = _share(spec["volumes"], _volumes)
+        out_spec["volumes"] = _share(_volumes(spec["volumes"]), _deep)
     out_status = _pick(status, _POD_STATUS_KEYS)
     if status.get("conditions"):
         out_status["conditions"] = [_pick(c, _CONDITION_KEYS) for c in status["conditions"]]

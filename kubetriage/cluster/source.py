@@ -100,7 +100,7 @@ class ClusterSource:
                 for ns in self.namespaces:
                     self._spawn(self._run_namespaced(self._reflector(resource, ns)))
             else:
-                self._spawn(self._run(resource))
+                self._spawn(self._run(self._reflector(resource)))
 
     async def wait_synced(self, timeout: float | None = None) -> None:
         """Until every kind that can be seen has been listed once."""
@@ -144,8 +144,8 @@ class ClusterSource:
         self.reflectors.append(r)
         return r
 
-    async def _run(self, resource: Resource) -> None:
-        reflector = self._reflector(resource)
+    async def _run(self, reflector: Reflector) -> None:
+        resource = reflector.resource
         try:
             await reflector.run()
             return
