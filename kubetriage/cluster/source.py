@@ -264,7 +264,8 @@ class ClusterSource:
     async def follow(self, namespace: str, pod: str, container: str, *,
                      tail: int = 100) -> AsyncIterator[str]:
         """The last `tail` lines, then every new line until the container ends. Nothing is
-        buffered here beyond one line: a slow reader slows the stream (TCP), memory stays flat."""
+        buffered here beyond one line: a slow reader slows the stream (TCP), memory stays flat.
+        Read it inside `contextlib.aclosing(...)` so that stopping early closes the stream."""
         params = {"container": container, "follow": True, "tailLines": tail}
         resp = await self.conn.request(
             "GET", f"/api/v1/namespaces/{namespace}/pods/{pod}/log", params,

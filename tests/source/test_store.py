@@ -156,3 +156,18 @@ def test_slim_pod_keeps_what_checks_read_and_drops_the_rest():
          "lastState": {"terminated": {"exitCode": 1}}}]
     assert kept["status"]["conditions"] == [{"type": "Ready", "status": "False",
                                              "reason": "ContainersNotReady"}]
+
+
+def test_backoff_doubles_to_its_cap_and_resets_after_a_healthy_spell(monkeypatch):
+    import kubetriage.cluster.reflector as reflector
+    now = [1000.0]
+    monkeypatch.setattr(reflector.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(reflector.random, "random", lambda: 0.0)  # no jitter: exact values
+    backoff = reflector.Backoff()
+    delays = []
+    for _ in range(8):
+        delays.append(backoff.next())
+        now[0] += 1
+    assert delays == [0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 30.0, 30.0]
+    now[0] += 121  # two healthy minutes
+    assert backoff.next() == 0.8
