@@ -7,6 +7,7 @@ connection error (one line on stderr).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 import orjson
@@ -25,6 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     src.add_argument("--from-dump", metavar="PATH",
                      help="a kubectl get -o json|yaml dump (directory or file) with logs/")
     src.add_argument("--demo", metavar="SCENARIO", help="a scenario of the embedded cluster")
+    p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig file (default: $KUBECONFIG, "
+                   "then ~/.kube/config)")
+    p.add_argument("--context", help="kube context (default: the current one)")
     p.add_argument("-n", "--namespace", help="only this namespace")
     p.add_argument("-o", "--output", choices=FORMATS, default="text", help="output format")
     p.add_argument("--ignore", metavar="CODE", action="append", default=[],
@@ -64,11 +68,24 @@ def run(args: argparse.Namespace) -> int:
     elif args.demo:
         from kubetriage.cluster import scenario
         dump, source = scenario.load(args.demo).dump, f"scenario {args.demo}"
+    if args.from_dump or args.demo:
+        snapshot = Snapshot.from_dump(dump)
     else:
-        raise UsageError("reading the current kube context is not available yet; "
-                         "use --from-dump PATH or --demo SCENARIO")
-    report = diagnose(Snapshot.from_dump(dump), ignore=args.ignore, silences=silenced,
+        snapshot, source = asyncio.run(_live_snapshot(args))
+    report = diagnose(snapshot, ignore=args.ignore, silences=silenced,
                       source=source, namespace=args.namespace)
     render(report, args.output, sys.stdout)
     worst = report.worst()
     return EXIT_FOUND if worst in ("critical", "error") else EXIT_CLEAN
+
+
+async def _live_snapshot(args: argparse.Namespace):
+    """One list of every kind through the live source (the dashboard's path), then its logs."""
+    from kubetriage.cluster.source import ClusterSource
+
+    namespaces = [args.namespace] if args.namespace else None
+    async with await ClusterSource.open(args.kubeconfig, args.context,
+                                        namespaces=namespaces) as source:
+        await source.wait_synced(timeout=60)
+        snapshot = await source.snapshot()
+        return snapshot, f"context {source.conn.context}"
