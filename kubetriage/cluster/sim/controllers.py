@@ -2,7 +2,7 @@
 
 - Timeline steps (restart, bump_event, event, log, patch, create, delete) at their times, divided
   by the speed factor; a step whose target is gone is skipped (a deleted pod no longer restarts).
-- Flux: `reconcile.fluxcd.io/requestedAt` on a HelmRelease or Kustomization sets
+- Flux: `reconcile.fluxcd.io/requestedAt` on a HelmRelease, Kustomization or source sets
   `status.lastHandledReconcileAt` and plays the timeline's outcome for it; `spec.suspend` holds
   requests until it is lifted.
 - A deleted pod of a ReplicaSet, StatefulSet or DaemonSet is replaced (ContainerCreating first,
@@ -33,6 +33,8 @@ POD = resources.by_kind("v1", "Pod")
 EVENT = resources.by_kind("v1", "Event")
 RS = resources.by_kind("apps/v1", "ReplicaSet")
 REQUESTED_AT = "reconcile.fluxcd.io/requestedAt"
+FLUX_RECONCILED = ("HelmRelease", "Kustomization", "GitRepository", "HelmRepository", "HelmChart",
+                   "OCIRepository")  # sources too: `flux reconcile --with-source` waits on them
 REVISION = "deployment.kubernetes.io/revision"
 HASH = "pod-template-hash"
 START_DELAY = 1.0  # seconds a replacement pod spends in ContainerCreating (before speed)
@@ -106,7 +108,9 @@ class Controllers:
         state, action = self.state, step.action
         if action == "restart":
             r = step.restart
-            state.restart_container(r.namespace, r.pod, r.container)
+            if not _ready(state.get(POD, r.namespace, r.pod), r.container):
+                # a crash loop the operator fixed stops; a ready container is not crashing
+                state.restart_container(r.namespace, r.pod, r.container)
         elif action == "log":
             r = step.log
             if state.get(POD, r.namespace, r.pod) is not None:
@@ -149,7 +153,7 @@ class Controllers:
         """Called inside the store's write: look now, act on the loop's next turn."""
         kind, obj = change.resource.kind, change.obj
         meta = obj["metadata"]
-        if kind in ("HelmRelease", "Kustomization") and change.type != "DELETED":
+        if kind in FLUX_RECONCILED and change.type != "DELETED":
             self._loop.call_soon(self._reconcile, change.resource, meta["namespace"], meta["name"])
         elif kind == "Pod" and change.type == "DELETED" and not change.resource.group:
             logs = {c: list(self.state.log(meta["namespace"], meta["name"], c).current)
@@ -374,3 +378,9 @@ def _running_like(pod: Obj, model: Obj | None) -> Obj:
         if key in model_status:
             out[key] = model_status[key]
     return out
+
+
+def _ready(pod: Obj | None, container: str) -> bool:
+    status = (pod or {}).get("status") or {}
+    return any(cs.get("name") == container and cs.get("ready") is True
+               for cs in status.get("containerStatuses") or [])

@@ -87,7 +87,8 @@ class SimServer:
     def write_kubeconfig(self, path: str | Path, context: str = "kubetriage-sim",
                          namespace: str | None = None) -> Path:
         """A kubeconfig for this server: plain http and a token user, as kubectl accepts it.
-        Its namespace is the one holding most pods (so `kubectl get pods` shows the scenario)."""
+        Its namespace is the application namespace holding most pods (so `kubectl get pods` shows
+        the scenario)."""
         path = Path(path)
         namespace = namespace or self._busiest_namespace()
         config = {
@@ -105,7 +106,10 @@ class SimServer:
     def _busiest_namespace(self) -> str:
         pods = self.state.list(by_kind("v1", "Pod"))
         counts = Counter(p["metadata"].get("namespace") for p in pods)
-        return counts.most_common(1)[0][0] if counts else "default"
+        # the application's namespace, not the platform's (dapr-system outnumbers default)
+        apps = Counter({ns: n for ns, n in counts.items()
+                        if not (ns.endswith("-system") or ns.startswith("kube-"))})
+        return (apps or counts).most_common(1)[0][0] if counts else "default"
 
     # -- HTTP --------------------------------------------------------------------------------
 
