@@ -1,0 +1,494 @@
+"""A table of live cluster rows that draws only the rows on screen.
+
+Textual's DataTable takes about a second to fill 10,000 rows and its `remove_row` grows with the
+table, so this table keeps its rows in a dict plus one sorted list of the rows that pass the
+filter, and draws lines on demand (`ScrollView` + `render_line`). A batch of changes costs
+O(changes · log n) bisections; the cursor follows its row key, not its index.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, insort
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kubetriage.checks.sanitize import clean
+
+Severity = Literal["warning", "error"]
+
+_AGE = re.compile(r"(?:\d+[smhdy])+")
+_AGE_PART = re.compile(r"(\d+)([smhdy])")
+_AGE_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "y": 365 * 86400}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_DIGITS = re.compile(r"(\d+)")
+
+
+def sort_value(text: str) -> tuple:
+    """How a cell sorts: an age like `3d4h` by its seconds, a number by value, else naturally
+    (`pod-9` before `pod-10`), case-insensitive. Numbers and ages come before words."""
+    text = text.strip()
+    if _AGE.fullmatch(text):
+        return (0, sum(int(n) * _AGE_UNIT[unit] for n, unit in _AGE_PART.findall(text)), ())
+    if _NUMBER.fullmatch(text):
+        return (0, float(text), ())
+    parts = _DIGITS.split(text.lower())
+    return (1, 0, tuple(int(part) if i % 2 else part for i, part in enumerate(parts)))
+
+
+class ResourceTable(ScrollView, can_focus=True):
+    """Rows of `Text` cells keyed by any hashable key, updated in batches with `apply`."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "cursor_page_up", "Page up", show=False),
+        Binding("pagedown", "cursor_page_down", "Page down", show=False),
+        Binding("home", "cursor_first", "First", show=False),
+        Binding("end", "cursor_last", "Last", show=False),
+        Binding("enter", "select_row", "Select", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "resource-table--header",
+        "resource-table--cursor",
+        "resource-table--marked",
+        "resource-table--warning",
+        "resource-table--error",
+    }
+
+    DEFAULT_CSS = """
+    ResourceTable {
+        width: 1fr;
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+
+        & > .resource-table--header {
+            color: $primary;
+            text-style: bold;
+        }
+        & > .resource-table--marked {
+            background: $accent 30%;
+        }
+        & > .resource-table--warning {
+            color: $warning;
+        }
+        & > .resource-table--error {
+            color: $error;
+        }
+        & > .resource-table--cursor {
+            background: $primary 40%;
+        }
+        &:focus > .resource-table--cursor {
+            background: $primary;
+            color: $foreground;
+            text-style: bold;
+        }
+    }
+    """
+
+    class RowHighlighted(Message):
+        """The cursor moved onto another row (by a key, a click, or its row going away)."""
+
+        def __init__(self, table: ResourceTable, key: Hashable) -> None:
+            self.table = table
+            self.key = key
+            super().__init__()
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
+    class RowSelected(Message):
+        """Enter was pressed on a row, or a row was clicked."""
+
+        def __init__(self, table: ResourceTable, key: Hashable) -> None:
+            self.table = table
+            self.key = key
+            super().__init__()
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._columns: list[tuple[str, int | None]] = []
+        self._natural: list[int] = []  # widest cell seen per flexible column
+        self._rows: dict[Hashable, tuple[Text, ...]] = {}
+        self._haystacks: dict[Hashable, str] = {}
+        self._sort_keys: dict[Hashable, Sequence[Any]] = {}
+        self._entries: dict[Hashable, tuple] = {}  # key -> (sort value, sequence number)
+        self._by_seq: dict[int, Hashable] = {}
+        self._next_seq = 0
+        self._visible: list[tuple] = []  # sorted entries of the rows that pass the filter
+        self._sort_column: int | None = None
+        self._reverse = False
+        self._filter = ""
+        self._marked: set[Hashable] = set()
+        self._severity: dict[Hashable, Severity] = {}
+        self._cursor: Hashable | None = None
+
+    # -- public API -------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def visible_count(self) -> int:
+        return len(self._visible)
+
+    @property
+    def cursor_key(self) -> Hashable | None:
+        return self._cursor
+
+    def key_at(self, index: int) -> Hashable:
+        """The key of the row shown at `index` (0 = top row, after sort and filter)."""
+        if self._reverse:
+            index = len(self._visible) - 1 - index
+        return self._by_seq[self._visible[index][1]]
+
+    def set_columns(self, columns: list[tuple[str, int | None]]) -> None:
+        """Labels with a fixed width, or None for flexible (the last flexible one takes the rest)."""
+        self._columns = list(columns)
+        self._natural = [cell_len(label) for label, _ in self._columns]
+        for cells in self._rows.values():
+            self._measure(cells)
+        self.refresh()
+
+    def apply(
+        self,
+        upserts: Mapping[Hashable, Sequence[Text]],
+        deletes: Iterable[Hashable] = (),
+        *,
+        sort_keys: Mapping[Hashable, Sequence[Any]] | None = None,
+        severities: Mapping[Hashable, Severity | None] | None = None,
+    ) -> None:
+        """Add or replace rows and remove others, keeping cursor, scroll, sort and filter.
+
+        `sort_keys` gives a row's values to sort by, one per column (None = sort by the cell's
+        text), e.g. a creation timestamp behind an age cell.
+        """
+        before = self._capture()
+        for key in deletes:
+            if key in self._rows:
+                self._remove(key)
+        if sort_keys:
+            self._sort_keys.update(sort_keys)
+        for key, cells in upserts.items():
+            self._upsert(key, tuple(cells))
+        if severities:
+            for key, severity in severities.items():
+                self._set_severity(key, severity)
+        self._settle(before)
+
+    def clear(self) -> None:
+        """Remove every row; columns, sort and filter stay."""
+        for store in (self._rows, self._haystacks, self._sort_keys, self._entries,
+                      self._by_seq, self._severity):
+            store.clear()
+        self._visible.clear()
+        self._cursor = None
+        self._settle(None)
+
+    def sort_by(self, column_index: int, reverse: bool = False) -> None:
+        """Sort by one column (numbers and ages by value); ties keep the order rows arrived in."""
+        before = self._capture()
+        self._sort_column, self._reverse = column_index, reverse
+        for key, (_, seq) in self._entries.items():
+            self._entries[key] = (self._sort_value(key), seq)
+        self._rebuild_visible()
+        self._settle(before)
+
+    def filter(self, text: str) -> None:
+        """Show only rows with `text` in any cell (case-insensitive); empty shows all."""
+        before = self._capture()
+        self._filter = text.lower()
+        self._rebuild_visible()
+        self._settle(before)
+
+    def set_marked(self, keys: set[Hashable]) -> None:
+        """The rows drawn as marked (the members of the selected failure chain)."""
+        self._marked = set(keys)
+        self.refresh()
+
+    def set_row_severity(self, key: Hashable, severity: Severity | None) -> None:
+        self._set_severity(key, severity)
+        self.refresh()
+
+    def move_cursor_to(self, key: Hashable) -> bool:
+        """Put the cursor on `key`'s row; False when that row is not shown."""
+        index = self._index_of(key)
+        if index is None:
+            return False
+        self._move_cursor(index)
+        return True
+
+    # -- actions and events -----------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self._move_by(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move_by(1)
+
+    def action_cursor_page_up(self) -> None:
+        self._move_by(-self._page_height)
+
+    def action_cursor_page_down(self) -> None:
+        self._move_by(self._page_height)
+
+    def action_cursor_first(self) -> None:
+        if self._visible:
+            self._move_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        if self._visible:
+            self._move_cursor(len(self._visible) - 1)
+
+    def action_select_row(self) -> None:
+        if self._cursor is not None:
+            self.post_message(self.RowSelected(self, self._cursor))
+
+    def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            self._sort_by_header(offset.x)
+            return
+        index = int(self.scroll_y) + offset.y - 1
+        if 0 <= index < len(self._visible):
+            self._move_cursor(index)
+            self.post_message(self.RowSelected(self, self._cursor))
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._scroll_cursor_into_view()
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not self._columns or width <= 0:
+            return Strip.blank(max(width, 0), base)
+        widths = self._column_widths(width)
+        if y == 0:
+            return self._render_header(widths, width, base)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self._visible):
+            return Strip.blank(width, base)
+        return self._render_row(self.key_at(index), widths, width, base)
+
+    def _render_header(self, widths: list[int], width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("resource-table--header", partial=True)
+        labels = [Text(label) for label, _ in self._columns]
+        if self._sort_column is not None and self._sort_column < len(labels):
+            # the arrow replaces the label's last cell rather than being cut off
+            label = labels[self._sort_column]
+            label.truncate(max(widths[self._sort_column] - 1, 0), overflow="crop")
+            label.append("↓" if self._reverse else "↑")
+        return self._strip(labels, widths, width, style)
+
+    def _render_row(self, key: Hashable, widths: list[int], width: int, base: Style) -> Strip:
+        style = base
+        severity = self._severity.get(key)
+        if severity is not None:
+            style += self.get_component_rich_style(f"resource-table--{severity}", partial=True)
+        if key in self._marked:
+            style += self.get_component_rich_style("resource-table--marked", partial=True)
+        if key == self._cursor:
+            style += self.get_component_rich_style("resource-table--cursor", partial=True)
+        return self._strip(self._rows[key], widths, width, style)
+
+    def _strip(self, cells: Sequence[Text], widths: list[int], width: int, style: Style) -> Strip:
+        line = Text(style=style, end="", no_wrap=True)
+        for index, (cell, cell_width) in enumerate(zip(cells, widths)):
+            if index:
+                line.append(" ")
+            plain = cell.plain
+            safe = clean(plain)
+            # callers clean cluster text; this keeps a missed control from reaching the terminal
+            cell = cell.copy() if safe is plain else Text(safe, style=cell.style)
+            cell.truncate(cell_width, overflow="ellipsis", pad=True)
+            line.append_text(cell)
+        line.truncate(width, overflow="ellipsis", pad=True)
+        # Text.render drops the base style when the line has no spans, so lay it under here
+        return Strip(line.render(self.app.console), width).apply_style(style)
+
+    def _column_widths(self, width: int) -> list[int]:
+        widths = [fixed if fixed is not None else natural
+                  for (_, fixed), natural in zip(self._columns, self._natural)]
+        flexible = [i for i, (_, fixed) in enumerate(self._columns) if fixed is None]
+        if not flexible:
+            return widths
+        last, others = flexible[-1], flexible[:-1]
+        room = width - (len(widths) - 1) - sum(w for i, w in enumerate(widths) if i != last)
+        last_min = cell_len(self._columns[last][0])
+        if room < last_min and others:
+            # too narrow: the other flexible columns give way, down to their labels
+            spare = sum(widths[i] for i in others) - (last_min - room)
+            total = sum(widths[i] for i in others)
+            for i in others:
+                widths[i] = max(cell_len(self._columns[i][0]), widths[i] * max(spare, 0) // total)
+            room = width - (len(widths) - 1) - sum(w for i, w in enumerate(widths) if i != last)
+        widths[last] = max(room, last_min)
+        return widths
+
+    # -- bookkeeping ------------------------------------------------------------------------
+
+    @property
+    def _page_height(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def _measure(self, cells: tuple[Text, ...]) -> None:
+        for index, (_, fixed) in enumerate(self._columns):
+            if fixed is None and index < len(cells):
+                self._natural[index] = max(self._natural[index], cells[index].cell_len)
+
+    def _sort_value(self, key: Hashable) -> tuple:
+        column = self._sort_column
+        if column is None:
+            return ()
+        explicit = self._sort_keys.get(key)
+        if explicit is not None and column < len(explicit) and explicit[column] is not None:
+            return (-1, explicit[column])
+        cells = self._rows[key]
+        return sort_value(cells[column].plain) if column < len(cells) else (2,)
+
+    def _passes(self, key: Hashable) -> bool:
+        return not self._filter or self._filter in self._haystacks[key]
+
+    def _upsert(self, key: Hashable, cells: tuple[Text, ...]) -> None:
+        old = self._entries.get(key)
+        self._rows[key] = cells
+        self._haystacks[key] = "\0".join(cell.plain for cell in cells).lower()
+        self._measure(cells)
+        if old is None:
+            seq = self._next_seq
+            self._next_seq += 1
+            self._by_seq[seq] = key
+        else:
+            seq = old[1]
+            self._discard_visible(old)
+        entry = (self._sort_value(key), seq)
+        self._entries[key] = entry
+        if self._passes(key):
+            insort(self._visible, entry)
+
+    def _remove(self, key: Hashable) -> None:
+        entry = self._entries.pop(key)
+        self._discard_visible(entry)
+        del self._rows[key], self._haystacks[key], self._by_seq[entry[1]]
+        self._sort_keys.pop(key, None)
+        self._severity.pop(key, None)
+
+    def _discard_visible(self, entry: tuple) -> None:
+        index = bisect_left(self._visible, entry)
+        if index < len(self._visible) and self._visible[index] == entry:
+            del self._visible[index]
+
+    def _rebuild_visible(self) -> None:
+        self._visible = sorted(entry for key, entry in self._entries.items() if self._passes(key))
+
+    def _set_severity(self, key: Hashable, severity: Severity | None) -> None:
+        if severity is None:
+            self._severity.pop(key, None)
+        else:
+            self._severity[key] = severity
+
+    def _index_of(self, key: Hashable) -> int | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        index = bisect_left(self._visible, entry)
+        if index >= len(self._visible) or self._visible[index] != entry:
+            return None
+        return len(self._visible) - 1 - index if self._reverse else index
+
+    def _capture(self) -> tuple[int | None, Hashable | None, int] | None:
+        """Where the cursor was and which row anchors the view, before a change."""
+        cursor_index = None if self._cursor is None else self._index_of(self._cursor)
+        top = int(self.scroll_y)
+        if cursor_index is not None and top <= cursor_index < top + self._page_height:
+            return cursor_index, self._cursor, cursor_index - top
+        if top < len(self._visible):
+            return cursor_index, self.key_at(top), 0
+        return cursor_index, None, 0
+
+    def _settle(self, before: tuple[int | None, Hashable | None, int] | None) -> None:
+        """After a change: the cursor keeps its key (or takes the row now at its old place),
+        and the anchor row stays on the same screen line."""
+        old_cursor = self._cursor
+        cursor_index = None if old_cursor is None else self._index_of(old_cursor)
+        if cursor_index is None and self._visible:
+            cursor_index = min(before[0] or 0, len(self._visible) - 1) if before else 0
+            self._cursor = self.key_at(cursor_index)
+        elif cursor_index is None:
+            self._cursor = None
+        self.virtual_size = Size(0, len(self._visible) + 1)
+        if before is not None and before[1] is not None:
+            anchor = self._index_of(before[1])
+            if anchor is not None:
+                self.scroll_to(y=max(anchor - before[2], 0), animate=False, force=True)
+        self._scroll_cursor_into_view()
+        self.refresh()
+        if self._cursor != old_cursor and self._cursor is not None:
+            self.post_message(self.RowHighlighted(self, self._cursor))
+
+    def _move_by(self, delta: int) -> None:
+        if not self._visible:
+            return
+        index = self._index_of(self._cursor) if self._cursor is not None else None
+        index = 0 if index is None else index + delta
+        self._move_cursor(max(0, min(index, len(self._visible) - 1)))
+
+    def _move_cursor(self, index: int) -> None:
+        key = self.key_at(index)
+        changed = key != self._cursor
+        self._cursor = key
+        self._scroll_cursor_into_view()
+        self.refresh()
+        if changed:
+            self.post_message(self.RowHighlighted(self, key))
+
+    def _scroll_cursor_into_view(self) -> None:
+        if self._cursor is None:
+            return
+        index = self._index_of(self._cursor)
+        if index is None:
+            return
+        top, page = int(self.scroll_y), self._page_height
+        if index < top:
+            self.scroll_to(y=index, animate=False, force=True)
+        elif index >= top + page:
+            self.scroll_to(y=index - page + 1, animate=False, force=True)
+
+    def _sort_by_header(self, x: int) -> None:
+        start = 0
+        for index, cell_width in enumerate(self._column_widths(self.scrollable_content_region.width)):
+            if x < start + cell_width + 1:
+                same = index == self._sort_column
+                self.sort_by(index, reverse=not self._reverse if same else False)
+                return
+            start += cell_width + 1
