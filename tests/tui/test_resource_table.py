@@ -103,14 +103,18 @@ async def test_sort_understands_ages_and_numbers_and_survives_updates():
         assert screen_lines(table)[0].startswith("NAME") and "RESTART↓" in screen_lines(table)[0]
 
 
-async def test_explicit_sort_keys_override_the_cell_text():
+async def test_order_keys_give_the_default_order_and_break_column_ties():
     app = TableApp()
     async with app.run_test(size=(60, 12)):
         table = app.query_one(ResourceTable)
-        table.apply({"x": row("x", age="<unknown>"), "y": row("y", age="5m")},
-                    sort_keys={"x": (None, None, 10), "y": (None, None, 20)})
-        table.sort_by(2, reverse=True)
-        assert [table.key_at(0), table.key_at(1)] == ["y", "x"]
+        worst_first = {"ok": (2, "ok"), "failing": (0, "failing"), "pending": (1, "pending")}
+        table.apply({key: row(key, age="5m") for key in worst_first}, sort_keys=worst_first)
+        assert [table.key_at(i) for i in range(3)] == ["failing", "pending", "ok"]
+        table.sort_by(2)  # every age is equal: the order key decides
+        assert [table.key_at(i) for i in range(3)] == ["failing", "pending", "ok"]
+        table.sort_by(None)
+        table.apply({}, sort_keys={"ok": (-1, "ok")})  # its order changed, its cells did not
+        assert table.key_at(0) == "ok"
 
 
 def test_sort_value_orders_names_naturally():

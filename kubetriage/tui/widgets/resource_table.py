@@ -130,8 +130,9 @@ class ResourceTable(ScrollView, can_focus=True):
         self._natural: list[int] = []  # widest cell seen per flexible column
         self._rows: dict[Hashable, tuple[Text, ...]] = {}
         self._haystacks: dict[Hashable, str] = {}
-        self._sort_keys: dict[Hashable, Sequence[Any]] = {}
-        self._entries: dict[Hashable, tuple] = {}  # key -> (sort value, sequence number)
+        self._order_keys: dict[Hashable, Any] = {}
+        # key -> (column sort value, order key, sequence number): unique, so bisect finds a row
+        self._entries: dict[Hashable, tuple] = {}
         self._by_seq: dict[int, Hashable] = {}
         self._next_seq = 0
         self._visible: list[tuple] = []  # sorted entries of the rows that pass the filter
@@ -160,7 +161,7 @@ class ResourceTable(ScrollView, can_focus=True):
         """The key of the row shown at `index` (0 = top row, after sort and filter)."""
         if self._reverse:
             index = len(self._visible) - 1 - index
-        return self._by_seq[self._visible[index][1]]
+        return self._by_seq[self._visible[index][-1]]
 
     def set_columns(self, columns: list[tuple[str, int | None]]) -> None:
         """Labels with a fixed width, or None for flexible (the last flexible one takes the rest)."""
@@ -174,23 +175,27 @@ class ResourceTable(ScrollView, can_focus=True):
         self,
         upserts: Mapping[Hashable, Sequence[Text]],
         deletes: Iterable[Hashable] = (),
+        sort_keys: Mapping[Hashable, Any] | None = None,
         *,
-        sort_keys: Mapping[Hashable, Sequence[Any]] | None = None,
         severities: Mapping[Hashable, Severity | None] | None = None,
     ) -> None:
         """Add or replace rows and remove others, keeping cursor, scroll, sort and filter.
 
-        `sort_keys` gives a row's values to sort by, one per column (None = sort by the cell's
-        text), e.g. a creation timestamp behind an age cell.
+        `sort_keys` gives rows their order key (e.g. worst first, then name): the order shown
+        while no column is sorted, and the tie-break when one is. Rows without one come first
+        in arrival order; order keys must compare with each other.
         """
         before = self._capture()
         for key in deletes:
             if key in self._rows:
                 self._remove(key)
         if sort_keys:
-            self._sort_keys.update(sort_keys)
+            self._order_keys.update(sort_keys)
         for key, cells in upserts.items():
             self._upsert(key, tuple(cells))
+        for key in (sort_keys or {}).keys() - upserts.keys():
+            if key in self._rows:  # moved without a change of cells
+                self._upsert(key, self._rows[key])
         if severities:
             for key, severity in severities.items():
                 self._set_severity(key, severity)
@@ -198,19 +203,19 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def clear(self) -> None:
         """Remove every row; columns, sort and filter stay."""
-        for store in (self._rows, self._haystacks, self._sort_keys, self._entries,
+        for store in (self._rows, self._haystacks, self._order_keys, self._entries,
                       self._by_seq, self._severity):
             store.clear()
         self._visible.clear()
         self._cursor = None
         self._settle(None)
 
-    def sort_by(self, column_index: int, reverse: bool = False) -> None:
-        """Sort by one column (numbers and ages by value); ties keep the order rows arrived in."""
+    def sort_by(self, column_index: int | None, reverse: bool = False) -> None:
+        """Sort by one column (numbers and ages by value), ties by order key; None = by order key."""
         before = self._capture()
         self._sort_column, self._reverse = column_index, reverse
-        for key, (_, seq) in self._entries.items():
-            self._entries[key] = (self._sort_value(key), seq)
+        for key, entry in self._entries.items():
+            self._entries[key] = self._entry(key, entry[-1])
         self._rebuild_visible()
         self._settle(before)
 
@@ -366,15 +371,13 @@ class ResourceTable(ScrollView, can_focus=True):
             if fixed is None and index < len(cells):
                 self._natural[index] = max(self._natural[index], cells[index].cell_len)
 
-    def _sort_value(self, key: Hashable) -> tuple:
-        column = self._sort_column
+    def _entry(self, key: Hashable, seq: int) -> tuple:
+        column, cells = self._sort_column, self._rows[key]
         if column is None:
-            return ()
-        explicit = self._sort_keys.get(key)
-        if explicit is not None and column < len(explicit) and explicit[column] is not None:
-            return (-1, explicit[column])
-        cells = self._rows[key]
-        return sort_value(cells[column].plain) if column < len(cells) else (2,)
+            value: tuple = ()
+        else:
+            value = sort_value(cells[column].plain) if column < len(cells) else (2,)
+        return (value, self._order_keys.get(key, ()), seq)
 
     def _passes(self, key: Hashable) -> bool:
         return not self._filter or self._filter in self._haystacks[key]
@@ -389,9 +392,9 @@ class ResourceTable(ScrollView, can_focus=True):
             self._next_seq += 1
             self._by_seq[seq] = key
         else:
-            seq = old[1]
+            seq = old[-1]
             self._discard_visible(old)
-        entry = (self._sort_value(key), seq)
+        entry = self._entry(key, seq)
         self._entries[key] = entry
         if self._passes(key):
             insort(self._visible, entry)
@@ -399,8 +402,8 @@ class ResourceTable(ScrollView, can_focus=True):
     def _remove(self, key: Hashable) -> None:
         entry = self._entries.pop(key)
         self._discard_visible(entry)
-        del self._rows[key], self._haystacks[key], self._by_seq[entry[1]]
-        self._sort_keys.pop(key, None)
+        del self._rows[key], self._haystacks[key], self._by_seq[entry[-1]]
+        self._order_keys.pop(key, None)
         self._severity.pop(key, None)
 
     def _discard_visible(self, entry: tuple) -> None:
