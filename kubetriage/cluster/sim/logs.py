@@ -109,6 +109,8 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
             if new is None:  # the container exited, or the pod is gone
                 break
             await response.write(b"".join(_format(line, timestamps) for line in new))
+    except ConnectionResetError:  # the client stopped following mid-write
+        pass
     finally:
         log.followers.discard(queue)
     return response

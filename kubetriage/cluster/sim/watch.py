@@ -127,6 +127,8 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
             return stream.response
         await _live(server, stream, sub, match, timeout, bookmarks, fault == "drop")
         return _cut(stream) if fault == "drop" else stream.response
+    except ConnectionResetError:  # the client went away mid-write: its watch is over
+        return stream.response
     finally:
         sub.close()
 
