@@ -12,6 +12,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sim", help="run the embedded Kubernetes API server on a scenario",
                        description="Run the embedded Kubernetes API server on a scenario.")
     p.add_argument("--scenario", default="midwestmtg", help="scenario name or directory")
+    p.add_argument("--list", action="store_true", help="name every scenario and exit")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     p.add_argument("--kubeconfig-out", metavar="FILE", help="write a kubeconfig for it to FILE")
     p.add_argument("--speed", type=float, default=1.0, metavar="F",
@@ -37,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from kubetriage.cli import UsageError
     from kubetriage.cluster.sim.faults import Faults
 
+    if args.list:
+        return _list()
     if args.speed <= 0:
         raise UsageError(f"--speed must be greater than 0, not {args.speed}")
     if not 0 <= args.port <= 65535:
@@ -51,6 +54,18 @@ def run(args: argparse.Namespace) -> int:
                     gone_watch_every=args.gone_watch_every, error_rate=args.error_rate,
                     latency=args.latency, forbid_cluster_wide=args.forbid_cluster_wide)
     return asyncio.run(_serve(args, scenario, faults, churn))
+
+
+def _list() -> int:
+    from kubetriage.cluster import scenario as scenarios
+
+    described = scenarios.describe()
+    width = max(map(len, described))
+    for name, description in described.items():
+        print(f"{name:<{width}}  {description}")
+    print(f"{'(--scale)':<{width}}  a generated large cluster for benchmarks, "
+          "e.g. --scale pods=10000,events=30000,helmreleases=500 --churn 200/s")
+    return 0
 
 
 def _scenario(args: argparse.Namespace):
