@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", metavar="SCENARIO", nargs="?", const="midwestmtg",
                         help="run against the embedded cluster playing SCENARIO "
                              "(default: midwestmtg)")
+    parser.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig file (default: "
+                        "$KUBECONFIG or ~/.kube/config)")
+    parser.add_argument("--context", metavar="NAME", help="kubeconfig context to use")
+    parser.add_argument("-n", "--namespace", metavar="NS", help="only this namespace")
+    parser.add_argument("--theme", metavar="THEME", help="colour theme")
+    parser.add_argument("--read-only", action="store_true", help="turn every action off")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     from kubetriage.cluster.sim.cli import add_parser as add_sim
@@ -51,8 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            from kubetriage.demo import run_demo
-            return run_demo(args.demo or "midwestmtg")
+            from kubetriage.tui.run import run_dashboard
+            return run_dashboard(args)
         return args.run(args)
     except (UsageError, DumpError) as exc:
         return fail(str(exc))

@@ -1,0 +1,196 @@
+"""KubetriageApp: the live dashboard. Connects through the cluster source in a worker, applies the
+store's batches of changes at most ~10 times a second, and re-runs the diagnosis (in a thread)
+when objects changed, announcing chains that appear or resolve."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from kubetriage.checks.finding import Chain, Report
+from kubetriage.cluster.store import Store
+from kubetriage.diagnosis import diagnose
+from kubetriage.tui.model import PANEL_KINDS, DashboardModel, Updates
+from kubetriage.tui.rows import Palette
+from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
+from kubetriage.tui.widgets.status_bar import Status, StatusBar
+
+BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
+STATUS_INTERVAL_S = 0.5  # "stale for N s" shows within a second of a watch going down
+DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class KubetriageApp(App):
+    """The dashboard on one cluster (or the embedded one with demo=SCENARIO)."""
+
+    TITLE = "kubetriage"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, *, kubeconfig: str | None = None, context: str | None = None,
+                 demo: Any = None, namespace: str | None = None, theme: str | None = None,
+                 read_only: bool = False, bell: bool = False,
+                 source_options: dict[str, Any] | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        super().__init__()
+        self.connect_args = dict(kubeconfig=kubeconfig, context=context, demo=demo,
+                                 **(source_options or {}))
+        self.namespace = namespace
+        self.read_only = read_only
+        self.ring_bell = bell
+        self.clock = clock
+        self.source: Any = None
+        self.error: str | None = None
+        self.report = Report(findings=[], chains=[])
+        self.connection = "connecting"
+        self._dirty = asyncio.Event()
+        if theme:
+            self.theme = theme
+        self.model = DashboardModel(self._palette(), namespace)
+        self.screen_main = MainScreen(self.model)
+
+    def _palette(self) -> Palette:
+        t = self.current_theme
+        return Palette(error=t.error or "red", warning=t.warning or "yellow",
+                       ok=t.success or "green", muted="dim")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_main)
+        self.run_worker(self._watch(), name="source", group="source", exit_on_error=False)
+        self.set_interval(STATUS_INTERVAL_S, self._show_status)
+
+    def watch_theme(self, theme: str) -> None:
+        if self.source is not None:
+            self._reload()
+
+    async def on_unmount(self) -> None:
+        if self.source is not None:
+            await self.source.close()
+
+    # -- the source ----------------------------------------------------------------------------
+
+    async def _watch(self) -> None:
+        from kubetriage.cli import UsageError
+        from kubetriage.cluster.source import ClusterSource
+        args = dict(self.connect_args)
+        demo = args.pop("demo")
+        try:
+            if isinstance(demo, str):  # loading a scenario parses YAML: not on the event loop
+                from kubetriage.cluster import scenario
+                demo = await asyncio.to_thread(scenario.load, demo)
+            namespaces = [self.namespace] if self.namespace else None
+            self.source = await ClusterSource.open(demo=demo, namespaces=namespaces, **args)
+        except (UsageError, OSError) as exc:
+            self.error = str(exc)
+            self.exit(return_code=2)
+            return
+        store: Store = self.source.store
+        sub = store.subscribe(PANEL_KINDS)
+        self.connection = "syncing"
+        self._show_status()
+        await self.source.wait_synced()
+        self.connection = "live"
+        self._reload()
+        self.run_worker(self._diagnose(), name="diagnosis", group="diagnosis")
+        while True:
+            batch = await sub.next(BATCH_INTERVAL_S)
+            if batch.changes:
+                self._show(self.model.apply(batch.changes, self.clock()))
+                self._dirty.set()
+            if batch.states:
+                self._show_status()
+
+    def _reload(self) -> None:
+        """Every row again: at start, on `:ns`, and when the theme's colours change."""
+        old = self.model
+        self.model = DashboardModel(self._palette(), self.namespace)
+        self.model.severities = old.severities
+        self.screen_main.model = self.model
+        updates = self.model.load(self.source.store, self.clock())
+        for panel, before in (("pods", old.pod_failing), ("releases", old.release_ready),
+                              ("events", old.folded), ("namespaces", old.namespace_keys())):
+            getattr(updates, panel).deletes |= set(before) - set(getattr(updates, panel).upserts)
+        self._show(updates)
+        self._dirty.set()
+
+    def _show(self, updates: Updates) -> None:
+        with self.batch_update():
+            self.screen_main.apply_updates(updates)
+            self._show_status()
+
+    def set_namespace(self, namespace: str | None) -> None:
+        self.namespace = namespace
+        self.sub_title = namespace or ""
+        if self.source is not None:
+            self._reload()
+
+    # -- the diagnosis -------------------------------------------------------------------------
+
+    async def _diagnose(self) -> None:
+        first = True
+        while True:
+            await self._dirty.wait()
+            self._dirty.clear()
+            started = time.monotonic()
+            snap = await self.source.snapshot()
+            report = await asyncio.to_thread(diagnose, snap, namespace=self.namespace)
+            if not first:
+                self._announce(self.report.chains, report.chains, report)
+            first = False
+            self.report = report
+            with self.batch_update():
+                self.screen_main.show_report(report)
+                self._show_status()
+            await asyncio.sleep(max(0.0, DIAGNOSIS_INTERVAL_S - (time.monotonic() - started)))
+
+    def _announce(self, before: Iterable[Chain], after: Iterable[Chain], report: Report) -> None:
+        old = {c.root: c for c in before}
+        new = {c.root: c for c in after}
+        for root in new.keys() - old.keys():
+            self.notify(new[root].summary, title="New failure chain", severity="error",
+                        markup=False)
+        for root in old.keys() - new.keys():
+            self.notify(old[root].summary, title="Chain resolved", markup=False)
+        if self.ring_bell and new.keys() != old.keys():
+            self.bell()
+
+    # -- the status bar ------------------------------------------------------------------------
+
+    def _show_status(self) -> None:
+        stale = self.source.store.stale_for() if self.source is not None else 0.0
+        connection = "stale" if stale > 0 else self.connection
+        ready, releases = self.model.releases_ready()
+        conn = self.source.conn if self.source is not None else None
+        self.screen_main.query_one(StatusBar).show(Status(
+            context=conn.context if conn else "", cluster=conn.server if conn else "",
+            connection=connection, stale_for=stale, releases_ready=ready, releases=releases,
+            pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
+            chains=len(self.report.chains), read_only=self.read_only))
+
+    # -- the command palette lists the `:` commands --------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for name, (_, help_text) in COMMANDS.items():
+            yield SystemCommand(f":{name}", help_text,
+                                lambda name=name: self.screen_main.run_command(name))
+        for ns in sorted(self.model.namespaces):
+            yield SystemCommand(f":ns {ns}", f"Only namespace {ns}",
+                                lambda ns=ns: self.screen_main.run_command(f"ns {ns}"))
+
+    def open_object(self, key: tuple[str, str | None, str]) -> None:
+        """The drill-down hook: the object screens replace this notice."""
+        kind, namespace, name = key
+        self.notify(f"{kind} {namespace + '/' if namespace else ''}{name}", title="Open",
+                    markup=False)
+
+    def on_main_screen_object_opened(self, message: MainScreen.ObjectOpened) -> None:
+        self.open_object(message.key)

@@ -1,0 +1,161 @@
+"""What the panels show, kept up to date from the store's batches of changes.
+
+Pure (no Textual): a batch in, per-panel row updates out (upserts, deletes, sort keys), plus the
+counts of the status bar. Only the rows a batch touches are rebuilt; events are folded by object,
+reason and message, so a repeat updates one row's count instead of adding rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from kubetriage.checks.finding import Report
+from kubetriage.cluster.store import Change, Store
+from kubetriage.tui import rows
+from kubetriage.tui.rows import Cells, Key, Palette
+
+PANEL_KINDS = ("Namespace", "Pod", "HelmRelease", "Kustomization", "Event")
+
+
+@dataclass
+class PanelUpdate:
+    upserts: dict[Any, Cells] = field(default_factory=dict)
+    deletes: set[Any] = field(default_factory=set)
+    sort_keys: dict[Any, tuple] = field(default_factory=dict)
+    severities: dict[Any, str | None] = field(default_factory=dict)  # how the whole row reads
+
+    def __bool__(self) -> bool:
+        return bool(self.upserts or self.deletes)
+
+
+@dataclass
+class Updates:
+    namespaces: PanelUpdate = field(default_factory=PanelUpdate)
+    releases: PanelUpdate = field(default_factory=PanelUpdate)
+    pods: PanelUpdate = field(default_factory=PanelUpdate)
+    events: PanelUpdate = field(default_factory=PanelUpdate)
+
+
+class DashboardModel:
+    def __init__(self, palette: Palette, namespace: str | None = None) -> None:
+        self.palette = palette
+        self.namespace = namespace  # `:ns NAME`: only this namespace's rows
+        self.pod_failing: dict[Key, bool] = {}
+        self.release_ready: dict[Key, bool] = {}
+        self.namespaces: set[str] = set()
+        self._events: dict[Key, dict[Key, dict]] = defaultdict(dict)  # fold key -> events
+        self._fold_of: dict[Key, Key] = {}  # event key -> fold key
+        self.folded: dict[Key, rows.FoldedEvent] = {}
+        self._ns_rows: dict[Key, Cells] = {}
+        self.severities: dict[str, str] = {}
+
+    def _visible(self, namespace: str | None) -> bool:
+        return self.namespace is None or namespace == self.namespace
+
+    def load(self, store: Store, now: datetime) -> Updates:
+        """Everything the store holds, as one batch of additions."""
+        changes = [Change("ADDED", o["kind"], o["metadata"].get("namespace") or None,
+                          o["metadata"]["name"], o, 0)
+                   for kind in PANEL_KINDS for o in store.list(kind)]
+        return self.apply(changes, now)
+
+    def apply(self, changes: Iterable[Change], now: datetime) -> Updates:
+        out = Updates()
+        touched_folds: set[Key] = set()
+        p = self.palette
+        for ch in changes:
+            key = (ch.kind, ch.namespace, ch.name)
+            gone = ch.type == "DELETED" or not self._visible(ch.namespace) \
+                and ch.kind != "Namespace"
+            if ch.kind == "Pod":
+                if gone:
+                    self.pod_failing.pop(key, None)
+                    out.pods.deletes.add(key)
+                    continue
+                ready, status, _ = rows.pod_status(ch.obj, now)
+                self.pod_failing[key] = rows.pod_failing(ready, status)
+                out.pods.severities[key] = "error" if self.pod_failing[key] else None
+                out.pods.upserts[key] = rows.pod_row(ch.obj, now, p)
+                out.pods.sort_keys[key] = rows.pod_sort(ch.obj, now)
+            elif ch.kind in ("HelmRelease", "Kustomization"):
+                if gone:
+                    self.release_ready.pop(key, None)
+                    out.releases.deletes.add(key)
+                    continue
+                ready = rows.release_ready(ch.obj)
+                self.release_ready[key] = ready == "True"
+                out.releases.severities[key] = {"True": None, "False": "error"}.get(ready,
+                                                                                     "warning")
+                out.releases.upserts[key] = rows.release_row(ch.obj, now, p)
+                out.releases.sort_keys[key] = rows.release_sort(ch.obj, now)
+            elif ch.kind == "Event":
+                old = self._fold_of.pop(key, None)
+                if old is not None:
+                    self._events[old].pop(key, None)
+                    touched_folds.add(old)
+                if not gone:
+                    fold = rows.fold_key(ch.obj)
+                    self._fold_of[key] = fold
+                    self._events[fold][key] = ch.obj
+                    touched_folds.add(fold)
+            elif ch.kind == "Namespace":
+                (self.namespaces.discard if ch.type == "DELETED" else self.namespaces.add)(ch.name)
+        for fold in touched_folds:
+            events = self._events.get(fold)
+            if not events:
+                self._events.pop(fold, None)
+                self.folded.pop(fold, None)
+                out.events.deletes.add(fold)
+                continue
+            folded = rows.fold_events(events.values())[fold]
+            self.folded[fold] = folded
+            out.events.upserts[fold] = rows.event_row(folded, now, p)
+            out.events.sort_keys[fold] = rows.event_sort(folded, now)
+            out.events.severities[fold] = "warning" if folded.type == "Warning" else None
+        out.namespaces = self._namespace_update()
+        return out
+
+    def set_report(self, report: Report) -> PanelUpdate:
+        self.severities = rows.worst_by_namespace(report.findings)
+        return self._namespace_update()
+
+    def _namespace_update(self) -> PanelUpdate:
+        health = rows.namespace_health(self.namespaces, self.pod_failing, self.release_ready,
+                                       self.severities)
+        update = PanelUpdate()
+        fresh: dict[Key, Cells] = {}
+        for name, h in health.items():
+            if not name or not self._visible(name):
+                continue
+            key = ("Namespace", None, name)
+            cells = rows.namespace_row(name, h, self.palette)
+            fresh[key] = cells
+            if self._ns_rows.get(key) != cells:
+                update.upserts[key] = cells
+                update.sort_keys[key] = rows.namespace_sort(name, h)
+        update.deletes = set(self._ns_rows) - set(fresh)
+        self._ns_rows = fresh
+        return update
+
+    def namespace_keys(self) -> set[Key]:
+        return set(self._ns_rows)
+
+    # -- the status bar's counts ---------------------------------------------------------------
+
+    def releases_ready(self) -> tuple[int, int]:
+        hr = [ready for (kind, _, _), ready in self.release_ready.items() if kind == "HelmRelease"]
+        return sum(hr), len(hr)
+
+    def pods_failing(self) -> int:
+        return sum(self.pod_failing.values())
+
+    def warnings(self, now: datetime) -> int:
+        return rows.recent_warnings(self.folded.values(), now)
+
+    def event_keys_about(self, objects: set[Key]) -> set[Key]:
+        """The folded event rows about any of these objects."""
+        return {fold for fold, ev in self.folded.items()
+                if (ev.target[0], ev.namespace, ev.target[1]) in objects}

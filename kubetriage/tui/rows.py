@@ -1,0 +1,294 @@
+"""Objects as table rows: every cell a cleaned `Text`, styled from a palette the theme gives.
+
+Pure (no Textual, no I/O), so the same function serves the screen, the tests and the benchmark.
+Keys are (kind, namespace, name) as the store and the findings name objects; a folded event row
+is keyed by what it folds: ("Event", namespace, "kind/name reason message").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Mapping
+
+from rich.text import Text
+
+from kubetriage.checks.finding import SEVERITY_RANK
+from kubetriage.checks.sanitize import clean
+from kubetriage.cluster.printers import BUILTIN, human_duration, parse_time
+
+Obj = dict[str, Any]
+Key = tuple[str, str | None, str]
+Cells = tuple[Text, ...]
+
+_pod_cells = BUILTIN[("", "Pod")][1]
+_HEALTHY_POD = {"Running", "Completed", "Succeeded"}
+_TRANSIENT_POD = {"ContainerCreating", "PodInitializing", "Terminating", "Pending"}
+WARNING_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Rich styles for states; the app fills it from the current Textual theme."""
+
+    error: str = "red"
+    warning: str = "yellow"
+    ok: str = "green"
+    muted: str = "dim"
+
+
+def text(value: Any, style: str = "") -> Text:
+    """Untrusted cluster text, inert: controls removed, never parsed as markup."""
+    return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def _age(value: Any, now: datetime) -> str:
+    t = parse_time(value)
+    return human_duration(now - t) if t else "<unknown>"
+
+
+def _condition(obj: Obj, type_: str = "Ready") -> Obj:
+    for c in (obj.get("status") or {}).get("conditions") or []:
+        if c.get("type") == type_:
+            return c
+    return {}
+
+
+# -- pods ---------------------------------------------------------------------------------------
+
+# (label, fixed width or None, the table width it needs to be shown): the most telling columns
+# first; a narrow table (80 columns) shows only those, so none is squeezed into an ellipsis
+POD_COLUMNS = [("NAME", None, 0), ("READY", 5, 0), ("STATUS", None, 0), ("RESTARTS", None, 0),
+               ("AGE", 6, 0), ("NODE", None, 90), ("TAG", None, 90), ("NAMESPACE", None, 120)]
+
+
+def pod_status(pod: Obj, now: datetime) -> tuple[str, str, str]:
+    """(ready x/y, status as kubectl prints it, restarts) for one pod."""
+    cells = _pod_cells(pod, now)
+    return cells[1], cells[2], cells[3]
+
+
+def pod_failing(ready: str, status: str) -> bool:
+    if status in _TRANSIENT_POD:
+        return False
+    if status not in _HEALTHY_POD:
+        return True
+    have, _, want = ready.partition("/")
+    return status == "Running" and have != want
+
+
+def image_tag(pod: Obj) -> str:
+    containers = (pod.get("spec") or {}).get("containers") or []
+    image = (containers[0].get("image") or "") if containers else ""
+    image = image.split("@", 1)[0]
+    name, _, tag = image.rpartition(":")
+    return tag if name and "/" not in tag else "latest"
+
+
+def pod_row(pod: Obj, now: datetime, palette: Palette) -> Cells:
+    meta, spec = pod["metadata"], pod.get("spec") or {}
+    ready, status, restarts = pod_status(pod, now)
+    failing = pod_failing(ready, status)
+    style = palette.error if failing else (palette.ok if status in _HEALTHY_POD else
+                                           palette.warning)
+    restart_style = palette.warning if restarts != "0" else ""
+    return (text(meta["name"]), text(ready, style), text(status, style),
+            text(restarts, restart_style),
+            text(_age(meta.get("creationTimestamp"), now), palette.muted),
+            text(spec.get("nodeName") or "<none>"), text(image_tag(pod)),
+            text(meta.get("namespace") or ""))
+
+
+def pod_sort(pod: Obj, now: datetime) -> tuple:
+    """Failing pods first, then by namespace and name."""
+    ready, status, _ = pod_status(pod, now)
+    meta = pod["metadata"]
+    return (not pod_failing(ready, status), meta.get("namespace") or "", meta["name"])
+
+
+# -- HelmReleases and Kustomizations ------------------------------------------------------------
+
+RELEASE_COLUMNS = [("NAME", None, 0), ("KIND", 4, 0), ("READY", 7, 0), ("REASON", None, 0),
+                   ("CHART", None, 76), ("REV", None, 90), ("SUSP", 4, 90), ("AGE", 6, 90),
+                   ("NAMESPACE", None, 120)]
+
+
+def release_ready(obj: Obj) -> str:
+    return _condition(obj).get("status") or "Unknown"
+
+
+def release_row(obj: Obj, now: datetime, palette: Palette) -> Cells:
+    meta, spec, status = obj["metadata"], obj.get("spec") or {}, obj.get("status") or {}
+    ready_cond = _condition(obj)
+    ready = ready_cond.get("status") or "Unknown"
+    style = {"True": palette.ok, "False": palette.error}.get(ready, palette.warning)
+    if obj["kind"] == "HelmRelease":
+        chart = ((spec.get("chart") or {}).get("spec") or {})
+        history = status.get("history") or [{}]
+        version = history[0].get("chartVersion") or status.get("lastAttemptedRevision") \
+            or chart.get("version") or ""
+        what = f"{chart.get('chart', '')}@{version}" if version else chart.get("chart", "")
+        revision = str(history[0].get("version") or status.get("lastReleaseRevision") or "")
+        kind = "hr"
+    else:
+        what = spec.get("path") or ""
+        revision = (status.get("lastAppliedRevision") or "").split("@")[0][:12]
+        kind = "ks"
+    suspended = bool(spec.get("suspend"))
+    return (text(meta["name"]), text(kind, palette.muted), text(ready, style),
+            text(ready_cond.get("reason") or "", style), text(what), text(revision),
+            text("yes" if suspended else "-", palette.warning if suspended else palette.muted),
+            text(_age(meta.get("creationTimestamp"), now), palette.muted),
+            text(meta.get("namespace") or ""))
+
+
+def release_sort(obj: Obj, now: datetime) -> tuple:
+    """Not-ready first."""
+    meta = obj["metadata"]
+    return (release_ready(obj) == "True", meta.get("namespace") or "", meta["name"], obj["kind"])
+
+
+# -- events, folded -----------------------------------------------------------------------------
+
+EVENT_COLUMNS = [("LAST", 6, 0), ("TYPE", 7, 0), ("REASON", None, 0), ("OBJECT", None, 0),
+                 ("COUNT", 5, 0), ("MESSAGE", None, 0)]
+
+
+@dataclass
+class FoldedEvent:
+    key: Key
+    namespace: str | None
+    type: str
+    reason: str
+    target: tuple[str, str]  # (kind, name) of the object it is about
+    message: str
+    count: int
+    last: datetime | None
+
+
+def _event_count(ev: Obj) -> int:
+    if ev.get("series"):
+        return int(ev["series"].get("count") or 1)
+    return int(ev.get("count") or 1)
+
+
+def _event_last(ev: Obj) -> datetime | None:
+    if ev.get("series"):
+        return parse_time(ev["series"].get("lastObservedTime"))
+    return parse_time(ev.get("lastTimestamp")) or parse_time(ev.get("eventTime")) or \
+        parse_time(ev.get("firstTimestamp"))
+
+
+def fold_key(ev: Obj) -> Key:
+    inv = ev.get("involvedObject") or {}
+    message = " ".join((ev.get("message") or "").split())
+    return ("Event", ev["metadata"].get("namespace"),
+            f"{inv.get('kind', '')}/{inv.get('name', '')} {ev.get('reason', '')} {message}")
+
+
+def fold_events(events: Iterable[Obj]) -> dict[Key, FoldedEvent]:
+    """Repeats (same object, reason and message) folded into one row with their summed count."""
+    out: dict[Key, FoldedEvent] = {}
+    for ev in events:
+        key = fold_key(ev)
+        inv = ev.get("involvedObject") or {}
+        count, last = _event_count(ev), _event_last(ev)
+        seen = out.get(key)
+        if seen is None:
+            out[key] = FoldedEvent(key, key[1], ev.get("type") or "", ev.get("reason") or "",
+                                   (inv.get("kind") or "", inv.get("name") or ""),
+                                   (ev.get("message") or "").strip(), count, last)
+            continue
+        seen.count += count
+        if last and (seen.last is None or last > seen.last):
+            seen.last = last
+    return out
+
+
+def event_row(ev: FoldedEvent, now: datetime, palette: Palette) -> Cells:
+    warning = ev.type == "Warning"
+    style = palette.warning if warning else palette.muted
+    last = human_duration(now - ev.last) if ev.last else "<unknown>"
+    return (text(last, palette.muted), text(ev.type, style), text(ev.reason, style),
+            text(f"{ev.target[0].lower()}/{ev.target[1]}"),
+            text(ev.count, palette.warning if ev.count > 1 and warning else ""),
+            text(ev.message))
+
+
+def event_sort(ev: FoldedEvent, now: datetime) -> tuple:
+    """Warnings first, newest on top."""
+    newest = -(ev.last.timestamp()) if ev.last else 0.0
+    return (ev.type != "Warning", newest, ev.key[2])
+
+
+def recent_warnings(events: Iterable[FoldedEvent], now: datetime) -> int:
+    return sum(1 for ev in events
+               if ev.type == "Warning" and ev.last and now - ev.last <= WARNING_WINDOW)
+
+
+# -- namespaces ---------------------------------------------------------------------------------
+
+NAMESPACE_COLUMNS = [("", 1, 0), ("NAMESPACE", None, 0), ("PODS", 5, 0), ("FAILING", 7, 0),
+                     ("READY HR", 8, 0)]
+
+
+def columns_for(spec: list[tuple[str, int | None, int]], width: int) -> list[tuple[str, int | None]]:
+    """The columns a table of this width shows."""
+    return [(label, fixed) for label, fixed, needs in spec if width >= needs]
+
+
+@dataclass
+class NamespaceHealth:
+    pods: int = 0
+    failing: int = 0
+    releases: int = 0
+    releases_ready: int = 0
+    worst: str = ""  # the most severe finding's severity in the namespace, or ""
+
+
+def namespace_health(namespaces: Iterable[str], pods: Mapping[Key, bool],
+                     releases: Mapping[Key, bool],
+                     severities: Mapping[str, str]) -> dict[str, NamespaceHealth]:
+    """Per namespace: pods (key -> failing), releases (key -> ready) and the worst finding."""
+    out: dict[str, NamespaceHealth] = defaultdict(NamespaceHealth)
+    for ns in namespaces:
+        out[ns]
+    for (_, ns, _), failing in pods.items():
+        h = out[ns or ""]
+        h.pods += 1
+        h.failing += failing
+    for (_, ns, _), ready in releases.items():
+        h = out[ns or ""]
+        h.releases += 1
+        h.releases_ready += ready
+    for ns, severity in severities.items():
+        out[ns].worst = severity
+    return dict(out)
+
+
+def namespace_row(name: str, health: NamespaceHealth, palette: Palette) -> Cells:
+    if health.worst in ("critical", "error") or health.failing:
+        badge = text("●", palette.error)
+    elif health.worst == "warning" or health.releases_ready < health.releases:
+        badge = text("●", palette.warning)
+    else:
+        badge = text("●", palette.ok)
+    return (badge, text(name), text(health.pods),
+            text(health.failing, palette.error if health.failing else palette.muted),
+            text(f"{health.releases_ready}/{health.releases}"))
+
+
+def namespace_sort(name: str, health: NamespaceHealth) -> tuple:
+    """Troubled namespaces first."""
+    return (not (health.failing or health.worst in ("critical", "error")), name)
+
+
+def worst_by_namespace(findings: Iterable[Any]) -> dict[str, str]:
+    """namespace -> the most severe severity of its findings."""
+    out: dict[str, str] = {}
+    for f in findings:
+        ns = f.object.namespace
+        if ns and SEVERITY_RANK[f.severity] > SEVERITY_RANK.get(out.get(ns, ""), -1):
+            out[ns] = f.severity
+    return out
