@@ -37,14 +37,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="known issues to hide (default: ~/.config/kubetriage/silences.yaml)")
     p.add_argument("--schema", action="store_true",
                    help="print the JSON Schema of the JSON output and exit")
+    p.add_argument("--list-checks", action="store_true",
+                   help="print every check with its code as Markdown and exit")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from kubetriage.checks.finding import Report
-    from kubetriage.checks.registry import BY_CODE, RETIRED
+    from kubetriage.checks.registry import BY_CODE, RETIRED, catalogue
     from kubetriage.cli import UsageError
 
+    if args.list_checks:
+        sys.stdout.write(catalogue())
+        return EXIT_CLEAN
     if args.schema:
         sys.stdout.write(orjson.dumps(Report.model_json_schema(),
                                       option=orjson.OPT_INDENT_2).decode() + "\n")

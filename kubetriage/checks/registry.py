@@ -57,3 +57,23 @@ def _load(name: str) -> Check:
 
 CHECKS: tuple[Check, ...] = tuple(_load(name) for name in _MODULES)
 BY_CODE: dict[str, Check] = {c.code: c for c in CHECKS}
+
+
+def catalogue() -> str:
+    """The list of checks as Markdown, by domain: docs/checks.md is this, never edited by hand."""
+    lines = ["# Checks", "",
+             "Generated from kubetriage/checks/registry.py by `kubetriage check --list-checks`.",
+             "Silence one with `--ignore CODE` or in the silences file."]
+    for start, domain in DOMAINS.items():
+        lines += ["", f"## KT-{start}–KT-{start + 99}: {domain}", "",
+                  "| code | title | severity | reads | what it detects |",
+                  "| --- | --- | --- | --- | --- |"]
+        for c in sorted((c for c in CHECKS if c.domain == domain), key=lambda c: c.code):
+            first = c.doc.split("\n\n")[0].replace("\n", " ")
+            first = first.split(": ", 1)[1] if first.startswith(c.code) else first
+            lines.append(f"| {c.code} | {c.title} | {c.severity} | {', '.join(c.kinds)} | "
+                         f"{first.replace('|', '/')} |")
+    if RETIRED:
+        lines += ["", "## Retired codes (never reused)", ""]
+        lines += [f"- {code}: {why}" for code, why in sorted(RETIRED.items())]
+    return "\n".join(lines) + "\n"

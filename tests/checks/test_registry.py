@@ -27,3 +27,13 @@ def test_every_check_declares_what_it_detects():
     for c in CHECKS:
         assert c.doc.startswith(f"{c.code}:"), c.module
         assert c.title and c.kinds and c.severity in SEVERITY_RANK, c.module
+
+
+def test_docs_list_is_generated_from_the_registry(repo):
+    """docs/checks.md is what `kubetriage check --list-checks` prints: never kept by hand."""
+    from kubetriage.checks.registry import CHECKS, catalogue
+
+    doc = (repo / "docs" / "checks.md").read_text()
+    assert doc == catalogue(), "regenerate: kubetriage check --list-checks > docs/checks.md"
+    for check in CHECKS:
+        assert f"| {check.code} | {check.title} |" in doc
