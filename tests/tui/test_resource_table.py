@@ -41,7 +41,8 @@ class TableApp(App):
 
 
 def screen_lines(table: ResourceTable) -> list[str]:
-    return ["".join(segment.text for segment in table.render_line(y))
+    """What the table shows, without the marker gutter."""
+    return ["".join(segment.text for segment in table.render_line(y))[1:]
             for y in range(table.size.height)]
 
 
@@ -152,16 +153,17 @@ async def test_marked_and_severity_rows_take_their_component_styles():
         table.move_cursor_to("a")
         await pilot.pause()
 
-        def first_style(y):
-            return table.render_line(y)._segments[0].style
+        def row_style(y):  # the style of the row's trailing padding
+            return table.render_line(y)._segments[-1].style
 
         marked = table.get_component_rich_style("resource-table--marked", partial=True)
         error = table.get_component_rich_style("resource-table--error", partial=True)
-        assert first_style(2).bgcolor == marked.bgcolor != first_style(3).bgcolor
-        assert first_style(3).color == error.color != first_style(2).color
-        assert first_style(1).bgcolor != marked.bgcolor  # the cursor row
+        assert row_style(2).bgcolor == marked.bgcolor != row_style(3).bgcolor
+        assert row_style(3).color == error.color != row_style(2).color
+        assert row_style(1).bgcolor != marked.bgcolor  # the cursor row
+        assert table.render_line(2)._segments[0].text == "▌" != table.render_line(3)._segments[0].text
         table.set_row_severity("c", None)
-        assert first_style(3).color != error.color
+        assert row_style(3).color != error.color
 
 
 async def test_enter_and_click_select_the_row_under_the_cursor():

@@ -26,6 +26,7 @@ from textual.strip import Strip
 from kubetriage.checks.sanitize import clean
 
 Severity = Literal["warning", "error"]
+GUTTER = 1  # a column left of every row for the chain marker
 
 _AGE = re.compile(r"(?:\d+[smhdy])+")
 _AGE_PART = re.compile(r"(\d+)([smhdy])")
@@ -63,6 +64,7 @@ class ResourceTable(ScrollView, can_focus=True):
         "resource-table--header",
         "resource-table--cursor",
         "resource-table--marked",
+        "resource-table--marker",
         "resource-table--warning",
         "resource-table--error",
     }
@@ -81,7 +83,11 @@ class ResourceTable(ScrollView, can_focus=True):
             text-style: bold;
         }
         & > .resource-table--marked {
-            background: $accent 30%;
+            background: $accent-muted;
+        }
+        & > .resource-table--marker {
+            color: $accent;
+            text-style: bold;
         }
         & > .resource-table--warning {
             color: $warning;
@@ -90,12 +96,14 @@ class ResourceTable(ScrollView, can_focus=True):
             color: $error;
         }
         & > .resource-table--cursor {
-            background: $primary 40%;
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
         }
         &:focus > .resource-table--cursor {
-            background: $primary;
-            color: $foreground;
-            text-style: bold;
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
         }
     }
     """
@@ -297,7 +305,7 @@ class ResourceTable(ScrollView, can_focus=True):
         base = self.rich_style
         if not self._columns or width <= 0:
             return Strip.blank(max(width, 0), base)
-        widths = self._column_widths(width)
+        widths = self._column_widths(width - GUTTER)
         if y == 0:
             return self._render_header(widths, width, base)
         index = int(self.scroll_y) + y - 1
@@ -313,21 +321,26 @@ class ResourceTable(ScrollView, can_focus=True):
             label = labels[self._sort_column]
             label.truncate(max(widths[self._sort_column] - 1, 0), overflow="crop")
             label.append("↓" if self._reverse else "↑")
-        return self._strip(labels, widths, width, style)
+        return self._strip(Text(" " * GUTTER), labels, widths, width, style)
 
     def _render_row(self, key: Hashable, widths: list[int], width: int, base: Style) -> Strip:
         style = base
         severity = self._severity.get(key)
         if severity is not None:
             style += self.get_component_rich_style(f"resource-table--{severity}", partial=True)
+        gutter = Text(" " * GUTTER)
         if key in self._marked:
             style += self.get_component_rich_style("resource-table--marked", partial=True)
+            # a glyph as well as a colour, so a chain still shows without colours
+            gutter = Text("▌", self.get_component_rich_style("resource-table--marker", partial=True))
         if key == self._cursor:
             style += self.get_component_rich_style("resource-table--cursor", partial=True)
-        return self._strip(self._rows[key], widths, width, style)
+        return self._strip(gutter, self._rows[key], widths, width, style)
 
-    def _strip(self, cells: Sequence[Text], widths: list[int], width: int, style: Style) -> Strip:
+    def _strip(self, gutter: Text, cells: Sequence[Text], widths: list[int], width: int,
+               style: Style) -> Strip:
         line = Text(style=style, end="", no_wrap=True)
+        line.append_text(gutter)
         for index, (cell, cell_width) in enumerate(zip(cells, widths)):
             if index:
                 line.append(" ")
@@ -488,8 +501,9 @@ class ResourceTable(ScrollView, can_focus=True):
             self.scroll_to(y=index - page + 1, animate=False, force=True)
 
     def _sort_by_header(self, x: int) -> None:
-        start = 0
-        for index, cell_width in enumerate(self._column_widths(self.scrollable_content_region.width)):
+        start = GUTTER
+        widths = self._column_widths(self.scrollable_content_region.width - GUTTER)
+        for index, cell_width in enumerate(widths):
             if x < start + cell_width + 1:
                 same = index == self._sort_column
                 self.sort_by(index, reverse=not self._reverse if same else False)
