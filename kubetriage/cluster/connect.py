@@ -54,6 +54,7 @@ class Connection:
     server: str
     namespace: str | None = None  # the context's default namespace
     cluster: str = ""
+    user: str = ""  # the kubeconfig's user name, for the audit log
     _closed: bool = field(default=False, repr=False)
 
     async def request(self, method: str, path: str, params: dict[str, Any] | None = None, *,
@@ -205,7 +206,8 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
         api = ApiClient(config)
     except (ssl.SSLError, OSError) as exc:
         raise UsageError(f"context {name!r}: cannot load its TLS files: {exc}") from None
-    return Connection(api, name, config.host, ctx.get("namespace"), str(cluster_name))
+    return Connection(api, name, config.host, ctx.get("namespace"), str(cluster_name),
+                      str(user_name or ""))
 
 
 def _raw(entry: Any) -> dict[str, Any]:

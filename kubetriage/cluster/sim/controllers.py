@@ -174,8 +174,10 @@ class Controllers:
         if not requested or status.get("lastHandledReconcileAt") == requested \
                 or (obj.get("spec") or {}).get("suspend"):
             return
-        self.state.patch_merge(res, namespace, name,
-                               {"status": {"lastHandledReconcileAt": requested}})
+        # the controller has now seen this generation (a suspend and resume bumped it)
+        self.state.patch_merge(res, namespace, name, {"status": {
+            "lastHandledReconcileAt": requested,
+            "observedGeneration": obj["metadata"].get("generation", 1)}})
         outcome = self.timeline.reconcile.get(f"{namespace}/{name}")
         if outcome is None:
             return

@@ -1,0 +1,253 @@
+"""The one path every change to a cluster takes.
+
+    actions = Actions(source, read_only=False)
+    offers = await actions.offers(obj)                # every action for obj, greyed with a reason
+    plan = await actions.plan("reconcile", obj)       # SSAR, server-side dry run, the exact change
+    if plan.refused: ...                              # read-only, RBAC, not fitting, dry run failed
+    result = await actions.run(plan, confirmed=True)  # the call, its result, one audit line
+    outcome = await actions.follow(result, timeout)   # a reconcile: until Ready, Failed or timeout
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+import orjson
+
+from kubetriage.actions import audit
+from kubetriage.actions.catalogue import ACTIONS, BY_ID, Action, Request, Target
+from kubetriage.actions.reconcile import Outcome, await_reconcile, condition
+from kubetriage.cluster.connect import ApiError, api_error
+
+Obj = dict[str, Any]
+READ_ONLY = "read-only mode: kubetriage was started with --read-only"
+SOURCE_TIMEOUT_S = 120.0  # --with-source: how long the source may take before the release
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An action for an object, and why it cannot run now (None when it can)."""
+
+    action: Action
+    reason: str | None
+
+    @property
+    def available(self) -> bool:
+        return self.reason is None
+
+
+@dataclass
+class Plan:
+    """What an action will do, in full, for the confirmation: context, user, object, the exact
+    requests and the equivalent command. `refused` says why it may not run."""
+
+    action: Action
+    target: Target
+    context: str
+    server: str
+    user: str
+    requests: list[Request]
+    command: str
+    requested_at: str | None = None
+    refused: str | None = None
+    dry_run: str = "not run"
+    ready_before: Obj | None = None
+
+    def lines(self) -> list[str]:
+        """The confirmation text, one fact a line."""
+        out = [f"Action:    {self.action.title}",
+               f"Context:   {self.context} ({self.server})",
+               f"User:      {self.user or 'unknown'}",
+               f"Namespace: {self.target.namespace or '(cluster)'}",
+               f"Object:    {self.target.kind} {self.target.name} ({self.target.api_version})",
+               "Change:"]
+        out += [f"  {r.describe()}" for r in self.requests]
+        out += [f"Command:   {self.command}", f"Dry run:   {self.dry_run}"]
+        if self.refused:
+            out.append(f"Refused:   {self.refused}")
+        return out
+
+
+@dataclass
+class Result:
+    plan: Plan
+    outcome: Literal["succeeded", "failed", "refused"]
+    message: str
+    answers: list[Obj] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "succeeded"
+
+
+class Actions:
+    def __init__(self, source: Any, *, read_only: bool = False, audit_path: Path | None = None,
+                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self.source = source
+        self.read_only = read_only
+        self.audit_path = audit_path
+        self.now = now
+
+    @property
+    def _conn(self):
+        return self.source.conn
+
+    # -- what may be done --------------------------------------------------------------------
+
+    def for_object(self, obj: Obj) -> list[Action]:
+        """The actions of this object's kind (fitting its state or not)."""
+        return [a for a in ACTIONS if a.applies_to(obj)]
+
+    async def offers(self, obj: Obj) -> list[Offer]:
+        """Each action of the object's kind, with why it is unavailable: read-only mode, the
+        object's state, or an RBAC denial (a SelfSubjectAccessReview per request)."""
+        out = []
+        for action in self.for_object(obj):
+            out.append(Offer(action, await self._refusal(action, obj)))
+        return out
+
+    async def _refusal(self, action: Action, obj: Obj) -> str | None:
+        if self.read_only:
+            return READ_ONLY
+        unfit = action.unfit(obj, self.source.store)
+        if unfit:
+            return f"not applicable: {unfit}"
+        for request in action.build(obj, self.source.store, self.now()):
+            denied = await self.access(request)
+            if denied:
+                return denied
+        return None
+
+    async def access(self, request: Request) -> str | None:
+        """None when RBAC allows the request, else the reason (as `kubectl auth can-i` asks)."""
+        t, res = request.target, request.target.resource
+        attrs = {"verb": request.verb, "group": res.group, "resource": res.plural,
+                 "name": t.name}
+        if t.namespace:
+            attrs["namespace"] = t.namespace
+        body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+                "spec": {"resourceAttributes": attrs}}
+        resp = await self._conn.request(
+            "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body=body)
+        async with resp:
+            data = await resp.read()
+        if resp.status >= 300:
+            return f"cannot ask the API server for permission: {api_error(resp.status, resp.reason or '', data)}"
+        status = orjson.loads(data).get("status") or {}
+        if status.get("allowed"):
+            return None
+        who = self._conn.user or "this user"
+        what = f"{res.plural}.{res.group}" if res.group else res.plural
+        where = f" in namespace {t.namespace}" if t.namespace else ""
+        why = f": {status['reason']}" if status.get("reason") else ""
+        return f"RBAC: {who} may not {request.verb} {what} {t.name}{where}{why}"
+
+    # -- plan, run, follow -------------------------------------------------------------------
+
+    async def plan(self, action_id: str, obj: Obj) -> Plan:
+        action = BY_ID[action_id]
+        if not action.applies_to(obj):
+            raise ValueError(f"{action_id} does not apply to a {obj.get('kind')}")
+        requests = action.build(obj, self.source.store, self.now()) \
+            if not action.unfit(obj, self.source.store) else []
+        stamps = [r.body["metadata"]["annotations"].get("reconcile.fluxcd.io/requestedAt")
+                  for r in requests if r.verb == "patch" and "metadata" in r.body]
+        plan = Plan(action, Target.of(obj), self._conn.context, self._conn.server,
+                    self._conn.user, requests, action.command(obj, self._conn.context),
+                    requested_at=next((s for s in stamps if s), None),
+                    ready_before=condition(obj, "Ready"))
+        plan.refused = await self._refusal(action, obj)
+        if plan.refused is None:
+            problems = [p for p in await asyncio.gather(*(self._send(r, dry_run=True)
+                                                          for r in requests))
+                        if isinstance(p, str)]
+            plan.dry_run = "accepted by the server" if not problems else problems[0]
+            if problems:
+                plan.refused = f"the server's dry run refused it: {problems[0]}"
+        return plan
+
+    async def run(self, plan: Plan, *, confirmed: bool) -> Result:
+        """Make the change (only when confirmed and not refused), then write the audit line."""
+        path = self.audit_path or audit.default_path()
+        try:
+            fd = audit.open_log(path)
+        except OSError as exc:
+            return Result(plan, "refused", f"cannot write the audit log {path}: "
+                                           f"{exc.strerror or exc}")
+        reason = READ_ONLY if self.read_only else plan.refused or \
+            (None if confirmed else "not confirmed")
+        if reason is not None:
+            result = Result(plan, "refused", reason)
+        else:
+            result = await self._execute(plan)
+        audit.append(fd, {
+            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "context": plan.context, "server": plan.server, "user": plan.user,
+            "action": plan.action.id, "object": plan.target.as_dict(),
+            "command": plan.command, "requestedAt": plan.requested_at,
+            "outcome": result.outcome, "message": result.message})
+        return result
+
+    async def _execute(self, plan: Plan) -> Result:
+        answers: list[Obj] = []
+        for request in plan.requests:
+            answer = await self._send(request, dry_run=False)
+            if isinstance(answer, str):
+                return Result(plan, "failed", answer, answers)
+            answers.append(answer)
+            if request.wait_handled:
+                done = await self._source_handled(request, request.wait_handled)
+                if done is not None:
+                    return Result(plan, "failed", done, answers)
+        return Result(plan, "succeeded", _done_message(plan), answers)
+
+    async def _source_handled(self, request: Request, stamp: str) -> str | None:
+        """--with-source: the source handled its request before the release is asked."""
+        t = request.target
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SOURCE_TIMEOUT_S
+        while loop.time() < deadline:
+            obj = self.source.store.get(t.kind, t.namespace, t.name)
+            if ((obj or {}).get("status") or {}).get("lastHandledReconcileAt") == stamp:
+                return None
+            await asyncio.sleep(0.1)
+        return f"{t} did not handle the reconcile request within {SOURCE_TIMEOUT_S:g} s"
+
+    async def _send(self, request: Request, *, dry_run: bool) -> Obj | str:
+        """The server's answer, or the error line it gave."""
+        t = request.target
+        params = {"dryRun": "All"} if dry_run else None
+        headers = {"Content-Type": request.content_type} if request.content_type else None
+        method = "PATCH" if request.verb == "patch" else "DELETE"
+        try:
+            resp = await self._conn.request(method, t.resource.path(t.namespace, t.name), params,
+                                            body=request.body, headers=headers)
+            async with resp:
+                data = await resp.read()
+        except (OSError, asyncio.TimeoutError) as exc:
+            return f"cannot reach the API server: {exc}"
+        if resp.status >= 300:
+            err: ApiError = api_error(resp.status, resp.reason or "", data)
+            return str(err)
+        return orjson.loads(data) if data else {}
+
+    async def follow(self, result: Result, timeout: float,
+                     on_progress: Callable[[str], None] | None = None) -> Outcome | None:
+        """After a reconcile: the release until Ready, Failed or the timeout (None for an
+        action that requested no reconcile, or that did not run)."""
+        plan = result.plan
+        if not result.ok or not plan.action.reconciles or plan.requested_at is None:
+            return None
+        return await await_reconcile(self.source, plan.target, plan.requested_at, timeout,
+                                     before=plan.ready_before, on_progress=on_progress)
+
+
+def _done_message(plan: Plan) -> str:
+    if plan.requested_at:
+        return f"{plan.target} annotated (requestedAt {plan.requested_at})"
+    verb = plan.action.verb
+    return f"{plan.target} {'deleted' if verb == 'delete' else 'patched'}"
