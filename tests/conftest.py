@@ -196,3 +196,25 @@ async def k8s(sim):
     from kubernetes_asyncio import client
     async with client.ApiClient(client.Configuration(host=sim.url)) as api:
         yield api
+
+
+# --- snapshot tests: SVGs under the top-level snapshots/ -------------------------------------
+# pytest-textual-snapshot 1.1 (pinned: this relies on its internals) stores SVGs through syrupy
+# beside the tests; its fixture looks the extension class up as a module global when it starts,
+# so a subclass swapped in first sends them to snapshots/<test module>/.
+
+@pytest.fixture
+def _svgs_in_snapshots_dir(monkeypatch):
+    import pytest_textual_snapshot as plugin
+
+    class SnapshotsDirSVG(plugin.SVGImageExtension):
+        @classmethod
+        def dirname(cls, *, test_location) -> str:
+            return str(REPO / "snapshots" / test_location.basename)
+
+    monkeypatch.setattr(plugin, "SVGImageExtension", SnapshotsDirSVG)
+
+
+@pytest.fixture
+def snap_compare(_svgs_in_snapshots_dir, snap_compare):
+    return snap_compare

@@ -50,6 +50,7 @@ class KubetriageApp(App):
         self.source: Any = None
         self.error: str | None = None
         self.report = Report(findings=[], chains=[])
+        self.diagnoses = 0  # how many reports have been drawn
         self.connection = "connecting"
         self._dirty = asyncio.Event()
         if theme:
@@ -146,6 +147,7 @@ class KubetriageApp(App):
                 self._announce(self.report.chains, report.chains, report)
             first = False
             self.report = report
+            self.diagnoses += 1
             with self.batch_update():
                 self.screen_main.show_report(report)
                 self._show_status()
@@ -170,7 +172,8 @@ class KubetriageApp(App):
         ready, releases = self.model.releases_ready()
         conn = self.source.conn if self.source is not None else None
         self.screen_main.query_one(StatusBar).show(Status(
-            context=conn.context if conn else "", cluster=conn.server if conn else "",
+            context=conn.context if conn else "",
+            cluster=conn.cluster if conn and conn.cluster != conn.context else "",
             connection=connection, stale_for=stale, releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
             chains=len(self.report.chains), read_only=self.read_only))

@@ -188,9 +188,9 @@ class MainScreen(Screen):
             event.finding.id != event.root.id
         hint.set_class(not symptom, "-empty")
         if symptom:
-            hint.update(Text.assemble("caused by ", rows.text(object_label(event.root), "bold"),
-                                      ": ", rows.text(event.root.summary),
-                                      ("  (r: jump to root)", "dim")))
+            hint.update(Text.assemble(
+                "caused by ", rows.text(object_label(event.root), "bold"), ("  r: jump to it", "dim"),
+                "\n", rows.text(event.root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
 
     # -- opening an object ---------------------------------------------------------------------
 

@@ -1,0 +1,48 @@
+"""The dashboard against the embedded server, with the clock pinned where the picture must not
+move (snapshots) and a live timeline where the test watches it move (pilot tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timezone
+from typing import Callable
+
+import pytest
+from textual.widgets import Input
+
+from kubetriage.cluster import scenario as scenarios
+from kubetriage.cluster.reflector import Backoff
+from kubetriage.tui.app import KubetriageApp
+
+PINNED = datetime(2025, 10, 18, 1, 30, tzinfo=timezone.utc)
+STILL = 1e-6  # a server speed at which the timeline never reaches its first step
+FAST_BACKOFF = Backoff(initial=0.05, cap=0.2, jitter=0.0)
+
+
+@pytest.fixture(autouse=True)
+def _no_cursor_blink(monkeypatch):
+    """A blinking cursor makes two screenshots of the same screen differ."""
+    monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+def pinned_app(name: str = "midwestmtg", **options) -> KubetriageApp:
+    """The dashboard on a scenario whose ages are read at PINNED, its timeline held still."""
+    return KubetriageApp(demo=scenarios.load(name, now=PINNED), clock=lambda: PINNED,
+                         source_options={"demo_options": {"speed": STILL}}, **options)
+
+
+async def settled(pilot, app: KubetriageApp, timeout: float = 15.0) -> None:
+    """Until the panels are filled and the diagnosis has been drawn."""
+    await until(lambda: app.connection == "live" and app.diagnoses > 0, timeout, "first diagnosis")
+    await pilot.pause(0.2)
+
+
+async def until(predicate: Callable[[], bool], timeout: float, what: str) -> float:
+    """Wait for predicate; returns the seconds it took, fails naming what did not happen."""
+    start = time.monotonic()
+    while not predicate():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        await asyncio.sleep(0.02)
+    return time.monotonic() - start
