@@ -95,9 +95,11 @@ def test_silence_for_another_object_does_not_hide(tmp_path, capsys):
     (["--ignore", "KT-999"], "--ignore KT-999: unknown check code"),
     (["--from-dump", "/nonexistent/dump"], "/nonexistent/dump: no such file or directory"),
     (["--demo", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
-    ([], "use --from-dump PATH or --demo SCENARIO"),
+    ([], "no kubeconfig: /nonexistent/.kube/config does not exist and KUBECONFIG is not set"),
 ], ids=["unknown-code", "missing-dump", "unknown-scenario", "no-source"])
-def test_usage_errors_are_one_line_and_exit_2(capsys, argv, message):
+def test_usage_errors_are_one_line_and_exit_2(capsys, monkeypatch, argv, message):
+    monkeypatch.delenv("KUBECONFIG", raising=False)
+    monkeypatch.setenv("HOME", "/nonexistent")
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.startswith("kubetriage: error: ") and message in err and err.count("\n") == 1

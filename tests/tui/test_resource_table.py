@@ -3,7 +3,6 @@ only visible lines are drawn; cluster text is shown literally."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from rich.text import Text
@@ -196,13 +195,10 @@ async def test_ten_thousand_rows_draw_only_the_visible_lines():
         table = app.query_one(ResourceTable)
         await pilot.pause()
         CountingTable.calls = 0
-        started = time.perf_counter()
         table.apply({f"pod-{i}": row(f"pod-{i}", i % 7, f"{i % 90}m") for i in range(10_000)})
         await pilot.pause()
-        fill_s = time.perf_counter() - started
         assert table.row_count == 10_000
-        # measured 0.07-0.11 s on the 2-core box (DataTable: 1.08 s); generous for shared CPUs
-        assert fill_s < 1.0
+        # speed is bench/table.py's to measure; here: only what is on screen is drawn
         assert CountingTable.calls <= 2 * 24
         await pilot.press("end")
         await pilot.pause()
