@@ -33,24 +33,38 @@ def api_versions(address: str) -> dict[str, Any]:
             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": address}]}
 
 
+def served_groups(absent: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    """Group -> versions, less what this server leaves out: a group ("bitnami.com") or one
+    version of it ("helm.toolkit.fluxcd.io/v2"), as on a cluster without that controller."""
+    out = {}
+    for group, versions in resources.groups().items():
+        kept = [v for v in versions if group not in absent and f"{group}/{v}" not in absent]
+        if kept:
+            out[group] = kept
+    return out
+
+
 def _group(name: str, versions: list[str]) -> dict[str, Any]:
     gvs = [{"groupVersion": f"{name}/{v}", "version": v} for v in versions]
     return {"name": name, "versions": gvs, "preferredVersion": gvs[0]}
 
 
-def api_group_list() -> dict[str, Any]:
+def api_group_list(absent: frozenset[str] = frozenset()) -> dict[str, Any]:
     return {"kind": "APIGroupList", "apiVersion": "v1",
-            "groups": [_group(g, vs) for g, vs in resources.groups().items() if g]}
+            "groups": [_group(g, vs) for g, vs in served_groups(absent).items() if g]}
 
 
-def api_group(name: str) -> dict[str, Any] | None:
-    versions = resources.groups().get(name)
+def api_group(name: str, absent: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+    versions = served_groups(absent).get(name)
     if not name or not versions:
         return None
     return {"kind": "APIGroup", "apiVersion": "v1", **_group(name, versions)}
 
 
-def resource_list(group: str, version: str) -> dict[str, Any] | None:
+def resource_list(group: str, version: str,
+                  absent: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+    if version not in served_groups(absent).get(group, ()):
+        return None
     served = [r for r in resources.RESOURCES if r.group == group and r.version == version]
     if not served:
         return None

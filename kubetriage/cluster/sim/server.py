@@ -14,7 +14,7 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import yaml
 from aiohttp import web
@@ -38,7 +38,7 @@ _HEALTH = ("healthz", "livez", "readyz")
 class SimServer:
     def __init__(self, scenario: Scenario | str | None, *, speed: float = 1.0,
                  faults: Faults | None = None, rbac: Rbac | None = None,
-                 bookmark_interval: float = 60.0,
+                 bookmark_interval: float = 60.0, absent: Iterable[str] = (),
                  server_version: tuple[int, int, int] = discovery.SERVER_VERSION) -> None:
         if isinstance(scenario, str):
             scenario = scenarios.load(scenario)
@@ -50,6 +50,7 @@ class SimServer:
         self.faults = faults or Faults()
         self.rbac = rbac or Rbac()
         self.bookmark_interval = bookmark_interval
+        self.absent = frozenset(absent)  # API groups or group/versions this cluster lacks
         self.server_version = server_version
         self.url = ""
         self.controllers = Controllers(self.state, self.timeline, speed)
@@ -136,6 +137,9 @@ class SimServer:
                 and request.method == "POST":
             return await api.access_review(self, request)
         target = routes.parse(parts)
+        if target.resource.version not in discovery.served_groups(self.absent).get(
+                target.resource.group, ()):
+            raise ApiError.path_not_found()
         verb = self._verb(request, target)
         if not self.rbac.allowed(verb, target.resource.group, target.rbac_resource,
                                  target.namespace,
@@ -184,13 +188,13 @@ class SimServer:
         elif parts == ["api"]:
             doc = discovery.api_versions(self.url.split("//", 1)[-1])
         elif parts == ["apis"]:
-            doc = discovery.api_group_list()
+            doc = discovery.api_group_list(self.absent)
         elif len(parts) == 2 and parts[0] == "api":
-            doc = discovery.resource_list("", parts[1])
+            doc = discovery.resource_list("", parts[1], self.absent)
         elif len(parts) == 2 and parts[0] == "apis":
-            doc = discovery.api_group(parts[1])
+            doc = discovery.api_group(parts[1], self.absent)
         elif len(parts) == 3 and parts[0] == "apis":
-            doc = discovery.resource_list(parts[1], parts[2])
+            doc = discovery.resource_list(parts[1], parts[2], self.absent)
         elif len(parts) == 1 and parts[0] in _HEALTH:
             return web.Response(text="ok")
         else:
