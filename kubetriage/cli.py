@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_sim(sub)
     from kubetriage.check_cli import add_parser as add_check
     add_check(sub)
+    from kubetriage.verify_cli import add_parser as add_verify
+    add_verify(sub)
     return parser
 
 

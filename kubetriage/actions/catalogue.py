@@ -10,7 +10,7 @@ template with a strategic merge patch.
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Literal, Protocol
 
@@ -125,7 +125,6 @@ class Action:
     build: Callable[[Obj, Lookup, datetime], list[Request]]
     command: Callable[[Obj, str], str]
     reconciles: bool = False  # the caller follows it with await_reconcile
-    tags: tuple[str, ...] = field(default=())
 
     def applies_to(self, obj: Obj) -> bool:
         return obj.get("kind") in self.kinds

@@ -63,7 +63,8 @@ def ready_state(obj: Obj | None) -> tuple[State | None, str]:
     if ready is None:
         return None, "no Ready condition yet"
     if not generation_caught_up(obj):
-        return None, f"generation {obj['metadata'].get('generation')} not observed yet"
+        waiting = f"generation {obj['metadata'].get('generation')} not observed yet"
+        return None, f"{message} ({waiting})" if message else waiting
     if ready.get("status") == "True":
         return "Ready", message
     if ready.get("status") == "False" and ready.get("reason") != "Progressing":

@@ -136,7 +136,8 @@ class Actions:
         async with resp:
             data = await resp.read()
         if resp.status >= 300:
-            return f"cannot ask the API server for permission: {api_error(resp.status, resp.reason or '', data)}"
+            err = api_error(resp.status, resp.reason or "", data)
+            return f"cannot ask the API server for permission: {err}"
         status = orjson.loads(data).get("status") or {}
         if status.get("allowed"):
             return None

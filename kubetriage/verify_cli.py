@@ -1,0 +1,91 @@
+"""`kubetriage verify`: "Reconcile and verify" without the dashboard, for scripts and CI after a
+Flux push. Prints each step's progress as plain lines, writes the Markdown report with --report.
+
+Exit codes: 0 when everything is verified, 1 when something failed (its chains are in the
+report), 2 on a usage or connection error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+EXIT_VERIFIED, EXIT_FAILED = 0, 1
+DEMO_STABILITY = "10s"  # the demo's window: long enough to see a crash loop come back
+STABILITY = "15m"  # TASK-003: "stable for at least 15 minutes"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("verify", help="reconcile and verify Flux releases; exit 0/1/2",
+                       description="Check that sources and releases are Ready, no pod is in "
+                                   "ImagePullBackOff/CrashLoopBackOff, warning events, service "
+                                   "endpoints, then a stability window. Exit 0: verified; 1: "
+                                   "something failed; 2: usage or connection error.")
+    p.add_argument("--demo", metavar="SCENARIO", help="a scenario of the embedded cluster")
+    p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig file (default: $KUBECONFIG, "
+                   "then ~/.kube/config)")
+    p.add_argument("--context", help="kube context (default: the current one)")
+    p.add_argument("-n", "--namespace", help="only this namespace (and the sources its "
+                   "releases use)")
+    p.add_argument("--reconcile", action="store_true",
+                   help="request a reconcile of every release first (an audited action)")
+    p.add_argument("--timeout", metavar="D", help="how long each source and release may take "
+                   "to be Ready, e.g. 5m (default: each release's spec.timeout)")
+    p.add_argument("--stability", metavar="D", help=f"the window in which nothing may regress "
+                   f"(default: {STABILITY}; {DEMO_STABILITY} with --demo)")
+    p.add_argument("--report", metavar="FILE", help="write the Markdown verification report")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kubetriage import durations
+    from kubetriage.cli import UsageError
+
+    if args.demo and (args.kubeconfig or args.context):
+        raise UsageError("--demo runs the embedded cluster: it takes no --kubeconfig or "
+                         "--context")
+    try:
+        timeout = durations.parse(args.timeout, "--timeout") if args.timeout else None
+        stability = durations.parse(args.stability or (DEMO_STABILITY if args.demo
+                                                       else STABILITY), "--stability")
+    except durations.DurationError as exc:
+        raise UsageError(str(exc)) from None
+    report = Path(args.report) if args.report else None
+    if report is not None and not report.parent.is_dir():
+        raise UsageError(f"--report {report}: directory {report.parent} does not exist")
+    return asyncio.run(_verify(args, timeout, stability, report))
+
+
+async def _verify(args: argparse.Namespace, timeout: float | None, stability: float,
+                  report: Path | None) -> int:
+    from kubetriage.cluster.source import ClusterSource
+    from kubetriage.report.verification import render_verification
+    from kubetriage.verify import Walkthrough
+
+    # an unknown --demo scenario raises DumpError and a connection problem UsageError: main()
+    # prints either as one line and exits 2
+    source = await ClusterSource.open(args.kubeconfig, args.context, demo=args.demo)
+    try:
+        await source.wait_synced(timeout=60)
+        start = asyncio.get_running_loop().time()
+
+        def show(event) -> None:
+            elapsed = asyncio.get_running_loop().time() - start
+            print(f"[{elapsed:6.1f}s] {event.step}: {event.kind}: {event.message}", flush=True)
+
+        walk = Walkthrough(source, namespace=args.namespace, reconcile=args.reconcile,
+                           timeout=timeout, stability=stability, on_event=show)
+        verification = await walk.run()
+    finally:
+        await source.close()
+    text = render_verification(verification)
+    if report is not None:
+        report.write_text(text, encoding="utf-8")
+        print(f"report written to {report}")
+    print("verified" if verification.ok else "NOT verified: " + "; ".join(
+        f"{s.title}: {s.summary}" for s in verification.steps if s.status == "failed"))
+    sys.stdout.flush()
+    return EXIT_VERIFIED if verification.ok else EXIT_FAILED
+

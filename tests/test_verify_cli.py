@@ -1,0 +1,51 @@
+"""`kubetriage verify` as CI runs it: progress lines, a report, exit 0/1/2."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubetriage.cli import main
+
+
+def test_midwestmtg_is_not_verified_and_the_report_names_the_hook_chain(tmp_path, capsys):
+    report = tmp_path / "verify.md"
+    code = main(["verify", "--demo", "midwestmtg", "--timeout", "20s", "--stability", "2s",
+                 "--report", str(report)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "releases: failed: 3 of 4 releases not Ready" in out
+    assert "Pod midwestmtg/midwestmtg-frontend-bb7d869dd-ww4w8: frontend: ImagePullBackOff" in out
+    assert "stability: skipped: an earlier step failed" in out
+    text = report.read_text()
+    assert text.startswith("# Verification: kubetriage-sim: NOT VERIFIED")
+    remains = text.split("## What remains", 1)[1].split("## Timeline", 1)[0]
+    assert "hook Job midwestmtg/midwestmtg-backend-migration keeps failing" in remains
+    assert "Multiple head revisions" in remains
+    assert "| midwestmtg/redis | True |" in text
+
+
+def test_healthy_is_verified(tmp_path, capsys):
+    report = tmp_path / "verify.md"
+    code = main(["verify", "--demo", "healthy", "--stability", "2s", "--report", str(report)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "stability: passed: nothing regressed in 2s" in out
+    assert out.rstrip().endswith("verified")
+    text = report.read_text()
+    assert text.startswith("# Verification: kubetriage-sim: VERIFIED")
+    assert "Nothing: every step passed." in text
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--demo", "healthy", "--timeout", "5 minutes"], "--timeout '5 minutes': not a duration"),
+    (["--demo", "healthy", "--stability", "x"], "--stability 'x': not a duration"),
+    (["--demo", "nope"], "unknown scenario 'nope'"),
+    (["--kubeconfig", "/nonexistent/kubeconfig"],
+     "kubeconfig /nonexistent/kubeconfig: no such file"),
+    (["--demo", "healthy", "--context", "x"], "--demo runs the embedded cluster"),
+    (["--demo", "healthy", "--report", "/nonexistent/dir/r.md"], "--report /nonexistent/dir/r.md"),
+])
+def test_usage_errors_are_one_line_and_exit_2(argv, message, capsys):
+    assert main(["verify", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
