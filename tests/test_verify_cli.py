@@ -49,3 +49,16 @@ def test_usage_errors_are_one_line_and_exit_2(argv, message, capsys):
     assert main(["verify", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_reconcile_is_audited_per_release(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    code = main(["verify", "--demo", "healthy", "-n", "media", "--reconcile", "--stability",
+                 "1s"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    requested = [line for line in out.splitlines() if ": requested at " in line]
+    lines = (tmp_path / "kubetriage" / "audit.log").read_text().splitlines()
+    assert len(lines) == len(requested) > 0
+    assert all('"action":"reconcile"' in line and '"outcome":"succeeded"' in line
+               for line in lines)
