@@ -49,9 +49,11 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]],
      lambda m: (f"Python module '{m.group(1)}' is not installed in the image",
                 f"add '{m.group(1).split('.')[0]}' to the image's requirements and rebuild",
                 {"module": m.group(1)})),
-    (re.compile(r"""['"]?(/[^\s'":]+)['"]?: \[Errno 13\] Permission denied|"""
-                r"""Permission denied[:,]?\s*['"]?(/[^\s'"]+)?"""),
-     lambda m: (f"permission denied on {m.group(1) or m.group(2) or 'a file'} for the "
+    # the path before (`exec /run.sh: permission denied`) or after (PermissionError); without a
+    # path it may be a database's word, not the file system's
+    (re.compile(r"""['"]?(/[^\s'":]+)['"]?: (?:\[Errno 13\] )?Permission denied|"""
+                r"""Permission denied[:,]?\s*['"]?(/[^\s'"]+)""", re.I),
+     lambda m: (f"permission denied on {m.group(1) or m.group(2)} for the "
                 "container's user",
                 "install files where the container's (non-root) user can read them",
                 {"path": m.group(1) or m.group(2)})),

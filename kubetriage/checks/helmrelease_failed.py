@@ -29,6 +29,9 @@ _CHART = re.compile(r"HelmChart '[^']*' is not ready|chart pull error|no artifac
                     r"chart .*not found|source .*not (found|ready)", re.I)
 _VALUES = re.compile(r"could not resolve (\w+) chart values reference '([^/']+)/([^']+)'", re.I)
 _WAITING = ("DependencyNotReady",)
+_ACTION = re.compile(r"(upgrade|uninstall|install|rollback)", re.I)
+_ACTIONS = {"upgrade": "upgrade", "uninstall": "uninstall", "install": "install",
+            "rollback": "roll back"}
 
 
 def is_waiting(hr: dict) -> bool:
@@ -45,6 +48,15 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         yield _finding(snap, hr, ready or {})
 
 
+def _action(ready: dict) -> str:
+    """What Helm was doing, as the message (else the reason) says; a chart that never arrived
+    was neither an install nor an upgrade."""
+    for text in (s(ready, "message"), s(ready, "reason")):
+        if (m := _ACTION.search(text)):
+            return _ACTIONS[m.group(1).lower()]
+    return "reconcile"
+
+
 def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     obj = ref(hr, "HelmRelease")
     conds = [c for c in (ready, condition(hr, "Released"), condition(hr, "Stalled"),
@@ -52,8 +64,7 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     warnings = [e for e in events(snap, hr, "HelmRelease") if s(e, "type") == "Warning"]
     text = " ".join([*(f"{s(c, 'reason')} {s(c, 'message')}" for c in conds),
                      *(s(e, "message") for e in warnings[:5])])
-    action = "install" if re.search(r"install", s(ready, "reason") + s(ready, "message"), re.I) \
-        and not re.search(r"upgrade", s(ready, "message"), re.I) else "upgrade"
+    action = _action(ready)
     facts: dict = {"release": release_name(hr), "release_namespace": release_namespace(hr)}
     if (m := _HOOK.search(text)):
         facts["hook"] = f"{m.group(1).lower()}-{m.group(2).lower()}"
@@ -68,7 +79,7 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
         facts["chart"] = True
         what = "its chart or the chart's source is not ready"
     else:
-        what = "the cause is not stated beyond the message below"
+        what = "cause unknown beyond the status message below"
     if _RETRIES.search(text):
         facts["exhausted"] = True
         what += "; retries are exhausted, so Flux will not try again on its own"

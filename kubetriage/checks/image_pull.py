@@ -1,9 +1,9 @@
 """KT-202: a container that cannot pull its image, with the reason classified.
 
 Read from the container's waiting message and the pod's `Failed` events: the registry's TLS
-certificate not trusted (x509), the tag or manifest unknown, access denied, the registry
-unreachable, or an image without a registry host (pulled from Docker Hub, where a locally built
-image does not exist). Two facts sharpen it: the tag differs from the one the HelmRelease's values
+certificate not trusted (x509), the tag or manifest unknown, access denied, pulls rate-limited,
+the registry unreachable, or an image without a registry host (pulled from Docker Hub, where a
+locally built image does not exist). Two facts sharpen it: the tag differs from the one the HelmRelease's values
 ask for, and the same image runs on another node (the failure is node-specific). When neither
 status nor events say why, the cause is "unknown".
 """
@@ -34,6 +34,8 @@ _CLASSES = [  # (cause, pattern, what it means)
     ("denied", re.compile(r"pull access denied|unauthorized|authentication required|denied",
                           re.I), "the registry denies access (no such repository, or "
                                  "credentials needed)"),
+    ("rate-limited", re.compile(r"toomanyrequests|pull rate limit", re.I),
+     "the registry rate-limits pulls (Docker Hub's anonymous limit)"),
     ("unreachable", re.compile(r"no such host|connection refused|i/o timeout|"
                                r"network is unreachable", re.I), "the registry cannot be reached"),
     ("invalid", re.compile(r"invalid reference format|InvalidImageName", re.I),
@@ -68,7 +70,7 @@ class PullFailure:
     container: str
     image: Image
     node: str
-    cause: str  # x509, manifest, denied, unreachable, invalid, unknown
+    cause: str  # x509, manifest, denied, rate-limited, unreachable, invalid, unknown
     meaning: str
     evidence: list[str]
 

@@ -1,60 +1,104 @@
+import pytest
+
 from kubetriage.checks import crashloop
 from tests.checks.conftest import event, owned, pod, run
 
 LOOPING = dict(waiting="CrashLoopBackOff", restarts=67, last={"exitCode": 1, "reason": "Error"})
+PREFIX = "Container app of pod app/w is crash-looping (67 restarts): "
 
 
 def test_fires_when_nginx_cannot_resolve_upstream_from_previous_log():
     p = pod("front-1", **LOOPING)
-    logs = {("app", "front-1", "app", True): [
-        'nginx: [emerg] host not found in upstream "backend" in /etc/nginx/nginx.conf:34']}
+    line = 'nginx: [emerg] host not found in upstream "backend" in /etc/nginx/nginx.conf:34'
+    logs = {("app", "front-1", "app", True): ["starting", line],
+            ("app", "front-1", "app", False): ["the current instance says nothing"]}
     [f] = run(crashloop, p, event(p, "BackOff", "Back-off restarting failed container",
                                   count=40, field_path="spec.containers{app}"), logs=logs)
     assert f.id == "KT-201/Pod/app/front-1/app" and f.severity == "error"
-    assert 'nginx cannot resolve its upstream host "backend"' in f.summary
-    assert "67 restarts" in f.summary
-    assert any("host not found in upstream" in line for line in f.evidence)
-    assert any("BackOff (x40)" in line for line in f.evidence)
+    assert f.summary == ("Container app of pod app/front-1 is crash-looping (67 restarts): nginx "
+                         'cannot resolve its upstream host "backend".')
+    assert f.evidence == ["app: CrashLoopBackOff, 67 restarts", "last exit: code 1 (Error)", line,
+                          "Warning BackOff (x40) [spec.containers{app}]: Back-off restarting "
+                          "failed container"]
     assert f.facts["unresolved_host"] == "backend"
+    assert f.remediations[0].command == "kubectl logs pod/front-1 -n app -c app --previous"
+
+
+@pytest.mark.parametrize("line, cause", [
+    ("ERROR [alembic.util.messaging] Multiple head revisions are present for given argument "
+     "'head'; please specify a specific target revision",
+     "the alembic migration fails: multiple head revisions (diverged migrations)"),
+    ("ModuleNotFoundError: No module named 'dapr'",
+     "Python module 'dapr' is not installed in the image"),
+    ("/usr/local/bin/python3.13: can't open file '/root/.local/bin/uvicorn': [Errno 13] "
+     "Permission denied", "permission denied on /root/.local/bin/uvicorn for the container's user"),
+    ("exec /app/run.sh: permission denied",
+     "permission denied on /app/run.sh for the container's user"),
+    ("RuntimeError: Observability not initialized",
+     "crashes at import: RuntimeError: Observability not initialized"),
+    ("Caused by: java.net.SocketTimeoutException: connect timed out",
+     "Java socket timeouts talking to its peers"),
+    ('psql: error: could not translate host name "db" to address: Name or service not known',
+     'cannot resolve host "db"'),
+    ("panic: runtime error: invalid memory address or nil pointer dereference",
+     "panics: runtime error: invalid memory address or nil pointer dereference"),
+], ids=["fires_when_alembic_has_multiple_heads", "fires_when_a_python_module_is_missing",
+        "fires_when_permission_denied_on_a_file_it_runs", "fires_when_exec_is_denied",
+        "fires_when_not_initialized_at_import", "fires_when_java_sockets_time_out",
+        "fires_when_a_host_does_not_resolve", "fires_when_it_panics"])
+def test_fires_with_the_cause_from_the_previous_log(line, cause):
+    logs = {("app", "w", "app", True): ["Traceback (most recent call last):", "  ...", line]}
+    [f] = run(crashloop, pod("w", **LOOPING), logs=logs)
+    assert f.summary == f"{PREFIX}{cause}."
+    assert f.evidence[-1] == line
 
 
 def test_fires_when_oomkilled_even_with_exit_code_1():
     p = pod("w", waiting="CrashLoopBackOff", restarts=3,
             last={"exitCode": 1, "reason": "OOMKilled"},
             spec={"resources": {"limits": {"memory": "256Mi"}}})
-    [f] = run(crashloop, p)
-    assert "memory limit of 256Mi (OOMKilled)" in f.summary
+    [f] = run(crashloop, p, logs={("app", "w", "app", True): ["ValueError: a red herring"]})
+    assert f.summary == ("Container app of pod app/w is crash-looping (3 restarts): it is killed "
+                         "for exceeding its memory limit of 256Mi (OOMKilled).")
 
 
-def test_fires_when_exit_0_under_a_deployment():
+def test_fires_when_exit_0_completed_under_a_deployment():
     rs = owned("ReplicaSet", "w-rs")
     p = pod("w-1", waiting="CrashLoopBackOff", restarts=5,
             last={"exitCode": 0, "reason": "Completed"}, owner=("ReplicaSet", "w-rs", "uid-w-rs"))
     [f] = run(crashloop, rs, p)
-    assert "exits with code 0 (Completed)" in f.summary
+    assert f.summary == ("Container app of pod app/w-1 is crash-looping (5 restarts): it exits "
+                         "with code 0 (Completed), yet its workload restarts it forever: a "
+                         "one-shot program run as a service.")
+
+
+def test_fires_with_cause_unknown_when_exit_0_outside_a_serving_workload():
+    """A bare pod exiting 0 with restartPolicy Always: nothing states it is meant to serve."""
+    p = pod("w", waiting="CrashLoopBackOff", restarts=5,
+            last={"exitCode": 0, "reason": "Completed"})
+    [f] = run(crashloop, p)
+    assert f.summary == ("Container app of pod app/w is crash-looping (5 restarts): cause unknown, "
+                         "the log does not say why.")
 
 
 def test_fires_for_init_containers_with_cause_unknown_when_log_is_silent():
-    p = pod("w", waiting="CrashLoopBackOff", restarts=2, init=True,
-            last={"exitCode": 2, "reason": "Error"})
-    [f] = run(crashloop, p, logs={("app", "w", "app", True): ["starting", "bye"]})
-    assert f.summary.startswith("Init container app")
-    assert "cause unknown" in f.summary
+    p = pod("w", waiting="CrashLoopBackOff", restarts=2, init=True, container="wait-db",
+            last={"exitCode": 2, "reason": "Error", "message": "wait-db: timeout"})
+    [f] = run(crashloop, p, logs={("app", "w", "wait-db", True): ["starting", "bye"]})
+    assert f.id == "KT-201/Pod/app/w/wait-db" and f.facts["init"] is True
+    assert f.summary == ("Init container wait-db of pod app/w is crash-looping (2 restarts): "
+                         "cause unknown, the log does not say why: wait-db: timeout.")
 
 
-def test_fires_with_each_known_log_cause():
-    cases = {"ModuleNotFoundError: No module named 'dapr'": "Python module 'dapr'",
-             "/usr/local/bin/python3.13: can't open file '/root/.local/bin/uvicorn': "
-             "[Errno 13] Permission denied": "permission denied on /root/.local/bin/uvicorn",
-             "RuntimeError: Observability not initialized": "crashes at import: RuntimeError",
-             "ERROR [alembic.util.messaging] Multiple head revisions are present for given "
-             "argument 'head'": "multiple head revisions",
-             "java.net.SocketTimeoutException: connect timed out 10.0.0.7:7800":
-                 "Java socket timeouts"}
-    for line, expected in cases.items():
-        [f] = run(crashloop, pod("w", **LOOPING), logs={("app", "w", "app", True): [line]})
-        assert expected in f.summary, line
+def test_fires_from_the_current_log_when_no_previous_one_was_kept():
+    logs = {("app", "w", "app", False): ["ModuleNotFoundError: No module named 'dapr'"]}
+    [f] = run(crashloop, pod("w", **LOOPING), logs=logs)
+    assert f.summary == f"{PREFIX}Python module 'dapr' is not installed in the image."
 
 
 def test_silent_when_running_or_merely_restarted():
     assert run(crashloop, pod("w", running=True, restarts=3, ready=True)) == []
+
+
+def test_silent_when_waiting_for_another_reason():
+    assert run(crashloop, pod("w", waiting="ContainerCreating")) == []

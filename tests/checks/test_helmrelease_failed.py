@@ -1,73 +1,83 @@
 import pytest
 
-from kubetriage.checks import dependency_not_ready, helmrelease_failed, kustomization_failed
-from tests.checks.conftest import helmrelease, run
+from kubetriage.checks import helmrelease_failed
+from tests.checks.conftest import event, helmrelease, run
+
+HOOK = ("Helm upgrade failed for release app/b with chart b@0.1.13: pre-upgrade hooks failed: "
+        "1 error occurred: * job failed: BackoffLimitExceeded")
+DEADLINE = "Helm upgrade failed for release app/b with chart b@0.1.13: context deadline exceeded"
+TIMED_OUT = ("Helm install failed for release app/b with chart b@1.0.0: timed out waiting for "
+             "the condition")
+CHART = ("HelmChart 'flux-system/app-b' is not ready: chart pull error: failed to download "
+         "chart for remote reference: 0.9.0: not found")
 
 
-@pytest.mark.parametrize("message, fact, words", [
-    ("Helm upgrade failed for release app/b with chart b@0.1.13: pre-upgrade hooks failed: "
-     "1 error occurred", "hook", "its pre-upgrade hook failed"),
-    ("Helm upgrade failed: context deadline exceeded", "timeout", "Helm timed out"),
-    ("Helm install failed: timed out waiting for the condition", "timeout", "Helm timed out"),
-    ("HelmChart 'flux-system/app-b' is not ready", "chart", "chart or the chart's source"),
-], ids=["fires_when_hook_failed", "fires_when_context_deadline", "fires_when_timed_out",
-        "fires_when_chart_not_ready"])
-def test_fires_and_classifies(message, fact, words):
-    [f] = run(helmrelease_failed, helmrelease("b", ready="False", reason="UpgradeFailed",
-                                              message=message))
-    assert f.facts.get(fact) and words in f.summary
-    assert f.evidence[0].endswith(message)
+@pytest.mark.parametrize("reason, message, fact, summary", [
+    ("UpgradeFailed", HOOK, "hook", "failed to upgrade: its pre-upgrade hook failed."),
+    ("UpgradeFailed", DEADLINE, "timeout",
+     "failed to upgrade: Helm timed out waiting for its workloads to become ready."),
+    ("InstallFailed", TIMED_OUT, "timeout",
+     "failed to install: Helm timed out waiting for its workloads to become ready."),
+    ("ArtifactFailed", CHART, "chart",
+     "failed to reconcile: its chart or the chart's source is not ready."),
+    ("InstallFailed", "could not resolve Secret chart values reference 'app/b-values' with key "
+                      "'values.yaml'", "values_ref",
+     "failed to install: its values reference Secret app/b-values cannot be resolved."),
+], ids=["fires_when_hook_failed", "fires_when_context_deadline_exceeded",
+        "fires_when_timed_out_waiting", "fires_when_chart_or_source_not_ready",
+        "fires_when_values_reference_is_missing"])
+def test_fires_and_classifies(reason, message, fact, summary):
+    [f] = run(helmrelease_failed, helmrelease("b", ready="False", reason=reason, message=message))
+    assert f.id == "KT-101/HelmRelease/app/b" and f.severity == "error"
+    assert f.summary == f"HelmRelease app/b {summary}"
+    assert f.facts.get(fact)
+    assert f.evidence[0] == f"Ready=False {reason}: {message}"
     assert f.remediations[0].command == "flux reconcile helmrelease b -n app --force"
+    assert f.remediations[1].command == "helm history b -n app"
 
 
-def test_fires_when_retries_exhausted():
-    hr = helmrelease("b", ready="False", reason="UpgradeFailed",
-                     message="Helm upgrade failed: context deadline exceeded")
+def test_fires_when_retries_are_exhausted_with_the_attempts_and_the_event():
+    hr = helmrelease("b", ready="False", reason="UpgradeFailed", message=DEADLINE)
     hr["status"]["conditions"].append({"type": "Stalled", "status": "True",
                                        "reason": "RetriesExceeded",
                                        "message": "Failed to upgrade after 4 attempt(s)"})
-    [f] = run(helmrelease_failed, hr)
-    assert "retries are exhausted" in f.summary
+    hr["status"]["upgradeFailures"] = 4
+    [f] = run(helmrelease_failed, hr, event(hr, "UpgradeFailed", DEADLINE, count=4))
+    assert f.summary == ("HelmRelease app/b failed to upgrade: Helm timed out waiting for its "
+                         "workloads to become ready; retries are exhausted, so Flux will not try "
+                         "again on its own.")
+    assert f.evidence == [f"Ready=False UpgradeFailed: {DEADLINE}",
+                          "Stalled=True RetriesExceeded: Failed to upgrade after 4 attempt(s)",
+                          "failed attempts: 4",
+                          f"Warning UpgradeFailed (x4): {DEADLINE}"]
 
 
-def test_silent_when_ready_or_waiting_on_a_dependency():
-    assert run(helmrelease_failed, helmrelease("a"),
-               helmrelease("c", ready="False", reason="DependencyNotReady",
-                           message="dependency 'app/b' is not ready")) == []
+def test_fires_when_the_hook_is_named_only_by_an_event():
+    hr = helmrelease("b", ready="False", reason="UpgradeFailed", message="upgrade retries exhausted")
+    [f] = run(helmrelease_failed, hr,
+              event(hr, "UpgradeFailed", "pre-upgrade hooks failed: job failed"))
+    assert f.facts["hook"] == "pre-upgrade" and f.facts["exhausted"]
+    assert f.summary.startswith("HelmRelease app/b failed to upgrade: its pre-upgrade hook failed;")
 
 
-def test_dependency_fires_when_dependson_names_the_failing_release():
-    b = helmrelease("b", ready="False", reason="UpgradeFailed", message="x")
-    c = helmrelease("c", ready="False", reason="DependencyNotReady",
-                    message="dependency 'app/b' is not ready", depends_on=[{"name": "b"}])
-    [f] = run(dependency_not_ready, b, c)
-    assert f.severity == "error" and f.facts["depends_on"] == ("HelmRelease", "app", "b")
-    assert "waits for HelmRelease app/b" in f.summary
+def test_fires_with_cause_unknown_when_the_status_does_not_say():
+    [f] = run(helmrelease_failed, helmrelease("b", ready="False", reason="InstallFailed",
+                                              message="Helm install failed: exit status 1"))
+    assert f.summary == ("HelmRelease app/b failed to install: cause unknown beyond the status "
+                         "message below.")
 
 
-def test_dependency_fires_without_a_link_when_dependson_does_not_name_it():
-    c = helmrelease("c", ready="False", reason="DependencyNotReady",
-                    message="dependency 'app/b' is not ready")
-    [f] = run(dependency_not_ready, c)
-    assert "depends_on" not in f.facts and f.severity == "warning"
+def test_silent_when_ready():
+    assert run(helmrelease_failed, helmrelease("a")) == []
 
 
-def test_dependency_silent_when_ready():
-    assert run(dependency_not_ready, helmrelease("c")) == []
+def test_silent_when_waiting_on_a_dependency():
+    """That is KT-102's finding."""
+    assert run(helmrelease_failed, helmrelease("c", ready="False", reason="DependencyNotReady",
+                                               message="dependency 'app/b' is not ready")) == []
 
 
-def test_kustomization_fires_when_build_fails_on_a_duplicate():
-    ks = {"kind": "Kustomization", "metadata": {"name": "apps", "namespace": "flux-system"},
-          "status": {"conditions": [{"type": "Ready", "status": "False",
-                                     "reason": "BuildFailed", "message":
-                                         "kustomize build failed: may not add resource with an "
-                                         "already registered id: SealedSecret.v1alpha1."
-                                         "bitnami.com/app-secret.app"}]}}
-    [f] = run(kustomization_failed, ks)
-    assert "SealedSecret.v1alpha1.bitnami.com/app-secret.app is defined twice" in f.summary
-
-
-def test_kustomization_silent_when_ready():
-    ks = {"kind": "Kustomization", "metadata": {"name": "apps", "namespace": "flux-system"},
-          "status": {"conditions": [{"type": "Ready", "status": "True"}]}}
-    assert run(kustomization_failed, ks) == []
+def test_silent_when_suspended():
+    hr = helmrelease("b", ready="False", reason="UpgradeFailed", message=DEADLINE)
+    hr["spec"]["suspend"] = True
+    assert run(helmrelease_failed, hr) == []

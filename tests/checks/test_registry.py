@@ -37,3 +37,10 @@ def test_docs_list_is_generated_from_the_registry(repo):
     assert doc == catalogue(), "regenerate: kubetriage check --list-checks > docs/checks.md"
     for check in CHECKS:
         assert f"| {check.code} | {check.title} |" in doc
+
+
+def test_every_check_has_its_fixture_test_file(repo):
+    """One check, one test file beside the others (k8sgpt's analyzer-beside-its-test rule)."""
+    missing = [c.module for c in CHECKS
+               if not (repo / "tests" / "checks" / f"test_{c.module}.py").exists()]
+    assert missing == []

@@ -1,5 +1,5 @@
-from kubetriage.checks import sealed_secret, sealing_key
-from tests.checks.conftest import helmrelease, owned, pod, run
+from kubetriage.checks import sealed_secret
+from tests.checks.conftest import helmrelease, run
 
 
 def sealed(name, synced="False", message="no key could decrypt secret (TOKEN)"):
@@ -20,21 +20,3 @@ def test_fires_when_not_synced_and_names_the_releases_whose_values_use_it():
 def test_silent_when_synced():
     assert run(sealed_secret, sealed("s", synced="True", message="")) == []
 
-
-def test_sealing_key_fires_from_the_controllers_log():
-    deploy = owned("Deployment", "sealed-secrets-controller", ns="kube-system")
-    ctrl = pod("ctrl-1", ns="kube-system", running=True, ready=True,
-               owner=("Deployment", "sealed-secrets-controller",
-                      "uid-sealed-secrets-controller"))
-    logs = {("kube-system", "ctrl-1", "app", False): [
-        'level=INFO msg="New key written" name=sealed-secrets-keyabc',
-        'level=ERROR msg="Error updating" key=app/a error="no key could decrypt secret (X)"',
-        'level=ERROR msg="Error updating" key=app/b error="no key could decrypt secret (Y)"']}
-    [f] = run(sealing_key, deploy, ctrl, sealed("a"), sealed("b"), logs=logs)
-    assert f.object.kind == "Deployment" and "decrypts 2 SealedSecrets" in f.summary
-    assert f.facts["sealed"] == [("app", "a"), ("app", "b")]
-    assert "New key written" in f.evidence[0]
-
-
-def test_sealing_key_silent_without_the_controllers_word():
-    assert run(sealing_key, sealed("a")) == []

@@ -1,0 +1,60 @@
+from kubetriage.checks import kustomization_failed
+from tests.checks.conftest import event, run
+
+
+def kustomization(reason="", message="", ready="False", suspend=False):
+    return {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+            "metadata": {"name": "apps", "namespace": "flux-system", "uid": "uid-ks-apps"},
+            "spec": {"suspend": suspend},
+            "status": {"conditions": [{"type": "Ready", "status": ready, "reason": reason,
+                                       "message": message}]}}
+
+
+DUPLICATE = ("kustomize build failed: accumulating resources: may not add resource with an "
+             "already registered id: SealedSecret.v1alpha1.bitnami.com/app-secret.app")
+
+
+def test_fires_when_the_build_defines_a_resource_twice():
+    ks = kustomization("BuildFailed", DUPLICATE)
+    [f] = run(kustomization_failed, ks,
+              event(ks, "BuildFailed", DUPLICATE, count=7))
+    assert f.id == "KT-103/Kustomization/flux-system/apps" and f.severity == "error"
+    assert f.summary == ("Kustomization flux-system/apps: the build fails: "
+                         "SealedSecret.v1alpha1.bitnami.com/app-secret.app is defined twice.")
+    assert f.evidence == [f"Ready=False BuildFailed: {DUPLICATE}",
+                          f"Warning BuildFailed (x7): {DUPLICATE}"]
+    assert f.remediations[0].command == "flux build kustomization apps -n flux-system --path ."
+
+
+def test_fires_when_the_build_fails_otherwise():
+    [f] = run(kustomization_failed, kustomization(
+        "BuildFailed", "kustomize build failed: accumulating resources: 'apps/x' not found"))
+    assert f.summary == "Kustomization flux-system/apps: kustomize build fails."
+
+
+def test_fires_when_health_checks_fail_and_names_what_it_waited_for():
+    message = ("health check failed after 5m0s: timeout waiting for: "
+               "[Deployment/app/web status: 'InProgress', StatefulSet/db/pg status: 'Failed']")
+    [f] = run(kustomization_failed, kustomization("HealthCheckFailed", message))
+    assert f.summary == "Kustomization flux-system/apps: its health checks fail."
+    assert f.facts["waits_for"] == [("Deployment", "app", "web"), ("StatefulSet", "db", "pg")]
+
+
+def test_fires_when_reconciliation_fails_for_a_reason_it_does_not_classify():
+    [f] = run(kustomization_failed, kustomization("ReconciliationFailed", "apply failed"))
+    assert f.summary == "Kustomization flux-system/apps: it fails to reconcile."
+    assert f.evidence == ["Ready=False ReconciliationFailed: apply failed"]
+
+
+def test_silent_when_ready():
+    assert run(kustomization_failed, kustomization(ready="True")) == []
+
+
+def test_silent_when_suspended():
+    assert run(kustomization_failed, kustomization("BuildFailed", DUPLICATE, suspend=True)) == []
+
+
+def test_silent_when_waiting_on_a_dependency():
+    """That is KT-102's finding; reporting it twice would be noise."""
+    assert run(kustomization_failed, kustomization(
+        "DependencyNotReady", "dependency 'flux-system/infra' is not ready")) == []
