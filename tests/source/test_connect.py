@@ -155,3 +155,15 @@ async def test_several_files_in_kubeconfig_first_current_context_wins(tmp_path):
         await conn.close()
     conn = await connect(probe=False, context="two", environ={"KUBECONFIG": f"{a}:{b}"})
     await conn.close()
+
+
+async def test_rejected_credentials(tmp_path, capsys):
+    from kubetriage.cluster.sim.server import SimServer
+
+    async with SimServer(None, token="the-right-one") as sim:
+        config = kubeconfig(tmp_path / "config", sim.url, user={"token": "an-old-one"})
+        line = await user_line(capsys, kubeconfig=str(config))
+    assert line.startswith("kubetriage: error: ")
+    assert line.endswith("rejected the credentials (401 Unauthorized): the token or "
+                         "certificate has expired or is not valid; log in again")
+    assert "an-old-one" not in line and "\n" not in line

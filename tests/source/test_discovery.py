@@ -6,7 +6,6 @@ from __future__ import annotations
 from kubetriage.cluster.source import ClusterSource
 
 
-
 async def test_without_flux_and_sealed_secrets_the_rest_is_live():
     source = await ClusterSource.open(demo="midwestmtg", demo_options={
         "speed": 1e-6, "absent": ["helm.toolkit.fluxcd.io", "kustomize.toolkit.fluxcd.io",

@@ -56,6 +56,10 @@ class ApiError(Exception):
                     "kind": res.kind, "causes": [{"message": cause}]})
 
     @classmethod
+    def unauthorized(cls) -> "ApiError":
+        return cls(401, "Unauthorized", "Unauthorized")
+
+    @classmethod
     def forbidden(cls, user: str, verb: str, res: Resource, namespace: str | None,
                   name: str = "", subresource: str = "") -> "ApiError":
         what = f"{res.plural}/{subresource}" if subresource else res.plural

@@ -39,6 +39,7 @@ class SimServer:
     def __init__(self, scenario: Scenario | str | None, *, speed: float = 1.0,
                  faults: Faults | None = None, rbac: Rbac | None = None,
                  bookmark_interval: float = 60.0, absent: Iterable[str] = (),
+                 token: str | None = None,
                  server_version: tuple[int, int, int] = discovery.SERVER_VERSION) -> None:
         if isinstance(scenario, str):
             scenario = scenarios.load(scenario)
@@ -51,6 +52,7 @@ class SimServer:
         self.rbac = rbac or Rbac()
         self.bookmark_interval = bookmark_interval
         self.absent = frozenset(absent)  # API groups or group/versions this cluster lacks
+        self.token = token  # when set, the one bearer token accepted; anything else is 401
         self.server_version = server_version
         self.url = ""
         self.controllers = Controllers(self.state, self.timeline, speed)
@@ -95,7 +97,7 @@ class SimServer:
         config = {
             "apiVersion": "v1", "kind": "Config", "preferences": {},
             "clusters": [{"name": context, "cluster": {"server": self.url}}],
-            "users": [{"name": context, "user": {"token": "kubetriage-sim"}}],
+            "users": [{"name": context, "user": {"token": self.token or "kubetriage-sim"}}],
             "contexts": [{"name": context, "context": {"cluster": context, "user": context,
                                                        "namespace": namespace}}],
             "current-context": context,
@@ -119,8 +121,11 @@ class SimServer:
         faults = self.faults
         if faults.latency:
             await asyncio.sleep(faults.latency)
-        if request.path.strip("/") not in _HEALTH and faults.fail_request():
-            return encoding.error(ApiError.internal("injected fault: the server failed"))
+        if request.path.strip("/") not in _HEALTH:
+            if self.token and request.headers.get("Authorization") != f"Bearer {self.token}":
+                return encoding.error(ApiError.unauthorized())
+            if faults.fail_request():
+                return encoding.error(ApiError.internal("injected fault: the server failed"))
         try:
             return await handler(request)
         except ApiError as exc:
