@@ -20,8 +20,8 @@ def test_midwestmtg_is_not_verified_and_the_report_names_the_hook_chain(tmp_path
     assert text.startswith("# Verification: kubetriage-sim: NOT VERIFIED")
     remains = text.split("## What remains", 1)[1].split("## Timeline", 1)[0]
     hook = next(line for line in remains.splitlines()
-                if "Job midwestmtg/midwestmtg-backend-migration" in line)
-    assert "hook" in hook and "**breaks**" in hook  # the hook Job in the chain, under its root
+                if line.startswith("- **breaks** Job midwestmtg/midwestmtg-backend-migration"))
+    assert "hook" in hook  # the hook Job in the chain, under its root
     assert "Multiple head revisions" in remains
     assert "| midwestmtg/redis | True |" in text
 
