@@ -4,6 +4,8 @@ move (snapshots) and a live timeline where the test watches it move (pilot tests
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import time
 from datetime import datetime, timezone
 from typing import Callable
@@ -46,3 +48,14 @@ async def until(predicate: Callable[[], bool], timeout: float, what: str) -> flo
             raise AssertionError(f"not within {timeout} s: {what}")
         await asyncio.sleep(0.02)
     return time.monotonic() - start
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as text: the screenshot's characters, row by row."""
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for m in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        rows.setdefault(float(m.group(2)), []).append((float(m.group(1)),
+                                                       html.unescape(m.group(3))))
+    return "\n".join("".join(t for _, t in sorted(parts)).replace("\xa0", " ")
+                     for _, parts in sorted(rows.items()))

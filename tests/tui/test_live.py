@@ -1,0 +1,147 @@
+"""The dashboard follows the embedded server: changes reach the screen within 2 s without moving
+the cursor, the filter narrows every panel, and a stalled watch shows as stale, then clears."""
+
+from __future__ import annotations
+
+from kubetriage.cluster import scenario as scenarios
+from kubetriage.cluster.resources import by_kind
+from kubetriage.cluster.sim.faults import Faults
+from kubetriage.tui.app import KubetriageApp
+from kubetriage.tui.widgets.resource_table import ResourceTable
+
+from tests.conftest import write_scenario
+from tests.tui.conftest import FAST_BACKOFF, screen_text, settled, until
+
+POD = ("Pod", "web", "web-abc-x1")
+HR = by_kind("helm.toolkit.fluxcd.io/v2", "HelmRelease")
+
+
+def tiny_app(tmp_path, speed: float = 1.0, **source) -> KubetriageApp:
+    """The dashboard on conftest's tiny scenario; the timeline's own steps start after 5 s."""
+    scenario = scenarios.load(str(write_scenario(tmp_path / "tiny")))
+    return KubetriageApp(demo=scenario, source_options={
+        "demo_options": {"speed": speed, **source.pop("demo_options", {})},
+        "backoff": FAST_BACKOFF, **source})
+
+
+def cells(app: KubetriageApp, table: str, key) -> list[str]:
+    t = app.screen_main.query_one(f"#{table}-table", ResourceTable)
+    return [c.plain for c in t._rows.get(key, ())]
+
+
+async def test_timeline_changes_reach_the_screen_keeping_the_selection(tmp_path):
+    app = tiny_app(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot, app)
+        sim = app.source.demo
+        pods = app.screen_main.query_one("#pods-table", ResourceTable)
+        pods.focus()
+        assert pods.move_cursor_to(POD)
+        restarts = cells(app, "pods", POD)[3]
+        assert restarts.startswith("3 ")
+
+        sim.state.restart_container("web", "web-abc-x1", "app")
+        took = await until(lambda: cells(app, "pods", POD)[3].startswith("4 "), 2,
+                           "the restart count rises on screen")
+        assert pods.cursor_key == POD, f"cursor moved after {took:.2f} s"
+
+        sim.state.create({"apiVersion": "v1", "kind": "Event",
+                          "metadata": {"name": "web.new", "namespace": "web"},
+                          "involvedObject": {"kind": "Pod", "name": "pull", "namespace": "web"},
+                          "type": "Warning", "reason": "Failed", "count": 1,
+                          "message": "Failed to pull image: manifest unknown",
+                          "lastTimestamp": sim.state.list(by_kind("v1", "Event"))[0]
+                          ["lastTimestamp"]})
+        await until(lambda: "manifest unknown" in screen_text(app), 2,
+                    "the new Warning event is on screen")
+        assert pods.cursor_key == POD
+
+        sim.state.patch_merge(HR, "web", "web", {"metadata": {"annotations": {
+            "reconcile.fluxcd.io/requestedAt": "now"}}})
+        await until(lambda: cells(app, "releases", ("HelmRelease", "web", "web"))[2] == "True",
+                    2 + 1, "the release turns Ready after the reconcile (1 s in the timeline)")
+        assert pods.cursor_key == POD
+        assert "rel 1/2" in screen_text(app).splitlines()[0]
+
+
+async def test_filter_narrows_every_panel(tmp_path):
+    app = tiny_app(tmp_path, speed=1e-6)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("slash", *"web-abc", "enter")
+        await pilot.pause(0.1)
+        tables = {t.id: t for t in app.screen_main.query(ResourceTable)}
+        assert {k: t.visible_count for k, t in tables.items()} == {
+            "namespaces-table": 0, "releases-table": 0, "pods-table": 1, "events-table": 1}
+        assert tables["pods-table"].key_at(0) == POD
+        assert {k: t.row_count for k, t in tables.items()} == {
+            "namespaces-table": 1, "releases-table": 2, "pods-table": 3, "events-table": 1}
+        text = screen_text(app)
+        assert "/web-abc" in text and "migrate-q2x7z" not in text
+
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert all(t.visible_count == t.row_count for t in tables.values())
+
+
+async def test_a_stalled_watch_shows_stale_then_live(tmp_path):
+    faults = Faults()
+    app = tiny_app(tmp_path, idle_timeout=1.5,
+                   demo_options={"faults": faults, "bookmark_interval": 0.3})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        faults.stall_watch_every = 1
+        sim = app.source.demo
+        # the next watches stall: make the current ones end so they are opened again
+        sim.state.close_streams()
+        store = app.source.store
+        await until(lambda: "presumed dead" in (store.state("Pod").error or ""), 5,
+                    "the source notices the stall")
+        await until(lambda: "stale for" in screen_text(app).splitlines()[0], 1,
+                    "the status bar says stale within a second")
+
+        faults.stall_watch_every = 0
+        await until(lambda: store.stale_for() == 0, 5, "the watch resumes")
+        await until(lambda: " live " in screen_text(app).splitlines()[0], 1,
+                    "the status bar says live within a second")
+
+
+INJECTED = """\
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: "[bold red]x[/]", namespace: web}
+spec: {containers: [{name: app, image: "evil:1"}], nodeName: node-1}
+status:
+  phase: Pending
+  containerStatuses:
+  - {name: app, image: "evil:1", imageID: "", ready: false, restartCount: 0, started: false, state: {waiting: {reason: ErrImagePull, message: "[bold red]x[/]"}}}
+---
+apiVersion: v1
+kind: Event
+metadata: {name: evil.1, namespace: web}
+involvedObject: {apiVersion: v1, kind: Pod, name: "[bold red]x[/]", namespace: web}
+reason: Failed
+message: "before\\x1b]0;pwned\\x07 middle\\x9b2J after [/b]"
+type: Warning
+count: 2
+lastTimestamp: "2025-10-18T01:20:00Z"
+"""
+
+
+async def test_markup_and_escapes_render_inert(tmp_path):
+    """A pod named `[bold red]x[/]` shows that name; an event message's OSC title change and
+    8-bit CSI clear-screen never reach the terminal."""
+    from tests.conftest import TINY_OBJECTS, TINY_TIMELINE
+    scenario = scenarios.load(str(write_scenario(tmp_path / "evil", TINY_OBJECTS + INJECTED,
+                                                 TINY_TIMELINE)))
+    app = KubetriageApp(demo=scenario, source_options={"demo_options": {"speed": 1e-6}})
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("slash", *"middle", "enter")
+        await pilot.pause(0.1)
+        text = screen_text(app)
+        svg = app.export_screenshot()
+        assert "[bold red]x[/]" in text  # the pod's name, literally
+        assert "before middle af" in text  # the message, escapes gone, cut by its column
+        assert "pwned" not in svg and "\x1b" not in svg and "\x9b" not in svg
