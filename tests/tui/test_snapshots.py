@@ -3,7 +3,7 @@ says what the SVG in snapshots/test_snapshots/ must show."""
 
 from __future__ import annotations
 
-from .conftest import pinned_app, settled
+from tests.tui.conftest import pinned_app, settled
 
 
 class TestMainScreen:
