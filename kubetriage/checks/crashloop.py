@@ -1,9 +1,9 @@
 """KT-201: a container in CrashLoopBackOff, with the cause read where the cluster states it.
 
 The cause comes, in this order, from the last termination (OOMKilled, whatever the exit code the
-runtime reports), from the previous instance's log (see causes.py), or from an exit code 0 under a
-Deployment (a one-shot program run as a service). Init containers count too. Otherwise the cause is
-unknown and the summary says so.
+runtime reports), from the log of the instance that crashed last (see causes.py), or from an exit
+code 0 under a Deployment (a one-shot program run as a service). Init containers count too.
+Otherwise the cause is unknown and the summary says so.
 """
 
 from __future__ import annotations
@@ -33,10 +33,17 @@ def check(snap: Snapshot) -> Iterator[Finding]:
             yield _finding(snap, pod, status, init)
 
 
-def log_lines(snap: Snapshot, pod: dict, container: str) -> list[str]:
-    """The previous instance's log (the one that crashed), else the current one."""
-    ns, pod_name = namespace(pod) or "", name(pod)
-    return snap.log(ns, pod_name, container, True) or snap.log(ns, pod_name, container, False)
+def log_cause(snap: Snapshot, pod: dict, status: dict) -> causes.Cause | None:
+    """The cause in the log of the instance that crashed last. While the container runs, that is
+    the previous instance; while it waits in back-off or has terminated, the kubelet serves it as
+    the current log (the previous one is then older, or the same). The other log is the fallback.
+    """
+    ns, pod_name, container = namespace(pod) or "", name(pod), s(status, "name")
+    current, previous = snap.log(ns, pod_name, container, False), \
+        snap.log(ns, pod_name, container, True)
+    first, then = (previous, current) if get(status, "state", "running") is not None \
+        else (current, previous)
+    return causes.from_log(first) or causes.from_log(then)
 
 
 def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], str | None, dict]:
@@ -51,7 +58,7 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
         limit = s(_spec(pod, container), "resources", "limits", "memory")
         return (f"it is killed for exceeding its memory limit{f' of {limit}' if limit else ''} "
                 "(OOMKilled)", [exit_line], "raise the memory limit or reduce its use", {})
-    found = causes.from_log(log_lines(snap, pod, container))
+    found = log_cause(snap, pod, status)
     if found:
         return found.label, [exit_line, *found.lines], found.fix, found.facts
     if code == 0 and owner_kind(pod) in _SERVING_OWNERS:

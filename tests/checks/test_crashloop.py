@@ -102,3 +102,19 @@ def test_silent_when_running_or_merely_restarted():
 
 def test_silent_when_waiting_for_another_reason():
     assert run(crashloop, pod("w", waiting="ContainerCreating")) == []
+
+
+def test_fires_with_the_latest_crash_when_the_logs_disagree():
+    """In back-off the kubelet serves the instance that crashed last as the current log; the
+    previous log may hold an older crash (the dapr-local seed: a fixed import, then a new error)."""
+    logs = {("app", "w", "app", True): ["ModuleNotFoundError: No module named 'dapr'"],
+            ("app", "w", "app", False): ["exec /app/run.sh: permission denied"]}
+    [f] = run(crashloop, pod("w", **LOOPING), logs=logs)
+    assert f.summary == f"{PREFIX}permission denied on /app/run.sh for the container's user."
+
+
+def test_fires_from_the_previous_log_when_the_current_one_does_not_say():
+    logs = {("app", "w", "app", True): ["ModuleNotFoundError: No module named 'dapr'"],
+            ("app", "w", "app", False): ["starting"]}
+    [f] = run(crashloop, pod("w", **LOOPING), logs=logs)
+    assert f.summary == f"{PREFIX}Python module 'dapr' is not installed in the image."
