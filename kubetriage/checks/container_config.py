@@ -11,7 +11,7 @@ import re
 from typing import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (containers, event_line, events, kubectl, make, ref, s)
+from kubetriage.checks.objects import event_line, events, kubectl, make, ref, s, waiting
 from kubetriage.cluster.snapshot import Snapshot
 
 CODE = "KT-204"
@@ -26,37 +26,34 @@ _NONROOT = re.compile(r"runAsUser breaks non-root policy|runAsNonRoot and image 
 
 
 def check(snap: Snapshot) -> Iterator[Finding]:
-    for pod in snap.of_kind("Pod"):
-        for status, _, _ in containers(pod):
-            if s(status, "state", "waiting", "reason") != "CreateContainerConfigError":
-                continue
-            container = s(status, "name")
-            message = s(status, "state", "waiting", "message")
-            said = [e for e in events(snap, pod, "Pod") if s(e, "reason") == "Failed"
-                    and container in s(e, "involvedObject", "fieldPath")]
-            text = " ".join([message, *(s(e, "message") for e in said)])
-            facts: dict = {"container": container}
-            if (m := _MISSING.search(text)):
-                kind = "Secret" if m.group(1).lower() == "secret" else "ConfigMap"
-                facts["missing_secret" if kind == "Secret" else "missing_configmap"] = m.group(2)
-                why = f"{kind} {m.group(2)} does not exist"
-                fix = f"Create the {kind} {m.group(2)} (or fix what should create it)"
-            elif (m := _KEY.search(text)):
-                why = f"key {m.group(1)} is missing from {m.group(2)} {m.group(3)}/{m.group(4)}"
-                fix = f"Add the key {m.group(1)} or fix the reference"
-            elif _NONROOT.search(text):
-                why = "its user breaks the pod's non-root policy (runAsNonRoot with a root user)"
-                fix = ("Give the container a non-root runAsUser, or relax runAsNonRoot for it "
-                       "(an injected sidecar brings its own securityContext)")
-            else:
-                why = "cause unknown beyond the kubelet's message"
-                fix = None
-            obj = ref(pod, "Pod")
-            fixes = [Remediation(title="See the kubelet's message in the pod's events",
-                                 command=kubectl("describe", obj), action="describe")]
-            if fix:
-                fixes.insert(0, Remediation(title=fix))
-            yield make(__name__, obj, f"Container {container} of pod {obj.namespace}/{obj.name} "
-                                      f"cannot be created: {why}.",
-                       [f"{container}: CreateContainerConfigError: {message}",
-                        *(event_line(e) for e in said[:1])], fixes, part=container, **facts)
+    for pod, status, _, _ in waiting(snap, "CreateContainerConfigError"):
+        container = s(status, "name")
+        message = s(status, "state", "waiting", "message")
+        said = [e for e in events(snap, pod, "Pod") if s(e, "reason") == "Failed"
+                and container in s(e, "involvedObject", "fieldPath")]
+        text = " ".join([message, *(s(e, "message") for e in said)])
+        facts: dict = {"container": container}
+        if (m := _MISSING.search(text)):
+            kind = "Secret" if m.group(1).lower() == "secret" else "ConfigMap"
+            facts["missing_secret" if kind == "Secret" else "missing_configmap"] = m.group(2)
+            why = f"{kind} {m.group(2)} does not exist"
+            fix = f"Create the {kind} {m.group(2)} (or fix what should create it)"
+        elif (m := _KEY.search(text)):
+            why = f"key {m.group(1)} is missing from {m.group(2)} {m.group(3)}/{m.group(4)}"
+            fix = f"Add the key {m.group(1)} or fix the reference"
+        elif _NONROOT.search(text):
+            why = "its user breaks the pod's non-root policy (runAsNonRoot with a root user)"
+            fix = ("Give the container a non-root runAsUser, or relax runAsNonRoot for it "
+                   "(an injected sidecar brings its own securityContext)")
+        else:
+            why = "cause unknown beyond the kubelet's message"
+            fix = None
+        obj = ref(pod, "Pod")
+        fixes = [Remediation(title="See the kubelet's message in the pod's events",
+                             command=kubectl("describe", obj), action="describe")]
+        if fix:
+            fixes.insert(0, Remediation(title=fix))
+        yield make(__name__, obj, f"Container {container} of pod {obj.namespace}/{obj.name} "
+                                  f"cannot be created: {why}.",
+                   [f"{container}: CreateContainerConfigError: {message}",
+                    *(event_line(e) for e in said[:1])], fixes, part=container, **facts)

@@ -13,8 +13,8 @@ from typing import Iterator
 
 from kubetriage.checks import causes
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (containers, event_line, events, get, kubectl, make, n,
-                                       name, namespace, owner_kind, ref, s)
+from kubetriage.checks.objects import (event_line, events, get, kubectl, make, n, name,
+                                       namespace, owner_kind, ref, s, waiting)
 from kubetriage.cluster.snapshot import Snapshot
 
 CODE = "KT-201"
@@ -26,11 +26,8 @@ _SERVING_OWNERS = ("ReplicaSet", "StatefulSet", "DaemonSet", "Deployment")
 
 
 def check(snap: Snapshot) -> Iterator[Finding]:
-    for pod in snap.of_kind("Pod"):
-        for status, spec, init in containers(pod):
-            if s(status, "state", "waiting", "reason") != "CrashLoopBackOff":
-                continue
-            yield _finding(snap, pod, status, init)
+    for pod, status, _, init in waiting(snap, "CrashLoopBackOff"):
+        yield _finding(snap, pod, status, init)
 
 
 def log_cause(snap: Snapshot, pod: dict, status: dict) -> causes.Cause | None:

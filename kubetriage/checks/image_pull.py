@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (containers, event_line, events, get, kubectl, make,
-                                       mapping, name, namespace, ref, release_of, s)
+from kubetriage.checks.objects import (all_containers, event_line, events, get, kubectl, make,
+                                       mapping, name, namespace, ref, release_of, s, waiting)
 from kubetriage.cluster.snapshot import Snapshot
 
 CODE = "KT-202"
@@ -75,32 +75,35 @@ class PullFailure:
     evidence: list[str]
 
 
-def failures(snap: Snapshot) -> Iterator[PullFailure]:
+def failures(snap: Snapshot) -> list[PullFailure]:
     """Every container failing to pull, classified: shared with the registry-trust check."""
-    for pod in snap.of_kind("Pod"):
-        for status, spec, _ in containers(pod):
-            if s(status, "state", "waiting", "reason") not in PULL_REASONS:
-                continue
-            container = s(status, "name")
-            image = Image.parse(s(spec, "image") or s(status, "image"))
-            message = s(status, "state", "waiting", "message")
-            said = [e for e in events(snap, pod, "Pod")
-                    if s(e, "reason") in ("Failed", "ErrImagePull") and
-                    (container in s(e, "involvedObject", "fieldPath") or
-                     (image.ref and image.ref in s(e, "message")))]
-            text = " ".join([message, *(s(e, "message") for e in said)])
-            cause, meaning = next(((c, m) for c, p, m in _CLASSES if p.search(text)),
-                                  ("unknown", "cause unknown: neither status nor events say why"))
-            evidence = [f"{container}: {s(status, 'state', 'waiting', 'reason')}"
-                        + (f": {message}" if message else "")]
-            evidence += [event_line(e) for e in said[:2]]
-            yield PullFailure(pod, container, image, s(pod, "spec", "nodeName"), cause, meaning,
-                              evidence)
+    return snap.derived("pull-failures", lambda snap: [
+        _classify(snap, pod, status, spec) for pod, status, spec, _ in
+        waiting(snap, *PULL_REASONS)])
+
+
+def _classify(snap: Snapshot, pod: dict, status: dict, spec: dict) -> PullFailure:
+    container = s(status, "name")
+    image = Image.parse(s(spec, "image") or s(status, "image"))
+    message = s(status, "state", "waiting", "message")
+    said = [e for e in events(snap, pod, "Pod")
+            if s(e, "reason") in ("Failed", "ErrImagePull") and
+            (container in s(e, "involvedObject", "fieldPath") or
+             (image.ref and image.ref in s(e, "message")))]
+    text = " ".join([message, *(s(e, "message") for e in said)])
+    cause, meaning = next(((c, m) for c, p, m in _CLASSES if p.search(text)),
+                          ("unknown", "cause unknown: neither status nor events say why"))
+    evidence = [f"{container}: {s(status, 'state', 'waiting', 'reason')}"
+                + (f": {message}" if message else "")]
+    evidence += [event_line(e) for e in said[:2]]
+    return PullFailure(pod, container, image, s(pod, "spec", "nodeName"), cause, meaning,
+                       evidence)
 
 
 def check(snap: Snapshot) -> Iterator[Finding]:
-    running = _running_images(snap)
-    for f in failures(snap):
+    pulls = failures(snap)
+    running = _running_images(snap) if pulls else {}
+    for f in pulls:
         obj = ref(f.pod, "Pod")
         meaning, evidence = f.meaning, list(f.evidence)
         fixes = [Remediation(title="See the pull errors in the pod's events",
@@ -133,12 +136,11 @@ def check(snap: Snapshot) -> Iterator[Finding]:
 def _running_images(snap: Snapshot) -> dict[str, list[tuple[str, str, str]]]:
     """repository -> (pod, node, image) of running containers, to tell node-specific failures."""
     found: dict[str, list[tuple[str, str, str]]] = {}
-    for pod in snap.of_kind("Pod"):
-        for status, spec, _ in containers(pod):
-            if get(status, "state", "running") is not None:
-                img = s(spec, "image") or s(status, "image")
-                found.setdefault(Image.parse(img).repository.rsplit("/", 1)[-1], []).append(
-                    (f"{namespace(pod)}/{name(pod)}", s(pod, "spec", "nodeName"), img))
+    for pod, status, spec, _ in all_containers(snap):
+        if get(status, "state", "running") is not None:
+            img = s(spec, "image") or s(status, "image")
+            found.setdefault(Image.parse(img).repository.rsplit("/", 1)[-1], []).append(
+                (f"{namespace(pod)}/{name(pod)}", s(pod, "spec", "nodeName"), img))
     return found
 
 

@@ -94,6 +94,24 @@ def containers(pod: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any], bool]
             yield status, specs.get(s(status, "name"), {}), init
 
 
+Container = tuple[dict[str, Any], dict[str, Any], dict[str, Any], bool]  # pod, status, spec, init
+
+
+def all_containers(snap: Snapshot) -> list[Container]:
+    """(pod, status, spec, is_init) of every container with a status in the snapshot."""
+    return snap.derived("containers", lambda snap: [
+        (pod, status, spec, init) for pod in snap.of_kind("Pod")
+        for status, spec, init in containers(pod)])
+
+
+def waiting(snap: Snapshot, *reasons: str) -> list[Container]:
+    """The containers waiting for one of these reasons (CrashLoopBackOff, ...), in pod order."""
+    every = snap.derived("waiting", lambda snap: [
+        (s(c[1], "state", "waiting", "reason"), c) for c in all_containers(snap)
+        if get(c[1], "state", "waiting") is not None])
+    return [c for reason, c in every if reason in reasons]
+
+
 def owners(snap: Snapshot, obj: Any) -> list[dict[str, Any]]:
     """The owner chain by uid, nearest first: a pod's ReplicaSet, then its Deployment."""
     chain: list[dict[str, Any]] = []

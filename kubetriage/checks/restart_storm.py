@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import age, containers, get, kubectl, make, n, ref, s
+from kubetriage.checks.objects import age, all_containers, get, kubectl, make, n, ref, s
 from kubetriage.cluster.snapshot import Snapshot
 
 CODE = "KT-208"
@@ -21,25 +21,24 @@ RESTARTS = 20
 
 
 def check(snap: Snapshot) -> Iterator[Finding]:
-    for pod in snap.of_kind("Pod"):
-        for status, _, _ in containers(pod):
-            restarts = n(status, "restartCount")
-            if restarts < RESTARTS or get(status, "state", "running") is None:
-                continue
-            container = s(status, "name")
-            last = get(status, "lastState", "terminated") or {}
-            how = s(last, "reason") or "unknown"
-            code = get(last, "exitCode")
-            since = age(snap, s(pod, "metadata", "creationTimestamp"))
-            obj = ref(pod, "Pod")
-            yield make(__name__, obj,
-                       f"Container {container} of pod {obj.namespace}/{obj.name} has restarted "
-                       f"{restarts} times{f' in {since}' if since else ''}; the last exit was "
-                       f"{how}{f' (code {code})' if code is not None else ''}.",
-                       [f"{container}: restartCount {restarts}, running, last exit {how}"
-                        + (f" code {code}" if code is not None else "")
-                        + (f" at {s(last, 'finishedAt')}" if s(last, "finishedAt") else "")],
-                       [Remediation(title="Read the log of the instance before the last restart",
-                                    command=kubectl("logs", obj, f"-c {container}",
-                                                    "--previous"), action="logs-previous")],
-                       part=container, container=container)
+    for pod, status, _, _ in all_containers(snap):
+        restarts = n(status, "restartCount")
+        if restarts < RESTARTS or get(status, "state", "running") is None:
+            continue
+        container = s(status, "name")
+        last = get(status, "lastState", "terminated") or {}
+        how = s(last, "reason") or "unknown"
+        code = get(last, "exitCode")
+        since = age(snap, s(pod, "metadata", "creationTimestamp"))
+        obj = ref(pod, "Pod")
+        yield make(__name__, obj,
+                   f"Container {container} of pod {obj.namespace}/{obj.name} has restarted "
+                   f"{restarts} times{f' in {since}' if since else ''}; the last exit was "
+                   f"{how}{f' (code {code})' if code is not None else ''}.",
+                   [f"{container}: restartCount {restarts}, running, last exit {how}"
+                    + (f" code {code}" if code is not None else "")
+                    + (f" at {s(last, 'finishedAt')}" if s(last, "finishedAt") else "")],
+                   [Remediation(title="Read the log of the instance before the last restart",
+                                command=kubectl("logs", obj, f"-c {container}",
+                                                "--previous"), action="logs-previous")],
+                   part=container, container=container)

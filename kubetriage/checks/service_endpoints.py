@@ -23,16 +23,17 @@ SEVERITY = "error"
 def check(snap: Snapshot) -> Iterator[Finding]:
     if not snap.has_kind("Pod"):
         return
-    pods_in: dict[str | None, list[dict]] = {}
-    for p in snap.of_kind("Pod"):
-        pods_in.setdefault(s(p, "metadata", "namespace") or None, []).append(p)
+    by_label = _pods_by_label(snap, {k for svc in snap.of_kind("Service")
+                                     for k in mapping(svc, "spec", "selector")})
     for svc in snap.of_kind("Service"):
         selector = mapping(svc, "spec", "selector")
         if not selector or s(svc, "spec", "type") == "ExternalName":
             continue
         ns = s(svc, "metadata", "namespace") or None
-        pods = [p for p in pods_in.get(ns, [])
-                if all(labels(p).get(k) == v for k, v in selector.items())]
+        # the pods carrying the selector's rarest label, then the rest of it
+        candidates = min((by_label.get((ns, k, v), []) if isinstance(v, str) else []
+                          for k, v in selector.items()), key=len)
+        pods = [p for p in candidates if all(labels(p).get(k) == v for k, v in selector.items())]
         endpoints = snap.get("Endpoints", ns, name(svc))
         if endpoints is not None:
             ready = sum(len(dicts(sub, "addresses")) for sub in dicts(endpoints, "subsets"))
@@ -55,3 +56,18 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                                 command=f"kubectl get pods -n {obj.namespace} -l {shown}")],
                    severity="error" if pods else "warning",
                    pods=[name(p) for p in pods])
+
+
+def _pods_by_label(snap: Snapshot, keys: set[str]) -> dict[tuple[str | None, str, str],
+                                                             list[dict]]:
+    """(namespace, label, value) -> pods, in snapshot order, for the labels selectors use: a
+    selector then looks its pods up instead of scanning every pod."""
+    index: dict[tuple[str | None, str, str], list[dict]] = {}
+    for p in snap.of_kind("Pod"):
+        ns = s(p, "metadata", "namespace") or None
+        pod_labels = labels(p)
+        for k in keys:
+            v = pod_labels.get(k)
+            if isinstance(v, str):
+                index.setdefault((ns, k, v), []).append(p)
+    return index

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from kubetriage.cluster.dump import Dump
 
@@ -51,6 +51,7 @@ LOG_TAIL = 200  # lines kept per container log: enough for a cause, bounded for 
 LogRef = tuple[str, str, str, bool]  # (namespace, pod, container, previous)
 Key = tuple[str, str | None, str]  # (kind, namespace, name)
 
+T = TypeVar("T")
 _SECRET_DROPPED = ("data", "stringData")
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -88,6 +89,7 @@ class Snapshot:
         self.by_namespace: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
         self.events_by_object: dict[Key, list[dict[str, Any]]] = defaultdict(list)
         self.logs: dict[LogRef, list[str]] = dict(logs or {})
+        self._derived: dict[str, Any] = {}
         for obj in objects:
             if not isinstance(obj, dict):
                 continue
@@ -129,6 +131,13 @@ class Snapshot:
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
         return self.by_kind.get(kind, [])
+
+    def derived(self, key: str, build: Callable[["Snapshot"], T]) -> T:
+        """An index several checks share (every container with its status, say), built once on
+        first use: at 10k pods, each check walking every pod again costs more than the load."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]
 
     def get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
         return self.by_key.get((kind, namespace, name))
