@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from kubetriage.cluster import resources
+from kubetriage.cluster.sim import endpoints
 from kubetriage.cluster.sim.errors import ApiError
 from kubetriage.cluster.sim.state import Change, ClusterState, now_rfc3339, random_suffix
 from kubetriage.cluster.timeline import Step, Timeline
@@ -153,6 +154,10 @@ class Controllers:
         """Called inside the store's write: look now, act on the loop's next turn."""
         kind, obj = change.resource.kind, change.obj
         meta = obj["metadata"]
+        services = endpoints.affected(change)
+        if services != []:
+            self._loop.call_soon(endpoints.sync, self.state, meta["namespace"], services,
+                                 now_rfc3339())
         if kind in FLUX_RECONCILED and change.type != "DELETED":
             self._loop.call_soon(self._reconcile, change.resource, meta["namespace"], meta["name"])
         elif kind == "Pod" and change.type == "DELETED" and not change.resource.group:
