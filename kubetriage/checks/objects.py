@@ -87,11 +87,14 @@ def qualified(obj: Any) -> str:
 
 def containers(pod: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any], bool]]:
     """(status, spec, is_init) of every container with a status, init containers first."""
+    spec, status = mapping(pod, "spec"), mapping(pod, "status")
     for status_field, spec_field, init in (("initContainerStatuses", "initContainers", True),
                                            ("containerStatuses", "containers", False)):
-        specs = {s(c, "name"): c for c in dicts(pod, "spec", spec_field)}
-        for status in dicts(pod, "status", status_field):
-            yield status, specs.get(s(status, "name"), {}), init
+        statuses = dicts(status.get(status_field))
+        if statuses:  # most pods have no init containers: no spec lookup for them
+            specs = {s(c, "name"): c for c in dicts(spec.get(spec_field))}
+            for st in statuses:
+                yield st, specs.get(s(st, "name"), {}), init
 
 
 Container = tuple[dict[str, Any], dict[str, Any], dict[str, Any], bool]  # pod, status, spec, init

@@ -20,8 +20,10 @@ SEVERITY = "error"
 
 def check(snap: Snapshot) -> Iterator[Finding]:
     for pod in snap.of_kind("Pod"):
+        if s(pod, "status", "phase") != "Pending":
+            continue
         scheduled = condition(pod, "PodScheduled")
-        if s(pod, "status", "phase") != "Pending" or s(scheduled, "status") != "False":
+        if s(scheduled, "status") != "False":
             continue
         said = [e for e in events(snap, pod, "Pod") if s(e, "reason") == "FailedScheduling"]
         why = s(scheduled, "message") or (s(said[0], "message") if said else "") or \
