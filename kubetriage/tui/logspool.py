@@ -12,6 +12,7 @@ cannot hold memory either. Text comes back as decoded but untrusted: the view cl
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -51,7 +52,6 @@ class LogSpool:
         self._complete = 0  # lines ended by a line break or a split
         self._line_start = 0  # offset of the line still being written
         self._pending = b""  # its bytes so far (at most max_line)
-        self._whole_entry = re.compile(rb"(?:[^\n]{0,%d}\n){%d}" % (max_line, STRIDE)).match
         self._cache: OrderedDict[int, LogLine] = OrderedDict()
 
     # -- writing --------------------------------------------------------------------------------
@@ -65,25 +65,19 @@ class LogSpool:
         buf = self._pending + chunk if self._pending else chunk
         base, limit, marks = self._line_start, self.max_line, self._marks
         count, n, pos = self._complete, len(buf), 0
-        countdown = STRIDE - count % STRIDE
-        find, whole_entry = buf.find, self._whole_entry
+        countdown = STRIDE - count % STRIDE  # lines until the next index entry
         while True:
-            if countdown == STRIDE:  # STRIDE short lines in one regex match, at C speed
-                match = whole_entry(buf, pos)
-                if match is not None:
-                    pos = match.end()
-                    count += STRIDE
-                    marks.append(base + pos)
-                    continue
-            newline = find(b"\n", pos, pos + limit + 1)
-            if newline >= 0:
-                pos = newline + 1
+            # whole runs of short lines at C speed: up to the next index entry if they are
+            # all there, else as many as there are
+            run = _short_lines(limit, countdown)(buf, pos) or _short_lines(limit, 0)(buf, pos)
+            end = run.end()
+            if end > pos:
+                lines = buf.count(b"\n", pos, end)
+                count, countdown, pos = count + lines, countdown - lines, end
             elif n - pos > limit:  # no line break within the cap, and more bytes follow
-                pos += limit
+                count, countdown, pos = count + 1, countdown - 1, pos + limit
             else:
                 break
-            count += 1
-            countdown -= 1
             if not countdown:
                 marks.append(base + pos)
                 countdown = STRIDE
@@ -235,6 +229,14 @@ class LogSpool:
                 mark = first - 1
             offset = marks[first]
             yield first * STRIDE, os.pread(self._fd, self._end_of_mark(last) - offset, offset)
+
+
+@functools.cache
+def _short_lines(limit: int, count: int) -> Callable[[bytes, int], re.Match[bytes]]:
+    """Matches `count` lines (as many as there are if 0) of at most `limit` bytes, breaks
+    included."""
+    times = b"{%d}" % count if count else b"*"
+    return re.compile(rb"(?:[^\n]{0,%d}\n)%s" % (limit, times)).match
 
 
 def matcher(pattern: str, *, case_sensitive: bool = False,
