@@ -188,12 +188,15 @@ class KubetriageApp(App):
         for ns in sorted(self.model.namespaces):
             yield SystemCommand(f":ns {ns}", f"Only namespace {ns}",
                                 lambda ns=ns: self.screen_main.run_command(f"ns {ns}"))
+        if self.source is not None:
+            from kubetriage.tui.screens.drilldown import system_commands
+            yield from system_commands(self, screen)
 
     def open_object(self, key: tuple[str, str | None, str]) -> None:
-        """The drill-down hook: the object screens replace this notice."""
-        kind, namespace, name = key
-        self.notify(f"{kind} {namespace + '/' if namespace else ''}{name}", title="Open",
-                    markup=False)
+        """The drill-down: the object's own screen (pod, release), else its YAML."""
+        from kubetriage.tui.screens.drilldown import screen_for
+        if self.source is not None:
+            self.push_screen(screen_for(key))
 
     def on_main_screen_object_opened(self, message: MainScreen.ObjectOpened) -> None:
         self.open_object(message.key)

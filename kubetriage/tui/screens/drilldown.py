@@ -1,0 +1,42 @@
+"""Which screen opens an object (Enter on any row), and the walkthroughs in the command palette."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+Key = tuple[str, str | None, str]
+
+
+def screen_for(key: Key) -> Screen:
+    from kubetriage.tui.screens.pod_screen import PodScreen
+    from kubetriage.tui.screens.release_screen import ReleaseScreen
+    from kubetriage.tui.screens.yaml_screen import YamlScreen
+    kind = key[0]
+    if kind == "Pod":
+        return PodScreen(key)
+    if kind == "HelmRelease":
+        return ReleaseScreen(key)
+    return YamlScreen(key)
+
+
+def system_commands(app: Any, screen: Screen) -> Iterable[SystemCommand]:
+    """"Reconcile and verify" (the namespace on screen, else the app's), and on a release's
+    screen "Fix a failing release"."""
+    from kubetriage.tui.screens.release_screen import ReleaseScreen
+    from kubetriage.tui.screens.walkthrough_screen import FixReleaseScreen, WalkthroughScreen
+    key = getattr(screen, "key", None)
+    namespace = key[1] if key else app.namespace
+    scope = f"namespace {namespace}" if namespace else "every namespace"
+    yield SystemCommand("Reconcile and verify", f"Reconcile every release in {scope}, then "
+                        "verify and write a report",
+                        lambda: app.push_screen(WalkthroughScreen(namespace=namespace,
+                                                                  reconcile=True)))
+    yield SystemCommand("Verify (no reconcile)", f"Verify {scope} and write a report",
+                        lambda: app.push_screen(WalkthroughScreen(namespace=namespace)))
+    if isinstance(screen, ReleaseScreen):
+        yield SystemCommand("Fix a failing release", f"{key[1]}/{key[2]}: history, hooks and "
+                            "logs, then fix forward, disable hooks or roll back, and verify",
+                            lambda: app.push_screen(FixReleaseScreen(key)))

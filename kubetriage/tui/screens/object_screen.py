@@ -1,0 +1,193 @@
+"""The base of the drill-down screens: one object, redrawn live from the store, with the keys
+every object screen shares: `a` its actions, `y` its YAML, `v` reconcile-and-verify its
+namespace, Esc back. Every action goes plan -> confirmation -> run -> follow, and the screen's
+progress line follows its effect (a reconcile shows the Ready condition moving)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kubetriage.actions import Actions, Offer, Result, Target
+from kubetriage.checks.sanitize import clean
+from kubetriage.tui.screens.actions_menu import ActionCommands, ActionsMenu
+from kubetriage.tui.screens.confirm_screen import ConfirmScreen
+from kubetriage.verify import release_timeout
+
+Obj = dict[str, Any]
+Key = tuple[str, str | None, str]
+REDRAW_S = 0.2  # store changes are gathered this long before the screen is redrawn
+FOLLOW_TIMEOUT_S = 300.0  # a reconciled object without spec.timeout: flux's 5m
+
+
+def health_style(screen: Screen, health: str) -> str:
+    """A Rich style for ok/warn/error/unknown from the theme's status variables."""
+    return screen.app.theme_variables.get(f"status-{health}", "")
+
+
+def cell(value: Any, style: str = "") -> Text:
+    """Cluster text for a cell: cleaned, never parsed as markup."""
+    return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")
+
+
+class ObjectScreen(Screen):
+    """One object of the cluster. Subclasses compose the body and redraw it in `show()`."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", priority=True),
+        Binding("a", "actions", "Actions"),
+        Binding("y", "yaml", "YAML"),
+        Binding("v", "verify", "Verify ns"),
+    ]
+    COMMANDS = {ActionCommands}
+    DEFAULT_CSS = """
+    ObjectScreen #title { height: 1; background: $panel; padding: 0 1; text-style: bold; }
+    ObjectScreen #progress { height: auto; max-height: 3; padding: 0 1; background: $panel;
+        display: none; }
+    ObjectScreen #progress.-on { display: block; }
+    ObjectScreen .section { height: auto; border: round $panel-lighten-2;
+        border-title-color: $foreground-muted; }
+    ObjectScreen .section:focus-within { border: round $accent; border-title-color: $accent; }
+    """
+    WATCHED: ClassVar[set[str]] = set()  # kinds whose changes redraw the screen
+
+    def __init__(self, key: Key) -> None:
+        super().__init__()
+        self.key = key
+        self.last_result: Result | None = None
+
+    # -- what is on screen ---------------------------------------------------------------------
+
+    @property
+    def source(self) -> Any:
+        return self.app.source
+
+    @property
+    def obj(self) -> Obj | None:
+        return self.source.store.get(*self.key)
+
+    def targets(self) -> list[Obj]:
+        """The objects whose actions `a` lists: this one, and what a subclass adds."""
+        return [self.obj] if self.obj is not None else []
+
+    def evidence(self) -> list[str]:
+        """The evidence lines of the current report's findings about this object."""
+        kind, ns, name = self.key
+        report = getattr(self.app, "report", None)
+        return [line for f in (report.findings if report else [])
+                if (f.object.kind, f.object.namespace, f.object.name) == (kind, ns, name)
+                for line in f.evidence]
+
+    def title_text(self) -> Text:
+        kind, ns, name = self.key
+        text = Text(f"{kind} ", style="bold")
+        text.append(clean(f"{ns}/{name}" if ns else name))
+        if self.obj is None:
+            text.append("  (not in the cluster)", style="italic")
+        return text
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text(), id="title")
+        yield from self.compose_body()
+        yield Static(id="progress")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def show(self) -> None:
+        """Redraw from the store (called on mount and after every batch of changes)."""
+
+    def on_mount(self) -> None:
+        self.show()
+        self.run_worker(self._follow_store(), group="store", exit_on_error=False)
+
+    async def _follow_store(self) -> None:
+        sub = self.source.store.subscribe(self.WATCHED | {self.key[0]})
+        try:
+            while True:
+                await sub.next(REDRAW_S)
+                self.query_one("#title", Static).update(self.title_text())
+                self.show()
+        finally:
+            sub.close()
+
+    def set_progress(self, message: str, style: str = "") -> None:
+        line = self.query_one("#progress", Static)
+        line.set_class(bool(message), "-on")
+        line.update(Text(clean(message), style=style))
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_yaml(self) -> None:
+        from kubetriage.tui.screens.yaml_screen import YamlScreen
+        self.app.push_screen(YamlScreen(self.key))
+
+    def action_verify(self) -> None:
+        from kubetriage.tui.screens.walkthrough_screen import WalkthroughScreen
+        self.app.push_screen(WalkthroughScreen(namespace=self.key[1]))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def actions(self) -> Actions:
+        return Actions(self.source, read_only=bool(getattr(self.app, "read_only", False)))
+
+    async def offers(self) -> list[tuple[Obj, Offer]]:
+        actions = self.actions()
+        return [(obj, offer) for obj in self.targets() for offer in await actions.offers(obj)]
+
+    @work(group="action", exclusive=True)
+    async def action_actions(self) -> None:
+        self.set_progress("Actions: asking the API server what you may do…")
+        offers = await self.offers()
+        self.set_progress("")
+        choice = await self.app.push_screen_wait(
+            ActionsMenu(offers, read_only=bool(getattr(self.app, "read_only", False))))
+        if choice is not None:
+            obj, action_id = choice
+            await self.perform(action_id, obj)
+
+    def start_action(self, action_id: str, obj: Obj) -> None:
+        """From the command palette: the same path as the menu."""
+        self.run_worker(self.perform(action_id, obj), group="action", exclusive=True)
+
+    async def perform(self, action_id: str, obj: Obj) -> Result | None:
+        """Plan (RBAC review, dry run), confirm, run, then follow a reconcile to its verdict."""
+        actions = self.actions()
+        self.set_progress(f"Planning: RBAC review and server dry run for {Target.of(obj)}…")
+        plan = await actions.plan(action_id, obj)
+        title = plan.action.title
+        if not await self.app.push_screen_wait(ConfirmScreen.of(plan)):
+            self.set_progress(f"{title}: refused: {plan.refused}" if plan.refused else
+                              f"{title}: cancelled; nothing was changed",
+                              health_style(self, "error" if plan.refused else "unknown"))
+            return None
+        result = await actions.run(plan, confirmed=True)
+        self.last_result = result
+        self.set_progress(f"{title}: {result.outcome}: {result.message}",
+                          health_style(self, "ok" if result.ok else "error"))
+        self.notify(clean(result.message), title=f"{title}: {result.outcome}", markup=False,
+                    severity="information" if result.ok else "error")
+        if result.ok and plan.action.reconciles:
+            timeout = release_timeout(obj) if obj.get("kind") == "HelmRelease" \
+                else FOLLOW_TIMEOUT_S
+            outcome = await actions.follow(
+                result, timeout,
+                on_progress=lambda m: self.set_progress(f"{title}: {m}",
+                                                        health_style(self, "warn")))
+            if outcome is not None:
+                good = outcome.state == "Ready"
+                self.set_progress(f"{title}: {outcome.state}: {outcome.message}",
+                                  health_style(self, "ok" if good else "error"))
+                self.notify(clean(outcome.message), title=f"{plan.target}: {outcome.state}",
+                            markup=False, severity="information" if good else "error")
+        return result
