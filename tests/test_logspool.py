@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import re
+import subprocess
+import sys
 import time
 import tracemalloc
 
@@ -176,3 +178,11 @@ def test_a_million_lines_stay_under_a_fixed_heap_bound():
     assert re.search(r"n=\d{7}$", spool.line(500_000).text)
     assert time.monotonic() - started < 15
     spool.close()
+
+
+def test_the_spool_needs_no_textual_so_it_is_testable_without_a_screen():
+    code = ("import sys, kubetriage.tui.logspool\n"
+            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('textual', 'rich'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 
 from kubetriage.tui.widgets.log_view import SETTLE_S, LogView
+from tests.tui.conftest import screen_text
 
 SIZE = (60, 14)  # 12 rows of log inside the border
 
@@ -176,10 +177,10 @@ async def test_search_goes_to_matches_with_n_and_N_and_highlights_them():
         await pilot.press("N")
         assert any(text.startswith("900 ERROR") for text in texts(view))
 
-        await pilot.press("slash", "ctrl+u", *"nowhere", "enter")
+        await pilot.press("slash", "ctrl+u", *"[/b]nowhere", "enter")
         await pilot.pause()
-        assert app.missed == ["nowhere"]
-        assert "not found" in view.border_subtitle
+        assert app.missed == ["[/b]nowhere"]
+        assert "/[/b]nowhere not found" in screen_text(app), "shown literally, not as markup"
 
 
 async def test_escape_closes_the_search_and_otherwise_belongs_to_the_screen():
@@ -247,11 +248,11 @@ async def test_save_writes_the_whole_log_as_it_came_and_reset_starts_over(tmp_pa
         assert (tmp_path / "app.log").read_bytes() == data and size == len(data)
         assert [m.path for m in app.saved] == [tmp_path / "app.log"]
 
-        view.reset("web/web-abc-x1/app (previous)")
+        view.reset("web/web-abc-x1/app (previous) [/i]")
         await view.feed(b"booting\n")
         await settle(pilot)
         assert view.line_count == 1 and texts(view)[0] == "booting"
-        assert view.border_title == "web/web-abc-x1/app (previous)"
+        assert "web/web-abc-x1/app (previous) [/i]" in screen_text(app)
 
 
 async def test_a_million_streamed_lines_stay_under_a_fixed_heap_bound():

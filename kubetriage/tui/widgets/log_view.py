@@ -81,7 +81,11 @@ class LogView(ScrollView, can_focus=True):
         & > .log-view--marker { color: $warning; text-style: bold; }
         & > .log-view--continued { color: $text-muted; }
         & > .log-view--match { background: $accent-muted; text-style: bold; }
-        & > .log-view--current-match { background: $accent; color: $text; text-style: bold; }
+        & > .log-view--current-match {
+            background: $accent;
+            color: $text;
+            text-style: bold underline;  /* apart from the other matches in 16 colours too */
+        }
     }
     """
 
@@ -441,5 +445,6 @@ class LogView(ScrollView, can_focus=True):
             parts.append("wrap")
         if self._pattern:
             parts.append(f"/{clean(self._pattern)}" + (" not found" if self._missed else ""))
-        self.border_title = clean(self._title)
-        self.border_subtitle = " · ".join(parts)
+        # Text, not str: a str title is parsed as markup, and these hold cluster and user text
+        self.border_title = Text(clean(self._title))
+        self.border_subtitle = Text(" · ".join(parts))
