@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
 import hashlib
+import itertools
 import logging
 from typing import Any
 
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 Obj = dict[str, Any]
 
 POD = resources.by_kind("v1", "Pod")
+NODE = resources.by_kind("v1", "Node")
 EVENT = resources.by_kind("v1", "Event")
 RS = resources.by_kind("apps/v1", "ReplicaSet")
 REQUESTED_AT = "reconcile.fluxcd.io/requestedAt"
@@ -233,6 +236,9 @@ class Controllers:
             spec.setdefault("nodeName", (model.get("spec") or {}).get("nodeName"))
         if not spec.get("nodeName"):
             spec.pop("nodeName", None)
+            node = self._schedule()
+            if node:
+                spec["nodeName"] = node
         try:
             self.state.create(pod)
         except ApiError as exc:
@@ -244,10 +250,31 @@ class Controllers:
         pod = self.state.get(POD, ns, name)
         if pod is None:
             return
-        self.state.patch_merge(POD, ns, name, {"status": _running_like(pod, model)})
+        status = _running_like(pod, model)
+        ip = self._fresh_pod_ip((model or {}).get("status", {}).get("podIP"))
+        status.update(podIP=ip, podIPs=[{"ip": ip}])
+        self.state.patch_merge(POD, ns, name, {"status": status})
         for container, lines in logs.items():
             if lines:
                 self.state.append_log(ns, name, container, [line.text for line in lines])
+
+    def _schedule(self) -> str | None:
+        """The node a new pod lands on: the one running the fewest pods, as a spread."""
+        nodes = [n["metadata"]["name"] for n in self.state.list(NODE)]
+        if not nodes:
+            return None
+        load = collections.Counter((p.get("spec") or {}).get("nodeName")
+                                   for p in self.state.list(POD))
+        return min(nodes, key=lambda n: (load[n], n))
+
+    def _fresh_pod_ip(self, like: str | None) -> str:
+        """An address no pod holds, in the subnet of `like` (a node's pod CIDR), as the CNI
+        hands a new pod its own IP."""
+        prefix = like.rsplit(".", 1)[0] if like and like.count(".") == 3 else "10.244.0"
+        used = {(p.get("status") or {}).get("podIP") for p in self.state.list(POD)}
+        subnet = (f"{prefix}.{n}" for n in range(2, 255))
+        spill = (f"10.250.{a}.{b}" for a in range(256) for b in range(2, 255))
+        return next(ip for ip in itertools.chain(subnet, spill) if ip not in used)
 
     def _roll(self, res, namespace: str, name: str) -> None:
         workload = self.state.get(res, namespace, name)
@@ -381,7 +408,7 @@ def _running_like(pod: Obj, model: Obj | None) -> Obj:
     phase = model_status.get("phase", "Running")
     out = {"phase": "Running" if phase == "Pending" and ready_all else phase,
            "conditions": conditions, "containerStatuses": statuses}
-    for key in ("hostIP", "podIP", "qosClass"):
+    for key in ("hostIP", "qosClass"):
         if key in model_status:
             out[key] = model_status[key]
     return out
