@@ -38,7 +38,8 @@ async def test_fix_forward_then_verify_with_reconcile(audit_path):
         v = await walk.run()
         steps = {s.id: s.status for s in v.steps}
         assert steps["sources"] == steps["reconcile"] == steps["releases"] == "passed"
-        assert steps["pods"] == "passed"
+        assert steps["pods"] == steps["services"] == steps["stability"] == "passed"
+        assert v.ok  # fixed and verified: Endpoints followed the new backend and frontend pods
         # the audit log has the Job and one reconcile per release
         assert [line["action"] for line in audit_lines(audit_path)] == \
             ["delete-hook-job"] + ["reconcile"] * 4
