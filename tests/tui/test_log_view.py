@@ -11,6 +11,8 @@ import tracemalloc
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 
+from kubetriage.cluster.source import ClusterSource
+from kubetriage.diagnosis import diagnose
 from kubetriage.tui.widgets.log_view import SETTLE_S, LogView
 from tests.tui.conftest import screen_text
 
@@ -211,6 +213,29 @@ async def test_evidence_lines_get_a_gutter_mark_and_their_style():
         assert {s.style.bgcolor for s in view.render_line(1) if s.text.strip()} == \
             {evidence.bgcolor}
         assert evidence.bgcolor not in {s.style.bgcolor for s in view.render_line(0)}
+
+
+async def test_the_demo_frontends_previous_log_marks_the_line_its_finding_quotes():
+    source = await ClusterSource.open(demo="midwestmtg")
+    try:
+        await source.wait_synced(20)
+        report = diagnose(await source.snapshot())
+        pod = "midwestmtg-frontend-7797b494d9-x48qh"
+        evidence = [line for f in report.findings if f.object.name == pod for line in f.evidence]
+        lines = await source.logs("midwestmtg", pod, "frontend", previous=True)
+    finally:
+        await source.close()
+    app = LogApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        view = app.query_one(LogView)
+        view.reset(f"midwestmtg/{pod}/frontend (previous)")
+        await view.feed(("\n".join(lines) + "\n").encode())
+        view.set_evidence(evidence + ["x" * 500 + "…"])  # a cut line marks nothing else
+        await settle(pilot)
+        marked = [row[1:].rstrip() for row in rows(view) if row.startswith("▌")]
+        assert [line for line in marked if "host not found" in line] == \
+            [line for line in lines if "host not found" in line][-1:]
+        assert all(any(e in line for e in evidence) for line in marked)
 
 
 async def test_escape_sequences_in_log_lines_are_drawn_inert_with_their_text_kept():

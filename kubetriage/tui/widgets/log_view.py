@@ -199,7 +199,9 @@ class LogView(ScrollView, can_focus=True):
 
     def set_evidence(self, lines: list[str]) -> None:
         """Mark the log lines that equal or contain one of these (the checks' evidence)."""
-        self._evidence = tuple(e for e in (clean(line).strip() for line in lines) if e)
+        # a finding cuts a long evidence line with "…": the part before it still matches
+        self._evidence = tuple(e for e in (clean(line).strip().removesuffix("…") for line in lines)
+                               if e)
         self._invalidate()
         self.refresh()
 
