@@ -31,7 +31,7 @@ _TIMEOUT = re.compile(r"context deadline exceeded|Client\.Timeout|timed out|time
 def check(snap: Snapshot) -> Iterator[Finding]:
     # few pods have Unhealthy events: look those up rather than every pod's events
     about = {(ns, pod) for (kind, ns, pod), said in snap.events_by_object.items()
-             if kind == "Pod" and any(s(e, "reason") == "Unhealthy" for e in said)}
+             if kind == "Pod" and any(e.get("reason") == "Unhealthy" for e in said)}
     for pod in snap.of_kind("Pod"):
         if (namespace(pod), name(pod)) not in about:
             continue
