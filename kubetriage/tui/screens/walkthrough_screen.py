@@ -108,7 +108,7 @@ class WalkthroughScreen(Screen):
             text.append("\n" + clean(line))
         self.query_one("#intro", Static).update(text)
 
-    def log(self, message: str, style: str = "") -> None:
+    def say(self, message: str, style: str = "") -> None:
         self.query_one("#events", RichLog).write(Text(clean(message), style=style))
 
     def _draw_steps(self) -> None:
@@ -168,7 +168,7 @@ class WalkthroughScreen(Screen):
 
     def _on_event(self, event: StepEvent) -> None:
         health = {"passed": "ok", "failed": "error", "skipped": "unknown"}.get(event.kind, "")
-        self.log(f"{event.at:%H:%M:%S} {event.step}: {event.kind}: {event.message}",
+        self.say(f"{event.at:%H:%M:%S} {event.step}: {event.kind}: {event.message}",
                  health_style(self, health) if health else "")
         if event.kind != "progress":
             self._draw_steps()
@@ -182,7 +182,7 @@ class WalkthroughScreen(Screen):
         releases = [r for r in releases if not (r.get("spec") or {}).get("suspend")]
         if not releases:
             return True
-        self.log("planning: RBAC review and server dry run for each reconcile…")
+        self.say("planning: RBAC review and server dry run for each reconcile…")
         plans = [await actions.plan("reconcile", r) for r in releases]
         conn = self.app.source.conn
         lines = [f"Action:    reconcile {len(plans)} HelmReleases, then verify",
@@ -198,7 +198,7 @@ class WalkthroughScreen(Screen):
         ok = await self.app.push_screen_wait(ConfirmScreen("Reconcile and verify", lines,
                                                            refused))
         if not ok:
-            self.log(f"reconcile {'refused: ' + refused if refused else 'cancelled'}; "
+            self.say(f"reconcile {'refused: ' + refused if refused else 'cancelled'}; "
                      "verifying without it", health_style(self, "warn"))
         return ok
 
@@ -306,8 +306,7 @@ class FixReleaseScreen(ObjectScreen):
                           Option(Text("B. Temporarily disable the hooks, then verify"),
                                  id="hooks"),
                           Option(Text(rollback), id="rollback", disabled=good is None)])
-        if highlighted is not None:
-            menu.highlighted = highlighted
+        menu.highlighted = highlighted or 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         release = self.obj
