@@ -3,9 +3,9 @@
 Read from the container's waiting message and the pod's `Failed` events: the registry's TLS
 certificate not trusted (x509), the tag or manifest unknown, access denied, pulls rate-limited,
 the registry unreachable, or an image without a registry host (pulled from Docker Hub, where a
-locally built image does not exist). Two facts sharpen it: the tag differs from the one the HelmRelease's values
-ask for, and the same image runs on another node (the failure is node-specific). When neither
-status nor events say why, the cause is "unknown".
+locally built image does not exist). Two facts sharpen it: the tag differs from the one the
+HelmRelease's values ask for, and the same image runs on another node (the failure is
+node-specific). When neither status nor events say why, the cause is "unknown".
 """
 
 from __future__ import annotations

@@ -90,7 +90,8 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                    f"NetworkPolicy {obj.namespace}/{obj.name} admits port{'s' if many else ''} "
                    f"{', '.join(ports)} from its own pods on ingress, but no egress rule lets "
                    "them connect out to each other there"
-                   + (f"; {len(timing_out)} of them time out on it" if timing_out else "") + ".",
+                   + (f"; {len(timing_out)} of them time{'s' if len(timing_out) == 1 else ''} "
+                      f"out on {'them' if many else 'it'}" if timing_out else "") + ".",
                    [f"ingress from {peers_text(peers[:1])} on {', '.join(ports)}; egress to "
                     f"them allowed on: {egress_text(egress, peers[:1])}",
                     *timing_out.values()][:3],

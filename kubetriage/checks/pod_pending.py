@@ -29,7 +29,8 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         why = s(scheduled, "message") or (s(said[0], "message") if said else "") or \
             "the scheduler gives no reason"
         obj = ref(pod, "Pod")
-        yield make(__name__, obj, f"Pod {obj.namespace}/{obj.name} cannot be scheduled: {why}",
+        yield make(__name__, obj, f"Pod {obj.namespace}/{obj.name} cannot be scheduled: "
+                                  f"{why.rstrip('. ')}.",
                    [f"PodScheduled=False {s(scheduled, 'reason')}: {s(scheduled, 'message')}",
                     *(event_line(e) for e in said[:1])],
                    [Remediation(title="Compare its requests, selectors and tolerations with "

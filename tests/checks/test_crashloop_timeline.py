@@ -21,7 +21,7 @@ async def crash(source: ClusterSource):
     return next((f for f in report.findings if f.id == ID), None)
 
 
-async def test_the_permission_denied_crash_replaces_the_missing_module_once_it_happens():
+async def test_fires_with_permission_denied_once_it_replaces_the_missing_module():
     # the timeline restarts the container at 170 s with the new error: 1.7 s at speed 100
     source = await ClusterSource.open(demo="dapr-local", demo_options={"speed": 100})
     async with source:

@@ -53,7 +53,8 @@ def test_fires_when_retries_are_exhausted_with_the_attempts_and_the_event():
 
 
 def test_fires_when_the_hook_is_named_only_by_an_event():
-    hr = helmrelease("b", ready="False", reason="UpgradeFailed", message="upgrade retries exhausted")
+    hr = helmrelease("b", ready="False", reason="UpgradeFailed",
+                     message="upgrade retries exhausted")
     [f] = run(helmrelease_failed, hr,
               event(hr, "UpgradeFailed", "pre-upgrade hooks failed: job failed"))
     assert f.facts["hook"] == "pre-upgrade" and f.facts["exhausted"]

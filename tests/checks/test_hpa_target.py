@@ -12,7 +12,10 @@ def test_fires_when_the_controller_says_failedgetscale():
     h = hpa("whisper")
     [f] = run(hpa_target, h, event(h, "FailedGetScale",
                                    'deployments.apps "whisper" not found', count=300))
-    assert "scales Deployment whisper, which does not exist" in f.summary
+    assert f.id == "KT-501/HorizontalPodAutoscaler/app/whisper-hpa"
+    assert f.summary == ("HPA app/whisper-hpa scales Deployment whisper, which does not exist; it "
+                         "fails every 15 s and fills the event stream.")
+    assert f.evidence == ['Warning FailedGetScale (x300): deployments.apps "whisper" not found']
 
 
 def test_silent_when_the_target_exists_and_nobody_complains():

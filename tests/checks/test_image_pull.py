@@ -105,8 +105,8 @@ def test_fires_with_cause_unknown_when_status_and_events_do_not_say():
 
 def test_fires_for_an_init_container():
     p = pod("a", waiting="ImagePullBackOff", init=True, container="wait", image="busybox:1.36")
-    [f] = run(image_pull, p, event(p, "Failed", "toomanyrequests: You have reached your pull "
-                                                "rate limit", field_path="spec.initContainers{wait}"))
+    limited = "toomanyrequests: You have reached your pull rate limit"
+    [f] = run(image_pull, p, event(p, "Failed", limited, field_path="spec.initContainers{wait}"))
     assert f.id == "KT-202/Pod/app/a/wait" and f.facts["cause"] == "rate-limited"
     assert f.summary == ("Pod app/a cannot pull busybox:1.36 for container wait: the image has no "
                          "registry host, so node node-a pulls it from Docker Hub; the registry "

@@ -11,8 +11,12 @@ def test_fires_when_a_hook_jobs_pod_keeps_failing_with_the_log_cause():
     logs = {("app", "migrate-x", "app", True): [
         "ERROR [alembic.util.messaging] Multiple head revisions are present"]}
     [f] = run(job_failed, job, p, logs=logs)
-    assert f.severity == "error" and f.summary.startswith("Helm pre-upgrade hook Job app/migrate")
-    assert "multiple head revisions" in f.summary
+    assert f.id == "KT-104/Job/app/migrate" and f.severity == "error"
+    assert f.summary == ("Helm pre-upgrade hook Job app/migrate keeps failing: the alembic "
+                         "migration fails: multiple head revisions (diverged migrations).")
+    assert f.evidence == ["pod migrate-x, container app: CrashLoopBackOff, 6 restarts",
+                          "last exit: code 255 (Error)",
+                          "ERROR [alembic.util.messaging] Multiple head revisions are present"]
     assert any(r.action == "delete-job" for r in f.remediations)
 
 
@@ -21,7 +25,10 @@ def test_fires_as_warning_when_a_plain_job_failed():
         {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
          "message": "Job has reached the specified backoff limit"}]})
     [f] = run(job_failed, job)
-    assert f.severity == "warning" and "BackoffLimitExceeded" in f.evidence[0]
+    assert f.severity == "warning"
+    assert f.summary == "Job app/nightly failed: cause unknown, no failing pod is left to read."
+    assert f.evidence == ["Failed=True BackoffLimitExceeded: Job has reached the specified backoff "
+                          "limit"]
 
 
 def test_silent_when_complete_or_a_hook_still_running_fine():

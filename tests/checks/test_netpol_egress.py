@@ -19,7 +19,14 @@ def test_fires_as_error_when_members_time_out_on_the_port():
     logs = {("app", "kc-1", "app", True): [
         "failure sending message to 10.8.1.23:7800: java.net.SocketTimeoutException"]}
     [f] = run(netpol_egress, policy([8080]), kc, logs=logs)
-    assert f.severity == "error" and "7800, 9000" in f.summary
+    assert f.id == "KT-403/NetworkPolicy/app/kc" and f.severity == "error"
+    assert f.summary == ("NetworkPolicy app/kc admits ports 7800, 9000 from its own pods on "
+                         "ingress, but no egress rule lets them connect out to each other there; "
+                         "1 of them times out on them.")
+    assert f.evidence == ["ingress from app=keycloak on 7800, 9000; egress to them allowed on: "
+                          "8080",
+                          "kc-1: failure sending message to 10.8.1.23:7800: "
+                          "java.net.SocketTimeoutException"]
     assert f.facts["pods"] == ["kc-1"]
 
 

@@ -29,7 +29,8 @@ def test_fires_when_selected_pods_are_all_unready():
 def test_fires_as_warning_when_the_selector_matches_nothing():
     [f] = run(service_endpoints, service("web", {"app": "web"}), pod("x", ready=True))
     assert f.severity == "warning"
-    assert f.summary == "Service app/web has no ready endpoint: its selector app=web matches no pod."
+    assert f.summary == ("Service app/web has no ready endpoint: its selector app=web matches no "
+                         "pod.")
 
 
 def test_fires_from_the_endpoints_object_when_it_lists_no_ready_address():
