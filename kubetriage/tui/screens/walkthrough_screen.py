@@ -210,7 +210,7 @@ class FixReleaseScreen(ObjectScreen):
     DEFAULT_CSS = """
     FixReleaseScreen #investigation { height: auto; padding: 0 1; }
     FixReleaseScreen #options { height: auto; }
-    FixReleaseScreen #plan { height: 1fr; }
+    FixReleaseScreen #plan-box { height: 1fr; }
     """
     WATCHED = {"Job", "Pod"}
 
@@ -235,6 +235,9 @@ class FixReleaseScreen(ObjectScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.plan_line("Enter on a fix: A runs it (each change confirmed first), B and C show "
+                       "what to change in Git. v: reconcile and verify.", "italic")
+        self.query_one("#options", OptionList).focus()
         self.run_worker(self._investigate(), group="investigate", exit_on_error=False)
 
     def plan_line(self, message: str, style: str = "") -> None:
