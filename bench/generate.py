@@ -14,7 +14,8 @@ import time
 
 import orjson
 
-from kubetriage.cluster.generate import _Churn, generate_scenario, parse_scale
+from kubetriage.cluster.churn import _Churn
+from kubetriage.cluster.generate import generate_scenario, parse_scale
 from kubetriage.cluster.resources import by_kind
 from kubetriage.cluster.sim.state import ClusterState
 

@@ -197,7 +197,7 @@ async def _watch(api_call, counts: Counter, kind: str, **kwargs) -> None:
 async def test_churn_through_a_running_server_is_seen_by_a_watch():
     from kubernetes_asyncio import client
 
-    from kubetriage.cluster.generate import churn
+    from kubetriage.cluster.churn import churn
     from kubetriage.cluster.resources import by_kind
     from kubetriage.cluster.sim.server import SimServer
 
@@ -239,7 +239,7 @@ async def test_churn_through_a_running_server_is_seen_by_a_watch():
 
 async def test_churn_writes_valid_objects_and_raises_restart_counts():
     from kubetriage.cluster import resources
-    from kubetriage.cluster.generate import churn
+    from kubetriage.cluster.churn import churn
     from kubetriage.cluster.sim.state import ClusterState
 
     scenario = generate_scenario(pods=100, events=300, helmreleases=10, seed=9)

@@ -110,7 +110,7 @@ async def _serve(args: argparse.Namespace, scenario, faults, churn: float | None
         loop.add_signal_handler(sig, stop.set)
     churn_task = None
     if churn:
-        from kubetriage.cluster.generate import churn as run_churn
+        from kubetriage.cluster.churn import churn as run_churn
         churn_task = asyncio.create_task(run_churn(sim.state, churn))
     try:
         await stop.wait()
