@@ -11,6 +11,7 @@ from kubetriage.checks import chains
 from kubetriage.checks.finding import Finding, Report
 from kubetriage.checks.registry import CHECKS, Check
 from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.gcpause import gc_paused
 from kubetriage.silences import Silences
 
 
@@ -32,6 +33,12 @@ def diagnose(snap: Snapshot, ignore: Iterable[str] = (), silences: Silences | No
              source: str = "", namespace: str | None = None) -> Report:
     if namespace:
         snap = snap.restricted_to(namespace)
+    with gc_paused():  # findings for 10k pods: the collector would rescan the whole cluster
+        return _diagnose(snap, ignore, silences, source, namespace)
+
+
+def _diagnose(snap: Snapshot, ignore: Iterable[str], silences: Silences | None, source: str,
+              namespace: str | None) -> Report:
     found, broken = run_checks(snap)
     ignored = set(ignore)
     kept = [f for f in found

@@ -15,6 +15,8 @@ from typing import Any, Iterator
 import orjson
 import yaml
 
+from kubetriage.gcpause import gc_paused
+
 OBJECT_SUFFIXES = (".json", ".yaml", ".yml")
 # libyaml parses a scenario about 7x faster than the pure-Python loader
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,6 +47,11 @@ def load_dump(path: str | Path) -> Dump:
     root = Path(path)
     if not root.exists():
         raise DumpError(f"{root}: no such file or directory")
+    with gc_paused():
+        return _load(root)
+
+
+def _load(root: Path) -> Dump:
     dump = Dump()
     seen: dict[tuple[str, str, str | None, str], str] = {}
     if root.is_dir():

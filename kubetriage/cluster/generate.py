@@ -14,7 +14,6 @@ app's template bytes with orjson: a fast deep copy, so no two objects share a su
 
 from __future__ import annotations
 
-import gc
 import random
 import re
 import uuid
@@ -27,6 +26,7 @@ import orjson
 from kubetriage.cluster.dump import Dump, LogKey
 from kubetriage.cluster.scenario import Scenario
 from kubetriage.cluster.timeline import Timeline
+from kubetriage.gcpause import gc_paused
 
 SCALE_KEYS = ("pods", "events", "helmreleases", "namespaces")
 _WHOLE = re.compile(r"^(\d+)(k?)$")
@@ -112,14 +112,8 @@ def generate_scenario(pods: int = 10000, events: int = 30000, helmreleases: int 
     Counts are exact, except that events are about pods: a cluster without pods has only its
     failing releases' events."""
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    # the collector would scan the young objects again and again while millions are created
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         objects, logs = _Builder(pods, events, helmreleases, namespaces, seed, now).build()
-    finally:
-        if was_enabled:
-            gc.enable()
     desc = (f"generated: {pods} pods, {events} events, {helmreleases} HelmReleases, "
             "a few percent failing")
     return Scenario("scale", Timeline(description=desc), Dump(objects=objects, logs=logs))

@@ -46,6 +46,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from kubetriage.cluster.dump import Dump
+from kubetriage.gcpause import gc_paused
 
 LOG_TAIL = 200  # lines kept per container log: enough for a cause, bounded for 10k pods
 LogRef = tuple[str, str, str, bool]  # (namespace, pod, container, previous)
@@ -90,6 +91,10 @@ class Snapshot:
         self.events_by_object: dict[Key, list[dict[str, Any]]] = defaultdict(list)
         self.logs: dict[LogRef, list[str]] = dict(logs or {})
         self._derived: dict[str, Any] = {}
+        with gc_paused():  # indexing 40k objects: the collector would rescan them all
+            self._index(objects)
+
+    def _index(self, objects: Iterable[Mapping[str, Any]]) -> None:
         # one pass, helpers inlined: at 10k pods and 30k events this loop is the snapshot's cost
         by_kind, by_key, by_ns = self.by_kind, self.by_key, self.by_namespace
         by_uid, by_owner, about_index = self.by_uid, self.by_owner, self.events_by_object

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import gc
 import random
 import uuid
 from collections import deque
@@ -23,6 +22,7 @@ from kubetriage.cluster.dump import LogKey
 from kubetriage.cluster.resources import Resource
 from kubetriage.cluster.sim import patches
 from kubetriage.cluster.sim.errors import ApiError
+from kubetriage.gcpause import gc_paused
 
 Obj = dict[str, Any]
 GP = tuple[str, str]  # (group, plural): one stored collection, whatever version it is served at
@@ -99,14 +99,8 @@ class ClusterState:
         self._owned: dict[str, set[tuple[GP, str, str]]] = {}  # owner uid -> dependents
         self._logs: dict[tuple[str, str, str], ContainerLog] = {}
         self.listeners: list[Callable[[Change], None]] = []  # controllers
-        # the collector would rescan the growing heap again and again while 40k objects load
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             self._load(objects)
-        finally:
-            if was_enabled:
-                gc.enable()
         for key, text in (logs or {}).items():
             self._load_log(key, text)
 

@@ -1,0 +1,24 @@
+"""The GC pause nests and leaves a collector someone else turned off alone."""
+
+import gc
+
+from kubetriage.gcpause import gc_paused
+
+
+def test_nested_pauses_turn_the_collector_back_on_once():
+    assert gc.isenabled()
+    with gc_paused():
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_elsewhere_stays_off():
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
