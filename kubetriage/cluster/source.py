@@ -242,7 +242,9 @@ class ClusterSource:
         doc = await self.conn.get_json(
             f"/api/v1/namespaces/{namespace}/secrets",
             {"labelSelector": f"owner=helm,name={release}"})
-        return sorted(doc.get("items") or [],
+        items = [{**s, "apiVersion": "v1", "kind": "Secret"}  # a list's items come without
+                 for s in doc.get("items") or []]                 # them; helm.py checks kind
+        return sorted(items,
                       key=lambda s: int((s["metadata"].get("labels") or {}).get("version", 0)))
 
     # -- logs ----------------------------------------------------------------------------------

@@ -36,8 +36,7 @@ async def read_history(source, release: dict) -> list[helm.HistoryRow]:
     """`helm history` of the release, from its release secrets read now."""
     name = rd.release_name(release)
     secrets = await source.helm_release_secrets(rd.storage_namespace(release), name)
-    # items of a list come without their kind, which helm.history looks for
-    return helm.history([{**s, "kind": "Secret"} for s in secrets], name)
+    return helm.history(secrets, name)
 
 
 class ReleaseScreen(ObjectScreen):
