@@ -68,9 +68,9 @@ class KubetriageApp(App):
         self.run_worker(self._watch(), name="source", group="source", exit_on_error=False)
         self.set_interval(STATUS_INTERVAL_S, self._show_status)
 
-    def watch_theme(self, theme: str) -> None:
+    async def watch_theme(self, theme: str) -> None:
         if self.source is not None:
-            self._reload()
+            await self._reload()
 
     async def on_unmount(self) -> None:
         if self.source is not None:
@@ -99,7 +99,7 @@ class KubetriageApp(App):
         self._show_status()
         await self.source.wait_synced()
         self.connection = "live"
-        self._reload()
+        await self._reload(threaded=True)
         self.run_worker(self._diagnose(), name="diagnosis", group="diagnosis")
         while True:
             batch = await sub.next(BATCH_INTERVAL_S)
@@ -109,13 +109,20 @@ class KubetriageApp(App):
             if batch.states:
                 self._show_status()
 
-    def _reload(self) -> None:
-        """Every row again: at start, on `:ns`, and when the theme's colours change."""
+    async def _reload(self, threaded: bool = False) -> None:
+        """Every row again: at start (in a thread: 10,000 pods take a while), on `:ns`, and when
+        the theme's colours change."""
         old = self.model
-        self.model = DashboardModel(self._palette(), self.namespace)
-        self.model.severities = old.severities
-        self.screen_main.model = self.model
-        updates = self.model.load(self.source.store, self.clock())
+        model = DashboardModel(self._palette(), self.namespace)
+        changes = model.initial_changes(self.source.store)
+        if threaded:
+            updates = await asyncio.to_thread(model.apply, changes, self.clock())
+        else:
+            updates = model.apply(changes, self.clock())
+        self.model = self.screen_main.model = model
+        ns = self.model.set_report(self.report)
+        updates.namespaces.upserts.update(ns.upserts)
+        updates.namespaces.sort_keys.update(ns.sort_keys)
         for panel, before in (("pods", old.pod_failing), ("releases", old.release_ready),
                               ("events", old.folded), ("namespaces", old.namespace_keys())):
             getattr(updates, panel).deletes |= set(before) - set(getattr(updates, panel).upserts)
@@ -127,11 +134,11 @@ class KubetriageApp(App):
             self.screen_main.apply_updates(updates)
             self._show_status()
 
-    def set_namespace(self, namespace: str | None) -> None:
+    async def set_namespace(self, namespace: str | None) -> None:
         self.namespace = namespace
         self.sub_title = namespace or ""
         if self.source is not None:
-            self._reload()
+            await self._reload()
 
     # -- the diagnosis -------------------------------------------------------------------------
 
@@ -151,7 +158,9 @@ class KubetriageApp(App):
             with self.batch_update():
                 self.screen_main.show_report(report)
                 self._show_status()
-            await asyncio.sleep(max(0.0, DIAGNOSIS_INTERVAL_S - (time.monotonic() - started)))
+            # a diagnosis of a large cluster takes a while: leave the loop at least as long free
+            took = time.monotonic() - started
+            await asyncio.sleep(max(DIAGNOSIS_INTERVAL_S - took, took))
 
     def _announce(self, before: Iterable[Chain], after: Iterable[Chain], report: Report) -> None:
         old = {c.root: c for c in before}

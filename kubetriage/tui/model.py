@@ -7,6 +7,7 @@ reason and message, so a repeat updates one row's count instead of adding rows.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from kubetriage.cluster.store import Change, Store
 from kubetriage.tui import rows
 from kubetriage.tui.rows import Cells, Key, Palette
 
+WARNINGS_EVERY_S = 2.0
 PANEL_KINDS = ("Namespace", "Pod", "HelmRelease", "Kustomization", "Event")
 
 
@@ -46,6 +48,11 @@ class DashboardModel:
         self.pod_failing: dict[Key, bool] = {}
         self.release_ready: dict[Key, bool] = {}
         self.namespaces: set[str] = set()
+        # kept by every change rather than counted again: a batch costs what it changes
+        self.health: dict[str, rows.NamespaceHealth] = defaultdict(rows.NamespaceHealth)
+        self.failing = 0
+        self._touched: set[str] = set()
+        self._warnings: tuple[float, int] | None = None  # (when counted, count)
         self._events: dict[Key, dict[Key, dict]] = defaultdict(dict)  # fold key -> events
         self._fold_of: dict[Key, Key] = {}  # event key -> fold key
         self.folded: dict[Key, rows.FoldedEvent] = {}
@@ -55,12 +62,13 @@ class DashboardModel:
     def _visible(self, namespace: str | None) -> bool:
         return self.namespace is None or namespace == self.namespace
 
-    def load(self, store: Store, now: datetime) -> Updates:
-        """Everything the store holds, as one batch of additions."""
-        changes = [Change("ADDED", o["kind"], o["metadata"].get("namespace") or None,
-                          o["metadata"]["name"], o, 0)
-                   for kind in PANEL_KINDS for o in store.list(kind)]
-        return self.apply(changes, now)
+    @staticmethod
+    def initial_changes(store: Store) -> list[Change]:
+        """Everything the store holds, as one batch of additions (taken on the event loop: the
+        store changes there)."""
+        return [Change("ADDED", o["kind"], o["metadata"].get("namespace") or None,
+                       o["metadata"]["name"], o, 0)
+                for kind in PANEL_KINDS for o in store.list(kind)]
 
     def apply(self, changes: Iterable[Change], now: datetime) -> Updates:
         out = Updates()
@@ -72,21 +80,21 @@ class DashboardModel:
                 and ch.kind != "Namespace"
             if ch.kind == "Pod":
                 if gone:
-                    self.pod_failing.pop(key, None)
+                    self._count_pod(key, None)
                     out.pods.deletes.add(key)
                     continue
                 ready, status, _ = rows.pod_status(ch.obj, now)
-                self.pod_failing[key] = rows.pod_failing(ready, status)
+                self._count_pod(key, rows.pod_failing(ready, status))
                 out.pods.severities[key] = "error" if self.pod_failing[key] else None
                 out.pods.upserts[key] = rows.pod_row(ch.obj, now, p)
                 out.pods.sort_keys[key] = rows.pod_sort(ch.obj, now)
             elif ch.kind in ("HelmRelease", "Kustomization"):
                 if gone:
-                    self.release_ready.pop(key, None)
+                    self._count_release(key, None)
                     out.releases.deletes.add(key)
                     continue
                 ready = rows.release_ready(ch.obj)
-                self.release_ready[key] = ready == "True"
+                self._count_release(key, ready == "True")
                 out.releases.severities[key] = {"True": None, "False": "error"}.get(ready,
                                                                                      "warning")
                 out.releases.upserts[key] = rows.release_row(ch.obj, now, p)
@@ -103,6 +111,7 @@ class DashboardModel:
                     touched_folds.add(fold)
             elif ch.kind == "Namespace":
                 (self.namespaces.discard if ch.type == "DELETED" else self.namespaces.add)(ch.name)
+                self._touched.add(ch.name)
         for fold in touched_folds:
             events = self._events.get(fold)
             if not events:
@@ -118,26 +127,58 @@ class DashboardModel:
         out.namespaces = self._namespace_update()
         return out
 
+    def _count_pod(self, key: Key, failing: bool | None) -> None:
+        """Keep the counts: failing None = the pod is gone."""
+        h = self.health[key[1] or ""]
+        old = self.pod_failing.pop(key, None)
+        if old is not None:
+            h.pods -= 1
+            h.failing -= old
+            self.failing -= old
+        if failing is not None:
+            self.pod_failing[key] = failing
+            h.pods += 1
+            h.failing += failing
+            self.failing += failing
+        self._touched.add(key[1] or "")
+
+    def _count_release(self, key: Key, ready: bool | None) -> None:
+        h = self.health[key[1] or ""]
+        old = self.release_ready.pop(key, None)
+        if old is not None:
+            h.releases -= 1
+            h.releases_ready -= old
+        if ready is not None:
+            self.release_ready[key] = ready
+            h.releases += 1
+            h.releases_ready += ready
+        self._touched.add(key[1] or "")
+
     def set_report(self, report: Report) -> PanelUpdate:
-        self.severities = rows.worst_by_namespace(report.findings)
+        before, self.severities = self.severities, rows.worst_by_namespace(report.findings)
+        for ns in set(before) | set(self.severities):
+            self.health[ns].worst = self.severities.get(ns, "")
+            if before.get(ns) != self.severities.get(ns):
+                self._touched.add(ns)
         return self._namespace_update()
 
     def _namespace_update(self) -> PanelUpdate:
-        health = rows.namespace_health(self.namespaces, self.pod_failing, self.release_ready,
-                                       self.severities)
+        """The rows of the namespaces whose counts changed."""
         update = PanelUpdate()
-        fresh: dict[Key, Cells] = {}
-        for name, h in health.items():
-            if not name or not self._visible(name):
-                continue
+        touched, self._touched = self._touched, set()
+        for name in touched:
             key = ("Namespace", None, name)
+            h = self.health[name]
+            if not name or not self._visible(name) or \
+                    (name not in self.namespaces and not h.pods and not h.releases):
+                if self._ns_rows.pop(key, None) is not None:
+                    update.deletes.add(key)
+                continue
             cells = rows.namespace_row(name, h, self.palette)
-            fresh[key] = cells
             if self._ns_rows.get(key) != cells:
+                self._ns_rows[key] = cells
                 update.upserts[key] = cells
                 update.sort_keys[key] = rows.namespace_sort(name, h)
-        update.deletes = set(self._ns_rows) - set(fresh)
-        self._ns_rows = fresh
         return update
 
     def namespace_keys(self) -> set[Key]:
@@ -150,10 +191,14 @@ class DashboardModel:
         return sum(hr), len(hr)
 
     def pods_failing(self) -> int:
-        return sum(self.pod_failing.values())
+        return self.failing
 
     def warnings(self, now: datetime) -> int:
-        return rows.recent_warnings(self.folded.values(), now)
+        """Warning rows seen in the last 10 minutes; counted again at most every 2 s (it reads
+        every folded event)."""
+        if self._warnings is None or time.monotonic() - self._warnings[0] > WARNINGS_EVERY_S:
+            self._warnings = (time.monotonic(), rows.recent_warnings(self.folded.values(), now))
+        return self._warnings[1]
 
     def event_keys_about(self, objects: set[Key]) -> set[Key]:
         """The folded event rows about any of these objects."""

@@ -7,10 +7,9 @@ is keyed by what it folds: ("Event", namespace, "kind/name reason message").
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 from rich.text import Text
 
@@ -245,26 +244,6 @@ class NamespaceHealth:
     releases: int = 0
     releases_ready: int = 0
     worst: str = ""  # the most severe finding's severity in the namespace, or ""
-
-
-def namespace_health(namespaces: Iterable[str], pods: Mapping[Key, bool],
-                     releases: Mapping[Key, bool],
-                     severities: Mapping[str, str]) -> dict[str, NamespaceHealth]:
-    """Per namespace: pods (key -> failing), releases (key -> ready) and the worst finding."""
-    out: dict[str, NamespaceHealth] = defaultdict(NamespaceHealth)
-    for ns in namespaces:
-        out[ns]
-    for (_, ns, _), failing in pods.items():
-        h = out[ns or ""]
-        h.pods += 1
-        h.failing += failing
-    for (_, ns, _), ready in releases.items():
-        h = out[ns or ""]
-        h.releases += 1
-        h.releases_ready += ready
-    for ns, severity in severities.items():
-        out[ns].worst = severity
-    return dict(out)
 
 
 def namespace_row(name: str, health: NamespaceHealth, palette: Palette) -> Cells:

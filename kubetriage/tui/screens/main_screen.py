@@ -244,7 +244,7 @@ class MainScreen(Screen):
         elif self.filter_text:
             self.set_filter("")
         elif self.model.namespace is not None:
-            self.app.set_namespace(None)
+            self.app.run_worker(self.app.set_namespace(None), group="reload", exclusive=True)
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
@@ -267,7 +267,8 @@ class MainScreen(Screen):
             self.notify(f"unknown command: {rows.clean(line)}", severity="warning", markup=False)
             return
         if name == "ns" and arg.strip():
-            self.app.set_namespace(None if arg.strip() in ("all", "-A") else arg.strip())
+            namespace = None if arg.strip() in ("all", "-A") else arg.strip()
+            self.app.run_worker(self.app.set_namespace(namespace), group="reload", exclusive=True)
         self.action_show_panel(COMMANDS[name][0])
 
     def set_filter(self, needle: str) -> None:
