@@ -7,75 +7,23 @@ scenario rewrites the same bytes.
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "kubetriage" / "scenarios"
-_HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # what k8s uses for generated name suffixes
-
-
-def uid(*parts: str) -> str:
-    return str(uuid.UUID(hashlib.sha256("/".join(parts).encode()).hexdigest()[:32], version=4))
-
-
-def hexdigest(*parts: str, n: int = 64) -> str:
-    return hashlib.sha256(("#".join(parts)).encode()).hexdigest()[:n]
-
-
-def suffix(*parts: str, n: int = 5) -> str:
-    h = hashlib.sha256("/".join(parts).encode()).digest()
-    return "".join(_HASH_ALPHABET[b % len(_HASH_ALPHABET)] for b in h[:n])
-
-
-def ts(t: datetime) -> str:
-    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class Clock:
-    """The seed's "now" and times relative to it."""
-
-    def __init__(self, now: str):
-        self.now = datetime.fromisoformat(now.replace("Z", "+00:00"))
-
-    def ago(self, **kw: float) -> datetime:
-        return self.now - timedelta(**kw)
-
-    def s(self, **kw: float) -> str:
-        return ts(self.ago(**kw))
+from scenario_kit import (KUBECTL, SCENARIOS, Clock, hexdigest, namespace_labels,  # noqa: F401
+                          namespace_object, object_meta, owner_ref, suffix, ts, uid, write_log)
+from scenario_kit import image_id as _image_id
+from scenario_kit import write_list as _write_list
+from scenario_kit import write_timeline as _write_timeline
 
 
 def meta(name: str, namespace: str | None, created: datetime, *, labels: dict | None = None,
          annotations: dict | None = None, owner: dict | None = None, generation: int | None = None,
          rv: int = 1000) -> dict[str, Any]:
-    m: dict[str, Any] = {}
-    if annotations:
-        m["annotations"] = annotations
-    m["creationTimestamp"] = ts(created)
-    if generation is not None:
-        m["generation"] = generation
-    if labels:
-        m["labels"] = labels
-    m["name"] = name
-    if namespace:
-        m["namespace"] = namespace
-    if owner:
-        m["ownerReferences"] = [owner]
-    m["resourceVersion"] = str(rv)
-    m["uid"] = uid(namespace or "", name, ts(created))
-    return m
-
-
-def owner_ref(obj: dict, controller: bool = True) -> dict:
-    ref = {"apiVersion": obj["apiVersion"], "kind": obj["kind"], "name": obj["metadata"]["name"],
-           "uid": obj["metadata"]["uid"]}
-    if controller:
-        ref = {**ref, "blockOwnerDeletion": True, "controller": True}
-    return ref
+    return object_meta(name, namespace, ts(created), uid(namespace or "", name, ts(created)),
+                       rv=str(rv), labels=labels, annotations=annotations,
+                       owners=[owner] if owner else None, generation=generation)
 
 
 def container(name: str, image: str, *, pull: str = "IfNotPresent", ports: list | None = None,
@@ -375,35 +323,11 @@ def service(name: str, namespace: str, created: datetime, *, labels: dict, selec
 
 
 def namespace(name: str, created: datetime, labels: dict | None = None) -> dict:
-    return {"apiVersion": "v1", "kind": "Namespace",
-            "metadata": meta(name, None, created,
-                             labels={"kubernetes.io/metadata.name": name, **(labels or {})}),
-            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
+    return namespace_object(meta(name, None, created, labels=namespace_labels(name, labels)))
 
 
 def write_list(path: Path, items: list[dict]) -> None:
-    """A `kubectl get -o yaml` List."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc = {"apiVersion": "v1", "items": items, "kind": "List",
-           "metadata": {"resourceVersion": ""}}
-    # sorted keys at every level, as `kubectl get -o yaml` writes them
-    path.write_text(yaml.dump(doc, Dumper=_NoAliases, sort_keys=True, width=1000),
-                    encoding="utf-8")
-
-
-class _NoAliases(yaml.SafeDumper):
-    """Shared sub-objects written out in full: an alias would make them one object on load."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def write_log(root: Path, namespace: str, pod_name: str, container_name: str, text: str,
-              previous: bool = False) -> None:
-    path = root / "logs" / namespace / pod_name / (
-        f"{container_name}.previous.log" if previous else f"{container_name}.log")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    _write_list(path, items, **KUBECTL)
 
 
 def healthy_workload(clock: Clock, name: str, namespace: str, *, node: str, host_ip: str,
@@ -453,13 +377,7 @@ def healthy_workload(clock: Clock, name: str, namespace: str, *, node: str, host
 
 
 def image_id(image: str) -> str:
-    """The repo@sha256 imageID a runtime reports for an image pulled by tag."""
-    repo = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
-    if "/" not in repo:
-        repo = f"docker.io/library/{repo}"
-    elif "." not in repo.split("/")[0] and ":" not in repo.split("/")[0]:
-        repo = f"docker.io/{repo}"
-    return f"{repo}@sha256:{hexdigest(image)}"
+    return _image_id(image, pullable=False, qualify=True)
 
 
 def template_hash(*parts: str) -> str:
@@ -469,10 +387,7 @@ def template_hash(*parts: str) -> str:
 
 def write_timeline(root: Path, script: str, description: str, recorded_at: str,
                    steps: list[dict]) -> None:
-    head = f"# Written by scripts/{script}; edit the script, not this file.\n"
-    body = yaml.safe_dump({"description": description, "recorded_at": recorded_at,
-                           "steps": steps}, sort_keys=False, width=100)
-    (root / "timeline.yaml").write_text(head + body, encoding="utf-8")
+    _write_timeline(root, script, description, recorded_at, steps, literal=False)
 
 
 def bump(ev: dict, at: float, every: float | None = None) -> dict:

@@ -7,28 +7,19 @@ uids and hashes are derived from the scenario seed, so a rerun writes the same f
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
+from scenario_kit import (Clock, digest, dump_yaml, hexdigest, image_id,  # noqa: F401
+                          namespace_labels,
+                          namespace_object, object_meta, owner_ref, reorder, suffix, uid,
+                          write_list, write_log)
 
-_NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # what Kubernetes uses for generated name suffixes
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:  # kubectl never writes anchors
-        return True
-
-
-def _str(dumper: yaml.SafeDumper, s: str) -> yaml.Node:
-    style = "|" if "\n" in s else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", s, style=style)
-
-
-_Dumper.add_representer(str, _str)
+# the key order these scenarios were first written in (kubectl's is sorted)
+_META_KEYS = ("name", "namespace", "uid", "creationTimestamp", "generation", "labels",
+              "annotations", "ownerReferences")
+_OWNER_KEYS = ("apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion")
 
 
 class Builder:
@@ -37,6 +28,7 @@ class Builder:
     def __init__(self, seed: str, recorded_at: datetime, node: str, node_ip: str) -> None:
         self.seed = seed
         self.recorded_at = recorded_at
+        self.clock = Clock(recorded_at)
         self.node = node
         self.node_ip = node_ip
         self.node_ips = {node: node_ip}
@@ -46,21 +38,17 @@ class Builder:
 
     # --- names, uids, times -------------------------------------------------------------------
 
-    def _digest(self, key: str) -> bytes:
-        return hashlib.sha256(f"{self.seed}/{key}".encode()).digest()
-
     def uid(self, key: str) -> str:
-        return str(uuid.UUID(bytes=self._digest(key)[:16], version=4))
+        return uid(self.seed, key)
 
     def suffix(self, key: str, length: int = 5) -> str:
-        return "".join(_NAME_CHARS[b % len(_NAME_CHARS)] for b in self._digest(key)[:length])
+        return suffix(self.seed, key, n=length)
 
     def hexid(self, key: str, length: int = 64) -> str:
-        return hashlib.sha256(f"{self.seed}/{key}".encode()).hexdigest()[:length]
+        return hexdigest(self.seed, key, n=length, sep="/")
 
     def ts(self, ago: float) -> str:
-        t = self.recorded_at - timedelta(seconds=ago)
-        return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.clock.s(seconds=ago)
 
     def pod_ip(self, key: str, node: str | None = None) -> str:
         """The next address of the node's pod CIDR (10.244.<node index>.0/24)."""
@@ -70,7 +58,7 @@ class Builder:
         return f"10.244.{index}.{n}"
 
     def cluster_ip(self, key: str) -> str:
-        d = self._digest("svc/" + key)
+        d = digest(self.seed, "svc/" + key)
         return f"10.{96 + d[0] % 16}.{d[1]}.{d[2] % 250 + 2}"
 
     def add(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -91,26 +79,16 @@ class Builder:
     def meta(self, kind: str, name: str, namespace: str | None, ago: float,
              labels: dict[str, str] | None = None, annotations: dict[str, str] | None = None,
              owner: dict[str, Any] | None = None, generation: int | None = None) -> dict[str, Any]:
-        m: dict[str, Any] = {"name": name}
-        if namespace:
-            m["namespace"] = namespace
-        m["uid"] = self.uid(f"{kind}/{namespace}/{name}")
-        m["creationTimestamp"] = self.ts(ago)
-        if generation is not None:
-            m["generation"] = generation
-        if labels:
-            m["labels"] = dict(labels)
-        if annotations:
-            m["annotations"] = dict(annotations)
-        if owner:
-            m["ownerReferences"] = [owner]
-        return m
+        return reorder(object_meta(name, namespace, self.ts(ago),
+                                   self.uid(f"{kind}/{namespace}/{name}"),
+                                   labels=dict(labels) if labels else None,
+                                   annotations=dict(annotations) if annotations else None,
+                                   owners=[owner] if owner else None, generation=generation),
+                       _META_KEYS)
 
     @staticmethod
-    def owner_ref(obj: dict[str, Any], controller: bool = True) -> dict[str, Any]:
-        return {"apiVersion": obj["apiVersion"], "kind": obj["kind"],
-                "name": obj["metadata"]["name"], "uid": obj["metadata"]["uid"],
-                "controller": controller, "blockOwnerDeletion": True}
+    def owner_ref(obj: dict[str, Any]) -> dict[str, Any]:
+        return reorder(owner_ref(obj), _OWNER_KEYS)
 
     # --- events ------------------------------------------------------------------------------
 
@@ -149,10 +127,7 @@ class Builder:
             if old.name != "timeline.yaml":
                 old.unlink()
         for name, items in sorted(files.items()):
-            doc = {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""},
-                   "items": items}
-            (out / f"{name}.yaml").write_text(
-                yaml.dump(doc, Dumper=_Dumper, sort_keys=False, width=100), encoding="utf-8")
+            write_list(out / f"{name}.yaml", items, items_last=True)
 
     def write_logs(self, out: Path) -> None:
         """logs/<namespace>/<pod>/<container>[.previous].log, replacing what was there."""
@@ -160,13 +135,7 @@ class Builder:
         for old in sorted(root.rglob("*.log")) if root.is_dir() else ():
             old.unlink()
         for (ns, pod_name, container_name), lines in sorted(self.logs.items()):
-            path = root / ns / pod_name / f"{container_name}.log"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, width=100)
+            write_log(out, ns, pod_name, container_name, lines)
 
 
 # --- containers and their statuses ------------------------------------------------------------
@@ -232,11 +201,6 @@ def terminated(started: float, finished: float, reason: str = "Completed",
 def last_terminated(started: float, finished: float, reason: str = "Error",
                     exit_code: int = 1) -> dict[str, Any]:
     return {"reason": reason, "exit_code": exit_code, "since": started, "finished": finished}
-
-
-def image_id(image: str) -> str:
-    repo = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
-    return f"docker-pullable://{repo}@sha256:{hashlib.sha256(image.encode()).hexdigest()}"
 
 
 def _terminated_state(b: Builder, s: dict[str, Any], cid: str) -> dict[str, Any]:
@@ -783,10 +747,8 @@ def helm_release(b: Builder, rel: Release, *, created: float, values: dict[str, 
 
 def namespace(b: Builder, name: str, created: float,
               labels: dict[str, str] | None = None) -> dict[str, Any]:
-    return b.add({"apiVersion": "v1", "kind": "Namespace",
-                  "metadata": b.meta("Namespace", name, None, created,
-                                     {"kubernetes.io/metadata.name": name, **(labels or {})}),
-                  "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+    return b.add(namespace_object(b.meta("Namespace", name, None, created,
+                                         namespace_labels(name, labels))))
 
 
 def node(b: Builder, created: float, labels: dict[str, str], kubelet: str, runtime: str,

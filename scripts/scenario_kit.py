@@ -1,0 +1,205 @@
+"""Builders shared by the scenario generators (scripts/make_*.py): objects as `kubectl get -o yaml`
+shows them on a real cluster, and the files a scenario is made of.
+
+Everything derived from a name (uids, container ids, digests, name suffixes) is a hash of it, so
+regenerating a scenario rewrites the same bytes. The scenarios were first written by three
+separate builder libraries; where those wrote the same object with other keys, key order or
+hashing, the builder here takes a parameter, so that every scenario keeps its bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Obj = dict[str, Any]
+SCENARIOS = Path(__file__).resolve().parent.parent / "kubetriage" / "scenarios"
+NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"  # what Kubernetes uses for generated name suffixes
+
+
+# -- names, uids, times ---------------------------------------------------------------------------
+
+def digest(*parts: str, sep: str = "/") -> bytes:
+    return hashlib.sha256(sep.join(parts).encode()).digest()
+
+
+def uid(*parts: str) -> str:
+    return str(uuid.UUID(bytes=digest(*parts)[:16], version=4))
+
+
+def hexdigest(*parts: str, n: int = 64, sep: str = "#") -> str:
+    return digest(*parts, sep=sep).hex()[:n]
+
+
+def suffix(*parts: str, n: int = 5) -> str:
+    return "".join(NAME_CHARS[b % len(NAME_CHARS)] for b in digest(*parts)[:n])
+
+
+def rng(*key: str) -> random.Random:
+    """A random source seeded by the key, for values drawn rather than hashed (midwestmtg's)."""
+    return random.Random(digest(*key))
+
+
+def rng_uid(*key: str) -> str:
+    return str(uuid.UUID(int=rng("uid", *key).getrandbits(128), version=4))
+
+
+def rng_suffix(*key: str, n: int = 5) -> str:
+    r = rng("suffix", *key)
+    return "".join(r.choice(NAME_CHARS) for _ in range(n))
+
+
+def ts(t: datetime) -> str:
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Clock:
+    """The seed's "now" and times relative to it."""
+
+    def __init__(self, now: str | datetime):
+        self.now = now if isinstance(now, datetime) else datetime.fromisoformat(
+            now.replace("Z", "+00:00"))
+
+    def ago(self, **kw: float) -> datetime:
+        return self.now - timedelta(**kw)
+
+    def s(self, **kw: float) -> str:
+        return ts(self.ago(**kw))
+
+
+def reorder(obj: Obj, keys: tuple[str, ...]) -> Obj:
+    """obj with its keys in this order: the order a scenario was first written in."""
+    return {k: obj[k] for k in keys if k in obj}
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:  # an alias would make shared parts one object
+        return True
+
+
+class _LiteralDumper(_Dumper):
+    """Multi-line strings (logs, manifests) as literal blocks, readable in a diff."""
+
+
+def _literal(dumper: yaml.SafeDumper, s: str) -> yaml.Node:
+    style = "|" if "\n" in s and "\t" not in s else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", s, style=style)
+
+
+_LiteralDumper.add_representer(str, _literal)
+
+
+def dump_yaml(data: Any, *, sort_keys: bool = False, width: int = 100,
+              literal: bool = True) -> str:
+    return yaml.dump(data, Dumper=_LiteralDumper if literal else _Dumper, sort_keys=sort_keys,
+                     width=width, allow_unicode=True)
+
+
+# `kubectl get -o yaml`'s own layout: sorted keys at every level, long lines kept whole
+KUBECTL = {"sort_keys": True, "width": 1000, "literal": False}
+
+
+def kube_list(items: list[Obj], *, items_last: bool = False) -> Obj:
+    if items_last:
+        return {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""},
+                "items": items}
+    return {"apiVersion": "v1", "items": items, "kind": "List",
+            "metadata": {"resourceVersion": ""}}
+
+
+def write_yaml(path: Path, data: Any, *, header: str = "", **style: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + dump_yaml(data, **style), encoding="utf-8")
+
+
+def write_list(path: Path, items: list[Obj], *, header: str = "", items_last: bool = False,
+               **style: Any) -> None:
+    """A `kind: List` file, as `kubectl get -o yaml` writes several objects."""
+    write_yaml(path, kube_list(items, items_last=items_last), header=header, **style)
+
+
+def written_by(script: str) -> str:
+    return f"# Written by scripts/{script}; edit the script, not this file.\n"
+
+
+def write_timeline(root: Path, script: str, description: str, recorded_at: str,
+                   steps: list[Obj], *, header: str = "", **style: Any) -> None:
+    write_yaml(root / "timeline.yaml",
+               {"description": description, "recorded_at": recorded_at, "steps": steps},
+               header=header or written_by(script), **style)
+
+
+def write_log(root: Path, namespace: str, pod_name: str, container_name: str,
+              lines: list[str] | str, previous: bool = False) -> None:
+    """logs/<namespace>/<pod>/<container>[.previous].log; a list is lines, a str the text."""
+    path = root / "logs" / namespace / pod_name / (
+        f"{container_name}.previous.log" if previous else f"{container_name}.log")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(lines, list):
+        text = "\n".join(lines) + "\n"
+    else:
+        text = lines if lines.endswith("\n") else lines + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+# -- metadata -------------------------------------------------------------------------------------
+
+def object_meta(name: str, namespace: str | None, created: str, uid_: str, *,
+                rv: str | None = None, labels: dict | None = None,
+                annotations: dict | None = None, owners: list[Obj] | None = None,
+                generation: int | None = None) -> Obj:
+    """metadata in kubectl's (sorted) key order."""
+    m: Obj = {}
+    if annotations:
+        m["annotations"] = annotations
+    m["creationTimestamp"] = created
+    if generation is not None:
+        m["generation"] = generation
+    if labels:
+        m["labels"] = labels
+    m["name"] = name
+    if namespace:
+        m["namespace"] = namespace
+    if owners:
+        m["ownerReferences"] = owners
+    if rv is not None:
+        m["resourceVersion"] = rv
+    m["uid"] = uid_
+    return m
+
+
+def owner_ref(obj: Obj) -> Obj:
+    """The controller reference an owned object carries."""
+    return {"apiVersion": obj["apiVersion"], "blockOwnerDeletion": True, "controller": True,
+            "kind": obj["kind"], "name": obj["metadata"]["name"], "uid": obj["metadata"]["uid"]}
+
+
+def namespace_object(meta: Obj) -> Obj:
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta,
+            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
+
+
+def namespace_labels(name: str, labels: dict | None = None) -> dict:
+    return {"kubernetes.io/metadata.name": name, **(labels or {})}
+
+
+# -- containers -----------------------------------------------------------------------------------
+
+def image_id(image: str, sha: str | None = None, *, pullable: bool = True,
+             qualify: bool = False) -> str:
+    """The repo@sha256 imageID a runtime reports for an image pulled by tag; docker's is
+    `docker-pullable://`, containerd's names the registry (docker.io for short names)."""
+    repo = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+    if qualify and "/" not in repo:
+        repo = f"docker.io/library/{repo}"
+    elif qualify and "." not in repo.split("/")[0] and ":" not in repo.split("/")[0]:
+        repo = f"docker.io/{repo}"
+    return f"{'docker-pullable://' if pullable else ''}{repo}@sha256:{sha or hexdigest(image)}"
