@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from scenario_kit import (SCENARIOS, Obj, dump_yaml, hexdigest, object_meta, owner_ref, rng,
-                          rng_suffix, rng_uid, ts)
+from scenario_kit import (SCENARIOS, Obj, api_access_volume, container_status, dump_yaml,
+                          hexdigest, object_meta, owner_ref, pod_conditions, pod_object, pod_spec,
+                          pod_status, reorder, rng, rng_suffix, rng_uid, sa_mount, ts)
+from scenario_kit import http_probe as _http_probe
 from scenario_kit import image_id as _image_id
 from scenario_kit import write_list as _write_list
 from scenario_kit import write_log as _write_log
@@ -93,17 +95,6 @@ def selector_labels(release: str, name: str) -> dict:
 
 # -- pods -----------------------------------------------------------------------------------------
 
-def api_volume(pod_key: str) -> Obj:
-    return {"name": f"kube-api-access-{rng_suffix('vol', pod_key)}", "projected": {
-        "defaultMode": 420, "sources": [
-            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}],
-                           "name": "kube-root-ca.crt"}},
-            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1",
-                                                     "fieldPath": "metadata.namespace"},
-                                        "path": "namespace"}]}}]}}
-
-
 def container(name: str, image: str, *, pull: str = "IfNotPresent", ports: list | None = None,
               command: list | None = None, env_from: list | None = None, env: list | None = None,
               probes: dict | None = None, resources: dict | None = None,
@@ -130,20 +121,7 @@ def container(name: str, image: str, *, pull: str = "IfNotPresent", ports: list 
 
 
 def http_probe(path: str, port: str | int, period: int = 10) -> Obj:
-    return {"failureThreshold": 3, "httpGet": {"path": path, "port": port, "scheme": "HTTP"},
-            "periodSeconds": period, "successThreshold": 1, "timeoutSeconds": 1}
-
-
-def pod_spec(containers: list[Obj], *, restart: str = "Always", sa: str = "default",
-             volumes: list | None = None, security: dict | None = None,
-             grace: int = 30) -> Obj:
-    spec: Obj = {"containers": containers, "dnsPolicy": "ClusterFirst",
-                 "restartPolicy": restart, "schedulerName": "default-scheduler",
-                 "securityContext": security or {}, "serviceAccount": sa,
-                 "serviceAccountName": sa, "terminationGracePeriodSeconds": grace}
-    if volumes:
-        spec["volumes"] = volumes
-    return spec
+    return _http_probe(path, port, period=period)
 
 
 def image_id(image: str, variant: str = "") -> str:
@@ -152,18 +130,15 @@ def image_id(image: str, variant: str = "") -> str:
 
 def cstatus(c: Obj, *, state: Obj, ready: bool, restarts: int = 0, last: Obj | None = None,
             started: bool | None = None, pulled: bool = True, variant: str = "") -> Obj:
-    s: Obj = {}
-    if pulled:
-        s["containerID"] = f"docker://{hexid('cid', c['name'], c['image'], str(restarts), variant)}"
-    s["image"] = c["image"]
-    s["imageID"] = image_id(c["image"], variant) if pulled else ""
-    s["lastState"] = last or {}
-    s["name"] = c["name"]
-    s["ready"] = ready
-    s["restartCount"] = restarts
-    s["started"] = ready if started is None else started
-    s["state"] = state
-    return s
+    cid = f"docker://{hexid('cid', c['name'], c['image'], str(restarts), variant)}"
+    return container_status(c["name"], c["image"], state=state, ready=ready, restarts=restarts,
+                            started=ready if started is None else started, last=last,
+                            image_id_=image_id(c["image"], variant) if pulled else "",
+                            container_id=cid if pulled else None)
+
+
+# kubelet's conditions, in the key order this scenario was first written in
+_CONDITION_KEYS = ("lastTransitionTime", "reason", "status", "type", "lastProbeTime", "message")
 
 
 def pod(name: str, created: datetime, *, owner: Obj, labels: dict, containers: list[Obj],
@@ -172,57 +147,26 @@ def pod(name: str, created: datetime, *, owner: Obj, labels: dict, containers: l
         finalizers: list | None = None, sa: str = "default", extra_volumes: list | None = None,
         security: dict | None = None, hostname: str | None = None, subdomain: str | None = None,
         ns: str = NS) -> Obj:
-    vol = api_volume(name)
-    for c in containers:
-        c.setdefault("volumeMounts", []).append(
-            {"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": vol["name"],
-             "readOnly": True})
-    spec = pod_spec(containers, restart=restart, sa=sa, volumes=(extra_volumes or []) + [vol],
-                    security=security)
-    spec.update({"enableServiceLinks": True, "nodeName": NODE,
-                 "preemptionPolicy": "PreemptLowerPriority", "priority": 0,
-                 "tolerations": [
-                     {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready",
-                      "operator": "Exists", "tolerationSeconds": 300},
-                     {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable",
-                      "operator": "Exists", "tolerationSeconds": 300}]})
-    if hostname:
-        spec["hostname"] = hostname
-    if subdomain:
-        spec["subdomain"] = subdomain
-    spec = dict(sorted(spec.items()))
+    vol = api_access_volume(f"kube-api-access-{rng_suffix('vol', name)}")
+    for c in containers:  # in place: the caller's template shows the mount too
+        c.setdefault("volumeMounts", []).append(sa_mount(vol["name"]))
+    extra = {k: v for k, v in (("hostname", hostname), ("subdomain", subdomain)) if v}
+    spec = pod_spec(containers, node=NODE, volumes=(extra_volumes or []) + [vol], extra=extra,
+                    restart=restart, security=security, service_account=sa)
     m = meta(name, ns, created, labels=labels, annotations=annotations, owner=owner)
     if finalizers:
         m["finalizers"] = finalizers
-    m = dict(sorted(m.items()))
     start = scheduled or created
     done = phase in ("Succeeded", "Failed")
-    conds = [condition("PodReadyToStartContainers", not done, "", "", start + timedelta(seconds=2)),
-             condition("Initialized", True, "", "", start),
-             condition("Ready", ready, "" if ready else ("PodCompleted" if done else
-                                                            "ContainersNotReady"), "", start),
-             condition("ContainersReady", ready, "" if ready else ("PodCompleted" if done else
-                                                                    "ContainersNotReady"), "",
-                       start),
-             condition("PodScheduled", True, "", "", start)]
-    for c in conds:  # the kubelet leaves message/reason out when there is nothing to say
-        c["lastProbeTime"] = None
-        if not c["message"]:
-            del c["message"]
-        if not c["reason"]:
-            del c["reason"]
-        if c["type"] in ("Ready", "ContainersReady") and not ready and not done:
-            names = ", ".join(s["name"] for s in statuses if not s["ready"])
-            c["message"] = f"containers with unready status: [{names}]"
-        c.pop("observedGeneration", None)
-    ip = f"10.244.0.{ip_last}"
-    status: Obj = {"conditions": conds, "containerStatuses": statuses,
-                   "hostIP": NODE_IP, "hostIPs": [{"ip": NODE_IP}], "phase": phase}
-    if not done:
-        status.update({"podIP": ip, "podIPs": [{"ip": ip}]})
-    status["qosClass"] = "Burstable" if any(c["resources"] for c in containers) else "BestEffort"
-    status["startTime"] = ts(start)
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": m, "spec": spec, "status": status}
+    conds = pod_conditions(scheduled=ts(start), started=ts(start + timedelta(seconds=2)),
+                           initialized=ts(start), ready_since=ts(start), ready=ready,
+                           unready=[s["name"] for s in statuses if not s["ready"]],
+                           completed=done, separator=", ")
+    status = pod_status([reorder(c, _CONDITION_KEYS) for c in conds], statuses, host_ip=NODE_IP,
+                        phase=phase, pod_ip=None if done else f"10.244.0.{ip_last}",
+                        qos="Burstable" if any(c["resources"] for c in containers)
+                        else "BestEffort", start=ts(start))
+    return pod_object(dict(sorted(m.items())), dict(sorted(spec.items())), status)
 
 
 def kubelet_event(obj: Obj, reason: str, message: str, *, first: datetime, last: datetime,

@@ -13,6 +13,9 @@ from typing import Any
 
 from scenario_kit import (KUBECTL, SCENARIOS, Clock, hexdigest, namespace_labels,  # noqa: F401
                           namespace_object, object_meta, owner_ref, suffix, ts, uid, write_log)
+from scenario_kit import (api_access_volume, container_status, pod_conditions, pod_object,
+                          pod_spec, pod_status, terminated_state, waiting_state, with_sa_mount)
+from scenario_kit import http_probe as _http_probe
 from scenario_kit import image_id as _image_id
 from scenario_kit import write_list as _write_list
 from scenario_kit import write_timeline as _write_timeline
@@ -58,21 +61,8 @@ def container(name: str, image: str, *, pull: str = "IfNotPresent", ports: list 
     return c
 
 
-def http_probe(path: str, port: int | str, *, initial: int = 0, period: int = 10,
-               timeout: int = 1, failure: int = 3, success: int = 1) -> dict:
-    return {"failureThreshold": failure,
-            "httpGet": {"path": path, "port": port, "scheme": "HTTP"},
-            "initialDelaySeconds": initial, "periodSeconds": period,
-            "successThreshold": success, "timeoutSeconds": timeout}
-
-
-def api_access_volume(name: str) -> dict:
-    return {"name": name, "projected": {"defaultMode": 420, "sources": [
-        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-        {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1",
-                                                 "fieldPath": "metadata.namespace"},
-                                    "path": "namespace"}]}}]}}
+def http_probe(path: str, port: int | str, *, initial: int = 0, **kw: int) -> dict:
+    return _http_probe(path, port, initial=initial, **kw)
 
 
 def pod_template(labels: dict, containers: list, *, annotations: dict | None = None,
@@ -100,29 +90,21 @@ def pod_template(labels: dict, containers: list, *, annotations: dict | None = N
 
 def running(name: str, image: str, image_id: str, started: datetime, *, ready: bool = True,
             restarts: int = 0, last: dict | None = None, cid_seed: str = "") -> dict:
-    return {"containerID": f"containerd://{hexdigest(name, cid_seed or ts(started))}",
-            "image": image, "imageID": image_id, "lastState": last or {}, "name": name,
-            "ready": ready, "restartCount": restarts, "started": True,
-            "state": {"running": {"startedAt": ts(started)}}}
+    return container_status(name, image, image_id_=image_id, ready=ready, restarts=restarts,
+                            started=True, last=last, state={"running": {"startedAt": ts(started)}},
+                            container_id=f"containerd://{hexdigest(name, cid_seed or ts(started))}")
 
 
 def waiting(name: str, image: str, reason: str, message: str | None, *, image_id: str = "",
             restarts: int = 0, last: dict | None = None) -> dict:
-    w: dict[str, Any] = {"reason": reason}
-    if message:
-        w = {"message": message, "reason": reason}
-    return {"image": image, "imageID": image_id, "lastState": last or {}, "name": name,
-            "ready": False, "restartCount": restarts, "started": False, "state": {"waiting": w}}
+    return container_status(name, image, image_id_=image_id, ready=False, restarts=restarts,
+                            started=False, last=last, state=waiting_state(reason, message))
 
 
 def terminated(exit_code: int, reason: str, started: datetime, finished: datetime, cid_seed: str,
                message: str | None = None) -> dict:
-    t: dict[str, Any] = {"containerID": f"containerd://{hexdigest(cid_seed)}",
-                         "exitCode": exit_code, "finishedAt": ts(finished)}
-    if message:
-        t["message"] = message
-    t.update({"reason": reason, "startedAt": ts(started)})
-    return {"terminated": t}
+    return terminated_state(exit_code, reason, ts(started), ts(finished),
+                            f"containerd://{hexdigest(cid_seed)}", message)
 
 
 def pod(name: str, namespace: str, created: datetime, *, template: dict, owner: dict | None,
@@ -130,72 +112,34 @@ def pod(name: str, namespace: str, created: datetime, *, template: dict, owner: 
         scheduled: datetime | None = None, init_statuses: list | None = None,
         extra_labels: dict | None = None, qos: str = "BestEffort", rv: int = 1000,
         runtime: str = "containerd", ready_since: datetime | None = None) -> dict:
+    """The pod a controller makes from this template, as kubelet reports it."""
     tmpl = template["spec"]
-    api_volume = f"kube-api-access-{suffix(namespace, name)}"
-    containers = [container_with_api(c, api_volume) for c in tmpl["containers"]]
-    spec: dict[str, Any] = {"containers": containers}
-    for key in ("dnsPolicy",):
-        spec[key] = tmpl[key]
-    spec["enableServiceLinks"] = True
-    if "initContainers" in tmpl:
-        spec["initContainers"] = [container_with_api(c, api_volume) for c in tmpl["initContainers"]]
-    spec.update({"nodeName": node, "preemptionPolicy": "PreemptLowerPriority", "priority": 0,
-                 "restartPolicy": "Always", "schedulerName": "default-scheduler",
-                 "securityContext": tmpl["securityContext"],
-                 "serviceAccount": tmpl.get("serviceAccountName", "default"),
-                 "serviceAccountName": tmpl.get("serviceAccountName", "default"),
-                 "terminationGracePeriodSeconds": tmpl["terminationGracePeriodSeconds"],
-                 "tolerations": [
-                     {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready",
-                      "operator": "Exists", "tolerationSeconds": 300},
-                     {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable",
-                      "operator": "Exists", "tolerationSeconds": 300}],
-                 "volumes": list(tmpl.get("volumes", [])) + [api_access_volume(api_volume)]})
-    for key in ("affinity", "hostname", "subdomain"):
-        if key in tmpl:
-            spec[key] = tmpl[key]
+    volume = f"kube-api-access-{suffix(namespace, name)}"
+    init = [with_sa_mount(c, volume) for c in tmpl.get("initContainers", [])]
+    sa = tmpl.get("serviceAccountName", "default")
+    spec = pod_spec([with_sa_mount(c, volume) for c in tmpl["containers"]], node=node, init=init,
+                    volumes=list(tmpl.get("volumes", [])) + [api_access_volume(volume)],
+                    dns_policy=tmpl["dnsPolicy"], security=tmpl["securityContext"],
+                    service_account=sa, grace=tmpl["terminationGracePeriodSeconds"],
+                    extra={k: tmpl[k] for k in ("affinity", "hostname", "subdomain") if k in tmpl})
     labels = dict(template["metadata"]["labels"])
     labels.update(extra_labels or {})
     m = meta(name, namespace, created, labels=labels,
-             annotations=template["metadata"].get("annotations"),
-             owner=owner, rv=rv)
-    if owner is None:
-        m.pop("ownerReferences", None)
+             annotations=template["metadata"].get("annotations"), owner=owner, rv=rv)
     if runtime != "containerd":
         statuses = [_runtime(s, runtime) for s in statuses]
         init_statuses = [_runtime(s, runtime) for s in init_statuses or []] or None
-    all_ready = all(s["ready"] for s in statuses)
-    unready = [s["name"] for s in statuses if not s["ready"]]
     scheduled = scheduled or created
-    started_any = phase == "Running"
     since = ready_since or scheduled
-    conds = [
-        {"lastProbeTime": None, "lastTransitionTime": ts(since if started_any else scheduled),
-         "status": "True", "type": "PodReadyToStartContainers"},
-        {"lastProbeTime": None, "lastTransitionTime": ts(scheduled), "status": "True",
-         "type": "Initialized"},
-    ]
-    for ctype in ("Ready", "ContainersReady"):
-        c: dict[str, Any] = {"lastProbeTime": None, "lastTransitionTime": ts(since),
-                             "status": "True" if all_ready else "False", "type": ctype}
-        if not all_ready:
-            c["message"] = f"containers with unready status: [{' '.join(unready)}]"
-            c["reason"] = "ContainersNotReady"
-        conds.append(c)
-    conds.append({"lastProbeTime": None, "lastTransitionTime": ts(scheduled), "status": "True",
-                  "type": "PodScheduled"})
-    status: dict[str, Any] = {"conditions": conds,
-                              "containerStatuses": sorted(statuses, key=lambda s: s["name"]),
-                              "hostIP": host_ip, "hostIPs": [{"ip": host_ip}]}
-    if init_statuses:
-        status["initContainerStatuses"] = init_statuses
-    status["phase"] = phase
-    if pod_ip:
-        status["podIP"] = pod_ip
-        status["podIPs"] = [{"ip": pod_ip}]
-    status["qosClass"] = qos
-    status["startTime"] = ts(scheduled)
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": m, "spec": spec, "status": status}
+    conds = pod_conditions(scheduled=ts(scheduled),
+                           started=ts(since if phase == "Running" else scheduled),
+                           initialized=ts(scheduled), ready_since=ts(since),
+                           ready=all(s["ready"] for s in statuses),
+                           unready=[s["name"] for s in statuses if not s["ready"]])
+    status = pod_status(conds, sorted(statuses, key=lambda s: s["name"]), host_ip=host_ip,
+                        phase=phase, pod_ip=pod_ip, qos=qos, start=ts(scheduled),
+                        init_statuses=init_statuses)
+    return pod_object(m, spec, status)
 
 
 def _runtime(status: dict, runtime: str) -> dict:
@@ -208,14 +152,6 @@ def _runtime(status: dict, runtime: str) -> dict:
         s["lastState"] = {"terminated": {**last, "containerID": last["containerID"].replace(
             "containerd://", f"{runtime}://")}}
     return s
-
-
-def container_with_api(c: dict, api_volume: str) -> dict:
-    c = dict(c)
-    c["volumeMounts"] = list(c.get("volumeMounts", [])) + [
-        {"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": api_volume,
-         "readOnly": True}]
-    return c
 
 
 def event(namespace: str, obj: dict, reason: str, message: str, *, type_: str = "Normal",

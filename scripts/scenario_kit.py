@@ -203,3 +203,137 @@ def image_id(image: str, sha: str | None = None, *, pullable: bool = True,
     elif qualify and "." not in repo.split("/")[0] and ":" not in repo.split("/")[0]:
         repo = f"docker.io/{repo}"
     return f"{'docker-pullable://' if pullable else ''}{repo}@sha256:{sha or hexdigest(image)}"
+
+
+def http_probe(path: str, port: int | str, *, initial: int | None = None, period: int = 10,
+               timeout: int = 1, failure: int = 3, success: int = 1) -> Obj:
+    probe: Obj = {"failureThreshold": failure,
+                  "httpGet": {"path": path, "port": port, "scheme": "HTTP"}}
+    if initial is not None:
+        probe["initialDelaySeconds"] = initial
+    probe.update({"periodSeconds": period, "successThreshold": success, "timeoutSeconds": timeout})
+    return probe
+
+
+def container_status(name: str, image: str, *, state: Obj, ready: bool, restarts: int = 0,
+                     started: bool, image_id_: str = "", container_id: str | None = None,
+                     last: Obj | None = None) -> Obj:
+    """One entry of a pod's status.containerStatuses; no containerID before the runtime made one."""
+    s: Obj = {}
+    if container_id:
+        s["containerID"] = container_id
+    s.update({"image": image, "imageID": image_id_, "lastState": last or {}, "name": name,
+              "ready": ready, "restartCount": restarts, "started": started, "state": state})
+    return s
+
+
+def waiting_state(reason: str, message: str | None = None) -> Obj:
+    return {"waiting": {"reason": reason, **({"message": message} if message else {})}}
+
+
+def terminated_state(exit_code: int, reason: str, started: str, finished: str, container_id: str,
+                     message: str | None = None) -> Obj:
+    t: Obj = {"containerID": container_id, "exitCode": exit_code, "finishedAt": finished}
+    if message:
+        t["message"] = message
+    t.update({"reason": reason, "startedAt": started})
+    return {"terminated": t}
+
+
+# -- pods -----------------------------------------------------------------------------------------
+
+SA_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def sa_mount(volume: str) -> Obj:
+    """The service-account token mount admission adds to every container."""
+    return {"mountPath": SA_MOUNT_PATH, "name": volume, "readOnly": True}
+
+
+def with_sa_mount(c: Obj, volume: str) -> Obj:
+    return {**c, "volumeMounts": list(c.get("volumeMounts", [])) + [sa_mount(volume)]}
+
+
+def api_access_volume(name: str, *, short: bool = False) -> Obj:
+    """The projected service-account volume admission adds to every pod. short: the form the
+    healthy and registry-rebuild scenarios were written with (no namespace file, configMap's
+    name first)."""
+    token = {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}}
+    if short:
+        return {"name": name, "projected": {"defaultMode": 420, "sources": [token, {"configMap": {
+            "name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}}]}}
+    return {"name": name, "projected": {"defaultMode": 420, "sources": [
+        token,
+        {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1",
+                                                 "fieldPath": "metadata.namespace"},
+                                    "path": "namespace"}]}}]}}
+
+
+def pod_spec(containers: list[Obj], *, node: str, volumes: list[Obj],
+             init: list[Obj] | None = None, dns_policy: str = "ClusterFirst", priority: int = 0,
+             extra: Obj | None = None, restart: str = "Always", security: Obj | None = None,
+             service_account: str = "default", grace: int = 30) -> Obj:
+    """A scheduled pod's spec; `extra` (hostNetwork, hostname, ...) follows the priority."""
+    spec: Obj = {}
+    if init:
+        spec["initContainers"] = init
+    spec.update({"containers": containers, "dnsPolicy": dns_policy, "enableServiceLinks": True,
+                 "nodeName": node, "preemptionPolicy": "PreemptLowerPriority",
+                 "priority": priority})
+    spec.update(extra or {})
+    spec.update({"restartPolicy": restart, "schedulerName": "default-scheduler",
+                 "securityContext": security or {}, "serviceAccount": service_account,
+                 "serviceAccountName": service_account, "terminationGracePeriodSeconds": grace,
+                 "tolerations": [
+                     {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready",
+                      "operator": "Exists", "tolerationSeconds": 300},
+                     {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable",
+                      "operator": "Exists", "tolerationSeconds": 300}],
+                 "volumes": volumes})
+    return spec
+
+
+def pod_conditions(*, scheduled: str, started: str, initialized: str, ready_since: str,
+                   ready: bool, unready: list[str], completed: bool = False,
+                   uninitialized: list[str] | None = None, separator: str = " ") -> list[Obj]:
+    """The five conditions kubelet reports; reason and message only where something is wrong."""
+    def cond(type_: str, ok: bool, when: str, reason: str | None = None,
+             message: str | None = None) -> Obj:
+        c: Obj = {"lastProbeTime": None, "lastTransitionTime": when,
+                  "status": "True" if ok else "False", "type": type_}
+        if reason:
+            c["reason"] = reason
+        if message:
+            c["message"] = message
+        return c
+
+    not_ready = None if ready else "PodCompleted" if completed else "ContainersNotReady"
+    why = (None if ready or completed else
+           f"containers with unready status: [{separator.join(unready)}]")
+    init_why = (f"containers with incomplete status: [{' '.join(uninitialized)}]"
+                if uninitialized else None)
+    return [cond("PodReadyToStartContainers", not completed, started),
+            cond("Initialized", not uninitialized, initialized,
+                 "ContainersNotInitialized" if uninitialized else None, init_why),
+            cond("Ready", ready, ready_since, not_ready, why),
+            cond("ContainersReady", ready, ready_since, not_ready, why),
+            cond("PodScheduled", True, scheduled)]
+
+
+def pod_status(conditions: list[Obj], statuses: list[Obj], *, host_ip: str, phase: str,
+               pod_ip: str | None, qos: str, start: str,
+               init_statuses: list[Obj] | None = None) -> Obj:
+    status: Obj = {"conditions": conditions, "containerStatuses": statuses, "hostIP": host_ip,
+                   "hostIPs": [{"ip": host_ip}]}
+    if init_statuses:
+        status["initContainerStatuses"] = init_statuses
+    status["phase"] = phase
+    if pod_ip:
+        status.update({"podIP": pod_ip, "podIPs": [{"ip": pod_ip}]})
+    status.update({"qosClass": qos, "startTime": start})
+    return status
+
+
+def pod_object(meta: Obj, spec: Obj, status: Obj) -> Obj:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}

@@ -15,6 +15,8 @@ from scenario_kit import (Clock, digest, dump_yaml, hexdigest, image_id,  # noqa
                           namespace_labels,
                           namespace_object, object_meta, owner_ref, reorder, suffix, uid,
                           write_list, write_log)
+from scenario_kit import (api_access_volume, container_status, pod_conditions, pod_object,
+                          pod_spec, pod_status, terminated_state, waiting_state)
 
 # the key order these scenarios were first written in (kubectl's is sorted)
 _META_KEYS = ("name", "namespace", "uid", "creationTimestamp", "generation", "labels",
@@ -203,37 +205,36 @@ def last_terminated(started: float, finished: float, reason: str = "Error",
     return {"reason": reason, "exit_code": exit_code, "since": started, "finished": finished}
 
 
+_STATUS_KEYS = ("name", "image", "imageID", "containerID", "lastState", "ready", "restartCount",
+                "started", "state")
+_TERMINATED_KEYS = ("exitCode", "reason", "startedAt", "finishedAt", "containerID")
+
+
 def _terminated_state(b: Builder, s: dict[str, Any], cid: str) -> dict[str, Any]:
-    return {"terminated": {"exitCode": s["exit_code"], "reason": s["reason"],
-                           "startedAt": b.ts(s["since"]), "finishedAt": b.ts(s["finished"]),
-                           "containerID": cid}}
+    t = terminated_state(s["exit_code"], s["reason"], b.ts(s["since"]), b.ts(s["finished"]), cid)
+    return {"terminated": reorder(t["terminated"], _TERMINATED_KEYS)}
 
 
 def _container_status(b: Builder, pod: str, c: dict[str, Any],
                       s: dict[str, Any]) -> dict[str, Any]:
     name, restarts = c["name"], s["restarts"]
     cid = f"docker://{b.hexid(f'{pod}/{name}/{restarts}')}"
-    out: dict[str, Any] = {"name": c["name"], "image": c["image"], "imageID": ""}
     if s["state"] == "running":
         state: dict[str, Any] = {"running": {"startedAt": b.ts(s["since"])}}
     elif s["state"] == "terminated":
         state = _terminated_state(b, s, cid)
     else:
-        state = {"waiting": {"reason": s["reason"]}}
-        if s["message"]:
-            state["waiting"]["message"] = s["message"]
+        state = waiting_state(s["reason"], s["message"])
     last: dict[str, Any] = {}
     if s["last"]:
-        prev = f"docker://{b.hexid(f'{pod}/{name}/{restarts - 1}')}"
-        last = _terminated_state(b, s["last"], prev)
-    created = s["state"] != "waiting" or s.get("pulled")
-    if created:
-        out["imageID"] = image_id(c["image"])
-    if s["state"] in ("running", "terminated") or s["last"]:
-        out["containerID"] = cid if s["state"] != "waiting" else last["terminated"]["containerID"]
-    out.update({"lastState": last, "ready": s["ready"], "restartCount": s["restarts"],
-                "started": s["state"] == "running", "state": state})
-    return out
+        last = _terminated_state(b, s["last"], f"docker://{b.hexid(f'{pod}/{name}/{restarts - 1}')}")
+    if s["state"] == "waiting":  # the container of the last run, if there was one
+        cid = last["terminated"]["containerID"] if last else None
+    pulled = s["state"] != "waiting" or s.get("pulled")
+    return reorder(container_status(name, c["image"], state=state, ready=s["ready"],
+                                    restarts=restarts, started=s["state"] == "running",
+                                    image_id_=image_id(c["image"]) if pulled else "",
+                                    container_id=cid, last=last), _STATUS_KEYS)
 
 
 def pod(b: Builder, namespace: str, name: str, *, owner: dict[str, Any] | None,
@@ -247,87 +248,38 @@ def pod(b: Builder, namespace: str, name: str, *, owner: dict[str, Any] | None,
     node = node or b.node
     meta = b.meta("Pod", name, namespace, created, labels, annotations,
                   owner=b.owner_ref(owner) if owner else None)
-    spec: dict[str, Any] = {}
-    if init:
-        spec["initContainers"] = init
-    spec["containers"] = containers
-    spec.update({"dnsPolicy": "ClusterFirstWithHostNet" if host_network else "ClusterFirst",
-                 "enableServiceLinks": True, "nodeName": node, "preemptionPolicy":
-                 "PreemptLowerPriority", "priority": 2000001000 if priority_class else 0})
-    if host_network:
-        spec["hostNetwork"] = True
+    extra: dict[str, Any] = {"hostNetwork": True} if host_network else {}
     if priority_class:
-        spec["priorityClassName"] = priority_class
-    spec.update({"restartPolicy": restart_policy, "schedulerName": "default-scheduler",
-                 "securityContext": {}, "serviceAccount": service_account,
-                 "serviceAccountName": service_account, "terminationGracePeriodSeconds": 30,
-                 "tolerations": [
-                     {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready",
-                      "operator": "Exists", "tolerationSeconds": 300},
-                     {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable",
-                      "operator": "Exists", "tolerationSeconds": 300}]})
-    spec["volumes"] = list(volumes or []) + [{"name": "kube-api-access", "projected": {
-        "defaultMode": 420, "sources": [
-            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-            {"configMap": {"name": "kube-root-ca.crt",
-                           "items": [{"key": "ca.crt", "path": "ca.crt"}]}}]}}]
+        extra["priorityClassName"] = priority_class
+    spec = pod_spec(containers, node=node, init=init, restart=restart_policy,
+                    dns_policy="ClusterFirstWithHostNet" if host_network else "ClusterFirst",
+                    priority=2000001000 if priority_class else 0, extra=extra,
+                    service_account=service_account,
+                    volumes=list(volumes or []) + [api_access_volume("kube-api-access",
+                                                                     short=True)])
     init_statuses = init_statuses or []
-    init_done = all(s["state"] == "terminated" and s["exit_code"] == 0 for s in init_statuses)
-    states = [s["state"] for s in statuses]
-    succeeded = all(s == "terminated" for s in states) and all(
+    succeeded = all(s["state"] == "terminated" for s in statuses) and all(
         s["exit_code"] == 0 for s in statuses)
     ever_ran = any(s["state"] != "waiting" or s["last"] for s in statuses)
     phase = "Succeeded" if succeeded else "Running" if ever_ran else "Pending"
-    ready = all(s["ready"] for s in statuses)
     t_sched, t_start = b.ts(created), b.ts(created - 2)
-
-    def cond(type_: str, ok: bool, reason: str | None = None,
-             message: str | None = None) -> dict[str, Any]:
-        c: dict[str, Any] = {"lastProbeTime": None, "lastTransitionTime": t_start,
-                             "status": "True" if ok else "False", "type": type_}
-        if reason:
-            c["reason"] = reason
-        if message:
-            c["message"] = message
-        return c
-
-    unready = [c["name"] for c, s in zip(containers, statuses) if not s["ready"]]
-    unready_init = [c["name"] for c, s in zip(init or [], init_statuses)
-                    if not (s["state"] == "terminated" and s["exit_code"] == 0)]
-    if succeeded:
-        conditions = [cond("PodReadyToStartContainers", False), cond("Initialized", True),
-                      cond("Ready", False, "PodCompleted"),
-                      cond("ContainersReady", False, "PodCompleted")]
-    else:
-        not_ready_msg = f"containers with unready status: [{' '.join(unready)}]"
-        conditions = [
-            cond("PodReadyToStartContainers", True),
-            cond("Initialized", init_done, None if init_done else "ContainersNotInitialized",
-                 None if init_done else
-                 f"containers with incomplete status: [{' '.join(unready_init)}]"),
-            cond("Ready", ready, None if ready else "ContainersNotReady",
-                 None if ready else not_ready_msg),
-            cond("ContainersReady", ready, None if ready else "ContainersNotReady",
-                 None if ready else not_ready_msg)]
-    conditions.append({"lastProbeTime": None, "lastTransitionTime": t_sched, "status": "True",
-                       "type": "PodScheduled"})
+    uninitialized = [c["name"] for c, s in zip(init or [], init_statuses)
+                     if not (s["state"] == "terminated" and s["exit_code"] == 0)]
+    conditions = pod_conditions(scheduled=t_sched, started=t_start, initialized=t_start,
+                                ready_since=t_start, ready=all(s["ready"] for s in statuses),
+                                unready=[c["name"] for c, s in zip(containers, statuses)
+                                         if not s["ready"]],
+                                completed=succeeded,
+                                uninitialized=[] if succeeded else uninitialized)
     host_ip = b.node_ips[node]
-    pod_ip = host_ip if host_network else b.pod_ip(f"{namespace}/{name}", node)
-    status: dict[str, Any] = {"conditions": conditions}
-    status["containerStatuses"] = [_container_status(b, name, c, s)
-                                   for c, s in zip(containers, statuses)]
-    status["hostIP"] = host_ip
-    status["hostIPs"] = [{"ip": host_ip}]
-    if init:
-        status["initContainerStatuses"] = [_container_status(b, name, c, s)
-                                           for c, s in zip(init, init_statuses)]
-    status["phase"] = phase
-    status["podIP"] = pod_ip
-    status["podIPs"] = [{"ip": pod_ip}]
-    status["qosClass"] = "Burstable"
-    status["startTime"] = t_sched
-    return b.add({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec,
-                  "status": status})
+    status = pod_status(conditions, [_container_status(b, name, c, s)
+                                     for c, s in zip(containers, statuses)],
+                        host_ip=host_ip, phase=phase,
+                        pod_ip=host_ip if host_network else b.pod_ip(f"{namespace}/{name}", node),
+                        qos="Burstable", start=t_sched,
+                        init_statuses=[_container_status(b, name, c, s)
+                                       for c, s in zip(init, init_statuses)] if init else None)
+    return b.add(pod_object(meta, spec, status))
 
 
 # --- Helm releases and the workloads they own --------------------------------------------------
