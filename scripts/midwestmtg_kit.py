@@ -9,8 +9,10 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from scenario_kit import (SCENARIOS, Obj, api_access_volume, container_status, dump_yaml,
+                          event_name, involved_object,
                           hexdigest, object_meta, owner_ref, pod_conditions, pod_object, pod_spec,
                           pod_status, reorder, rng, rng_suffix, rng_uid, sa_mount, ts)
+from scenario_kit import event as _event
 from scenario_kit import http_probe as _http_probe
 from scenario_kit import image_id as _image_id
 from scenario_kit import write_list as _write_list
@@ -180,25 +182,12 @@ def event(obj: Obj, reason: str, message: str, *, first: datetime, last: datetim
           field: str | None = None, instance: str | None = None,
           annotations: dict | None = None) -> Obj:
     m = obj["metadata"]
-    involved: Obj = {"apiVersion": obj["apiVersion"]}
-    if field:
-        involved["fieldPath"] = field
-    involved.update({"kind": obj["kind"], "name": m["name"], "namespace": m.get("namespace"),
-                     "resourceVersion": m["resourceVersion"], "uid": m["uid"]})
-    nanos = int(first.timestamp() * 1e9) + rng("ev", m["name"], reason, message).randrange(10**9)
-    name = f"{m['name']}.{nanos:x}"
-    em = {"creationTimestamp": ts(first), "name": name, "namespace": m.get("namespace"),
-          "resourceVersion": rv(), "uid": uid("event", name)}
-    if annotations:
-        em = {"annotations": annotations, **em}
-    source: Obj = {"component": component}
-    if host:
-        source["host"] = host
-    return {"apiVersion": "v1", "count": count, "firstTimestamp": ts(first),
-            "involvedObject": involved, "kind": "Event", "lastTimestamp": ts(last),
-            "message": message, "metadata": em, "reason": reason,
-            "reportingComponent": component, "reportingInstance": instance or host or "",
-            "source": source, "type": type_}
+    name = event_name(obj, first, rng("ev", m["name"], reason, message).randrange(10**9))
+    em = object_meta(name, m.get("namespace"), ts(first), uid("event", name), rv=rv(),
+                     annotations=annotations)
+    return _event(involved_object(obj, field), reason, message, meta=em, first=ts(first),
+                  last=ts(last), count=count, type_=type_, component=component, host=host,
+                  instance=instance, event_time=False)
 
 
 # -- workloads ------------------------------------------------------------------------------------

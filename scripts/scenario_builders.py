@@ -13,8 +13,10 @@ from typing import Any
 
 from scenario_kit import (KUBECTL, SCENARIOS, Clock, hexdigest, namespace_labels,  # noqa: F401
                           namespace_object, object_meta, owner_ref, suffix, ts, uid, write_log)
-from scenario_kit import (api_access_volume, container_status, pod_conditions, pod_object,
+from scenario_kit import (api_access_volume, container_status, event_name, involved_object,
+                          pod_conditions, pod_object,
                           pod_spec, pod_status, terminated_state, waiting_state, with_sa_mount)
+from scenario_kit import event as _event
 from scenario_kit import http_probe as _http_probe
 from scenario_kit import image_id as _image_id
 from scenario_kit import write_list as _write_list
@@ -158,28 +160,11 @@ def event(namespace: str, obj: dict, reason: str, message: str, *, type_: str = 
           count: int = 1, first: datetime, last: datetime | None = None,
           component: str = "kubelet", host: str | None = None, field_path: str | None = None,
           rv: int = 2000) -> dict:
-    """A core/v1 Event as the event recorder writes it; its name is <object>.<hex of first nanos>."""
-    last = last or first
-    involved: dict[str, Any] = {"apiVersion": obj["apiVersion"]}
-    if field_path:
-        involved["fieldPath"] = field_path
-    involved.update({"kind": obj["kind"], "name": obj["metadata"]["name"]})
-    if obj["metadata"].get("namespace"):
-        involved["namespace"] = obj["metadata"]["namespace"]
-    involved["resourceVersion"] = obj["metadata"]["resourceVersion"]
-    involved["uid"] = obj["metadata"]["uid"]
-    nanos = int(first.timestamp() * 1e9) + int(hexdigest(reason, message, n=6), 16)
-    name = f"{obj['metadata']['name']}.{nanos:x}"
-    source: dict[str, Any] = {"component": component}
-    if host:
-        source["host"] = host
-    return {"apiVersion": "v1", "count": count, "eventTime": None,
-            "firstTimestamp": ts(first), "involvedObject": involved,
-            "kind": "Event", "lastTimestamp": ts(last), "message": message,
-            "metadata": {"creationTimestamp": ts(first), "name": name, "namespace": namespace,
-                         "resourceVersion": str(rv), "uid": uid(namespace, name)},
-            "reason": reason, "reportingComponent": component,
-            "reportingInstance": host or "", "source": source, "type": type_}
+    name = event_name(obj, first, int(hexdigest(reason, message, n=6), 16))
+    return _event(involved_object(obj, field_path), reason, message,
+                  meta=object_meta(name, namespace, ts(first), uid(namespace, name), rv=str(rv)),
+                  first=ts(first), last=ts(last or first), count=count, type_=type_,
+                  component=component, host=host)
 
 
 def deployment(name: str, namespace: str, created: datetime, *, labels: dict, selector: dict,

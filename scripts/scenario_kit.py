@@ -337,3 +337,44 @@ def pod_status(conditions: list[Obj], statuses: list[Obj], *, host_ip: str, phas
 
 def pod_object(meta: Obj, spec: Obj, status: Obj) -> Obj:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+def involved_object(obj: Obj, field_path: str | None = None, *, namespace: str | None = None,
+                    resource_version: bool = True) -> Obj:
+    """An event's reference to its object; namespace: the object's unless given."""
+    m = obj["metadata"]
+    ref: Obj = {"apiVersion": obj["apiVersion"]}
+    if field_path:
+        ref["fieldPath"] = field_path
+    ref.update({"kind": obj["kind"], "name": m["name"]})
+    if namespace or m.get("namespace"):
+        ref["namespace"] = namespace or m["namespace"]
+    if resource_version:
+        ref["resourceVersion"] = m["resourceVersion"]
+    ref["uid"] = m["uid"]
+    return ref
+
+
+def event_name(obj: Obj, first: datetime, offset: int) -> str:
+    """<object>.<hex of the first time in nanoseconds>, as the event recorder names events."""
+    return f"{obj['metadata']['name']}.{int(first.timestamp() * 1e9) + offset:x}"
+
+
+def event(involved: Obj, reason: str, message: str, *, meta: Obj, first: str, last: str,
+          count: int = 1, type_: str = "Normal", component: str = "kubelet",
+          host: str | None = None, instance: str | None = None,
+          event_time: bool = True) -> Obj:
+    """A core/v1 Event as the event recorder writes it."""
+    source: Obj = {"component": component}
+    if host:
+        source["host"] = host
+    ev: Obj = {"apiVersion": "v1", "count": count}
+    if event_time:
+        ev["eventTime"] = None
+    ev.update({"firstTimestamp": first, "involvedObject": involved, "kind": "Event",
+               "lastTimestamp": last, "message": message, "metadata": meta, "reason": reason,
+               "reportingComponent": component, "reportingInstance": instance or host or "",
+               "source": source, "type": type_})
+    return ev

@@ -15,13 +15,18 @@ from scenario_kit import (Clock, digest, dump_yaml, hexdigest, image_id,  # noqa
                           namespace_labels,
                           namespace_object, object_meta, owner_ref, reorder, suffix, uid,
                           write_list, write_log)
-from scenario_kit import (api_access_volume, container_status, pod_conditions, pod_object,
+from scenario_kit import (api_access_volume, container_status, event, involved_object,
+                          pod_conditions, pod_object,
                           pod_spec, pod_status, terminated_state, waiting_state)
 
 # the key order these scenarios were first written in (kubectl's is sorted)
 _META_KEYS = ("name", "namespace", "uid", "creationTimestamp", "generation", "labels",
               "annotations", "ownerReferences")
 _OWNER_KEYS = ("apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion")
+_INVOLVED_KEYS = ("kind", "namespace", "name", "uid", "apiVersion", "fieldPath")
+_EVENT_KEYS = ("apiVersion", "kind", "metadata", "involvedObject", "reason", "message", "source",
+               "firstTimestamp", "lastTimestamp", "count", "type", "eventTime",
+               "reportingComponent", "reportingInstance")
 
 
 class Builder:
@@ -100,24 +105,16 @@ class Builder:
               field_path: str | None = None) -> dict[str, Any]:
         meta = obj["metadata"]
         ns = meta.get("namespace", "default")
-        involved: dict[str, Any] = {"kind": obj["kind"], "namespace": ns, "name": meta["name"],
-                                    "uid": meta["uid"], "apiVersion": obj["apiVersion"]}
-        if field_path:
-            involved["fieldPath"] = field_path
         key = f"event/{ns}/{meta['name']}/{reason}/{message}"
-        last = first_ago if last_ago is None else last_ago
-        source: dict[str, Any] = {"component": component}
-        if component == "kubelet":
-            source["host"] = host or self.node
-        ev = {"apiVersion": "v1", "kind": "Event",
-              "metadata": {"name": f"{meta['name']}.{self.hexid(key, 16)}", "namespace": ns,
-                           "uid": self.uid(key), "creationTimestamp": self.ts(first_ago)},
-              "involvedObject": involved, "reason": reason, "message": message,
-              "source": source, "firstTimestamp": self.ts(first_ago),
-              "lastTimestamp": self.ts(last), "count": count, "type": type_,
-              "eventTime": None, "reportingComponent": component,
-              "reportingInstance": source.get("host", "")}
-        return self.add(ev)
+        ev = event(reorder(involved_object(obj, field_path, namespace=ns, resource_version=False),
+                           _INVOLVED_KEYS), reason, message,
+                   meta=reorder(object_meta(f"{meta['name']}.{self.hexid(key, 16)}", ns,
+                                            self.ts(first_ago), self.uid(key)), _META_KEYS),
+                   first=self.ts(first_ago),
+                   last=self.ts(first_ago if last_ago is None else last_ago), count=count,
+                   type_=type_, component=component,
+                   host=host or self.node if component == "kubelet" else None)
+        return self.add(reorder(ev, _EVENT_KEYS))
 
     def write(self, out: Path, group: Any) -> None:
         """Write the objects as `kind: List` files, one per group(obj) name."""
