@@ -14,16 +14,18 @@ Run: .venv/bin/python scripts/make_dapr_local.py
 
 from __future__ import annotations
 
-import base64
-import gzip
-import json
 import shutil
 from datetime import timedelta
+
+from kubetriage.cluster import helm
+from scenario_kit import helm_release_secret
 
 from scenario_builders import (SCENARIOS, Clock, bump, container, deployment, event, hexdigest,
                                healthy_workload, http_probe, meta, namespace, owner_ref, pod,
                                pod_template, replicaset, running, service, terminated, ts, uid,
                                waiting, write_list, write_log, write_timeline)
+from scenario_kit import DOCKERD_NODE_ANNOTATIONS, node_conditions, node_labels
+from scenario_kit import node as kube_node
 
 NS = "default"
 ROOT = SCENARIOS / "dapr-local"
@@ -46,48 +48,23 @@ PERMISSION_DENIED = ("/usr/local/bin/python3.13: can't open file '/root/.local/b
 
 def node() -> dict:
     created = clock.ago(days=1, hours=3)
-    labels = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
-              "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": NODE,
-              "kubernetes.io/os": "linux", "minikube.k8s.io/commit": "65318f4cfff9c12cc87ec9eb8f4cdd57b25047f3",
-              "minikube.k8s.io/name": NODE, "minikube.k8s.io/primary": "true",
-              "minikube.k8s.io/updated_at": f"{created:%Y_%m_%dT%H_%M_%S_0700}",
-              "minikube.k8s.io/version": "v1.37.0",
-              "node-role.kubernetes.io/control-plane": "",
-              "node.kubernetes.io/exclude-from-external-load-balancers": ""}
-    cond = lambda t, s, r, m: {"lastHeartbeatTime": clock.s(seconds=12),  # noqa: E731
-                               "lastTransitionTime": ts(created), "message": m, "reason": r,
-                               "status": s, "type": t}
-    return {"apiVersion": "v1", "kind": "Node",
-            "metadata": meta(NODE, None, created, labels=labels, annotations={
-                "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/cri-dockerd.sock",
-                "node.alpha.kubernetes.io/ttl": "0",
-                "volumes.kubernetes.io/controller-managed-attach-detach": "true"}),
-            "spec": {"podCIDR": "10.244.0.0/24", "podCIDRs": ["10.244.0.0/24"]},
-            "status": {"addresses": [{"address": NODE_IP, "type": "InternalIP"},
-                                     {"address": NODE, "type": "Hostname"}],
-                       "allocatable": {"cpu": "16", "ephemeral-storage": "1055762868Ki",
-                                       "hugepages-1Gi": "0", "hugepages-2Mi": "0",
-                                       "memory": "16283248Ki", "pods": "110"},
-                       "capacity": {"cpu": "16", "ephemeral-storage": "1055762868Ki",
-                                    "hugepages-1Gi": "0", "hugepages-2Mi": "0",
-                                    "memory": "16283248Ki", "pods": "110"},
-                       "conditions": [
-                           cond("MemoryPressure", "False", "KubeletHasSufficientMemory",
-                                "kubelet has sufficient memory available"),
-                           cond("DiskPressure", "False", "KubeletHasNoDiskPressure",
-                                "kubelet has no disk pressure"),
-                           cond("PIDPressure", "False", "KubeletHasSufficientPID",
-                                "kubelet has sufficient PID available"),
-                           cond("Ready", "True", "KubeletReady", "kubelet is posting ready status")],
-                       "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-                       "nodeInfo": {"architecture": "amd64", "bootID": uid(NODE, "boot"),
-                                    "containerRuntimeVersion": "docker://28.4.0",
-                                    "kernelVersion": "6.6.87.2-microsoft-standard-WSL2",
-                                    "kubeProxyVersion": "", "kubeletVersion": K8S,
-                                    "machineID": hexdigest(NODE, n=32),
-                                    "operatingSystem": "linux",
-                                    "osImage": "Ubuntu 22.04.5 LTS",
-                                    "systemUUID": uid(NODE, "system")}}}
+    labels = node_labels(NODE, {
+        "minikube.k8s.io/commit": "65318f4cfff9c12cc87ec9eb8f4cdd57b25047f3",
+        "minikube.k8s.io/name": NODE, "minikube.k8s.io/primary": "true",
+        "minikube.k8s.io/updated_at": f"{created:%Y_%m_%dT%H_%M_%S_0700}",
+        "minikube.k8s.io/version": "v1.37.0", "node-role.kubernetes.io/control-plane": "",
+        "node.kubernetes.io/exclude-from-external-load-balancers": ""})
+    return kube_node(meta(NODE, None, created, labels=labels,
+                          annotations=DOCKERD_NODE_ANNOTATIONS),
+                     ip=NODE_IP, pod_cidr="10.244.0.0/24",
+                     allocatable={"cpu": "16", "ephemeral-storage": "1055762868Ki",
+                                  "hugepages-1Gi": "0", "hugepages-2Mi": "0",
+                                  "memory": "16283248Ki", "pods": "110"},
+                     conditions=node_conditions(clock.s(seconds=12), ts(created)),
+                     boot_id=uid(NODE, "boot"), runtime="docker://28.4.0",
+                     kernel="6.6.87.2-microsoft-standard-WSL2", kubelet=K8S, kube_proxy="",
+                     machine_id=hexdigest(NODE, n=32), os_image="Ubuntu 22.04.5 LTS",
+                     system_uuid=uid(NODE, "system"))
 
 
 def app_container(dapr: bool) -> dict:
@@ -346,13 +323,8 @@ def helm_releases() -> list[dict]:
                                "securityContext": {"fsGroup": 1000, "runAsNonRoot": False,
                                                    "runAsUser": 0}} if dapr else {}),
                    "manifest": manifest}
-        payload = base64.b64encode(gzip.compress(json.dumps(release).encode(), mtime=0)).decode()
-        name = f"sh.helm.release.v1.{APP}.v{version}"
-        out.append({"apiVersion": "v1", "kind": "Secret", "type": "helm.sh/release.v1",
-                    "data": {"release": base64.b64encode(payload.encode()).decode()},
-                    "metadata": meta(name, NS, t, labels={
-                        "modifiedAt": str(int(t.timestamp())), "name": APP, "owner": "helm",
-                        "status": status, "version": str(version)})})
+        out.append(helm_release_secret(release, meta(helm.secret_name(APP, version), NS, t),
+                                       modified_at=t, go_json=False))
     return out
 
 

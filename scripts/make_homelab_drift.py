@@ -14,6 +14,8 @@ from scenario_builders import (SCENARIOS, Clock, container, deployment, event, h
                                hexdigest, http_probe, image_id, meta, namespace, owner_ref, pod,
                                pod_template, replicaset, running, service, template_hash, terminated,
                                ts, uid, waiting, write_list, write_log, write_timeline, bump)
+from scenario_kit import node_conditions, node_labels
+from scenario_kit import node as kube_node
 
 NS = "homelab"
 ROOT = SCENARIOS / "homelab-drift"
@@ -46,57 +48,30 @@ KUBE_PROBE = "kube-probe/1.33"
 def node(name: str, ip: str, cidr: str, age_days: int, *, control_plane: bool, os_image: str,
          kernel: str, images: list[tuple[list[str], int]]) -> dict:
     created = clock.ago(days=age_days)
-    labels = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/instance-type": "k3s",
-              "beta.kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
-              "kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
-              "node.kubernetes.io/instance-type": "k3s"}
+    labels = node_labels(name, {"beta.kubernetes.io/instance-type": "k3s",
+                                "node.kubernetes.io/instance-type": "k3s"})
     if control_plane:
         labels.update({"node-role.kubernetes.io/control-plane": "true",
                        "node-role.kubernetes.io/master": "true"})
-    return {"apiVersion": "v1", "kind": "Node",
-            "metadata": meta(name, None, created, labels=labels, annotations={
-                "alpha.kubernetes.io/provided-node-ip": ip,
-                "flannel.alpha.coreos.com/backend-type": "vxlan",
-                "flannel.alpha.coreos.com/public-ip": ip,
-                "k3s.io/hostname": name, "k3s.io/internal-ip": ip,
-                "k3s.io/node-args": f'["{"server" if control_plane else "agent"}",'
-                                    f'"--node-ip","{ip}","--flannel-iface","tailscale0"]',
-                "node.alpha.kubernetes.io/ttl": "0",
-                "volumes.kubernetes.io/controller-managed-attach-detach": "true"}),
-            "spec": {"podCIDR": cidr, "podCIDRs": [cidr], "providerID": f"k3s://{name}"},
-            "status": {
-                "addresses": [{"address": ip, "type": "InternalIP"},
-                              {"address": name, "type": "Hostname"}],
-                "allocatable": {"cpu": "16" if control_plane else "8",
-                                "ephemeral-storage": "934819631245",
-                                "memory": "65622064Ki" if control_plane else "32651260Ki",
-                                "pods": "110"},
-                "capacity": {"cpu": "16" if control_plane else "8",
-                             "ephemeral-storage": "960993772Ki",
-                             "memory": "65622064Ki" if control_plane else "32651260Ki",
-                             "pods": "110"},
-                "conditions": [
-                    _node_cond("MemoryPressure", "False", "KubeletHasSufficientMemory",
-                               "kubelet has sufficient memory available", created),
-                    _node_cond("DiskPressure", "False", "KubeletHasNoDiskPressure",
-                               "kubelet has no disk pressure", created),
-                    _node_cond("PIDPressure", "False", "KubeletHasSufficientPID",
-                               "kubelet has sufficient PID available", created),
-                    _node_cond("Ready", "True", "KubeletReady", "kubelet is posting ready status",
-                               clock.ago(days=6))],
-                "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-                "images": [{"names": names, "sizeBytes": size} for names, size in images],
-                "nodeInfo": {"architecture": "amd64", "bootID": uid(name, "boot"),
-                             "containerRuntimeVersion": "containerd://2.1.4-k3s1",
-                             "kernelVersion": kernel, "kubeProxyVersion": K3S,
-                             "kubeletVersion": K3S, "machineID": hexdigest(name, n=32),
-                             "operatingSystem": "linux", "osImage": os_image,
-                             "systemUUID": uid(name, "system")}}}
-
-
-def _node_cond(type_: str, status: str, reason: str, message: str, since) -> dict:
-    return {"lastHeartbeatTime": clock.s(seconds=41), "lastTransitionTime": ts(since),
-            "message": message, "reason": reason, "status": status, "type": type_}
+    cpu, memory = ("16", "65622064Ki") if control_plane else ("8", "32651260Ki")
+    return kube_node(
+        meta(name, None, created, labels=labels, annotations={
+            "alpha.kubernetes.io/provided-node-ip": ip,
+            "flannel.alpha.coreos.com/backend-type": "vxlan",
+            "flannel.alpha.coreos.com/public-ip": ip,
+            "k3s.io/hostname": name, "k3s.io/internal-ip": ip,
+            "k3s.io/node-args": f'["{"server" if control_plane else "agent"}",'
+                                f'"--node-ip","{ip}","--flannel-iface","tailscale0"]',
+            "node.alpha.kubernetes.io/ttl": "0",
+            "volumes.kubernetes.io/controller-managed-attach-detach": "true"}),
+        ip=ip, pod_cidr=cidr, provider_id=f"k3s://{name}",
+        allocatable={"cpu": cpu, "ephemeral-storage": "934819631245", "memory": memory,
+                     "pods": "110"},
+        capacity={"cpu": cpu, "ephemeral-storage": "960993772Ki", "memory": memory, "pods": "110"},
+        conditions=node_conditions(clock.s(seconds=41), ts(created), ts(clock.ago(days=6))),
+        images=[{"names": names, "sizeBytes": size} for names, size in images],
+        boot_id=uid(name, "boot"), runtime="containerd://2.1.4-k3s1", kernel=kernel, kubelet=K3S,
+        machine_id=hexdigest(name, n=32), os_image=os_image, system_uuid=uid(name, "system"))
 
 
 def backend_template(image: str, tag_note: str = "") -> dict:

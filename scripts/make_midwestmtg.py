@@ -33,6 +33,8 @@ from midwestmtg_kit import (
     chart_labels, condition, container, cstatus, deployment, dump, endpoints, event,
     helm_release, hexid, hook, http_probe, kubelet_event, meta, pod, release_annotations,
     replicaset, selector_labels, service, snapshot, ts, uid, write_list, write_log)
+from scenario_kit import DOCKERD_NODE_ANNOTATIONS, helm_release_secret, node_conditions, node_labels
+from scenario_kit import node as kube_node
 
 HELM_CONTROLLER = "helm-controller-7c8b6d9f5b-q4lzn"
 LATER = NOW  # timeline objects: "now" of the recording; the server's clock takes over from there
@@ -46,41 +48,22 @@ def after(seconds: float) -> str:
 
 def cluster() -> list[Obj]:
     node_created = T0 - timedelta(days=12, hours=3)
-    node = {"apiVersion": "v1", "kind": "Node",
-            "metadata": {**meta(NODE, None, node_created, annotations={
-                "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/cri-dockerd.sock",
-                "node.alpha.kubernetes.io/ttl": "0",
-                "volumes.kubernetes.io/controller-managed-attach-detach": "true"}, labels={
-                "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
-                "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": NODE,
-                "kubernetes.io/os": "linux", "minikube.k8s.io/name": NODE,
-                "minikube.k8s.io/primary": "true", "minikube.k8s.io/version": "v1.36.0",
-                "node-role.kubernetes.io/control-plane": "",
-                "node.kubernetes.io/exclude-from-external-load-balancers": ""})},
-            "spec": {"podCIDR": "10.244.0.0/24", "podCIDRs": ["10.244.0.0/24"]},
-            "status": {
-                "addresses": [{"address": NODE_IP, "type": "InternalIP"},
-                              {"address": NODE, "type": "Hostname"}],
-                "allocatable": {"cpu": "8", "ephemeral-storage": "490617784Ki",
-                                "hugepages-2Mi": "0", "memory": "32767496Ki", "pods": "110"},
-                "capacity": {"cpu": "8", "ephemeral-storage": "490617784Ki",
-                             "hugepages-2Mi": "0", "memory": "32767496Ki", "pods": "110"},
-                "conditions": [
-                    _node_cond("MemoryPressure", "KubeletHasSufficientMemory",
-                               "kubelet has sufficient memory available", node_created),
-                    _node_cond("DiskPressure", "KubeletHasNoDiskPressure",
-                               "kubelet has no disk pressure", node_created),
-                    _node_cond("PIDPressure", "KubeletHasSufficientPID",
-                               "kubelet has sufficient PID available", node_created),
-                    {**_node_cond("Ready", "KubeletReady", "kubelet is posting ready status",
-                                  node_created + timedelta(seconds=14)), "status": "True"}],
-                "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-                "nodeInfo": {"architecture": "amd64", "bootID": uid("boot", NODE),
-                             "containerRuntimeVersion": "docker://28.1.1",
-                             "kernelVersion": "6.8.0-85-generic",
-                             "kubeProxyVersion": "", "kubeletVersion": "v1.33.1",
-                             "machineID": hexid("machine", n=32), "operatingSystem": "linux",
-                             "osImage": "Ubuntu 22.04.5 LTS", "systemUUID": uid("system", NODE)}}}
+    node = kube_node(
+        meta(NODE, None, node_created, annotations=DOCKERD_NODE_ANNOTATIONS,
+             labels=node_labels(NODE, {
+                 "minikube.k8s.io/name": NODE, "minikube.k8s.io/primary": "true",
+                 "minikube.k8s.io/version": "v1.36.0", "node-role.kubernetes.io/control-plane": "",
+                 "node.kubernetes.io/exclude-from-external-load-balancers": ""})),
+        ip=NODE_IP, pod_cidr="10.244.0.0/24",
+        allocatable={"cpu": "8", "ephemeral-storage": "490617784Ki", "hugepages-2Mi": "0",
+                     "memory": "32767496Ki", "pods": "110"},
+        capacity={"cpu": "8", "ephemeral-storage": "490617784Ki", "hugepages-2Mi": "0",
+                  "memory": "32767496Ki", "pods": "110"},
+        conditions=node_conditions(ts(at(seconds=41)), ts(node_created),
+                                   ts(node_created + timedelta(seconds=14))),
+        boot_id=uid("boot", NODE), runtime="docker://28.1.1", kernel="6.8.0-85-generic",
+        kubelet="v1.33.1", kube_proxy="", machine_id=hexid("machine", n=32),
+        os_image="Ubuntu 22.04.5 LTS", system_uuid=uid("system", NODE))
     return [
         {"apiVersion": "v1", "kind": "Namespace",
          "metadata": meta("flux-system", None, node_created + timedelta(minutes=9), labels={
@@ -98,11 +81,6 @@ def cluster() -> list[Obj]:
              "kustomize.toolkit.fluxcd.io/namespace": "flux-system"}),
          "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}},
         node]
-
-
-def _node_cond(type_: str, reason: str, message: str, since: datetime) -> Obj:
-    return {"lastHeartbeatTime": ts(at(seconds=41)), "lastTransitionTime": ts(since),
-            "message": message, "reason": reason, "status": "False", "type": type_}
 
 
 def flux_labels(ks: str = "apps") -> dict:
@@ -491,10 +469,9 @@ def release_secrets() -> list[Obj]:
             minutes=10, seconds=1)
         if rel["name"] == "midwestmtg-backend" and rel["version"] == 1:
             modified = created + timedelta(seconds=601)
-        secret = helm.release_secret(rel, created_at=created, modified_at=modified)
-        secret["metadata"] = {**meta(secret["metadata"]["name"], NS, created),
-                              "labels": secret["metadata"]["labels"]}
-        out.append(secret)
+        out.append(helm_release_secret(
+            rel, meta(helm.secret_name(rel["name"], rel["version"]), NS, created),
+            created_at=created, modified_at=modified))
     return out
 
 

@@ -18,6 +18,8 @@ from scenario_builders import (SCENARIOS, Clock, bump, container, deployment, ev
                                http_probe, image_id, meta, namespace, owner_ref, pod,
                                pod_template, replicaset, running, service, terminated, ts,
                                uid, waiting, write_list, write_log, write_timeline)
+from scenario_kit import node_conditions, node_labels
+from scenario_kit import node as kube_node
 
 NS = "staging-mcp-server-langgraph"
 ROOT = SCENARIOS / "staging"
@@ -48,46 +50,26 @@ SITE = "/opt/venv/lib/python3.12/site-packages/mcp_server_langgraph"
 
 def node(name: str, ip: str, cidr: str) -> dict:
     created = clock.ago(days=2, hours=20)
-    labels = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/instance-type": "e2-standard-4",
-              "beta.kubernetes.io/os": "linux", "cloud.google.com/gke-boot-disk": "pd-balanced",
-              "cloud.google.com/gke-nodepool": "pool-2", "cloud.google.com/gke-os-distribution": "cos",
-              "cloud.google.com/machine-family": "e2", "kubernetes.io/arch": "amd64",
-              "kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
-              "node.kubernetes.io/instance-type": "e2-standard-4",
-              "topology.kubernetes.io/region": "us-central1",
-              "topology.kubernetes.io/zone": "us-central1-" + "abc"[int(ip[-1]) % 3]}
-    cond = lambda t, s, r, m: {"lastHeartbeatTime": clock.s(seconds=33),  # noqa: E731
-                               "lastTransitionTime": ts(created), "message": m, "reason": r,
-                               "status": s, "type": t}
-    return {"apiVersion": "v1", "kind": "Node",
-            "metadata": meta(name, None, created, labels=labels, annotations={
-                "container.googleapis.com/instance_id": str(int(hexdigest(name, n=12), 16)),
-                "node.alpha.kubernetes.io/ttl": "0",
-                "volumes.kubernetes.io/controller-managed-attach-detach": "true"}),
-            "spec": {"podCIDR": cidr, "podCIDRs": [cidr],
-                     "providerID": f"gce://{PROJECT}/us-central1-a/{name}"},
-            "status": {"addresses": [{"address": ip, "type": "InternalIP"},
-                                     {"address": name, "type": "Hostname"}],
-                       "allocatable": {"cpu": "3920m", "ephemeral-storage": "47060071478",
-                                       "memory": "13903968Ki", "pods": "32"},
-                       "capacity": {"cpu": "4", "ephemeral-storage": "98831908Ki",
-                                    "memory": "16393312Ki", "pods": "32"},
-                       "conditions": [
-                           cond("MemoryPressure", "False", "KubeletHasSufficientMemory",
-                                "kubelet has sufficient memory available"),
-                           cond("DiskPressure", "False", "KubeletHasNoDiskPressure",
-                                "kubelet has no disk pressure"),
-                           cond("PIDPressure", "False", "KubeletHasSufficientPID",
-                                "kubelet has sufficient PID available"),
-                           cond("Ready", "True", "KubeletReady", "kubelet is posting ready status")],
-                       "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-                       "nodeInfo": {"architecture": "amd64", "bootID": uid(name, "boot"),
-                                    "containerRuntimeVersion": "containerd://2.0.6",
-                                    "kernelVersion": "6.6.97+", "kubeProxyVersion": GKE,
-                                    "kubeletVersion": GKE, "machineID": hexdigest(name, n=32),
-                                    "operatingSystem": "linux",
-                                    "osImage": "Container-Optimized OS from Google",
-                                    "systemUUID": uid(name, "system")}}}
+    labels = node_labels(name, {
+        "beta.kubernetes.io/instance-type": "e2-standard-4",
+        "cloud.google.com/gke-boot-disk": "pd-balanced", "cloud.google.com/gke-nodepool": "pool-2",
+        "cloud.google.com/gke-os-distribution": "cos", "cloud.google.com/machine-family": "e2",
+        "node.kubernetes.io/instance-type": "e2-standard-4",
+        "topology.kubernetes.io/region": "us-central1",
+        "topology.kubernetes.io/zone": "us-central1-" + "abc"[int(ip[-1]) % 3]})
+    return kube_node(meta(name, None, created, labels=labels, annotations={
+                         "container.googleapis.com/instance_id": str(int(hexdigest(name, n=12), 16)),
+                         "node.alpha.kubernetes.io/ttl": "0",
+                         "volumes.kubernetes.io/controller-managed-attach-detach": "true"}),
+                     ip=ip, pod_cidr=cidr, provider_id=f"gce://{PROJECT}/us-central1-a/{name}",
+                     allocatable={"cpu": "3920m", "ephemeral-storage": "47060071478",
+                                  "memory": "13903968Ki", "pods": "32"},
+                     capacity={"cpu": "4", "ephemeral-storage": "98831908Ki",
+                               "memory": "16393312Ki", "pods": "32"},
+                     conditions=node_conditions(clock.s(seconds=33), ts(created)),
+                     boot_id=uid(name, "boot"), runtime="containerd://2.0.6", kernel="6.6.97+",
+                     kubelet=GKE, machine_id=hexdigest(name, n=32),
+                     os_image="Container-Optimized OS from Google", system_uuid=uid(name, "system"))
 
 
 def proxy(health: bool) -> dict:

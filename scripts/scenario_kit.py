@@ -9,7 +9,10 @@ hashing, the builder here takes a parameter, so that every scenario keeps its by
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
+import json
 import random
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -17,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from kubetriage.cluster import helm
 
 Obj = dict[str, Any]
 SCENARIOS = Path(__file__).resolve().parent.parent / "kubetriage" / "scenarios"
@@ -378,3 +383,69 @@ def event(involved: Obj, reason: str, message: str, *, meta: Obj, first: str, la
                "reportingComponent": component, "reportingInstance": instance or host or "",
                "source": source, "type": type_})
     return ev
+
+
+# -- Helm -----------------------------------------------------------------------------------------
+
+def helm_release_secret(release: Obj, meta: Obj, *, created_at: datetime | None = None,
+                        modified_at: datetime | None = None, go_json: bool = True) -> Obj:
+    """The Secret helm's storage driver keeps a revision in (kubetriage/cluster/helm.py), with
+    this metadata. go_json=False: the release JSON as Python writes it (dapr-local was made so)."""
+    secret = helm.release_secret(release, created_at=created_at, modified_at=modified_at)
+    secret["metadata"] = {**meta, "labels": secret["metadata"]["labels"]}
+    if not go_json:
+        payload = base64.b64encode(gzip.compress(json.dumps(release).encode(), mtime=0))
+        secret["data"] = {"release": base64.b64encode(payload).decode()}
+    return secret
+
+
+# -- nodes ----------------------------------------------------------------------------------------
+
+def node_labels(name: str, extra: dict | None = None) -> dict:
+    return {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+            "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name,
+            "kubernetes.io/os": "linux", **(extra or {})}
+
+
+# what kubeadm (minikube) leaves on a node that runs Docker through cri-dockerd
+DOCKERD_NODE_ANNOTATIONS = {
+    "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/cri-dockerd.sock",
+    "node.alpha.kubernetes.io/ttl": "0",
+    "volumes.kubernetes.io/controller-managed-attach-detach": "true"}
+
+
+def node_conditions(heartbeat: str, since: str, ready_since: str | None = None) -> list[Obj]:
+    """A healthy kubelet's four conditions."""
+    return [{"lastHeartbeatTime": heartbeat,
+             "lastTransitionTime": ready_since if type_ == "Ready" and ready_since else since,
+             "message": message, "reason": reason, "status": status, "type": type_}
+            for type_, status, reason, message in (
+                ("MemoryPressure", "False", "KubeletHasSufficientMemory",
+                 "kubelet has sufficient memory available"),
+                ("DiskPressure", "False", "KubeletHasNoDiskPressure",
+                 "kubelet has no disk pressure"),
+                ("PIDPressure", "False", "KubeletHasSufficientPID",
+                 "kubelet has sufficient PID available"),
+                ("Ready", "True", "KubeletReady", "kubelet is posting ready status"))]
+
+
+def node(meta: Obj, *, ip: str, pod_cidr: str, allocatable: Obj, conditions: list[Obj],
+         boot_id: str, runtime: str, kernel: str, kubelet: str, machine_id: str, os_image: str,
+         system_uuid: str, kube_proxy: str | None = None, capacity: Obj | None = None,
+         provider_id: str | None = None, images: list[Obj] | None = None) -> Obj:
+    """kube_proxy: the nodeInfo's kubeProxyVersion, the kubelet's unless given."""
+    spec: Obj = {"podCIDR": pod_cidr, "podCIDRs": [pod_cidr]}
+    if provider_id:
+        spec["providerID"] = provider_id
+    status: Obj = {"addresses": [{"address": ip, "type": "InternalIP"},
+                                 {"address": meta["name"], "type": "Hostname"}],
+                   "allocatable": allocatable, "capacity": capacity or allocatable,
+                   "conditions": conditions, "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}}}
+    if images:
+        status["images"] = images
+    status["nodeInfo"] = {
+        "architecture": "amd64", "bootID": boot_id, "containerRuntimeVersion": runtime,
+        "kernelVersion": kernel, "kubeProxyVersion": kubelet if kube_proxy is None else kube_proxy,
+        "kubeletVersion": kubelet, "machineID": machine_id, "operatingSystem": "linux",
+        "osImage": os_image, "systemUUID": system_uuid}
+    return {"apiVersion": "v1", "kind": "Node", "metadata": meta, "spec": spec, "status": status}

@@ -15,9 +15,11 @@ from scenario_kit import (Clock, digest, dump_yaml, hexdigest, image_id,  # noqa
                           namespace_labels,
                           namespace_object, object_meta, owner_ref, reorder, suffix, uid,
                           write_list, write_log)
-from scenario_kit import (api_access_volume, container_status, event, involved_object,
+from scenario_kit import (DOCKERD_NODE_ANNOTATIONS, api_access_volume, container_status, event,
+                          involved_object, node_conditions, node_labels,
                           pod_conditions, pod_object,
                           pod_spec, pod_status, terminated_state, waiting_state)
+from scenario_kit import node as kube_node
 
 # the key order these scenarios were first written in (kubectl's is sorted)
 _META_KEYS = ("name", "namespace", "uid", "creationTimestamp", "generation", "labels",
@@ -705,35 +707,11 @@ def node(b: Builder, created: float, labels: dict[str, str], kubelet: str, runti
          ip: str | None = None, pod_cidr: str = "10.244.0.0/24") -> dict[str, Any]:
     name, ip = name or b.node, ip or b.node_ip
     b.node_ips[name] = ip
-    t = b.ts(created - 20)
-    hb = b.ts(25)
-    conds = [(t_, "False", r, m) for t_, r, m in (
-        ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-        ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-        ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"))]
-    conds.append(("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
     alloc = {"cpu": cpu, "ephemeral-storage": "478467528Ki", "hugepages-1Gi": "0",
              "hugepages-2Mi": "0", "memory": f"{memory_ki}Ki", "pods": "110"}
-    return b.add({
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": b.meta("Node", name, None, created,
-                           {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
-                            "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name,
-                            "kubernetes.io/os": "linux", **labels},
-                           {"kubeadm.alpha.kubernetes.io/cri-socket":
-                            "unix:///var/run/cri-dockerd.sock",
-                            "node.alpha.kubernetes.io/ttl": "0",
-                            "volumes.kubernetes.io/controller-managed-attach-detach": "true"}),
-        "spec": {"podCIDR": pod_cidr, "podCIDRs": [pod_cidr]},
-        "status": {
-            "addresses": [{"address": ip, "type": "InternalIP"},
-                          {"address": name, "type": "Hostname"}],
-            "allocatable": alloc, "capacity": alloc,
-            "conditions": [{"lastHeartbeatTime": hb, "lastTransitionTime": t, "message": m,
-                            "reason": r, "status": s, "type": ty} for ty, s, r, m in conds],
-            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-            "nodeInfo": {"architecture": "amd64", "bootID": b.uid("boot/" + name),
-                         "containerRuntimeVersion": runtime, "kernelVersion": kernel,
-                         "kubeProxyVersion": kubelet, "kubeletVersion": kubelet,
-                         "machineID": b.hexid("machine/" + name, 32), "operatingSystem": "linux",
-                         "osImage": os_image, "systemUUID": b.uid("system/" + name)}}})
+    return b.add(kube_node(
+        b.meta("Node", name, None, created, node_labels(name, labels), DOCKERD_NODE_ANNOTATIONS),
+        ip=ip, pod_cidr=pod_cidr, allocatable=alloc,
+        conditions=node_conditions(b.ts(25), b.ts(created - 20)), boot_id=b.uid("boot/" + name),
+        runtime=runtime, kernel=kernel, kubelet=kubelet, machine_id=b.hexid("machine/" + name, 32),
+        os_image=os_image, system_uuid=b.uid("system/" + name)))
