@@ -14,6 +14,7 @@ from textual.widgets.tree import TreeNode
 from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Report
 from kubetriage.tui.rows import text
 
+MAX_CHAINS = 100  # worst first; a tree of every chain of a 10k-pod cluster costs seconds to build
 _KIND_SHORT = {"HelmRelease": "hr", "Kustomization": "ks", "Pod": "pod", "Job": "job",
                "Service": "svc", "Deployment": "deploy", "SealedSecret": "sealedsecret"}
 
@@ -79,14 +80,16 @@ class ChainsPanel(Tree[ChainNode]):
         return any(self._filter in w.lower() for w in words)
 
     def _rebuild(self) -> None:
-        chains = [c for c in ordered(self.report) if self._matches(c)]
-        shape = tuple((c.id, tuple(c.links), c.summary) for c in chains) + \
-            tuple(f.summary + "".join(f.evidence) for f in self.report.findings)
+        matching = [c for c in ordered(self.report) if self._matches(c)]
+        chains = matching[:MAX_CHAINS]
+        shape = tuple((c.id, tuple(c.links), c.summary,
+                       tuple(f.summary + "".join(f.evidence) for fid in c.links
+                             if (f := self._findings.get(fid)))) for c in chains)
         if shape == self._shape:
             return
         self._shape = shape
         here = self.cursor_node.data if self.cursor_node is not None else None
-        expanded = {n.data.chain for n in self.root.children if n.is_expanded}
+        expanded = {n.data.chain for n in self.root.children if n.data and n.is_expanded}
         first = not self.root.children
         self.clear()
         palette = self._palette()
@@ -103,6 +106,9 @@ class ChainsPanel(Tree[ChainNode]):
             for f in sorted(symptoms, key=lambda f: -f.rank):
                 node.add_leaf(Text("↳ ").append_text(self._label(f, palette)),
                               ChainNode(chain.id, f.id))
+        if len(matching) > len(chains):
+            self.root.add_leaf(Text(f"… {len(matching) - len(chains)} more chains: narrow them "
+                                    "with /", style="dim"), None)
         self._restore(here)
 
     def _restore(self, here: ChainNode | None) -> None:
