@@ -18,13 +18,12 @@ import shutil
 from datetime import timedelta
 
 from kubetriage.cluster import helm
-from scenario_kit import helm_release_secret
 
-from scenario_builders import (SCENARIOS, Clock, bump, container, deployment, event, hexdigest,
-                               healthy_workload, http_probe, meta, namespace, owner_ref, pod,
-                               pod_template, replicaset, running, service, terminated, ts, uid,
-                               waiting, write_list, write_log, write_timeline)
-from scenario_kit import DOCKERD_NODE_ANNOTATIONS, node_conditions, node_labels
+from scenario_builders import (bump, container, deployment, event, healthy_workload, http_probe,
+                               meta, namespace, pod, pod_template, replicaset, running, service,
+                               terminated, waiting, write_list, write_timeline)
+from scenario_kit import (DOCKERD_NODE_ANNOTATIONS, SCENARIOS, Clock, helm_release_secret,
+                          hexdigest, node_conditions, node_labels, owner_ref, ts, uid, write_log)
 from scenario_kit import node as kube_node
 
 NS = "default"

@@ -15,9 +15,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from scenario_objects import (Builder, Release, _flux_cond, container, dump_yaml, helm_chart,
+from scenario_objects import (Builder, Release, _flux_cond, container, helm_chart,
                               helm_release, helm_repository, job, last_terminated, namespace,
                               node, running, service, terminated, workload)
+from scenario_kit import dump_yaml
 
 OUT = Path(__file__).resolve().parent.parent / "kubetriage" / "scenarios" / "healthy"
 RECORDED_AT = datetime(2025, 11, 3, 14, 0, tzinfo=timezone.utc)

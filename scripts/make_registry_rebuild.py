@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from scenario_objects import (Builder, Release, _deployment_status, _flux_cond, container,
-                              dump_yaml, helm_chart, helm_release, helm_repository, job,
+                              helm_chart, helm_release, helm_repository, job,
                               last_terminated, namespace, node, pod, running, service,
                               terminated, waiting, workload)
+from scenario_kit import dump_yaml
 
 OUT = Path(__file__).resolve().parent.parent / "kubetriage" / "scenarios" / "registry-rebuild"
 RECORDED_AT = datetime(2025, 10, 17, 11, 10, tzinfo=timezone.utc)

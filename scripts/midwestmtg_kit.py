@@ -8,15 +8,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+import scenario_kit as kit
 from scenario_kit import (SCENARIOS, Obj, api_access_volume, container_status, dump_yaml,
-                          event_name, involved_object,
-                          hexdigest, object_meta, owner_ref, pod_conditions, pod_object, pod_spec,
-                          pod_status, reorder, rng, rng_suffix, rng_uid, sa_mount, ts)
-from scenario_kit import event as _event
-from scenario_kit import http_probe as _http_probe
-from scenario_kit import image_id as _image_id
-from scenario_kit import write_list as _write_list
-from scenario_kit import write_log as _write_log
+                          event_name, hexdigest, involved_object, object_meta, owner_ref,
+                          pod_conditions, pod_object, pod_spec, pod_status, reorder, rng,
+                          rng_suffix, rng_uid, sa_mount, ts)
 
 ROOT = SCENARIOS.parent.parent
 OUT = SCENARIOS / "midwestmtg"
@@ -123,11 +119,11 @@ def container(name: str, image: str, *, pull: str = "IfNotPresent", ports: list 
 
 
 def http_probe(path: str, port: str | int, period: int = 10) -> Obj:
-    return _http_probe(path, port, period=period)
+    return kit.http_probe(path, port, period=period)
 
 
 def image_id(image: str, variant: str = "") -> str:
-    return _image_id(image, hexid("image", image, variant))
+    return kit.image_id(image, hexid("image", image, variant))
 
 
 def cstatus(c: Obj, *, state: Obj, ready: bool, restarts: int = 0, last: Obj | None = None,
@@ -185,7 +181,7 @@ def event(obj: Obj, reason: str, message: str, *, first: datetime, last: datetim
     name = event_name(obj, first, rng("ev", m["name"], reason, message).randrange(10**9))
     em = object_meta(name, m.get("namespace"), ts(first), uid("event", name), rv=rv(),
                      annotations=annotations)
-    return _event(involved_object(obj, field), reason, message, meta=em, first=ts(first),
+    return kit.event(involved_object(obj, field), reason, message, meta=em, first=ts(first),
                   last=ts(last), count=count, type_=type_, component=component, host=host,
                   instance=instance, event_time=False)
 
@@ -316,9 +312,9 @@ dump = dump_yaml
 
 
 def write_list(name: str, items: list[Obj], note: str) -> None:
-    _write_list(OUT / name, items, header=f"# {note}\n{GENERATED}")
+    kit.write_list(OUT / name, items, header=f"# {note}\n{GENERATED}")
 
 
 def write_log(ns: str, pod_name: str, container_name: str, lines: list[str],
               previous: bool = False) -> None:
-    _write_log(OUT, ns, pod_name, container_name, lines, previous)
+    kit.write_log(OUT, ns, pod_name, container_name, lines, previous)

@@ -11,16 +11,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from scenario_kit import (KUBECTL, SCENARIOS, Clock, hexdigest, namespace_labels,  # noqa: F401
-                          namespace_object, object_meta, owner_ref, suffix, ts, uid, write_log)
-from scenario_kit import (api_access_volume, container_status, event_name, involved_object,
-                          pod_conditions, pod_object,
-                          pod_spec, pod_status, terminated_state, waiting_state, with_sa_mount)
-from scenario_kit import event as _event
-from scenario_kit import http_probe as _http_probe
-from scenario_kit import image_id as _image_id
-from scenario_kit import write_list as _write_list
-from scenario_kit import write_timeline as _write_timeline
+import scenario_kit as kit
+from scenario_kit import (KUBECTL, Clock, api_access_volume, container_status, event_name,
+                          hexdigest, involved_object, namespace_labels, namespace_object,
+                          object_meta, owner_ref, pod_conditions, pod_object, pod_spec, pod_status,
+                          suffix, terminated_state, ts, uid, waiting_state, with_sa_mount)
 
 
 def meta(name: str, namespace: str | None, created: datetime, *, labels: dict | None = None,
@@ -64,7 +59,7 @@ def container(name: str, image: str, *, pull: str = "IfNotPresent", ports: list 
 
 
 def http_probe(path: str, port: int | str, *, initial: int = 0, **kw: int) -> dict:
-    return _http_probe(path, port, initial=initial, **kw)
+    return kit.http_probe(path, port, initial=initial, **kw)
 
 
 def pod_template(labels: dict, containers: list, *, annotations: dict | None = None,
@@ -161,7 +156,7 @@ def event(namespace: str, obj: dict, reason: str, message: str, *, type_: str = 
           component: str = "kubelet", host: str | None = None, field_path: str | None = None,
           rv: int = 2000) -> dict:
     name = event_name(obj, first, int(hexdigest(reason, message, n=6), 16))
-    return _event(involved_object(obj, field_path), reason, message,
+    return kit.event(involved_object(obj, field_path), reason, message,
                   meta=object_meta(name, namespace, ts(first), uid(namespace, name), rv=str(rv)),
                   first=ts(first), last=ts(last or first), count=count, type_=type_,
                   component=component, host=host)
@@ -248,7 +243,7 @@ def namespace(name: str, created: datetime, labels: dict | None = None) -> dict:
 
 
 def write_list(path: Path, items: list[dict]) -> None:
-    _write_list(path, items, **KUBECTL)
+    kit.write_list(path, items, **KUBECTL)
 
 
 def healthy_workload(clock: Clock, name: str, namespace: str, *, node: str, host_ip: str,
@@ -298,7 +293,7 @@ def healthy_workload(clock: Clock, name: str, namespace: str, *, node: str, host
 
 
 def image_id(image: str) -> str:
-    return _image_id(image, pullable=False, qualify=True)
+    return kit.image_id(image, pullable=False, qualify=True)
 
 
 def template_hash(*parts: str) -> str:
@@ -308,7 +303,7 @@ def template_hash(*parts: str) -> str:
 
 def write_timeline(root: Path, script: str, description: str, recorded_at: str,
                    steps: list[dict]) -> None:
-    _write_timeline(root, script, description, recorded_at, steps, literal=False)
+    kit.write_timeline(root, script, description, recorded_at, steps, literal=False)
 
 
 def bump(ev: dict, at: float, every: float | None = None) -> dict:
