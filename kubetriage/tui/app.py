@@ -15,8 +15,9 @@ from textual.screen import Screen
 from kubetriage.checks.finding import Chain, Report
 from kubetriage.cluster.store import Store
 from kubetriage.diagnosis import diagnose
+from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.model import PANEL_KINDS, DashboardModel, Updates
-from kubetriage.tui.rows import Palette
+from kubetriage.tui.rows import Palette, rich_color
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
 
@@ -37,7 +38,7 @@ class KubetriageApp(App):
 
     def __init__(self, *, kubeconfig: str | None = None, context: str | None = None,
                  demo: Any = None, namespace: str | None = None, theme: str | None = None,
-                 read_only: bool = False, bell: bool = False,
+                 read_only: bool = False, settings: Settings | None = None,
                  source_options: dict[str, Any] | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
@@ -45,7 +46,9 @@ class KubetriageApp(App):
                                  **(source_options or {}))
         self.namespace = namespace
         self.read_only = read_only
-        self.ring_bell = bell
+        self.remember = settings is not None  # only the real command saves a theme switch
+        settings = settings or Settings()
+        self.ring_bell = settings.bell
         self.clock = clock
         self.source: Any = None
         self.error: str | None = None
@@ -53,17 +56,19 @@ class KubetriageApp(App):
         self.diagnoses = 0  # how many reports have been drawn
         self.connection = "connecting"
         self._dirty = asyncio.Event()
-        if theme:
-            self.theme = theme
+        register_themes(self, settings)
+        self.theme = theme or settings.theme
         self.model = DashboardModel(self._palette(), namespace)
         self.screen_main = MainScreen(self.model)
 
     def _palette(self) -> Palette:
         t = self.current_theme
-        return Palette(error=t.error or "red", warning=t.warning or "yellow",
-                       ok=t.success or "green", muted="dim")
+        return Palette(error=rich_color(t.error, "red"), warning=rich_color(t.warning, "yellow"),
+                       ok=rich_color(t.success, "green"), muted="dim")
 
     def on_mount(self) -> None:
+        if self.remember:
+            remember_theme(self)
         self.push_screen(self.screen_main)
         self.run_worker(self._watch(), name="source", group="source", exit_on_error=False)
         self.set_interval(STATUS_INTERVAL_S, self._show_status)

@@ -37,6 +37,12 @@ class Palette:
     muted: str = "dim"
 
 
+def rich_color(value: str | None, default: str) -> str:
+    """A theme's colour as Rich reads it (a 16-colour theme says `ansi_red`, Rich `color(1)`)."""
+    from textual.color import Color  # parsing only: rows stay free of widgets
+    return Color.parse(value).rich_color.name if value else default
+
+
 def text(value: Any, style: str = "") -> Text:
     """Untrusted cluster text, inert: controls removed, never parsed as markup."""
     return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")

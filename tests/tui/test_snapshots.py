@@ -56,3 +56,16 @@ class TestHelp:
             await pilot.pause(0.1)
 
         assert snap_compare(app, terminal_size=(80, 24), run_before=help_)
+
+
+class TestSixteenColours:
+    def test_main_80x24_16_colours(self, snap_compare):
+        """80x24 in the 16-colour theme: the same screen as the default, legible in ANSI colours
+        (status bar, tabs, the chains tree)."""
+        app = pinned_app(theme="kubetriage-16")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=lambda p: settled(p, app))
+
+    def test_main_160x48_16_colours(self, snap_compare):
+        """160x48 in the 16-colour theme: every panel, failing rows in ANSI red, warnings yellow."""
+        app = pinned_app(theme="kubetriage-16")
+        assert snap_compare(app, terminal_size=(160, 48), run_before=lambda p: settled(p, app))

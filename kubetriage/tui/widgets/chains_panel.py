@@ -12,7 +12,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Report
-from kubetriage.tui.rows import text
+from kubetriage.tui.rows import rich_color, text
 
 MAX_CHAINS = 100  # worst first; a tree of every chain of a 10k-pod cluster costs seconds to build
 _KIND_SHORT = {"HelmRelease": "hr", "Kustomization": "ks", "Pod": "pod", "Job": "job",
@@ -125,9 +125,10 @@ class ChainsPanel(Tree[ChainNode]):
 
     def _palette(self) -> dict[str, str]:
         theme = self.app.current_theme
-        return {"critical": f"bold {theme.error}", "error": theme.error or "red",
-                "warning": theme.warning or "yellow", "info": theme.primary or "blue",
-                "muted": "dim"}
+        error = rich_color(theme.error, "red")
+        return {"critical": f"bold {error}", "error": error,
+                "warning": rich_color(theme.warning, "yellow"),
+                "info": rich_color(theme.primary, "blue"), "muted": "dim"}
 
     def _label(self, f: Finding, palette: dict[str, str]) -> Text:
         return Text.assemble(Text(f"● {f.severity} ", palette[f.severity]),

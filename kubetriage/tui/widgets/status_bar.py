@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-from kubetriage.tui.rows import text
+from kubetriage.tui.rows import rich_color, text
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class StatusBar(Static):
 
     def render_status(self, s: Status) -> Text:
         theme = self.app.current_theme
-        ok, warn, err = theme.success or "green", theme.warning or "yellow", theme.error or "red"
+        ok, warn, err = (rich_color(theme.success, "green"), rich_color(theme.warning, "yellow"),
+                         rich_color(theme.error, "red"))
         if s.connection == "stale":
             conn = Text(f"stale for {int(s.stale_for)} s", style=f"bold {warn}")
         elif s.connection == "live":
