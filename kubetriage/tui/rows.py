@@ -99,7 +99,8 @@ def pod_row(pod: Obj, now: datetime, palette: Palette) -> Cells:
                                            palette.warning)
     restart_style = palette.warning if restarts != "0" else ""
     return (text(meta["name"]), text(ready, style), text(status, style),
-            text(restarts, restart_style),
+            # "67 (2m21s)": kubectl's " ago" costs four of 80 columns and says nothing
+            text(restarts.replace(" ago)", ")"), restart_style),
             text(_age(meta.get("creationTimestamp"), now), palette.muted),
             text(spec.get("nodeName") or "<none>"), text(image_tag(pod)),
             text(meta.get("namespace") or ""))
