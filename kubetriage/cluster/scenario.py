@@ -55,13 +55,20 @@ def load_timeline(path: Path) -> Timeline:
         raise DumpError(f"{path}: {where}: {err['msg']}") from None
 
 
+def resolve(name_or_path: str) -> Path:
+    """The directory of a shipped scenario or of a scenario path; DumpError naming the known
+    ones for anything else."""
+    path = Path(name_or_path)
+    if path.is_dir():
+        return path
+    if name_or_path not in names():
+        raise DumpError(f"unknown scenario {name_or_path!r}; known: {', '.join(names())}")
+    return SCENARIO_DIR / name_or_path
+
+
 def load(name_or_path: str, now: datetime | None = None) -> Scenario:
     """A shipped scenario by name, or a scenario directory by path, with timestamps shifted."""
-    path = Path(name_or_path)
-    if not path.is_dir():
-        if name_or_path not in names():
-            raise DumpError(f"unknown scenario {name_or_path!r}; known: {', '.join(names())}")
-        path = SCENARIO_DIR / name_or_path
+    path = resolve(name_or_path)
     timeline_file = path / "timeline.yaml"
     timeline = load_timeline(timeline_file) if timeline_file.is_file() else Timeline()
     dump = load_dump(path)
