@@ -15,8 +15,11 @@ _depth = 0
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic GC inside; nests (the outermost pause turns it back on, if it was on)."""
+def gc_paused(long_lived: bool = False) -> Iterator[None]:
+    """No cyclic GC inside; nests (the outermost pause turns it back on, if it was on).
+
+    long_lived: what was built stays for the life of the process (a loaded dump), so it is
+    frozen out of the collector's sight: otherwise the next collection walks all of it."""
     global _depth
     if _depth == 0 and not gc.isenabled():  # someone else turned it off: leave it to them
         yield
@@ -27,5 +30,7 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         _depth -= 1
+        if long_lived:
+            gc.freeze()
         if _depth == 0:
             gc.enable()

@@ -22,3 +22,15 @@ def test_a_collector_turned_off_elsewhere_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_long_lived_builds_are_frozen_out_of_the_collectors_sight():
+    kept = []
+    before = gc.get_freeze_count()
+    try:
+        with gc_paused(long_lived=True):
+            kept.extend({"n": i} for i in range(1000))
+        assert gc.get_freeze_count() >= before + 1000
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -18,7 +18,9 @@ EVENT_LINES = 3  # events shown as evidence per finding
 def get(node: Any, *path: str | int) -> Any:
     """node[path[0]][path[1]]..., or None as soon as a step is missing or of the wrong type."""
     for step in path:
-        if isinstance(step, int):
+        if type(node) is dict and type(step) is str:  # nearly every step: the fast path
+            node = node.get(step)
+        elif isinstance(step, int):
             node = node[step] if isinstance(node, list) and -len(node) <= step < len(node) else None
         else:
             node = node.get(step) if isinstance(node, dict) else None

@@ -30,16 +30,15 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         if not selector or s(svc, "spec", "type") == "ExternalName":
             continue
         ns = s(svc, "metadata", "namespace") or None
+        endpoints = snap.get("Endpoints", ns, name(svc))
+        if endpoints is not None and any(dicts(sub, "addresses")
+                                         for sub in dicts(endpoints, "subsets")):
+            continue  # the common case, decided without looking at pods
         # the pods carrying the selector's rarest label, then the rest of it
         candidates = min((by_label.get((ns, k, v), []) if isinstance(v, str) else []
                           for k, v in selector.items()), key=len)
         pods = [p for p in candidates if all(labels(p).get(k) == v for k, v in selector.items())]
-        endpoints = snap.get("Endpoints", ns, name(svc))
-        if endpoints is not None:
-            ready = sum(len(dicts(sub, "addresses")) for sub in dicts(endpoints, "subsets"))
-        else:
-            ready = sum(s(condition(p, "Ready"), "status") == "True" for p in pods)
-        if ready:
+        if endpoints is None and any(s(condition(p, "Ready"), "status") == "True" for p in pods):
             continue
         obj = ref(svc, "Service")
         shown = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))

@@ -47,7 +47,7 @@ def load_dump(path: str | Path) -> Dump:
     root = Path(path)
     if not root.exists():
         raise DumpError(f"{root}: no such file or directory")
-    with gc_paused():
+    with gc_paused(long_lived=True):
         return _load(root)
 
 
