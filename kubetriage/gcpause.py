@@ -8,29 +8,36 @@ trees hold no cycles, so nothing is lost by collecting afterwards.
 from __future__ import annotations
 
 import gc
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-_depth = 0
+_depth = 0  # pauses under way, on any thread: the collector is process-wide
+_lock = threading.Lock()
 
 
 @contextmanager
 def gc_paused(long_lived: bool = False) -> Iterator[None]:
-    """No cyclic GC inside; nests (the outermost pause turns it back on, if it was on).
+    """No cyclic GC inside; nests, across threads too (the last pause to end turns it back on,
+    if it was on).
 
     long_lived: what was built stays for the life of the process (a loaded dump), so it is
     frozen out of the collector's sight: otherwise the next collection walks all of it."""
     global _depth
-    if _depth == 0 and not gc.isenabled():  # someone else turned it off: leave it to them
-        yield
-        return
-    _depth += 1
-    gc.disable()
+    with _lock:
+        if _depth == 0 and not gc.isenabled():  # someone else turned it off: leave it to them
+            owned = False
+        else:
+            owned = True
+            _depth += 1
+            gc.disable()
     try:
         yield
     finally:
-        _depth -= 1
-        if long_lived:
-            gc.freeze()
-        if _depth == 0:
-            gc.enable()
+        with _lock:
+            if long_lived:
+                gc.freeze()
+            if owned:
+                _depth -= 1
+                if _depth == 0:
+                    gc.enable()

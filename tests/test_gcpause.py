@@ -34,3 +34,20 @@ def test_long_lived_builds_are_frozen_out_of_the_collectors_sight():
         assert gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+def test_pauses_on_two_threads_end_with_the_collector_on():
+    import threading
+
+    inside = threading.Barrier(2)
+
+    def work():
+        with gc_paused():
+            inside.wait(timeout=5)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=5)
+    assert gc.isenabled()
