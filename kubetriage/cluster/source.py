@@ -40,6 +40,8 @@ from kubetriage.cluster.store import Store
 LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
 LOG_CONCURRENCY = 8
 CURRENT_LOG_TTL_S = 15.0  # a running container's log is refetched at most this often
+LOG_REFRESHES_PER_ROUND = 50  # running containers' logs refetched per diagnosis, at most
+LogVersion = tuple[int, bool]  # (restart count, running): a container's log changes with either
 FORBIDDEN_RETRY_S = 60.0  # a kind the user may not see is asked for again this often
 _FAILING_REASONS = {"CrashLoopBackOff", "Error", "RunContainerError", "OOMKilled",
                     "CreateContainerError", "ContainerCannotRun"}
@@ -61,7 +63,7 @@ class ClusterSource:
                              min_watch_timeout=min_watch_timeout)
         self._backoff = backoff
         self._tasks: set[asyncio.Task] = set()
-        self._log_cache: dict[tuple, tuple[float, list[str]]] = {}
+        self._log_cache: dict[LogRef, tuple[float, LogVersion, list[str]]] = {}
         self._demo: Any = None
         self._demo_dir: str | None = None
         self._fallbacks = 0  # kinds still finding the namespaces they may be seen in
@@ -289,48 +291,62 @@ class ClusterSource:
 
     async def snapshot(self, with_logs: bool = True) -> Snapshot:
         """The store as a Snapshot, with the last lines of every failing container's logs
-        (current and previous instance)."""
+        (current and previous instance). Indexing 40,000 objects happens in a thread: the
+        store's objects are replaced, never changed, so the list taken here stays as it was."""
         objects = list(self.store.objects())
-        logs: dict[LogRef, list[str]] = {}
-        if with_logs:
-            wanted = [ref for pod in self.store.list("Pod") for ref in _failing_logs(pod)]
-            limit = asyncio.Semaphore(LOG_CONCURRENCY)
+        logs = await self.failing_container_logs() if with_logs else {}
+        return await asyncio.to_thread(Snapshot.from_objects, objects, logs)
 
-            async def fetch(ref: tuple[LogRef, int]) -> None:
-                (ns, pod, container, previous), restarts = ref
-                key = (ns, pod, container, previous, restarts)
-                cached = self._log_cache.get(key)
-                if cached and (previous or time.monotonic() - cached[0] < CURRENT_LOG_TTL_S):
-                    logs[key[:4]] = cached[1]
-                    return
-                async with limit:
-                    with contextlib.suppress(ApiError, aiohttp.ClientError):
-                        lines = await self.logs(ns, pod, container, previous=previous)
-                        self._log_cache[key] = (time.monotonic(), lines)
-                        logs[key[:4]] = lines
+    async def failing_container_logs(self) -> dict[LogRef, list[str]]:
+        """The last lines of every failing container's logs, as the snapshot holds them.
 
-            await asyncio.gather(*(fetch(ref) for ref in wanted))
-            live = {k[:4] for k, _ in wanted}
-            self._log_cache = {k: v for k, v in self._log_cache.items() if k[:4] in live}
-        return Snapshot.from_objects(objects, logs)
+        Logs are fetched again only when they can have changed: a new restart (a new previous
+        instance), a container starting or stopping, or, for a running container, its log
+        being older than CURRENT_LOG_TTL_S, stalest first and at most LOG_REFRESHES_PER_ROUND
+        of those a round. After the first round a round fetches only what changed."""
+        wanted = await asyncio.to_thread(_wanted_logs, self.store.list("Pod"))
+        now = time.monotonic()
+        fetch, refresh = [], []
+        for ref, version in wanted.items():
+            cached = self._log_cache.get(ref)
+            if cached is None or cached[1] != version:
+                fetch.append(ref)
+            elif version[1] and now - cached[0] >= CURRENT_LOG_TTL_S:
+                refresh.append(ref)
+        refresh.sort(key=lambda ref: self._log_cache[ref][0])
+        limit = asyncio.Semaphore(LOG_CONCURRENCY)
+
+        async def get(ref: LogRef) -> None:
+            ns, pod, container, previous = ref
+            async with limit:
+                with contextlib.suppress(ApiError, aiohttp.ClientError):
+                    lines = await self.logs(ns, pod, container, previous=previous)
+                    self._log_cache[ref] = (time.monotonic(), wanted[ref], lines)
+
+        await asyncio.gather(*(get(ref) for ref in fetch + refresh[:LOG_REFRESHES_PER_ROUND]))
+        self._log_cache = {ref: c for ref, c in self._log_cache.items() if ref in wanted}
+        return {ref: c[2] for ref, c in self._log_cache.items()}
 
 
-def _failing_logs(pod: dict[str, Any]) -> list[tuple[LogRef, int]]:
-    """(log ref, restart count) of each container worth reading: restarted, waiting on a crash,
-    or terminated with an error."""
-    meta, status = pod["metadata"], pod.get("status") or {}
-    out = []
-    for cs in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or []):
-        restarts = cs.get("restartCount") or 0
-        state, last = cs.get("state") or {}, cs.get("lastState") or {}
-        reason = ((state.get("waiting") or state.get("terminated") or {}).get("reason") or "")
-        failed_now = reason in _FAILING_REASONS or \
-            (state.get("terminated") or {}).get("exitCode", 0) not in (0, None)
-        ref = (meta.get("namespace"), meta["name"], cs.get("name"))
-        if failed_now or restarts:
-            out.append(((*ref, False), restarts))
-        if restarts and last.get("terminated"):
-            out.append(((*ref, True), restarts))
+def _wanted_logs(pods: list[dict[str, Any]]) -> dict[LogRef, LogVersion]:
+    """The logs worth reading, each with what its content depends on: of every container that
+    restarted, waits on a crash, or terminated with an error (the current instance's log, and
+    the previous instance's once there is one)."""
+    out: dict[LogRef, LogVersion] = {}
+    for pod in pods:
+        meta, status = pod["metadata"], pod.get("status") or {}
+        for cs in (status.get("initContainerStatuses") or []) + \
+                (status.get("containerStatuses") or []):
+            restarts = cs.get("restartCount") or 0
+            state, last = cs.get("state") or {}, cs.get("lastState") or {}
+            reason = ((state.get("waiting") or state.get("terminated") or {}).get("reason") or "")
+            failed_now = reason in _FAILING_REASONS or \
+                (state.get("terminated") or {}).get("exitCode", 0) not in (0, None)
+            ref = (meta.get("namespace"), meta["name"], cs.get("name"))
+            if failed_now or restarts:
+                out[(*ref, False)] = (restarts, "running" in state)
+            if restarts and last.get("terminated"):
+                out[(*ref, True)] = (restarts, False)
     return out
 
 

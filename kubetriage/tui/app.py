@@ -5,6 +5,7 @@ when objects changed, announcing chains that appear or resolve."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
@@ -13,10 +14,12 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from kubetriage.checks.finding import Chain, Report
-from kubetriage.cluster.store import Store
+from kubetriage.cluster.snapshot import LogRef, Snapshot
+from kubetriage.cluster.store import Change, Store, Subscription
 from kubetriage.diagnosis import diagnose
+from kubetriage.gcpause import gc_paused
 from kubetriage.themes import Settings, register_themes, remember_theme
-from kubetriage.tui.model import PANEL_KINDS, DashboardModel, Updates
+from kubetriage.tui.model import PANEL_KINDS, DashboardModel, PanelUpdate, Updates
 from kubetriage.tui.rows import Palette, rich_color
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
@@ -24,6 +27,7 @@ from kubetriage.tui.widgets.status_bar import Status, StatusBar
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
 STATUS_INTERVAL_S = 0.5  # "stale for N s" shows within a second of a watch going down
 DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
+ROWS_PER_CHUNK = 4000  # rows given to a table between two looks at the keyboard
 
 
 def utc_now() -> datetime:
@@ -56,6 +60,9 @@ class KubetriageApp(App):
         self.diagnoses = 0  # how many reports have been drawn
         self.connection = "connecting"
         self._dirty = asyncio.Event()
+        self._model_lock = asyncio.Lock()
+        self._rows_in = asyncio.Event()  # the first rows are in the tables
+        self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
         self.model = DashboardModel(self._palette(), namespace)
@@ -99,39 +106,47 @@ class KubetriageApp(App):
             self.exit(return_code=2)
             return
         store: Store = self.source.store
-        sub = store.subscribe(PANEL_KINDS)
+        sub = self._sub = store.subscribe(PANEL_KINDS)
         self.connection = "syncing"
         self._show_status()
         await self.source.wait_synced()
         self.connection = "live"
-        await self._reload(threaded=True)
+        # the first diagnosis fetches logs while the rows are built: I/O beside CPU
+        self._dirty.set()
         self.run_worker(self._diagnose(), name="diagnosis", group="diagnosis")
+        await self._reload()
+        self._rows_in.set()
+        gc.freeze()  # the synced cluster stays: the collector need not rescan it ever again
         while True:
             batch = await sub.next(BATCH_INTERVAL_S)
             if batch.changes:
-                self._show(self.model.apply(batch.changes, self.clock()))
+                async with self._model_lock:
+                    self._show(self.model.apply(batch.changes, self.clock()))
                 self._dirty.set()
             if batch.states:
                 self._show_status()
 
-    async def _reload(self, threaded: bool = False) -> None:
-        """Every row again: at start (in a thread: 10,000 pods take a while), on `:ns`, and when
-        the theme's colours change."""
-        old = self.model
-        model = DashboardModel(self._palette(), self.namespace)
-        changes = model.initial_changes(self.source.store)
-        if threaded:
-            updates = await asyncio.to_thread(model.apply, changes, self.clock())
-        else:
-            updates = model.apply(changes, self.clock())
-        self.model = self.screen_main.model = model
-        ns = self.model.set_report(self.report)
-        updates.namespaces.upserts.update(ns.upserts)
-        updates.namespaces.sort_keys.update(ns.sort_keys)
-        for panel, before in (("pods", old.pod_failing), ("releases", old.release_ready),
-                              ("events", old.folded), ("namespaces", old.namespace_keys())):
-            getattr(updates, panel).deletes |= set(before) - set(getattr(updates, panel).upserts)
-        self._show(updates)
+    async def _reload(self) -> None:
+        """Every row again: at start, on `:ns`, and when the theme's colours change. 10,000 pods
+        and 30,000 events take a while: the rows are built in a thread and reach the tables in
+        chunks, the top rows of each panel first."""
+        async with self._model_lock:  # batches wait: the new model is built from the store now
+            old = self.model
+            model = DashboardModel(self._palette(), self.namespace)
+            changes = model.initial_changes(self.source.store)
+            if self._sub is not None:
+                self._sub.take()  # what it holds is in the store, so in the rows built now
+            updates = await asyncio.to_thread(_build, model, changes, self.clock())
+            self.model = self.screen_main.model = model
+            ns = self.model.set_report(self.report)
+            updates.namespaces.upserts.update(ns.upserts)
+            updates.namespaces.sort_keys.update(ns.sort_keys)
+            for panel, before in (("pods", old.pod_failing), ("releases", old.release_ready),
+                                  ("events", old.folded), ("namespaces", old.namespace_keys())):
+                getattr(updates, panel).deletes |= set(before) - set(getattr(updates, panel).upserts)
+            for chunk in _chunks(updates, ROWS_PER_CHUNK):
+                self._show(chunk)
+                await asyncio.sleep(0)  # a key pressed meanwhile is handled between chunks
         self._dirty.set()
 
     def _show(self, updates: Updates) -> None:
@@ -153,8 +168,10 @@ class KubetriageApp(App):
             await self._dirty.wait()
             self._dirty.clear()
             started = time.monotonic()
-            snap = await self.source.snapshot()
-            report = await asyncio.to_thread(diagnose, snap, namespace=self.namespace)
+            objects = list(self.source.store.objects())  # replaced, never changed: a snapshot
+            logs = await self.source.failing_container_logs()
+            report = await asyncio.to_thread(_diagnosis, objects, logs, self.namespace)
+            await self._rows_in.wait()  # chains drawn with the rows they mark, never before
             if not first:
                 self._announce(self.report.chains, report.chains, report)
             first = False
@@ -214,3 +231,39 @@ class KubetriageApp(App):
 
     def on_main_screen_object_opened(self, message: MainScreen.ObjectOpened) -> None:
         self.open_object(message.key)
+
+
+def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None) -> Report:
+    """The report on these objects (run in a thread). The snapshot indexing them is gone before
+    the collector runs again, so its 100,000s of containers never reach an old generation that
+    every full collection would rescan on the event loop."""
+    with gc_paused():
+        return diagnose(Snapshot.from_objects(objects, logs), namespace=namespace)
+
+
+def _build(model: DashboardModel, changes: list[Change], now: datetime) -> Updates:
+    """Every row of the model, each panel's in its display order (run in a thread)."""
+    with gc_paused():  # 40,000 rows: the collector would rescan them again and again
+        updates = model.apply(changes, now)
+        for panel in (updates.namespaces, updates.releases, updates.pods, updates.events):
+            keys = panel.sort_keys
+            panel.upserts = dict(sorted(panel.upserts.items(), key=lambda kv: keys[kv[0]]))
+    return updates
+
+
+def _chunks(updates: Updates, size: int) -> Iterable[Updates]:
+    """The updates in pieces of at most `size` rows a panel, deletions in the first."""
+    panels = ("namespaces", "releases", "pods", "events")
+    items = {p: list(getattr(updates, p).upserts.items()) for p in panels}
+    for start in range(0, max(len(i) for i in items.values()) or 1, size):
+        chunk = Updates()
+        for p in panels:
+            whole: PanelUpdate = getattr(updates, p)
+            part = getattr(chunk, p)
+            part.upserts = dict(items[p][start:start + size])
+            part.sort_keys = {k: whole.sort_keys[k] for k in part.upserts if k in whole.sort_keys}
+            part.severities = {k: whole.severities[k] for k in part.upserts
+                               if k in whole.severities}
+            if start == 0:
+                part.deletes = whole.deletes
+        yield chunk

@@ -83,11 +83,12 @@ class DashboardModel:
                     self._count_pod(key, None)
                     out.pods.deletes.add(key)
                     continue
-                ready, status, _ = rows.pod_status(ch.obj, now)
-                self._count_pod(key, rows.pod_failing(ready, status))
-                out.pods.severities[key] = "error" if self.pod_failing[key] else None
-                out.pods.upserts[key] = rows.pod_row(ch.obj, now, p)
-                out.pods.sort_keys[key] = rows.pod_sort(ch.obj, now)
+                status = rows.pod_status(ch.obj, now)
+                failing = rows.pod_failing(*status[:2])
+                self._count_pod(key, failing)
+                out.pods.severities[key] = "error" if failing else None
+                out.pods.upserts[key] = rows.pod_row(ch.obj, now, p, status)
+                out.pods.sort_keys[key] = rows.pod_sort(ch.obj, now, failing)
             elif ch.kind in ("HelmRelease", "Kustomization"):
                 if gone:
                     self._count_release(key, None)
@@ -119,7 +120,7 @@ class DashboardModel:
                 self.folded.pop(fold, None)
                 out.events.deletes.add(fold)
                 continue
-            folded = rows.fold_events(events.values())[fold]
+            folded = rows.fold(fold, events.values())
             self.folded[fold] = folded
             out.events.upserts[fold] = rows.event_row(folded, now, p)
             out.events.sort_keys[fold] = rows.event_sort(folded, now)

@@ -3,7 +3,9 @@
 Textual's DataTable takes about a second to fill 10,000 rows and its `remove_row` grows with the
 table, so this table keeps its rows in a dict plus one sorted list of the rows that pass the
 filter, and draws lines on demand (`ScrollView` + `render_line`). A batch of changes costs
-O(changes · log n) bisections; the cursor follows its row key, not its index.
+O(changes · log n) bisections; the cursor follows its row key, not its index. A cell is a Rich
+`Text`, or anything with a `plain` string and a `style` (made a `Text` only when drawn, so rows
+off screen cost no `Text` at all).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, Union
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -26,7 +28,16 @@ from textual.strip import Strip
 from kubetriage.checks.sanitize import clean
 
 Severity = Literal["warning", "error"]
+
+
+class PlainCell(Protocol):
+    plain: str
+    style: str
+
+
+Cell = Union[Text, PlainCell]
 GUTTER = 1  # a column left of every row for the chain marker
+BULK_ROWS = 1000
 
 _AGE = re.compile(r"(?:\d+[smhdy])+")
 _AGE_PART = re.compile(r"(\d+)([smhdy])")
@@ -48,7 +59,7 @@ def sort_value(text: str) -> tuple:
 
 
 class ResourceTable(ScrollView, can_focus=True):
-    """Rows of `Text` cells keyed by any hashable key, updated in batches with `apply`."""
+    """Rows of cells keyed by any hashable key, updated in batches with `apply`."""
 
     BINDINGS = [
         Binding("up,k", "cursor_up", "Up", show=False),
@@ -136,7 +147,7 @@ class ResourceTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._columns: list[tuple[str, int | None]] = []
         self._natural: list[int] = []  # widest cell seen per flexible column
-        self._rows: dict[Hashable, tuple[Text, ...]] = {}
+        self._rows: dict[Hashable, tuple[Cell, ...]] = {}
         self._haystacks: dict[Hashable, str] = {}
         self._order_keys: dict[Hashable, Any] = {}
         # key -> (column sort value, order key, sequence number): unique, so bisect finds a row
@@ -161,6 +172,9 @@ class ResourceTable(ScrollView, can_focus=True):
     def visible_count(self) -> int:
         return len(self._visible)
 
+    def has_row(self, key: Hashable) -> bool:
+        return key in self._rows
+
     @property
     def cursor_key(self) -> Hashable | None:
         return self._cursor
@@ -181,7 +195,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def apply(
         self,
-        upserts: Mapping[Hashable, Sequence[Text]],
+        upserts: Mapping[Hashable, Sequence[Cell]],
         deletes: Iterable[Hashable] = (),
         sort_keys: Mapping[Hashable, Any] | None = None,
         *,
@@ -199,11 +213,15 @@ class ResourceTable(ScrollView, can_focus=True):
                 self._remove(key)
         if sort_keys:
             self._order_keys.update(sort_keys)
+        # many rows at once (the first fill): one sort beats an insertion each
+        bulk = len(upserts) > BULK_ROWS and len(upserts) * 4 > len(self._visible)
         for key, cells in upserts.items():
-            self._upsert(key, tuple(cells))
+            self._upsert(key, tuple(cells), place=not bulk)
         for key in (sort_keys or {}).keys() - upserts.keys():
             if key in self._rows:  # moved without a change of cells
-                self._upsert(key, self._rows[key])
+                self._upsert(key, self._rows[key], place=not bulk)
+        if bulk:
+            self._rebuild_visible()
         if severities:
             for key, severity in severities.items():
                 self._set_severity(key, severity)
@@ -337,7 +355,7 @@ class ResourceTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("resource-table--cursor", partial=True)
         return self._strip(gutter, self._rows[key], widths, width, style)
 
-    def _strip(self, gutter: Text, cells: Sequence[Text], widths: list[int], width: int,
+    def _strip(self, gutter: Text, cells: Sequence[Cell], widths: list[int], width: int,
                style: Style) -> Strip:
         line = Text(style=style, end="", no_wrap=True)
         line.append_text(gutter)
@@ -347,7 +365,10 @@ class ResourceTable(ScrollView, can_focus=True):
             plain = cell.plain
             safe = clean(plain)
             # callers clean cluster text; this keeps a missed control from reaching the terminal
-            cell = cell.copy() if safe is plain else Text(safe, style=cell.style)
+            if safe is plain and isinstance(cell, Text):
+                cell = cell.copy()
+            else:
+                cell = Text(safe, style=cell.style)
             cell.truncate(cell_width, overflow="ellipsis", pad=True)
             line.append_text(cell)
         line.truncate(width, overflow="ellipsis", pad=True)
@@ -379,10 +400,13 @@ class ResourceTable(ScrollView, can_focus=True):
     def _page_height(self) -> int:
         return max(self.scrollable_content_region.height - 1, 1)
 
-    def _measure(self, cells: tuple[Text, ...]) -> None:
+    def _measure(self, cells: tuple[Cell, ...]) -> None:
         for index, (_, fixed) in enumerate(self._columns):
             if fixed is None and index < len(cells):
-                self._natural[index] = max(self._natural[index], cells[index].cell_len)
+                plain = cells[index].plain
+                width = len(plain) if plain.isascii() else cell_len(plain)
+                if width > self._natural[index]:
+                    self._natural[index] = width
 
     def _entry(self, key: Hashable, seq: int) -> tuple:
         column, cells = self._sort_column, self._rows[key]
@@ -395,7 +419,8 @@ class ResourceTable(ScrollView, can_focus=True):
     def _passes(self, key: Hashable) -> bool:
         return not self._filter or self._filter in self._haystacks[key]
 
-    def _upsert(self, key: Hashable, cells: tuple[Text, ...]) -> None:
+    def _upsert(self, key: Hashable, cells: tuple[Cell, ...], place: bool = True) -> None:
+        """Store the row; `place` = also put it in its place among the visible rows."""
         old = self._entries.get(key)
         self._rows[key] = cells
         self._haystacks[key] = "\0".join(cell.plain for cell in cells).lower()
@@ -406,10 +431,11 @@ class ResourceTable(ScrollView, can_focus=True):
             self._by_seq[seq] = key
         else:
             seq = old[-1]
-            self._discard_visible(old)
+            if place:
+                self._discard_visible(old)
         entry = self._entry(key, seq)
         self._entries[key] = entry
-        if self._passes(key):
+        if place and self._passes(key):
             insort(self._visible, entry)
 
     def _remove(self, key: Hashable) -> None:
