@@ -102,7 +102,7 @@ def _classify(snap: Snapshot, pod: dict, status: dict, spec: dict) -> PullFailur
 
 def check(snap: Snapshot) -> Iterator[Finding]:
     pulls = failures(snap)
-    running = _running_images(snap) if pulls else {}
+    running = _running_images(snap, {f.image.repository.rsplit("/", 1)[-1] for f in pulls})
     for f in pulls:
         obj = ref(f.pod, "Pod")
         meaning, evidence = f.meaning, list(f.evidence)
@@ -133,14 +133,20 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                    registry=f.image.registry, cause=f.cause, node=f.node)
 
 
-def _running_images(snap: Snapshot) -> dict[str, list[tuple[str, str, str]]]:
-    """repository -> (pod, node, image) of running containers, to tell node-specific failures."""
+def _running_images(snap: Snapshot, repositories: set[str]
+                    ) -> dict[str, list[tuple[str, str, str]]]:
+    """repository -> (pod, node, image) of running containers of these repositories, to tell
+    node-specific failures."""
     found: dict[str, list[tuple[str, str, str]]] = {}
+    if not repositories:
+        return found
     for pod, status, spec, _ in all_containers(snap):
         if get(status, "state", "running") is not None:
             img = s(spec, "image") or s(status, "image")
-            found.setdefault(Image.parse(img).repository.rsplit("/", 1)[-1], []).append(
-                (f"{namespace(pod)}/{name(pod)}", s(pod, "spec", "nodeName"), img))
+            repo = Image.parse(img).repository.rsplit("/", 1)[-1]
+            if repo in repositories:
+                found.setdefault(repo, []).append(
+                    (f"{namespace(pod)}/{name(pod)}", s(pod, "spec", "nodeName"), img))
     return found
 
 

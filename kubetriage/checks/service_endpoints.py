@@ -23,8 +23,7 @@ SEVERITY = "error"
 def check(snap: Snapshot) -> Iterator[Finding]:
     if not snap.has_kind("Pod"):
         return
-    by_label = _pods_by_label(snap, {k for svc in snap.of_kind("Service")
-                                     for k in mapping(svc, "spec", "selector")})
+    by_label = None  # built on the first Service without ready Endpoints: most have them
     for svc in snap.of_kind("Service"):
         selector = mapping(svc, "spec", "selector")
         if not selector or s(svc, "spec", "type") == "ExternalName":
@@ -34,6 +33,9 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         if endpoints is not None and any(dicts(sub, "addresses")
                                          for sub in dicts(endpoints, "subsets")):
             continue  # the common case, decided without looking at pods
+        if by_label is None:
+            by_label = _pods_by_label(snap, {k for svc in snap.of_kind("Service")
+                                             for k in mapping(svc, "spec", "selector")})
         # the pods carrying the selector's rarest label, then the rest of it
         candidates = min((by_label.get((ns, k, v), []) if isinstance(v, str) else []
                           for k, v in selector.items()), key=len)
