@@ -1,6 +1,7 @@
-"""KubetriageApp: the live dashboard. Connects through the cluster source in a worker, applies the
-store's batches of changes at most ~10 times a second, and re-runs the diagnosis (in a thread)
-when objects changed, announcing chains that appear or resolve."""
+"""KubetriageApp: the live dashboard. Connects through the cluster source in a worker, and draws
+at most ~10 times a second: each tick applies the store's changes since the last one, the latest
+diagnosis (run in a thread when objects changed, announcing chains that appear or resolve) and
+the status bar, all in one screen update."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
-STATUS_INTERVAL_S = 0.5  # "stale for N s" shows within a second of a watch going down
+STATUS_INTERVAL_S = 0.5  # until the first tick: "connecting", "syncing"
 DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
 ROWS_PER_CHUNK = 4000  # rows given to a table between two looks at the keyboard
 
@@ -62,6 +63,7 @@ class KubetriageApp(App):
         self._dirty = asyncio.Event()
         self._model_lock = asyncio.Lock()
         self._rows_in = asyncio.Event()  # the first rows are in the tables
+        self._report_due: Report | None = None  # a report the next tick draws
         self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
@@ -78,7 +80,7 @@ class KubetriageApp(App):
             remember_theme(self)
         self.push_screen(self.screen_main)
         self.run_worker(self._watch(), name="source", group="source", exit_on_error=False)
-        self.set_interval(STATUS_INTERVAL_S, self._show_status)
+        self._status_timer = self.set_interval(STATUS_INTERVAL_S, self._show_status)
 
     async def watch_theme(self, theme: str) -> None:
         if self.source is not None:
@@ -117,14 +119,23 @@ class KubetriageApp(App):
         await self._reload()
         self._rows_in.set()
         gc.freeze()  # the synced cluster stays: the collector need not rescan it ever again
+        self._status_timer.stop()
         while True:
-            batch = await sub.next(BATCH_INTERVAL_S)
-            if batch.changes:
-                async with self._model_lock:
-                    self._show(self.model.apply(batch.changes, self.clock()))
+            await asyncio.sleep(BATCH_INTERVAL_S)
+            if not self._model_lock.locked():  # a reload's rows come from the store anyway
+                self._tick(sub)
+
+    def _tick(self, sub: Subscription) -> None:
+        """One screen update: the changes since the last tick, a new report, the status."""
+        changes = sub.take().changes
+        report, self._report_due = self._report_due, None
+        with self.batch_update():
+            if changes:
+                self.screen_main.apply_updates(self.model.apply(changes, self.clock()))
                 self._dirty.set()
-            if batch.states:
-                self._show_status()
+            if report is not None:
+                self._show_report(report)
+            self._show_status()
 
     async def _reload(self) -> None:
         """Every row again: at start, on `:ns`, and when the theme's colours change. 10,000 pods
@@ -163,7 +174,6 @@ class KubetriageApp(App):
     # -- the diagnosis -------------------------------------------------------------------------
 
     async def _diagnose(self) -> None:
-        first = True
         while True:
             await self._dirty.wait()
             self._dirty.clear()
@@ -172,17 +182,17 @@ class KubetriageApp(App):
             logs = await self.source.failing_container_logs()
             report = await asyncio.to_thread(_diagnosis, objects, logs, self.namespace)
             await self._rows_in.wait()  # chains drawn with the rows they mark, never before
-            if not first:
-                self._announce(self.report.chains, report.chains, report)
-            first = False
-            self.report = report
-            self.diagnoses += 1
-            with self.batch_update():
-                self.screen_main.show_report(report)
-                self._show_status()
+            self._report_due = report
             # a diagnosis of a large cluster takes a while: leave the loop at least as long free
             took = time.monotonic() - started
             await asyncio.sleep(max(DIAGNOSIS_INTERVAL_S - took, took))
+
+    def _show_report(self, report: Report) -> None:
+        if self.diagnoses:
+            self._announce(self.report.chains, report.chains, report)
+        self.report = report
+        self.diagnoses += 1
+        self.screen_main.show_report(report)
 
     def _announce(self, before: Iterable[Chain], after: Iterable[Chain], report: Report) -> None:
         old = {c.root: c for c in before}
@@ -205,7 +215,8 @@ class KubetriageApp(App):
         self.screen_main.query_one(StatusBar).show(Status(
             context=conn.context if conn else "",
             cluster=conn.cluster if conn and conn.cluster != conn.context else "",
-            connection=connection, stale_for=stale, releases_ready=ready, releases=releases,
+            # whole seconds, as shown: a status that did not change draws no frame
+            connection=connection, stale_for=int(stale), releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
             chains=len(self.report.chains), read_only=self.read_only))
 

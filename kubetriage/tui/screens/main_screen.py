@@ -166,7 +166,9 @@ class MainScreen(Screen):
         self.query_one("#chains", Panel).set_count(chains)
         for pid in PANELS:
             label = PANELS[pid] + (f" {chains}" if pid == "chains" else "")
-            self.query_one(f"#tab-{pid}", Tab).label = label
+            tab = self.query_one(f"#tab-{pid}", Tab)
+            if tab.label.plain != label:  # a relabel lays the tabs out again: a second frame
+                tab.label = label
 
     # -- chains drive the highlight ------------------------------------------------------------
 

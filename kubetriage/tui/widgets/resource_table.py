@@ -20,6 +20,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -38,6 +39,7 @@ class PlainCell(Protocol):
 Cell = Union[Text, PlainCell]
 GUTTER = 1  # a column left of every row for the chain marker
 BULK_ROWS = 1000
+LINE_CACHE_SIZE = 1000  # a few screens of drawn rows
 
 _AGE = re.compile(r"(?:\d+[smhdy])+")
 _AGE_PART = re.compile(r"(\d+)([smhdy])")
@@ -161,6 +163,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._marked: set[Hashable] = set()
         self._severity: dict[Hashable, Severity] = {}
         self._cursor: Hashable | None = None
+        self._lines: LRUCache[tuple, tuple[tuple[Cell, ...], Strip]] = \
+            LRUCache(LINE_CACHE_SIZE)  # drawn rows
 
     # -- public API -------------------------------------------------------------------------
 
@@ -307,6 +311,10 @@ class ResourceTable(ScrollView, can_focus=True):
             self._move_cursor(index)
             self.post_message(self.RowSelected(self, self._cursor))
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # a theme's colours: every row is drawn again
+
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh()
 
@@ -346,14 +354,27 @@ class ResourceTable(ScrollView, can_focus=True):
         severity = self._severity.get(key)
         if severity is not None:
             style += self.get_component_rich_style(f"resource-table--{severity}", partial=True)
-        gutter = Text(" " * GUTTER)
-        if key in self._marked:
+        marked = key in self._marked
+        if marked:
             style += self.get_component_rich_style("resource-table--marked", partial=True)
-            # a glyph as well as a colour, so a chain still shows without colours
-            gutter = Text("▌", self.get_component_rich_style("resource-table--marker", partial=True))
         if key == self._cursor:
             style += self.get_component_rich_style("resource-table--cursor", partial=True)
-        return self._strip(gutter, self._rows[key], widths, width, style)
+        cells = self._rows[key]
+        # a refresh redraws every line on screen, most of them unchanged since the last one
+        # (by the cells' identity: a changed row is a new tuple, and the entry keeps it alive)
+        line_key = (key, id(cells), tuple(widths), width, style, marked)
+        cached = self._lines.get(line_key)
+        if cached is not None and cached[0] is cells:
+            strip = cached[1]
+        else:
+            gutter = Text(" " * GUTTER)
+            if marked:
+                # a glyph as well as a colour, so a chain still shows without colours
+                gutter = Text("▌", self.get_component_rich_style("resource-table--marker",
+                                                                 partial=True))
+            strip = self._strip(gutter, cells, widths, width, style)
+            self._lines[line_key] = (cells, strip)
+        return strip
 
     def _strip(self, gutter: Text, cells: Sequence[Cell], widths: list[int], width: int,
                style: Style) -> Strip:
@@ -488,7 +509,15 @@ class ResourceTable(ScrollView, can_focus=True):
             self._cursor = self.key_at(cursor_index)
         elif cursor_index is None:
             self._cursor = None
-        self.virtual_size = Size(0, len(self._visible) + 1)
+        size = Size(0, len(self._visible) + 1)
+        if size != self.virtual_size:
+            if self.styles.height is not None and self.styles.height.is_auto:
+                self.virtual_size = size  # its height follows its rows: a layout
+            else:
+                # rows in or out move the scrollbar only: no layout of the whole screen for
+                # that (which redraws every widget on it, ten times a second under churn)
+                self.set_reactive(ResourceTable.virtual_size, size)
+                self._scroll_update(size)
         if before is not None and before[1] is not None:
             anchor = self._index_of(before[1])
             if anchor is not None:

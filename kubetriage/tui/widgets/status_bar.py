@@ -41,7 +41,7 @@ class StatusBar(Static):
             return
         self.status = status
         self.set_class(status.connection == "stale", "-stale")
-        self.update(self.render_status(status))
+        self.update(self.render_status(status), layout=False)  # one line, always
 
     def render_status(self, s: Status) -> Text:
         theme = self.app.current_theme
