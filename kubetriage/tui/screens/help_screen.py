@@ -16,8 +16,13 @@ KEYS = [
     ("n", "choose a namespace (:ns)"),
     ("1-5", "chains, namespaces, releases, pods, events"),
     ("Tab", "next panel"),
-    ("Enter", "open the object under the cursor"),
+    ("Enter", "open the object under the cursor: a pod's logs (evidence marked ▌), a "
+              "release's history and hook jobs, anything else's YAML"),
+    ("a", "actions of the object under the cursor (reconcile, suspend, restart, delete a "
+          "stuck hook job...): RBAC-checked, dry-run, confirmed, audited"),
     ("r", "in chains: jump from a symptom to its root cause"),
+    ("", "on a pod: p previous/current log, c next container, / n N search, w wrap, "
+         "s save; y YAML; v verify the namespace; f (release) fix a failing release"),
     ("ctrl+p", "command palette: every command"),
     ("?", "this help"),
     ("Esc", "back: close the prompt, clear the filter, all namespaces"),

@@ -52,6 +52,7 @@ class MainScreen(Screen):
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("n", "namespace", "Namespace", show=False),
+        Binding("a", "object_actions", "Actions"),
         Binding("escape", "back", "Back", show=False),
         Binding("q", "app.quit", "Quit"),
         *(Binding(str(i), f"show_panel('{panel}')", PANELS[panel], show=False)
@@ -197,19 +198,39 @@ class MainScreen(Screen):
     # -- opening an object ---------------------------------------------------------------------
 
     def on_resource_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
-        key = event.key
-        if key[0] == "Event":
-            folded = self.model.folded.get(key)
-            if folded is None:
-                return
-            key = (folded.target[0], folded.namespace, folded.target[1])
-        self.post_message(self.ObjectOpened(key))
+        key = self._object_key(event.key)
+        if key is not None:
+            self.post_message(self.ObjectOpened(key))
 
     def on_tree_node_selected(self, event) -> None:
+        key = self._cursor_object()
+        if key is not None:
+            self.post_message(self.ObjectOpened(key))
+
+    def action_object_actions(self) -> None:
+        """`a` on a row or a finding: its screen, with the actions menu open over it."""
+        key = self._cursor_object()
+        if key is not None:
+            self.app.open_object(key)
+            self.app.call_after_refresh(lambda: self.app.screen.run_action("actions"))
+
+    def _object_key(self, key: tuple) -> tuple[str, str | None, str] | None:
+        """The object a row stands for: a folded event row stands for the object it is about."""
+        if key[0] != "Event":
+            return key
+        folded = self.model.folded.get(key)
+        return None if folded is None else (folded.target[0], folded.namespace,
+                                            folded.target[1])
+
+    def _cursor_object(self) -> tuple[str, str | None, str] | None:
+        focused = self.focused
+        if isinstance(focused, ResourceTable):
+            return None if focused.cursor_key is None else self._object_key(focused.cursor_key)
         _, finding = self.query_one(ChainsPanel).selected()
-        if finding is not None:
-            o = finding.object
-            self.post_message(self.ObjectOpened((o.kind, o.namespace, o.name)))
+        if finding is None:
+            return None
+        o = finding.object
+        return (o.kind, o.namespace, o.name)
 
     # -- keys ----------------------------------------------------------------------------------
 
