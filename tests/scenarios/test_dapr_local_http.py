@@ -8,12 +8,12 @@ import gzip
 import json
 import subprocess
 
-import orjson
 import pytest
 import yaml
 from kubernetes_asyncio import client
 
-from kubetriage.cluster.sim.server import SimServer, run_in_thread
+from kubetriage.cluster.sim.server import SimServer
+from tests.scenarios.conftest import raw_json as _json, raw_text as _text, still_server
 
 NS = "default"
 POD_A, POD_B = "backend-api-6d9c7b8f5d-wq7zk", "backend-api-7f5b9c6d48-8ncv4"
@@ -21,18 +21,9 @@ DENIED = ("/usr/local/bin/python3.13: can't open file '/root/.local/bin/uvicorn'
           "[Errno 13] Permission denied")
 
 
-async def _json(call, *args, **kwargs):
-    return orjson.loads(await (await call(*args, _preload_content=False, **kwargs)).read())
-
-
-async def _text(call, *args, **kwargs):
-    return (await (await call(*args, _preload_content=False, **kwargs)).read()).decode()
-
-
 @pytest.fixture(scope="module")
 def sim():
-    """One server for the module, as recorded: at this speed the timeline never gets going."""
-    with run_in_thread("dapr-local", speed=1e-6) as server:
+    with still_server("dapr-local") as server:
         yield server
 
 

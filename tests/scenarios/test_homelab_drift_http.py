@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
-import orjson
 import pytest
 from kubernetes_asyncio import client
 
-from kubetriage.cluster.sim.server import run_in_thread
+from tests.scenarios.conftest import raw_json as _json, raw_text as _text, still_server
 
 NS = "homelab"
 GOOD, BAD = "family-assistant-backend-7748c945ff-n2kb7", "family-assistant-backend-7fccb9956b-9g4wb"
@@ -17,18 +16,9 @@ OTEL = ("Transient error StatusCode.UNAVAILABLE encountered while exporting trac
         "otel-collector.homelab.svc.cluster.local:4317, retrying in 1s.")
 
 
-async def _json(call, *args, **kwargs):
-    return orjson.loads(await (await call(*args, _preload_content=False, **kwargs)).read())
-
-
-async def _text(call, *args, **kwargs):
-    return (await (await call(*args, _preload_content=False, **kwargs)).read()).decode()
-
-
 @pytest.fixture(scope="module")
 def sim():
-    """One server for the module, as recorded: at this speed the timeline never gets going."""
-    with run_in_thread("homelab-drift", speed=1e-6) as server:
+    with still_server("homelab-drift") as server:
         yield server
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
-import orjson
 import pytest
 from kubernetes_asyncio import client
 
-from kubetriage.cluster.sim.server import run_in_thread
+from tests.scenarios.conftest import raw_json as _json, raw_text as _text, still_server
 
 NS = "staging-mcp-server-langgraph"
 KC_OK, KC_BAD = "staging-keycloak-5847455794-2wdjr", "staging-keycloak-5847455794-q7xvd"
@@ -16,18 +15,9 @@ MCP_NEW = "staging-mcp-server-langgraph-5c9f8d6b47-zq6tn"
 MCP_OLD = "staging-mcp-server-langgraph-6b8d9f7c54-hx4mp"
 
 
-async def _json(call, *args, **kwargs):
-    return orjson.loads(await (await call(*args, _preload_content=False, **kwargs)).read())
-
-
-async def _text(call, *args, **kwargs):
-    return (await (await call(*args, _preload_content=False, **kwargs)).read()).decode()
-
-
 @pytest.fixture(scope="module")
 def sim():
-    """One server for the module, as recorded: at this speed the timeline never gets going."""
-    with run_in_thread("staging", speed=1e-6) as server:
+    with still_server("staging") as server:
         yield server
 
 
