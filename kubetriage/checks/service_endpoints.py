@@ -23,7 +23,7 @@ SEVERITY = "error"
 def check(snap: Snapshot) -> Iterator[Finding]:
     if not snap.has_kind("Pod"):
         return
-    by_label = None  # built on the first Service without ready Endpoints: most have them
+    by_label: dict[str | None, dict[tuple[str, str], list[dict]]] = {}
     for svc in snap.of_kind("Service"):
         selector = mapping(svc, "spec", "selector")
         if not selector or s(svc, "spec", "type") == "ExternalName":
@@ -33,11 +33,10 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         if endpoints is not None and any(dicts(sub, "addresses")
                                          for sub in dicts(endpoints, "subsets")):
             continue  # the common case, decided without looking at pods
-        if by_label is None:
-            by_label = _pods_by_label(snap, {k for svc in snap.of_kind("Service")
-                                             for k in mapping(svc, "spec", "selector")})
+        if ns not in by_label:
+            by_label[ns] = _pods_by_label(snap, ns)
         # the pods carrying the selector's rarest label, then the rest of it
-        candidates = min((by_label.get((ns, k, v), []) if isinstance(v, str) else []
+        candidates = min((by_label[ns].get((k, v), []) if isinstance(v, str) else []
                           for k, v in selector.items()), key=len)
         pods = [p for p in candidates if all(labels(p).get(k) == v for k, v in selector.items())]
         if endpoints is None and any(s(condition(p, "Ready"), "status") == "True" for p in pods):
@@ -59,16 +58,13 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                    pods=[name(p) for p in pods])
 
 
-def _pods_by_label(snap: Snapshot, keys: set[str]) -> dict[tuple[str | None, str, str],
-                                                             list[dict]]:
-    """(namespace, label, value) -> pods, in snapshot order, for the labels selectors use: a
-    selector then looks its pods up instead of scanning every pod."""
-    index: dict[tuple[str | None, str, str], list[dict]] = {}
-    for p in snap.of_kind("Pod"):
-        ns = s(p, "metadata", "namespace") or None
-        pod_labels = labels(p)
-        for k in keys:
-            v = pod_labels.get(k)
-            if isinstance(v, str):
-                index.setdefault((ns, k, v), []).append(p)
+def _pods_by_label(snap: Snapshot, namespace: str | None) -> dict[tuple[str, str], list[dict]]:
+    """(label, value) -> the namespace's pods, in snapshot order: built only for namespaces with
+    a Service lacking ready Endpoints, so a selector looks its pods up instead of scanning."""
+    index: dict[tuple[str, str], list[dict]] = {}
+    for p in snap.by_namespace.get(namespace, ()):
+        if p.get("kind") == "Pod":
+            for k, v in labels(p).items():
+                if isinstance(v, str):
+                    index.setdefault((k, v), []).append(p)
     return index
