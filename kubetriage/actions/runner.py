@@ -125,20 +125,10 @@ class Actions:
     async def access(self, request: Request) -> str | None:
         """None when RBAC allows the request, else the reason (as `kubectl auth can-i` asks)."""
         t, res = request.target, request.target.resource
-        attrs = {"verb": request.verb, "group": res.group, "resource": res.plural,
-                 "name": t.name}
-        if t.namespace:
-            attrs["namespace"] = t.namespace
-        body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
-                "spec": {"resourceAttributes": attrs}}
-        resp = await self._conn.request(
-            "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body=body)
-        async with resp:
-            data = await resp.read()
-        if resp.status >= 300:
-            err = api_error(resp.status, resp.reason or "", data)
+        try:
+            status = await self.source.access_review(request.verb, res, t.namespace, t.name)
+        except ApiError as err:
             return f"cannot ask the API server for permission: {err}"
-        status = orjson.loads(data).get("status") or {}
         if status.get("allowed"):
             return None
         who = self._conn.user or "this user"

@@ -209,12 +209,22 @@ class ClusterSource:
 
     async def can_i(self, verb: str, resource: Resource, namespace: str | None,
                     subresource: str = "") -> bool:
-        """A SelfSubjectAccessReview, as `kubectl auth can-i` asks."""
+        """Whether RBAC allows it; a review the server will not answer counts as no."""
+        try:
+            review = await self.access_review(verb, resource, namespace, subresource=subresource)
+        except ApiError:
+            return False
+        return bool(review.get("allowed"))
+
+    async def access_review(self, verb: str, resource: Resource, namespace: str | None,
+                            name: str = "", subresource: str = "") -> dict[str, Any]:
+        """The status of a SelfSubjectAccessReview (allowed, reason), as `kubectl auth can-i`
+        asks; an ApiError when the server does not answer one."""
         attrs = {"verb": verb, "group": resource.group, "resource": resource.plural}
-        if namespace:
-            attrs["namespace"] = namespace
-        if subresource:
-            attrs["subresource"] = subresource
+        for key, value in (("namespace", namespace), ("name", name),
+                           ("subresource", subresource)):
+            if value:
+                attrs[key] = value
         body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
                 "spec": {"resourceAttributes": attrs}}
         resp = await self.conn.request(
@@ -222,8 +232,8 @@ class ClusterSource:
         async with resp:
             data = await resp.read()
         if resp.status >= 300:
-            return False
-        return bool((orjson.loads(data).get("status") or {}).get("allowed"))
+            raise api_error(resp.status, resp.reason or "", data)
+        return orjson.loads(data).get("status") or {}
 
     # -- objects on demand ---------------------------------------------------------------------
 
