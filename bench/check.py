@@ -52,6 +52,8 @@ def main() -> None:
 
         load_s = check_s = diagnose_s = float("inf")
         for _ in range(args.repeat):
+            # each figure ends when its work is done: freeing the previous round's objects
+            # (0.13 s at this scale) happens outside every timed region, for load and check alike
             start = time.perf_counter()
             dump = load_dump(tmp)
             load_s = min(load_s, time.perf_counter() - start)
@@ -60,17 +62,21 @@ def main() -> None:
             report = diagnose(Snapshot.from_dump(dump), source=tmp)
             render(report, "json", io.StringIO())
             diagnose_s = min(diagnose_s, time.perf_counter() - start)
+            del dump, report
 
             start = time.perf_counter()
-            report = diagnose(Snapshot.from_dump(load_dump(tmp)), source=tmp)
+            dump = load_dump(tmp)
+            report = diagnose(Snapshot.from_dump(dump), source=tmp)
             render(report, "json", io.StringIO())
             check_s = min(check_s, time.perf_counter() - start)
+            findings, chains = len(report.findings), len(report.chains)
+            del dump, report
     print(f"check_s: {check_s:.3f}")
     print(f"load_s: {load_s:.3f}")
     print(f"diagnose_s: {diagnose_s:.3f}")
     print(f"ratio_to_load: {check_s / load_s:.2f}")
-    print(f"findings: {len(report.findings)}")
-    print(f"chains: {len(report.chains)}")
+    print(f"findings: {findings}")
+    print(f"chains: {chains}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (all_containers, event_line, events, get, kubectl, make,
+from kubetriage.checks.objects import (all_containers, event_line, events, kubectl, make,
                                        mapping, name, namespace, ref, release_of, s, waiting)
 from kubetriage.cluster.snapshot import Snapshot
 
@@ -114,16 +114,18 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                        f"{' or '.join(sorted(wanted))}; {meaning}")
             fixes.insert(0, Remediation(title=f"Set the image tag to {sorted(wanted)[0]} and "
                                               "reconcile the release", action="reconcile"))
-        same_repo = running.get(f.image.repository.rsplit("/", 1)[-1], [])
-        elsewhere = [(pod, node, img) for pod, node, img in same_repo
-                     if node != f.node and (img == f.image.ref or f.image.registry is None)]
+        same_repo = running.get(f.image.repository.rsplit("/", 1)[-1], {})
+        # an image without a registry host may run elsewhere under a qualified name
+        candidates = same_repo.get(None if f.image.registry is None else f.image.ref, ())
+        elsewhere = next(((pod, node, img) for pod, node, img in candidates if node != f.node),
+                         None)
         if f.image.registry is None:
             meaning = (f"the image has no registry host, so node {f.node or 'unknown'} pulls it "
                        f"from Docker Hub; {meaning}")
             fixes.insert(0, Remediation(title="Push the image to your registry and use the "
                                               "registry-qualified name"))
         if elsewhere:
-            pod, node, img = elsewhere[0]
+            pod, node, img = elsewhere
             evidence.append(f"on node {node}, pod {pod} runs {img}")
             meaning += f"; it runs on node {node}, so the failure is specific to node {f.node}"
         yield make(__name__, obj,
@@ -134,19 +136,26 @@ def check(snap: Snapshot) -> Iterator[Finding]:
 
 
 def _running_images(snap: Snapshot, repositories: set[str]
-                    ) -> dict[str, list[tuple[str, str, str]]]:
-    """repository -> (pod, node, image) of running containers of these repositories, to tell
-    node-specific failures."""
-    found: dict[str, list[tuple[str, str, str]]] = {}
+                    ) -> dict[str, dict[str | None, list[tuple[str, str, str]]]]:
+    """repository -> image (None: any image) -> (pod, node, image) of running containers of
+    these repositories, in pod order, to tell node-specific failures."""
+    found: dict[str, dict[str | None, list[tuple[str, str, str]]]] = {}
     if not repositories:
         return found
+    short: dict[str, str] = {}  # image -> repository: 20k containers, a few hundred images
     for pod, status, spec, _ in all_containers(snap):
-        if get(status, "state", "running") is not None:
-            img = s(spec, "image") or s(status, "image")
-            repo = Image.parse(img).repository.rsplit("/", 1)[-1]
-            if repo in repositories:
-                found.setdefault(repo, []).append(
-                    (f"{namespace(pod)}/{name(pod)}", s(pod, "spec", "nodeName"), img))
+        state = status.get("state")
+        if not isinstance(state, dict) or state.get("running") is None:
+            continue
+        img = s(spec, "image") or s(status, "image")
+        repo = short.get(img)
+        if repo is None:
+            repo = short[img] = Image.parse(img).repository.rsplit("/", 1)[-1]
+        if repo in repositories:
+            seen = (f"{namespace(pod)}/{name(pod)}", s(pod, "spec", "nodeName"), img)
+            by_image = found.setdefault(repo, {})
+            by_image.setdefault(None, []).append(seen)
+            by_image.setdefault(img, []).append(seen)
     return found
 
 

@@ -27,8 +27,8 @@ def pods_of(snap: Snapshot, job: dict) -> list[dict]:
     uid = s(job, "metadata", "uid")
     pods = [p for p in snap.owned_by(uid) if p.get("kind") == "Pod"] if uid else []
     if not pods:  # a dump without uids: the job-name label the Job controller sets
-        pods = [p for p in snap.by_namespace.get(namespace(job), [])
-                if p.get("kind") == "Pod" and name(job) in (
+        pods = [p for p in snap.in_namespace("Pod", namespace(job))
+                if name(job) in (
                     labels(p).get("job-name"), labels(p).get("batch.kubernetes.io/job-name"))]
     return sorted(pods, key=lambda p: s(p, "metadata", "creationTimestamp"), reverse=True)
 

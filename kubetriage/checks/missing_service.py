@@ -33,9 +33,8 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         if svc and snap.get("Service", *svc) is None:
             wanted[svc].setdefault(f"{ns}/{pod}", cause.lines[-1:])
     for (ns, svc), clients in sorted(wanted.items()):
-        releases = [hr for hr in snap.by_namespace.get(ns, [])
-                    if hr.get("kind") == "HelmRelease"
-                    and svc in (release_name(hr), hr.get("metadata", {}).get("name"))]
+        releases = [hr for hr in snap.in_namespace("HelmRelease", ns)
+                    if svc in (release_name(hr), hr.get("metadata", {}).get("name"))]
         obj = ObjectRef(kind="Service", namespace=ns, name=svc)
         by = f"; HelmRelease {ns}/{releases[0]['metadata']['name']} should create it" \
             if releases else ""

@@ -50,9 +50,7 @@ def _egress_rules(snap: Snapshot, policy: dict, selected: list[dict]) -> list[di
     ns = s(policy, "metadata", "namespace") or None
     own = mapping(policy, "spec", "podSelector")
     rules, governed = [], False
-    for other in snap.by_namespace.get(ns, []):
-        if other.get("kind") != "NetworkPolicy":
-            continue
+    for other in snap.in_namespace("NetworkPolicy", ns):
         sel = mapping(other, "spec", "podSelector")
         if not (sel == own or any(_selects(sel, p) for p in selected)):
             continue
@@ -67,8 +65,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
     for policy in snap.of_kind("NetworkPolicy"):
         own = mapping(policy, "spec", "podSelector")
         ns = s(policy, "metadata", "namespace") or None
-        selected = [p for p in snap.by_namespace.get(ns, []) if p.get("kind") == "Pod"
-                    and _selects(own, p)]
+        selected = [p for p in snap.in_namespace("Pod", ns) if _selects(own, p)]
         # members of the same group talking to each other: the peer is the policy's own pods
         peers = [peer for rule in dicts(policy, "spec", "ingress") for peer in dicts(rule, "from")
                  if mapping(peer, "podSelector") == own and own]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shlex
 from datetime import datetime
 import sys
-from typing import Any, Iterator
+from typing import Any
 
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation, Severity
 from kubetriage.cluster.snapshot import Snapshot
@@ -87,16 +87,32 @@ def qualified(obj: Any) -> str:
     return f"{ns}/{name(obj)}" if ns else name(obj)
 
 
-def containers(pod: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any], bool]]:
-    """(status, spec, is_init) of every container with a status, init containers first."""
-    spec, status = mapping(pod, "spec"), mapping(pod, "status")
-    for status_field, spec_field, init in (("initContainerStatuses", "initContainers", True),
-                                           ("containerStatuses", "containers", False)):
-        statuses = dicts(status.get(status_field))
-        if statuses:  # most pods have no init containers: no spec lookup for them
-            specs = {s(c, "name"): c for c in dicts(spec.get(spec_field))}
-            for st in statuses:
-                yield st, specs.get(s(st, "name"), {}), init
+_CONTAINER_FIELDS = (("initContainerStatuses", "initContainers", True),
+                     ("containerStatuses", "containers", False))
+
+
+def containers(pod: Any) -> list[tuple[dict[str, Any], dict[str, Any], bool]]:
+    """(status, spec, is_init) of every container with a status, init containers first; a status
+    without a matching spec gets {}."""
+    found: list[tuple[dict[str, Any], dict[str, Any], bool]] = []
+    status = pod.get("status") if isinstance(pod, dict) else None
+    if not isinstance(status, dict):
+        return found
+    spec = pod.get("spec")
+    for status_field, spec_field, init in _CONTAINER_FIELDS:
+        statuses = status.get(status_field)
+        if not statuses or not isinstance(statuses, list):
+            continue  # most pods have no init containers: no spec lookup for them
+        specs = spec.get(spec_field) if isinstance(spec, dict) else None
+        specs = specs if isinstance(specs, list) else ()
+        for st in statuses:
+            if isinstance(st, dict):
+                wanted = s(st, "name")
+                # a pod has a handful of containers: a scan beats building a dict per pod
+                match = next((c for c in reversed(specs)
+                              if isinstance(c, dict) and s(c, "name") == wanted), {})
+                found.append((st, match, init))
+    return found
 
 
 Container = tuple[dict[str, Any], dict[str, Any], dict[str, Any], bool]  # pod, status, spec, init

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (containers, dicts, event_line, events, get, kubectl, make,
-                                       n, name, namespace, ref, s)
+                                       n, ref, s)
 from kubetriage.cluster.snapshot import Snapshot
 
 CODE = "KT-207"
@@ -30,10 +30,11 @@ _TIMEOUT = re.compile(r"context deadline exceeded|Client\.Timeout|timed out|time
 
 def check(snap: Snapshot) -> Iterator[Finding]:
     # few pods have Unhealthy events: look those up rather than every pod's events
-    about = {(ns, pod) for (kind, ns, pod), said in snap.events_by_object.items()
-             if kind == "Pod" and any(e.get("reason") == "Unhealthy" for e in said)}
-    for pod in snap.of_kind("Pod"):
-        if (namespace(pod), name(pod)) not in about:
+    about = [(ns, pod) for (kind, ns, pod), said in snap.events_by_object.items()
+             if kind == "Pod" and any(e.get("reason") == "Unhealthy" for e in said)]
+    for ns, pod_name in about:
+        pod = snap.get("Pod", ns, pod_name)
+        if pod is None:
             continue
         unhealthy = [e for e in events(snap, pod, "Pod") if s(e, "reason") == "Unhealthy"]
         if not unhealthy:

@@ -31,9 +31,7 @@ def releases_naming(snap: Snapshot, ns: str | None, secret: str) -> list[dict]:
     """HelmReleases in ns whose values name this secret under a secret key, or take values
     from it: a reference the release states, not a name that looks alike."""
     found = []
-    for hr in snap.by_namespace.get(ns, []):
-        if hr.get("kind") != "HelmRelease":
-            continue
+    for hr in snap.in_namespace("HelmRelease", ns):
         spec = hr.get("spec") if isinstance(hr.get("spec"), dict) else {}
         refs = [v for v in spec.get("valuesFrom") or [] if isinstance(v, dict)
                 and v.get("kind") == "Secret" and v.get("name") == secret]

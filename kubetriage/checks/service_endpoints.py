@@ -23,7 +23,7 @@ SEVERITY = "error"
 def check(snap: Snapshot) -> Iterator[Finding]:
     if not snap.has_kind("Pod"):
         return
-    by_label: dict[str | None, dict[tuple[str, str], list[dict]]] = {}
+    matching: dict[tuple[str | None, tuple[str, ...]], dict[tuple, list[dict]]] = {}
     for svc in snap.of_kind("Service"):
         selector = mapping(svc, "spec", "selector")
         if not selector or s(svc, "spec", "type") == "ExternalName":
@@ -33,12 +33,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         if endpoints is not None and any(dicts(sub, "addresses")
                                          for sub in dicts(endpoints, "subsets")):
             continue  # the common case, decided without looking at pods
-        if ns not in by_label:
-            by_label[ns] = _pods_by_label(snap, ns)
-        # the pods carrying the selector's rarest label, then the rest of it
-        candidates = min((by_label[ns].get((k, v), []) if isinstance(v, str) else []
-                          for k, v in selector.items()), key=len)
-        pods = [p for p in candidates if all(labels(p).get(k) == v for k, v in selector.items())]
+        pods = _selected(snap, matching, ns, selector)
         if endpoints is None and any(s(condition(p, "Ready"), "status") == "True" for p in pods):
             continue
         obj = ref(svc, "Service")
@@ -58,13 +53,18 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                    pods=[name(p) for p in pods])
 
 
-def _pods_by_label(snap: Snapshot, namespace: str | None) -> dict[tuple[str, str], list[dict]]:
-    """(label, value) -> the namespace's pods, in snapshot order: built only for namespaces with
-    a Service lacking ready Endpoints, so a selector looks its pods up instead of scanning."""
-    index: dict[tuple[str, str], list[dict]] = {}
-    for p in snap.by_namespace.get(namespace, ()):
-        if p.get("kind") == "Pod":
-            for k, v in labels(p).items():
-                if isinstance(v, str):
-                    index.setdefault((k, v), []).append(p)
-    return index
+def _selected(snap: Snapshot, matching: dict, namespace: str | None,
+              selector: dict[str, object]) -> list[dict]:
+    """The namespace's pods carrying every label of the selector, in snapshot order. Pods are
+    indexed once per namespace and set of selector keys (a namespace's Services mostly share
+    one), by their values for those keys: a lookup then, instead of a scan per Service."""
+    if not all(isinstance(v, str) for v in selector.values()):
+        return []  # a label value is a string: nothing matches anything else
+    keys = tuple(sorted(selector, key=str))
+    index = matching.get((namespace, keys))
+    if index is None:
+        index = matching[(namespace, keys)] = {}
+        for p in snap.in_namespace("Pod", namespace):
+            have = labels(p)
+            index.setdefault(tuple(have.get(k) for k in keys), []).append(p)
+    return index.get(tuple(selector[k] for k in keys), [])

@@ -1,7 +1,8 @@
 """A read-only view of the cluster at one moment: what the checks read, and nothing else.
 
 Objects are plain dicts with the Kubernetes field paths, indexed by kind, (kind, namespace, name),
-uid, owner uid and namespace; events also by the object they are about. Log excerpts are the last
+uid, owner uid and namespace; events by kind, namespace and the object they are about only
+(nothing looks an event up by its own name, and they are three in four objects). Log excerpts are the last
 lines of a container (`previous` = the instance before the last restart). Built from a dump with
 `Snapshot.from_dump(dump)`, from anything else (the live store) with `Snapshot.from_objects`.
 
@@ -109,10 +110,22 @@ class Snapshot:
                 continue
             if kind == "Secret":
                 obj = _without_secret_values(obj)
-            namespace = _str(meta.get("namespace"))
+            namespace = meta.get("namespace") or None
+            if namespace is not None and not isinstance(namespace, str):
+                namespace = None
             by_kind[kind].append(obj)
-            by_key[(kind, namespace, name)] = obj
             by_ns[namespace].append(obj)
+            if kind == "Event":  # three in four objects: indexed only by what they are about
+                about = obj.get("involvedObject") or obj.get("regarding")
+                if isinstance(about, dict):
+                    about_kind, about_name = about.get("kind"), about.get("name")
+                    if about_kind and about_name and isinstance(about_kind, str) \
+                            and isinstance(about_name, str):
+                        about_ns = about.get("namespace") or None
+                        about_index[(about_kind, about_ns if isinstance(about_ns, str) else None,
+                                     about_name)].append(obj)
+                continue
+            by_key[(kind, namespace, name)] = obj
             uid = meta.get("uid")
             if uid and isinstance(uid, str):
                 by_uid[uid] = obj
@@ -121,11 +134,6 @@ class Snapshot:
                 for ref in owners:
                     if isinstance(ref, dict) and _str(ref.get("uid")):
                         by_owner[ref["uid"]].append(obj)
-            if kind == "Event":
-                about = obj.get("involvedObject") or obj.get("regarding")
-                if isinstance(about, dict) and _str(about.get("kind")) and _str(about.get("name")):
-                    about_index[(about["kind"], _str(about.get("namespace")),
-                                 about["name"])].append(obj)
 
     @classmethod
     def from_objects(cls, objects: Iterable[Mapping[str, Any]],
@@ -148,6 +156,16 @@ class Snapshot:
         if key not in self._derived:
             self._derived[key] = build(self)
         return self._derived[key]
+
+    def in_namespace(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
+        """The objects of one kind in one namespace, in snapshot order: grouped once per kind on
+        first use, so a check asking per namespace does not filter every event there again."""
+        def group(snap: "Snapshot") -> dict[str | None, list[dict[str, Any]]]:
+            groups: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+            for obj in snap.of_kind(kind):
+                groups[_str(_meta(obj).get("namespace"))].append(obj)
+            return groups
+        return self.derived(f"in-namespace:{kind}", group).get(namespace, [])
 
     def get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
         return self.by_key.get((kind, namespace, name))
