@@ -9,7 +9,9 @@ above this module sees the client's model classes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
+import ipaddress
 import os
 import ssl
 from dataclasses import dataclass, field
@@ -20,6 +22,8 @@ from urllib.parse import urlencode
 import aiohttp
 import orjson
 import yaml
+from aiohttp.helpers import get_env_proxy_for_url
+from yarl import URL
 from kubernetes_asyncio.client import ApiClient, Configuration
 from kubernetes_asyncio.config import ConfigException
 from kubernetes_asyncio.config.incluster_config import (SERVICE_CERT_FILENAME,
@@ -145,7 +149,8 @@ def _in_cluster(config: Configuration, environ: dict[str, str] | os._Environ) ->
             from None
     ns_file = Path(SERVICE_TOKEN_FILENAME).with_name("namespace")
     namespace = ns_file.read_text().strip() if ns_file.is_file() else None
-    return Connection(ApiClient(config), "in-cluster", config.host, namespace, "in-cluster")
+    return Connection(_env_proxy_once(ApiClient(config)), "in-cluster", config.host, namespace,
+                      "in-cluster")
 
 
 async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: list[Path],
@@ -203,11 +208,39 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
     if "exec" in user:
         config.refresh_api_key_hook = _exec_refresher(loader)
     try:
-        api = ApiClient(config)
+        api = _env_proxy_once(ApiClient(config))
     except (ssl.SSLError, OSError) as exc:
         raise UsageError(f"context {name!r}: cannot load its TLS files: {exc}") from None
     return Connection(api, name, config.host, ctx.get("namespace"), str(cluster_name),
                       str(user_name or ""))
+
+
+def _env_proxy_once(api: ApiClient) -> ApiClient:
+    """The proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, resolved once, as kubectl does.
+
+    kubernetes-asyncio's session trusts the environment, so aiohttp looks the proxy variables
+    and ~/.netrc up again, in a thread, on every request: 0.6 ms each, three quarters of the
+    cost of fetching 400 logs. Like Go's ProxyFromEnvironment, a loopback server is never
+    proxied; a kubeconfig's own proxy-url wins."""
+    rest = api.rest_client
+    url = URL(api.configuration.host)
+    if not rest.proxy and url.host and not _loopback(url.host):
+        with contextlib.suppress(LookupError):
+            proxy, auth = get_env_proxy_for_url(url)
+            rest.proxy = str(proxy)
+            if auth is not None:
+                rest.proxy_headers = {**(rest.proxy_headers or {}),
+                                      "Proxy-Authorization": auth.encode()}
+    rest.pool_manager._trust_env = False  # no public setter; read per request (aiohttp 3.x)
+    return api
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    with contextlib.suppress(ValueError):
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    return False
 
 
 def _raw(entry: Any) -> dict[str, Any]:
@@ -279,7 +312,7 @@ async def _probe(conn: Connection, timeout: float) -> None:
     try:
         resp = await conn.request("GET", "/version", timeout=aiohttp.ClientTimeout(total=timeout))
         async with resp:
-            body = await resp.read()
+            await resp.read()
     except aiohttp.ClientConnectorCertificateError as exc:
         reason = getattr(exc.certificate_error, "verify_message", None) or exc.certificate_error
         raise UsageError(f"TLS failure talking to {where}: certificate verify failed: {reason}") \

@@ -167,3 +167,53 @@ async def test_rejected_credentials(tmp_path, capsys):
     assert line.endswith("rejected the credentials (401 Unauthorized): the token or "
                          "certificate has expired or is not valid; log in again")
     assert "an-old-one" not in line and "\n" not in line
+
+
+async def test_the_proxy_in_the_environment_is_used_as_kubectl_uses_it(tmp_path, monkeypatch,
+                                                                      capsys):
+    """HTTP_PROXY carries the requests to a server only the proxy can reach; NO_PROXY and a
+    loopback server bypass it. Read once at connect time, as kubectl reads it."""
+    import aiohttp
+
+    from kubetriage.cluster.sim.server import SimServer
+
+    seen: list[str] = []
+    async with SimServer(None) as sim, aiohttp.ClientSession() as upstream:
+        async def forward(request: web.Request) -> web.Response:
+            seen.append(str(request.url))  # absolute-form: the target as the client named it
+            async with upstream.request(request.method, sim.url + request.path_qs,
+                                        headers={"Authorization": request.headers.get(
+                                            "Authorization", "")}) as resp:
+                return web.Response(status=resp.status, body=await resp.read(),
+                                    content_type="application/json")
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", forward)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+            monkeypatch.delenv("NO_PROXY", raising=False)
+            monkeypatch.delenv("no_proxy", raising=False)
+            far = kubeconfig(tmp_path / "far", "http://cluster.invalid:6443")
+            conn = await connect(kubeconfig=str(far), probe_timeout=5, environ={})
+            try:
+                assert (await conn.get_json("/api/v1/namespaces"))["kind"] == "NamespaceList"
+            finally:
+                await conn.close()
+            assert seen == ["http://cluster.invalid:6443/version",
+                            "http://cluster.invalid:6443/api/v1/namespaces"]
+
+            near = kubeconfig(tmp_path / "near", sim.url)  # loopback: straight there
+            conn = await connect(kubeconfig=str(near), probe_timeout=5, environ={})
+            await conn.close()
+            assert len(seen) == 2
+
+            monkeypatch.setenv("NO_PROXY", "cluster.invalid")
+            line = await user_line(capsys, kubeconfig=str(far))
+            assert "cannot reach the API server http://cluster.invalid:6443" in line, line
+            assert len(seen) == 2
+        finally:
+            await runner.cleanup()
