@@ -5,9 +5,11 @@
 The embedded server runs as `kubetriage sim --scale ... --churn N/s` in a child process (as a
 real API server would be elsewhere); the app connects to it through a kubeconfig. Figures, one
 `name: value` line each:
-  first_screen_s  launch (the app object created) until the first frame sent to the terminal
-                  after every row of the cluster is in its panel (all pods, all folded events)
-                  and the first diagnosis is drawn (chains panel and namespace badges)
+  first_screen_s  launch, as `kubetriage` does it (importing the cluster client, connecting,
+                  discovering, the lists starting; then the app created and Textual started),
+                  until the first frame sent to the terminal after every row of the cluster is
+                  in its panel (all pods, all folded events) and the first diagnosis is drawn
+                  (chains panel and namespace badges)
   key_p95_ms      a key press (cursor down in the pods panel) sent as the terminal driver sends
                   it, until the first frame sent to the terminal that shows the cursor on the
                   next row; keys 50 ms apart (a held key repeats at ~30/s), while the server
@@ -35,6 +37,7 @@ from pathlib import Path
 from textual import events as textual_events
 
 from kubetriage.tui.app import KubetriageApp
+from kubetriage.tui.run import open_source
 from kubetriage.tui.rows import fold_key
 from kubetriage.tui.widgets.resource_table import ResourceTable
 
@@ -49,7 +52,7 @@ def quantile(values: list[float], q: float) -> float:
 
 async def measure(kubeconfig: Path, pods: int) -> dict[str, float]:
     started = time.perf_counter()
-    app = KubetriageApp(kubeconfig=str(kubeconfig))
+    app = KubetriageApp(source=await open_source(str(kubeconfig)))
     redraws = 0
     frames: list[tuple[float, object]] = []  # (when, the pods panel's cursor row then)
     table: ResourceTable | None = None

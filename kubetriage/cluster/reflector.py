@@ -149,7 +149,8 @@ class Reflector:
                     items, params = [], {}
                     continue
                 raise _classify(exc) from None
-            with gc_paused():
+            # the items stay in the store: frozen, no collection walks them again and again
+            with gc_paused(long_lived=True):
                 doc = orjson.loads(body)
                 del body
                 for obj in doc.get("items") or ():

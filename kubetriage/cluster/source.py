@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Iterable
 
 import aiohttp
 import orjson
@@ -104,11 +104,15 @@ class ClusterSource:
             else:
                 self._spawn(self._run(self._reflector(resource)))
 
-    async def wait_synced(self, timeout: float | None = None) -> None:
-        """Until every kind that can be seen has been listed once."""
+    async def wait_synced(self, timeout: float | None = None,
+                          kinds: Iterable[str] | None = None) -> None:
+        """Until every kind that can be seen (of `kinds`, if given) has been listed once."""
+        wanted = None if kinds is None else set(kinds)
+
         async def settled() -> None:
             while self._fallbacks or not all(r.synced.is_set() or r.forbidden
-                                             for r in self.reflectors):
+                                             for r in self.reflectors
+                                             if wanted is None or r.kind in wanted):
                 await asyncio.sleep(0.02)
         await asyncio.wait_for(settled(), timeout)
 

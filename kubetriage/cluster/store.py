@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Literal, Mapping
 
 from kubetriage.cluster.snapshot import LogRef, Snapshot
@@ -95,6 +95,10 @@ class Subscription:
         if self._kinds is None or kind in self._kinds:
             self._states.add(kind)
             self._wake.set()
+
+    def drop(self, kind: str) -> None:
+        """Forget the pending changes of a kind (its rows were just built from the store)."""
+        self._pending = {k: c for k, c in self._pending.items() if c.kind != kind}
 
     def take(self) -> Batch:
         """What changed since the last take (possibly nothing), without waiting."""

@@ -6,6 +6,7 @@ the status bar, all in one screen update."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import time
 from datetime import datetime, timezone
@@ -20,7 +21,8 @@ from kubetriage.cluster.store import Change, Store, Subscription
 from kubetriage.diagnosis import diagnose
 from kubetriage.gcpause import gc_paused
 from kubetriage.themes import Settings, register_themes, remember_theme
-from kubetriage.tui.model import PANEL_KINDS, DashboardModel, PanelUpdate, Updates
+from kubetriage.tui.model import (PANEL_KINDS, ROW_KINDS, DashboardModel, PanelUpdate,
+                                  Updates)
 from kubetriage.tui.rows import Palette, rich_color
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
@@ -45,7 +47,10 @@ class KubetriageApp(App):
                  demo: Any = None, namespace: str | None = None, theme: str | None = None,
                  read_only: bool = False, settings: Settings | None = None,
                  source_options: dict[str, Any] | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, source: Any = None) -> None:
+        """source: a ClusterSource opened already (the command opens it before the screen is
+        taken over, so its lists arrive while Textual starts); else one is opened from the
+        connection arguments once the screen is up."""
         super().__init__()
         self.connect_args = dict(kubeconfig=kubeconfig, context=context, demo=demo,
                                  **(source_options or {}))
@@ -55,7 +60,7 @@ class KubetriageApp(App):
         settings = settings or Settings()
         self.ring_bell = settings.bell
         self.clock = clock
-        self.source: Any = None
+        self.source: Any = source
         self.error: str | None = None
         self.report = Report(findings=[], chains=[])
         self.diagnoses = 0  # how many reports have been drawn
@@ -64,6 +69,7 @@ class KubetriageApp(App):
         self._model_lock = asyncio.Lock()
         self._rows_in = asyncio.Event()  # the first rows are in the tables
         self._report_due: Report | None = None  # a report the next tick draws
+        self._first_report = asyncio.Event()
         self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
@@ -83,7 +89,7 @@ class KubetriageApp(App):
         self._status_timer = self.set_interval(STATUS_INTERVAL_S, self._show_status)
 
     async def watch_theme(self, theme: str) -> None:
-        if self.source is not None:
+        if self.source is not None and self.screen_main.is_mounted:
             await self._reload()
 
     async def on_unmount(self) -> None:
@@ -98,11 +104,12 @@ class KubetriageApp(App):
         args = dict(self.connect_args)
         demo = args.pop("demo")
         try:
-            if isinstance(demo, str):  # loading a scenario parses YAML: not on the event loop
-                from kubetriage.cluster import scenario
-                demo = await asyncio.to_thread(scenario.load, demo)
-            namespaces = [self.namespace] if self.namespace else None
-            self.source = await ClusterSource.open(demo=demo, namespaces=namespaces, **args)
+            if self.source is None:
+                if isinstance(demo, str):  # loading a scenario parses YAML: not on the loop
+                    from kubetriage.cluster import scenario
+                    demo = await asyncio.to_thread(scenario.load, demo)
+                namespaces = [self.namespace] if self.namespace else None
+                self.source = await ClusterSource.open(demo=demo, namespaces=namespaces, **args)
         except (UsageError, OSError) as exc:
             self.error = str(exc)
             self.exit(return_code=2)
@@ -111,19 +118,31 @@ class KubetriageApp(App):
         sub = self._sub = store.subscribe(PANEL_KINDS)
         self.connection = "syncing"
         self._show_status()
+        self.run_worker(self._diagnose(), name="diagnosis", group="diagnosis")
+        # events are three rows in four and listed last: the other panels' rows are built and
+        # shown while they still arrive, theirs once they are in
+        await self.source.wait_synced(kinds=ROW_KINDS)
+        await self._reload(ROW_KINDS)
         await self.source.wait_synced()
         self.connection = "live"
-        # the first diagnosis fetches logs while the rows are built: I/O beside CPU
         self._dirty.set()
-        self.run_worker(self._diagnose(), name="diagnosis", group="diagnosis")
-        await self._reload()
+        await self._add_events()
         self._rows_in.set()
         gc.freeze()  # the synced cluster stays: the collector need not rescan it ever again
         self._status_timer.stop()
         while True:
-            await asyncio.sleep(BATCH_INTERVAL_S)
+            await self._between_ticks()
             if not self._model_lock.locked():  # a reload's rows come from the store anyway
                 self._tick(sub)
+
+    async def _between_ticks(self) -> None:
+        """The pause between two screen updates; the first report is drawn the moment it is
+        ready, not up to a tick later."""
+        if self.diagnoses:
+            await asyncio.sleep(BATCH_INTERVAL_S)
+            return
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._first_report.wait(), BATCH_INTERVAL_S)
 
     def _tick(self, sub: Subscription) -> None:
         """One screen update: the changes since the last tick, a new report, the status."""
@@ -137,14 +156,14 @@ class KubetriageApp(App):
                 self._show_report(report)
             self._show_status()
 
-    async def _reload(self) -> None:
-        """Every row again: at start, on `:ns`, and when the theme's colours change. 10,000 pods
-        and 30,000 events take a while: the rows are built in a thread and reach the tables in
-        chunks, the top rows of each panel first."""
+    async def _reload(self, kinds: tuple[str, ...] = PANEL_KINDS) -> None:
+        """Every row again (of these kinds): at start, on `:ns`, and when the theme's colours
+        change. 10,000 pods and 30,000 events take a while: the rows are built in a thread and
+        reach the tables in chunks, the top rows of each panel first."""
         async with self._model_lock:  # batches wait: the new model is built from the store now
             old = self.model
             model = DashboardModel(self._palette(), self.namespace)
-            changes = model.initial_changes(self.source.store)
+            changes = model.initial_changes(self.source.store, kinds)
             if self._sub is not None:
                 self._sub.take()  # what it holds is in the store, so in the rows built now
             updates = await asyncio.to_thread(_build, model, changes, self.clock())
@@ -160,6 +179,20 @@ class KubetriageApp(App):
                 await asyncio.sleep(0)  # a key pressed meanwhile is handled between chunks
         self._dirty.set()
 
+    async def _add_events(self) -> None:
+        """The event rows, built apart from the rest (see _watch) into a model of their own whose
+        folds the current model then takes over."""
+        async with self._model_lock:
+            part = DashboardModel(self._palette(), self.namespace)
+            changes = part.initial_changes(self.source.store, ("Event",))
+            if self._sub is not None:
+                self._sub.drop("Event")  # in the store, so in the rows built now
+            updates = await asyncio.to_thread(_build, part, changes, self.clock())
+            updates.events.deletes |= self.model.adopt_events(part)
+            for chunk in _chunks(updates, ROWS_PER_CHUNK):
+                self._show(chunk)
+                await asyncio.sleep(0)
+
     def _show(self, updates: Updates) -> None:
         with self.batch_update():
             self.screen_main.apply_updates(updates)
@@ -174,15 +207,22 @@ class KubetriageApp(App):
     # -- the diagnosis -------------------------------------------------------------------------
 
     async def _diagnose(self) -> None:
+        # the first round reads the failing containers' logs as soon as the pods are listed,
+        # while the (larger) event list still arrives: I/O beside the sync, not after it
+        await self.source.wait_synced(kinds=("Pod",))
+        logs: dict[LogRef, list[str]] | None = await self.source.failing_container_logs()
         while True:
             await self._dirty.wait()
             self._dirty.clear()
             started = time.monotonic()
             objects = list(self.source.store.objects())  # replaced, never changed: a snapshot
-            logs = await self.source.failing_container_logs()
+            if logs is None:
+                logs = await self.source.failing_container_logs()
             report = await asyncio.to_thread(_diagnosis, objects, logs, self.namespace)
+            logs = None
             await self._rows_in.wait()  # chains drawn with the rows they mark, never before
             self._report_due = report
+            self._first_report.set()
             # a diagnosis of a large cluster takes a while: leave the loop at least as long free
             took = time.monotonic() - started
             await asyncio.sleep(max(DIAGNOSIS_INTERVAL_S - took, took))
@@ -254,7 +294,8 @@ def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: st
 
 def _build(model: DashboardModel, changes: list[Change], now: datetime) -> Updates:
     """Every row of the model, each panel's in its display order (run in a thread)."""
-    with gc_paused():  # 40,000 rows: the collector would rescan them again and again
+    # 40,000 rows that stay in the tables: frozen, or every collection would rescan them
+    with gc_paused(long_lived=True):
         updates = model.apply(changes, now)
         for panel in (updates.namespaces, updates.releases, updates.pods, updates.events):
             keys = panel.sort_keys

@@ -20,6 +20,7 @@ from kubetriage.tui.rows import Cells, Key, Palette
 
 WARNINGS_EVERY_S = 2.0
 PANEL_KINDS = ("Namespace", "Pod", "HelmRelease", "Kustomization", "Event")
+ROW_KINDS = PANEL_KINDS[:-1]  # every panel's kind but the events
 
 
 @dataclass
@@ -63,12 +64,19 @@ class DashboardModel:
         return self.namespace is None or namespace == self.namespace
 
     @staticmethod
-    def initial_changes(store: Store) -> list[Change]:
-        """Everything the store holds, as one batch of additions (taken on the event loop: the
-        store changes there)."""
+    def initial_changes(store: Store, kinds: Iterable[str] = PANEL_KINDS) -> list[Change]:
+        """Everything the store holds (of these kinds), as one batch of additions (taken on the
+        event loop: the store changes there)."""
         return [Change("ADDED", o["kind"], o["metadata"].get("namespace") or None,
                        o["metadata"]["name"], o, 0)
-                for kind in PANEL_KINDS for o in store.list(kind)]
+                for kind in kinds for o in store.list(kind)]
+
+    def adopt_events(self, other: "DashboardModel") -> set[Key]:
+        """Take over the folded events another model built; returns the fold keys gone."""
+        gone = self.folded.keys() - other.folded.keys()
+        self._events, self._fold_of, self.folded = other._events, other._fold_of, other.folded
+        self._warnings = None
+        return gone
 
     def apply(self, changes: Iterable[Change], now: datetime) -> Updates:
         out = Updates()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from typing import Any
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
@@ -11,30 +12,42 @@ def run_dashboard(args: argparse.Namespace) -> int:
     from kubetriage.cluster.scenario import resolve
     from kubetriage.themes import load_settings
     from kubetriage.themes.settings import theme_names
-    from kubetriage.tui.app import KubetriageApp
 
     # user mistakes are one line before the screen is taken over, not a flash of the dashboard
     if args.demo:
         resolve(args.demo)
-    else:
-        asyncio.run(_preflight(args.kubeconfig, args.context))
     settings = load_settings()  # a bad file: a UsageError naming it
     if args.theme and args.theme not in theme_names(settings):
         raise UsageError(f"--theme {args.theme}: unknown theme (one of: "
                          f"{', '.join(theme_names(settings))})")
-    app = KubetriageApp(kubeconfig=args.kubeconfig, context=args.context, demo=args.demo,
-                        namespace=args.namespace, theme=args.theme, read_only=args.read_only,
-                        settings=settings)
-    code = app.run() or 0
-    if app.error:
-        raise UsageError(app.error)
+    code, error = asyncio.run(_dashboard(args, settings))
+    if error:
+        raise UsageError(error)
     return code
 
 
-async def _preflight(kubeconfig: str | None, context: str | None) -> None:
-    """Connect once as the dashboard will (a missing file, an unknown context, an unreachable
-    server, a TLS failure or a rejected credential raise the UsageError a user reads)."""
-    from kubetriage.cluster.connect import connect
+async def open_source(kubeconfig: str | None = None, context: str | None = None,
+                      demo: str | None = None, namespace: str | None = None) -> Any:
+    """The cluster source the dashboard watches, connected (a missing file, an unknown context,
+    an unreachable server, a TLS failure or a rejected credential raise the UsageError a user
+    reads) and already listing."""
+    from kubetriage.cluster import scenario
+    from kubetriage.cluster.source import ClusterSource
 
-    conn = await connect(kubeconfig, context)
-    await conn.close()
+    return await ClusterSource.open(
+        kubeconfig, context, demo=scenario.load(demo) if demo else None,
+        namespaces=[namespace] if namespace else None)
+
+
+async def _dashboard(args: argparse.Namespace, settings: Any) -> tuple[int, str | None]:
+    from kubetriage.tui.app import KubetriageApp
+
+    # opened before the screen is taken over: its lists arrive while Textual starts up
+    source = await open_source(args.kubeconfig, args.context, args.demo, args.namespace)
+    app = KubetriageApp(source=source, namespace=args.namespace, theme=args.theme,
+                        read_only=args.read_only, settings=settings)
+    try:
+        code = await app.run_async()
+    finally:
+        await source.close()  # idempotent: the app closes it when it unmounts
+    return code or 0, app.error

@@ -91,7 +91,8 @@ class WalkthroughScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#steps", DataTable).add_columns("", "STEP", "RESULT")
         if self.stability is None:
-            demo = (getattr(self.app, "connect_args", {}) or {}).get("demo") is not None
+            source = getattr(self.app, "source", None)
+            demo = source is not None and source.demo is not None
             self.stability = DEMO_STABILITY_S if demo else STABILITY_S
         self._intro()
         self.action_restart()

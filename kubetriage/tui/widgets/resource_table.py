@@ -149,6 +149,7 @@ class ResourceTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._columns: list[tuple[str, int | None]] = []
         self._natural: list[int] = []  # widest cell seen per flexible column
+        self._flexible: list[int] = []  # the indices of those columns
         self._rows: dict[Hashable, tuple[Cell, ...]] = {}
         self._haystacks: dict[Hashable, str] = {}
         self._order_keys: dict[Hashable, Any] = {}
@@ -193,6 +194,7 @@ class ResourceTable(ScrollView, can_focus=True):
         """Labels with a fixed width, or None for flexible (the last flexible one takes the rest)."""
         self._columns = list(columns)
         self._natural = [cell_len(label) for label, _ in self._columns]
+        self._flexible = [i for i, (_, fixed) in enumerate(self._columns) if fixed is None]
         for cells in self._rows.values():
             self._measure(cells)
         self.refresh()
@@ -218,7 +220,8 @@ class ResourceTable(ScrollView, can_focus=True):
         if sort_keys:
             self._order_keys.update(sort_keys)
         # many rows at once (the first fill): one sort beats an insertion each
-        bulk = len(upserts) > BULK_ROWS and len(upserts) * 4 > len(self._visible)
+        # (a sort of nearly sorted rows is close to linear; each insertion moves the tail)
+        bulk = len(upserts) > BULK_ROWS
         for key, cells in upserts.items():
             self._upsert(key, tuple(cells), place=not bulk)
         for key in (sort_keys or {}).keys() - upserts.keys():
@@ -422,12 +425,13 @@ class ResourceTable(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.height - 1, 1)
 
     def _measure(self, cells: tuple[Cell, ...]) -> None:
-        for index, (_, fixed) in enumerate(self._columns):
-            if fixed is None and index < len(cells):
+        natural = self._natural
+        for index in self._flexible:
+            if index < len(cells):
                 plain = cells[index].plain
                 width = len(plain) if plain.isascii() else cell_len(plain)
-                if width > self._natural[index]:
-                    self._natural[index] = width
+                if width > natural[index]:
+                    natural[index] = width
 
     def _entry(self, key: Hashable, seq: int) -> tuple:
         column, cells = self._sort_column, self._rows[key]
@@ -438,13 +442,18 @@ class ResourceTable(ScrollView, can_focus=True):
         return (value, self._order_keys.get(key, ()), seq)
 
     def _passes(self, key: Hashable) -> bool:
-        return not self._filter or self._filter in self._haystacks[key]
+        if not self._filter:
+            return True
+        haystack = self._haystacks.get(key)
+        if haystack is None:  # made on the first filter: most rows are never filtered
+            haystack = self._haystacks[key] = "\0".join(c.plain for c in self._rows[key]).lower()
+        return self._filter in haystack
 
     def _upsert(self, key: Hashable, cells: tuple[Cell, ...], place: bool = True) -> None:
         """Store the row; `place` = also put it in its place among the visible rows."""
         old = self._entries.get(key)
         self._rows[key] = cells
-        self._haystacks[key] = "\0".join(cell.plain for cell in cells).lower()
+        self._haystacks.pop(key, None)
         self._measure(cells)
         if old is None:
             seq = self._next_seq
@@ -462,7 +471,8 @@ class ResourceTable(ScrollView, can_focus=True):
     def _remove(self, key: Hashable) -> None:
         entry = self._entries.pop(key)
         self._discard_visible(entry)
-        del self._rows[key], self._haystacks[key], self._by_seq[entry[-1]]
+        del self._rows[key], self._by_seq[entry[-1]]
+        self._haystacks.pop(key, None)
         self._order_keys.pop(key, None)
         self._severity.pop(key, None)
 
@@ -472,7 +482,11 @@ class ResourceTable(ScrollView, can_focus=True):
             del self._visible[index]
 
     def _rebuild_visible(self) -> None:
-        self._visible = sorted(entry for key, entry in self._entries.items() if self._passes(key))
+        if self._filter:
+            self._visible = sorted(entry for key, entry in self._entries.items()
+                                   if self._passes(key))
+        else:
+            self._visible = sorted(self._entries.values())
 
     def _set_severity(self, key: Hashable, severity: Severity | None) -> None:
         if severity is None:
