@@ -118,6 +118,19 @@ def kubeconfig_paths(explicit: str | None = None,
     return [Path(DEFAULT_KUBECONFIG).expanduser()]
 
 
+def context_names(kubeconfig: str | None = None,
+                  environ: dict[str, str] | os._Environ = os.environ) -> list[str]:
+    """The contexts the kubeconfig files name, in kubectl's merge order (first one wins)."""
+    names: list[str] = []
+    for path in kubeconfig_paths(kubeconfig, environ):
+        if path.is_file():
+            for ctx in _read_kubeconfig(path).get("contexts") or []:
+                name = ctx.get("name") if isinstance(ctx, dict) else None
+                if isinstance(name, str) and name not in names:
+                    names.append(name)
+    return names
+
+
 async def connect(kubeconfig: str | None = None, context: str | None = None, *,
                   probe: bool = True, probe_timeout: float = PROBE_TIMEOUT_S,
                   environ: dict[str, str] | os._Environ = os.environ) -> Connection:

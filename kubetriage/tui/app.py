@@ -115,7 +115,7 @@ class KubetriageApp(App):
             self.exit(return_code=2)
             return
         store: Store = self.source.store
-        sub = self._sub = store.subscribe(PANEL_KINDS)
+        self._sub = store.subscribe(PANEL_KINDS)
         self.connection = "syncing"
         self._show_status()
         self.run_worker(self._diagnose(), name="diagnosis", group="diagnosis")
@@ -133,7 +133,7 @@ class KubetriageApp(App):
         while True:
             await self._between_ticks()
             if not self._model_lock.locked():  # a reload's rows come from the store anyway
-                self._tick(sub)
+                self._tick(self._sub)
 
     async def _between_ticks(self) -> None:
         """The pause between two screen updates; the first report is drawn the moment it is
@@ -198,6 +198,45 @@ class KubetriageApp(App):
             self.screen_main.apply_updates(updates)
             self._show_status()
 
+    async def switch_context(self, name: str) -> None:
+        """`:ctx NAME`: the dashboard on another context of the kubeconfig; a context that does
+        not connect is one line, and the current one stays. `:ctx` alone lists them."""
+        from kubetriage.cli import UsageError
+        from kubetriage.cluster.connect import context_names
+        from kubetriage.tui.run import open_source
+
+        if self.source is None:
+            return
+        if self.source.demo is not None:
+            self.notify("the demo has one context: its embedded cluster", severity="warning")
+            return
+        kubeconfig = self.connect_args.get("kubeconfig")
+        try:
+            if not name:
+                names = ", ".join(context_names(kubeconfig)) or "none"
+                self.notify(f"contexts: {names} (now {self.source.conn.context})", markup=False,
+                            title="Contexts")
+                return
+            self.notify(f"connecting to context {name}", markup=False)
+            source = await open_source(kubeconfig, name, namespace=self.namespace)
+        except UsageError as exc:
+            self.notify(str(exc), severity="error", markup=False, title=f":ctx {name}")
+            return
+        old, self.source = self.source, source
+        self.connect_args["context"] = name
+        self.connection = "syncing"
+        # another cluster: its chains are not news about the old one's
+        self.report, self.diagnoses = Report(findings=[], chains=[]), 0
+        self.screen_main.show_report(self.report)
+        await old.close()
+        await source.wait_synced()
+        if self._sub is not None:
+            self._sub.close()
+        self._sub = source.store.subscribe(PANEL_KINDS)  # the rest is in the rows built now
+        self.connection = "live"
+        await self._reload()
+        self._dirty.set()
+
     async def set_namespace(self, namespace: str | None) -> None:
         self.namespace = namespace
         self.sub_title = namespace or ""
@@ -214,12 +253,19 @@ class KubetriageApp(App):
         while True:
             await self._dirty.wait()
             self._dirty.clear()
-            started = time.monotonic()
-            objects = list(self.source.store.objects())  # replaced, never changed: a snapshot
-            if logs is None:
-                logs = await self.source.failing_container_logs()
+            started, source = time.monotonic(), self.source
+            objects = list(source.store.objects())  # replaced, never changed: a snapshot
+            try:
+                if logs is None:
+                    logs = await source.failing_container_logs()
+            except Exception:
+                if source is self.source:
+                    raise
+                continue  # `:ctx` closed that source under the request
             report = await asyncio.to_thread(_diagnosis, objects, logs, self.namespace)
             logs = None
+            if source is not self.source:  # `:ctx` switched clusters meanwhile
+                continue
             await self._rows_in.wait()  # chains drawn with the rows they mark, never before
             self._report_due = report
             self._first_report.set()
@@ -270,6 +316,13 @@ class KubetriageApp(App):
         for ns in sorted(self.model.namespaces):
             yield SystemCommand(f":ns {ns}", f"Only namespace {ns}",
                                 lambda ns=ns: self.screen_main.run_command(f"ns {ns}"))
+        if self.source is not None and self.source.demo is None:
+            from kubetriage.cli import UsageError
+            from kubetriage.cluster.connect import context_names
+            with contextlib.suppress(UsageError):  # `:ctx` says what is wrong with the file
+                for ctx in context_names(self.connect_args.get("kubeconfig")):
+                    yield SystemCommand(f":ctx {ctx}", f"The dashboard on context {ctx}",
+                                        lambda ctx=ctx: self.screen_main.run_command(f"ctx {ctx}"))
         if self.source is not None:
             from kubetriage.tui.screens.drilldown import system_commands
             yield from system_commands(self, screen)

@@ -44,7 +44,8 @@ async def _dashboard(args: argparse.Namespace, settings: Any) -> tuple[int, str 
 
     # opened before the screen is taken over: its lists arrive while Textual starts up
     source = await open_source(args.kubeconfig, args.context, args.demo, args.namespace)
-    app = KubetriageApp(source=source, namespace=args.namespace, theme=args.theme,
+    app = KubetriageApp(source=source, kubeconfig=args.kubeconfig, context=args.context,
+                        namespace=args.namespace, theme=args.theme,
                         read_only=args.read_only, settings=settings)
     try:
         code = await app.run_async()

@@ -11,7 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS = [
-    (":", "command line: pods, hr, ks, events, chains, ns NAME (ns all: every namespace)"),
+    (":", "command line: pods, hr, ks, events, chains, ns NAME (ns all: every namespace), "
+          "ctx NAME (another kubeconfig context)"),
     ("/", "filter every panel (Esc clears)"),
     ("n", "choose a namespace (:ns)"),
     ("1-5", "chains, namespaces, releases, pods, events"),

@@ -29,18 +29,21 @@ from kubetriage.tui.widgets.status_bar import StatusBar
 COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32
 PANELS = {"chains": "Chains", "namespaces": "Namespaces", "releases": "Releases",
           "pods": "Pods", "events": "Events"}
-COMMANDS = {  # `:name` -> (panel, what it shows), also listed in the command palette
+COMMANDS: dict[str, tuple[str | None, str]] = {  # `:name` -> (panel, what it shows), also
+    # listed in the command palette
     "chains": ("chains", "Failure chains: causes and their symptoms"),
     "ns": ("namespaces", "Namespaces with their health (`:ns NAME` shows one, `:ns all` all)"),
     "hr": ("releases", "HelmReleases and Kustomizations"),
     "ks": ("releases", "HelmReleases and Kustomizations"),
     "pods": ("pods", "Pods"),
     "events": ("events", "Events, warnings first"),
+    "ctx": (None, "Another kubeconfig context (`:ctx NAME`; `:ctx` lists them)"),
 }
 TABLE_COLUMNS = {"namespaces-table": rows.NAMESPACE_COLUMNS, "releases-table": rows.RELEASE_COLUMNS,
                  "pods-table": rows.POD_COLUMNS, "events-table": rows.EVENT_COLUMNS}
 ALIASES = {"po": "pods", "pod": "pods", "helmreleases": "hr", "kustomizations": "ks",
-           "ev": "events", "namespace": "ns", "namespaces": "ns", "chain": "chains"}
+           "ev": "events", "namespace": "ns", "namespaces": "ns", "chain": "chains",
+           "context": "ctx"}
 
 
 class MainScreen(Screen):
@@ -288,6 +291,10 @@ class MainScreen(Screen):
         name = ALIASES.get(name.lower(), name.lower())
         if name not in COMMANDS:
             self.notify(f"unknown command: {rows.clean(line)}", severity="warning", markup=False)
+            return
+        if name == "ctx":
+            self.app.run_worker(self.app.switch_context(arg.strip()), group="reload",
+                                exclusive=True)
             return
         if name == "ns" and arg.strip():
             namespace = None if arg.strip() in ("all", "-A") else arg.strip()
