@@ -4,6 +4,7 @@ the symptoms it causes under it. The chains come from the diagnosis; this only d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 from rich.text import Text
 from textual.binding import Binding
@@ -58,7 +59,8 @@ class ChainsPanel(Tree[ChainNode]):
         self.guide_depth = 2
         self.report = Report(findings=[], chains=[])
         self._filter = ""
-        self._shape: tuple = ()
+        self._shape: tuple = ()  # what is shown, words included
+        self._structure: tuple = ()  # which nodes there are
         self._findings: dict[str, Finding] = {}
         self._chains: dict[str, Chain] = {}
 
@@ -88,28 +90,44 @@ class ChainsPanel(Tree[ChainNode]):
         if shape == self._shape:
             return
         self._shape = shape
+        palette = self._palette()
+        nodes = [(root, list(self._children(chain, root, palette))) for chain in chains
+                 if (root := self._findings.get(chain.root)) is not None]
+        structure = (tuple((root.id, tuple(data for _, data in leaves)) for root, leaves in nodes),
+                     len(matching))
+        if structure == self._structure:
+            # the same chains and members, only their words changed (an event's count, say):
+            # relabelled in place, without clearing the tree (which lays the screen out again)
+            for node, (root, leaves) in zip(self.root.children, nodes):
+                node.set_label(self._label(root, palette))
+                for leaf, (label, _) in zip(node.children, leaves):
+                    leaf.set_label(label)
+            return
+        self._structure = structure
         here = self.cursor_node.data if self.cursor_node is not None else None
         expanded = {n.data.chain for n in self.root.children if n.data and n.is_expanded}
         first = not self.root.children
         self.clear()
-        palette = self._palette()
-        for chain in chains:
-            root = self._findings.get(chain.root)
-            if root is None:
-                continue
-            node = self.root.add(self._label(root, palette), ChainNode(chain.id, root.id),
-                                 expand=first or chain.id in expanded)
-            node.add_leaf(text(root.summary, "italic"), ChainNode(chain.id, None))
-            for line in root.evidence[:3]:
-                node.add_leaf(text(f"▸ {line}", palette["muted"]), ChainNode(chain.id, None))
-            symptoms = [self._findings[fid] for fid in chain.links[1:] if fid in self._findings]
-            for f in sorted(symptoms, key=lambda f: -f.rank):
-                node.add_leaf(Text("↳ ").append_text(self._label(f, palette)),
-                              ChainNode(chain.id, f.id))
+        for root, leaves in nodes:
+            chain_id = leaves[0][1].chain
+            node = self.root.add(self._label(root, palette), ChainNode(chain_id, root.id),
+                                 expand=first or chain_id in expanded)
+            for label, data in leaves:
+                node.add_leaf(label, data)
         if len(matching) > len(chains):
             self.root.add_leaf(Text(f"… {len(matching) - len(chains)} more chains: narrow them "
                                     "with /", style="dim"), None)
         self._restore(here)
+
+    def _children(self, chain: Chain, root: Finding, palette: dict[str, str]
+                  ) -> Iterator[tuple[Text, ChainNode]]:
+        """A chain's lines under its root: the summary, evidence, then symptoms worst first."""
+        yield text(root.summary, "italic"), ChainNode(chain.id, None)
+        for line in root.evidence[:3]:
+            yield text(f"▸ {line}", palette["muted"]), ChainNode(chain.id, None)
+        symptoms = [self._findings[fid] for fid in chain.links[1:] if fid in self._findings]
+        for f in sorted(symptoms, key=lambda f: -f.rank):
+            yield Text("↳ ").append_text(self._label(f, palette)), ChainNode(chain.id, f.id)
 
     def _restore(self, here: ChainNode | None) -> None:
         if here is None:

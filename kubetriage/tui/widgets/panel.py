@@ -19,4 +19,6 @@ class Panel(Vertical):
         self.border_title = title
 
     def set_count(self, count: int | str) -> None:
-        self.border_title = f"{self.name_text} {count}"
+        title = f"{self.name_text} {count}"
+        if title != self.border_title:  # setting it redraws the whole panel, even unchanged
+            self.border_title = title

@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -214,9 +214,10 @@ class ResourceTable(ScrollView, can_focus=True):
         in arrival order; order keys must compare with each other.
         """
         before = self._capture()
+        shown, natural = self._window(), list(self._natural)
+        deletes = [key for key in deletes if key in self._rows]
         for key in deletes:
-            if key in self._rows:
-                self._remove(key)
+            self._remove(key)
         if sort_keys:
             self._order_keys.update(sort_keys)
         # many rows at once (the first fill): one sort beats an insertion each
@@ -232,7 +233,8 @@ class ResourceTable(ScrollView, can_focus=True):
         if severities:
             for key, severity in severities.items():
                 self._set_severity(key, severity)
-        self._settle(before)
+        changed = {*upserts, *deletes, *(sort_keys or ()), *(severities or ())}
+        self._settle(before, redraw=None if natural != self._natural else (shown, changed))
 
     def clear(self) -> None:
         """Remove every row; columns, sort and filter stay."""
@@ -513,9 +515,14 @@ class ResourceTable(ScrollView, can_focus=True):
             return cursor_index, self.key_at(top), 0
         return cursor_index, None, 0
 
-    def _settle(self, before: tuple[int | None, Hashable | None, int] | None) -> None:
+    def _settle(self, before: tuple[int | None, Hashable | None, int] | None,
+                redraw: tuple[list[Hashable], set[Hashable]] | None = None) -> None:
         """After a change: the cursor keeps its key (or takes the row now at its old place),
-        and the anchor row stays on the same screen line."""
+        and the anchor row stays on the same screen line.
+
+        redraw: (the rows shown before, the rows changed); then only the lines of changed rows
+        are drawn again when the same rows stay on screen (most batches change rows off it).
+        """
         old_cursor = self._cursor
         cursor_index = None if old_cursor is None else self._index_of(old_cursor)
         if cursor_index is None and self._visible:
@@ -537,9 +544,24 @@ class ResourceTable(ScrollView, can_focus=True):
             if anchor is not None:
                 self.scroll_to(y=max(anchor - before[2], 0), animate=False, force=True)
         self._scroll_cursor_into_view()
-        self.refresh()
+        if redraw is None or self._cursor != old_cursor or self._window() != redraw[0]:
+            self.refresh()
+        else:
+            self._refresh_rows(redraw[1])
         if self._cursor != old_cursor and self._cursor is not None:
             self.post_message(self.RowHighlighted(self, self._cursor))
+
+    def _window(self) -> list[Hashable]:
+        """The keys of the rows on screen, top to bottom."""
+        top = int(self.scroll_y)
+        return [self.key_at(i) for i in range(top, min(top + self._page_height,
+                                                        len(self._visible)))]
+
+    def _refresh_rows(self, keys: set[Hashable]) -> None:
+        width = self.size.width
+        for line, key in enumerate(self._window(), start=1):  # line 0 is the header
+            if key in keys:
+                self.refresh(Region(0, line, width, 1))
 
     def _move_by(self, delta: int) -> None:
         if not self._visible:
@@ -549,11 +571,15 @@ class ResourceTable(ScrollView, can_focus=True):
         self._move_cursor(max(0, min(index, len(self._visible) - 1)))
 
     def _move_cursor(self, index: int) -> None:
-        key = self.key_at(index)
-        changed = key != self._cursor
+        key, old = self.key_at(index), self._cursor
+        changed = key != old
+        top = self.scroll_y
         self._cursor = key
         self._scroll_cursor_into_view()
-        self.refresh()
+        if self.scroll_y == top:  # no scroll: only the two rows the cursor left and entered
+            self._refresh_rows({key, old})
+        else:
+            self.refresh()
         if changed:
             self.post_message(self.RowHighlighted(self, key))
 
