@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -30,6 +31,10 @@ from kubetriage.tui.widgets.status_bar import Status, StatusBar
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
 STATUS_INTERVAL_S = 0.5  # until the first tick: "connecting", "syncing"
 DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
+# while keys are pressed the checks wait (they hold the interpreter ~0.3 s at 10k pods, and a
+# key waits for it), for a pause of KEYS_QUIET_S, but never longer than DIAGNOSIS_DEFER_S
+KEYS_QUIET_S = 0.3
+DIAGNOSIS_DEFER_S = 3.0
 ROWS_PER_CHUNK = 10000  # rows given to a table between two looks at the keyboard (~50 ms)
 
 
@@ -70,6 +75,7 @@ class KubetriageApp(App):
         self._rows_in = asyncio.Event()  # the first rows are in the tables
         self._report_due: Report | None = None  # a report the next tick draws
         self._first_report = asyncio.Event()
+        self._last_key = 0.0  # when the last key was pressed (monotonic)
         self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
@@ -250,6 +256,7 @@ class KubetriageApp(App):
         logs: dict[LogRef, list[str]] | None = await self.source.failing_container_logs()
         while True:
             await self._dirty.wait()
+            await self._keys_quiet()
             self._dirty.clear()
             started, source = time.monotonic(), self.source
             objects = list(source.store.objects())  # replaced, never changed: a snapshot
@@ -270,6 +277,19 @@ class KubetriageApp(App):
             # a diagnosis of a large cluster takes a while: leave the loop at least as long free
             took = time.monotonic() - started
             await asyncio.sleep(max(DIAGNOSIS_INTERVAL_S - took, took))
+
+    async def _keys_quiet(self) -> None:
+        deadline = time.monotonic() + DIAGNOSIS_DEFER_S
+        while self.diagnoses and time.monotonic() < deadline:
+            quiet_for = time.monotonic() - self._last_key
+            if quiet_for >= KEYS_QUIET_S:
+                return
+            await asyncio.sleep(KEYS_QUIET_S - quiet_for)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
 
     def _show_report(self, report: Report) -> None:
         if self.diagnoses:

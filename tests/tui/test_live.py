@@ -3,6 +3,8 @@ the cursor, the filter narrows every panel, and a stalled watch shows as stale, 
 
 from __future__ import annotations
 
+import asyncio
+
 from kubetriage.cluster import scenario as scenarios
 from kubetriage.cluster.resources import by_kind
 from kubetriage.cluster.sim.faults import Faults
@@ -82,6 +84,32 @@ async def test_filter_narrows_every_panel(tmp_path):
         await pilot.press("escape")
         await pilot.pause(0.1)
         assert all(t.visible_count == t.row_count for t in tables.values())
+
+
+async def test_held_keys_delay_the_diagnosis_but_never_beyond_its_cap(tmp_path):
+    """The checks wait for a pause in the keys (they would slow each key), at most
+    DIAGNOSIS_DEFER_S: a chain that appears while the operator scrolls still shows."""
+    from kubetriage.tui import app as app_module
+
+    app = tiny_app(tmp_path, speed=1e-6)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot, app)
+        app.screen_main.query_one("#pods-table", ResourceTable).focus()
+        await pilot.pause(1.2)  # the diagnosis after the first settles
+        before = app.diagnoses
+        sim = app.source.demo
+        sim.state.restart_container("web", "web-abc-x1", "app")  # a change: a new diagnosis due
+        started = asyncio.get_running_loop().time()
+        drawn_at = None
+        while asyncio.get_running_loop().time() - started < app_module.DIAGNOSIS_DEFER_S + 1.5:
+            await pilot.press("down" if int(asyncio.get_running_loop().time() * 4) % 2 else "up")
+            await asyncio.sleep(0.05)
+            if drawn_at is None and app.diagnoses > before:
+                drawn_at = asyncio.get_running_loop().time() - started
+        assert drawn_at is not None, "no diagnosis while keys were held"
+        # waited for the keys to pause, which they never did, until the cap
+        assert app_module.DIAGNOSIS_DEFER_S - 0.5 < drawn_at < app_module.DIAGNOSIS_DEFER_S + 1.5, \
+            drawn_at
 
 
 async def test_a_stalled_watch_shows_stale_then_live(tmp_path):
