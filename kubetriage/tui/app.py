@@ -26,9 +26,11 @@ from kubetriage.tui.model import (PANEL_KINDS, ROW_KINDS, DashboardModel, PanelU
                                   Updates)
 from kubetriage.tui.rows import Palette, rich_color
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
+from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
+AGES_INTERVAL_S = 5.0  # rows on screen are drawn again this often, so their ages move on
 STATUS_INTERVAL_S = 0.5  # until the first tick: "connecting", "syncing"
 DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
 # while keys are pressed the checks wait (they hold the interpreter ~0.3 s at 10k pods, and a
@@ -136,6 +138,7 @@ class KubetriageApp(App):
         self._rows_in.set()
         gc.freeze()  # the synced cluster stays: the collector need not rescan it ever again
         self._status_timer.stop()
+        self.set_interval(AGES_INTERVAL_S, self._ages)
         while True:
             await self._between_ticks()
             if not self._model_lock.locked():  # a reload's rows come from the store anyway
@@ -161,6 +164,15 @@ class KubetriageApp(App):
             if report is not None:
                 self._show_report(report)
             self._show_status()
+
+    def _ages(self) -> None:
+        if self._model_lock.locked():  # the rows being built are of now anyway
+            return
+        shown = {panel: self.screen_main.query_one(f"#{panel}-table", ResourceTable).shown_keys()
+                 for panel in ("pods", "releases", "events")}
+        with self.batch_update():
+            self.screen_main.apply_updates(self.model.rows_again(shown, self.source.store,
+                                                                 self.clock()))
 
     async def _reload(self, kinds: tuple[str, ...] = PANEL_KINDS) -> None:
         """Every row again (of these kinds): at start, on `:ns`, and when the theme's colours

@@ -71,6 +71,21 @@ class DashboardModel:
                        o["metadata"]["name"], o, 0)
                 for kind in kinds for o in store.list(kind)]
 
+    def rows_again(self, shown: dict[str, list[Key]], store: Store, now: datetime) -> Updates:
+        """The rows of these keys built again at `now`: ages move on without their objects
+        changing (only rows on screen are asked for; sort keys do not depend on `now`)."""
+        out, p = Updates(), self.palette
+        for key in shown.get("pods", ()):
+            if (obj := store.get(*key)) is not None:
+                out.pods.upserts[key] = rows.pod_row(obj, now, p)
+        for key in shown.get("releases", ()):
+            if (obj := store.get(*key)) is not None:
+                out.releases.upserts[key] = rows.release_row(obj, now, p)
+        for key in shown.get("events", ()):
+            if (folded := self.folded.get(key)) is not None:
+                out.events.upserts[key] = rows.event_row(folded, now, p)
+        return out
+
     def adopt_events(self, other: "DashboardModel") -> set[Key]:
         """Take over the folded events another model built; returns the fold keys gone."""
         gone = self.folded.keys() - other.folded.keys()

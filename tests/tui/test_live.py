@@ -112,6 +112,23 @@ async def test_held_keys_delay_the_diagnosis_but_never_beyond_its_cap(tmp_path):
             drawn_at
 
 
+async def test_ages_on_screen_move_on_without_their_objects_changing(tmp_path, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from kubetriage.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "AGES_INTERVAL_S", 0.2)
+    now = [datetime.now(timezone.utc)]
+    app = tiny_app(tmp_path, speed=1e-6)
+    app.clock = lambda: now[0]
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot, app)
+        age = cells(app, "pods", POD)[4]
+        now[0] += timedelta(days=3)
+        await until(lambda: cells(app, "pods", POD)[4] != age, 2, "the pod's age moves on")
+        assert cells(app, "pods", POD)[4].endswith("d"), cells(app, "pods", POD)
+
+
 async def test_a_stalled_watch_shows_stale_then_live(tmp_path):
     faults = Faults()
     app = tiny_app(tmp_path, idle_timeout=1.5,

@@ -223,8 +223,14 @@ class ResourceTable(ScrollView, can_focus=True):
         # many rows at once (the first fill): one sort beats an insertion each
         # (a sort of nearly sorted rows is close to linear; each insertion moves the tail)
         bulk = len(upserts) > BULK_ROWS
+        same = set()
         for key, cells in upserts.items():
-            self._upsert(key, tuple(cells), place=not bulk)
+            cells = tuple(cells)
+            if self._rows.get(key) == cells and key not in (sort_keys or ()) \
+                    and key not in (severities or ()):
+                same.add(key)  # nothing to draw again (an age refresh that changed no age)
+                continue
+            self._upsert(key, cells, place=not bulk)
         for key in (sort_keys or {}).keys() - upserts.keys():
             if key in self._rows:  # moved without a change of cells
                 self._upsert(key, self._rows[key], place=not bulk)
@@ -233,7 +239,7 @@ class ResourceTable(ScrollView, can_focus=True):
         if severities:
             for key, severity in severities.items():
                 self._set_severity(key, severity)
-        changed = {*upserts, *deletes, *(sort_keys or ()), *(severities or ())}
+        changed = {*upserts, *deletes, *(sort_keys or ()), *(severities or ())} - same
         self._settle(before, redraw=None if natural != self._natural else (shown, changed))
 
     def clear(self) -> None:
@@ -550,6 +556,10 @@ class ResourceTable(ScrollView, can_focus=True):
             self._refresh_rows(redraw[1])
         if self._cursor != old_cursor and self._cursor is not None:
             self.post_message(self.RowHighlighted(self, self._cursor))
+
+    def shown_keys(self) -> list[Hashable]:
+        """The keys of the rows on screen, top to bottom."""
+        return self._window()
 
     def _window(self) -> list[Hashable]:
         """The keys of the rows on screen, top to bottom."""
