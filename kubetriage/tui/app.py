@@ -243,6 +243,7 @@ class KubetriageApp(App):
         self.connection = "syncing"
         # another cluster: its chains are not news about the old one's
         self.report, self.diagnoses = Report(findings=[], chains=[]), 0
+        self._first_report.clear()  # else the ticks would not wait for the next one
         self.screen_main.show_report(self.report)
         await old.close()
         await source.wait_synced()
