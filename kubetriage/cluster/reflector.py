@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -35,6 +36,7 @@ from kubetriage.gcpause import gc_paused
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 500
+PREFETCH_TURNS = 2  # loop turns for aiohttp to send a request on a pooled connection
 IDLE_TIMEOUT_S = 90.0
 MIN_WATCH_TIMEOUT_S = 300  # client-go's minWatchTimeout; each watch asks for 1-2x this
 
@@ -136,37 +138,59 @@ class Reflector:
             await asyncio.sleep(delay)
 
     async def _list(self) -> None:
-        """All pages, then one replace: the store never shows a half-listed kind."""
+        """All pages, then one replace: the store never shows a half-listed kind.
+
+        The list's metadata precedes its items, so the next page is asked for before this one
+        is decoded: the server builds it while we read this one (half the time of a 40k-object
+        list is the server's)."""
         items: list[dict[str, Any]] = []
         params: dict[str, Any] = {"limit": self.page_size} if self.page_size else {}
-        kind, api_version = self.resource.kind, self.resource.api_version
-        while True:
-            try:
-                body = await self.conn.get_bytes(self._path, params)
-            except ApiError as exc:
-                if exc.status == 410 and params.get("continue"):
-                    # the continue token expired mid-list: start over in one piece, as client-go
-                    items, params = [], {}
-                    continue
-                raise _classify(exc) from None
-            # the items stay in the store: frozen, no collection walks them again and again
-            with gc_paused(long_lived=True):
-                doc = orjson.loads(body)
+        ahead: tuple[str, asyncio.Future[bytes]] | None = None  # (continue token, its page)
+        try:
+            while True:
+                try:
+                    if ahead is not None and ahead[0] == params.get("continue"):
+                        body = await ahead[1]
+                    else:
+                        body = await self.conn.get_bytes(self._path, params)
+                except ApiError as exc:
+                    if exc.status == 410 and params.get("continue"):
+                        # the continue token expired mid-list: start over in one piece, as
+                        # client-go does
+                        items, params = [], {}
+                        continue
+                    raise _classify(exc) from None
+                _drop(ahead)
+                token = _continue_token(body)
+                ahead = (token, asyncio.ensure_future(self.conn.get_bytes(
+                    self._path, {**params, "continue": token}))) if token else None
+                for _ in range(PREFETCH_TURNS):  # the request leaves before the decode blocks
+                    await asyncio.sleep(0)
+                meta = self._decode(body, items)
                 del body
-                for obj in doc.get("items") or ():
-                    obj["kind"] = kind  # list items carry neither on a real server
-                    obj["apiVersion"] = api_version
-                    items.append(self.keep(obj))
-            meta = doc.get("metadata") or {}
-            token = meta.get("continue")
-            del doc
-            if not token:
-                break
-            params = {**params, "continue": token}
+                token = meta.get("continue")
+                if not token:
+                    break
+                params = {**params, "continue": token}
+        finally:
+            _drop(ahead)
         self.resource_version = meta.get("resourceVersion", "")
-        self.store.replace(kind, items, self.namespace)
+        self.store.replace(self.resource.kind, items, self.namespace)
         self.relists += 1
         self.synced.set()
+
+    def _decode(self, body: bytes, items: list[dict[str, Any]]) -> dict[str, Any]:
+        """The page's items, kept, appended to items; returns the list's metadata."""
+        kind, api_version = self.resource.kind, self.resource.api_version
+        # the items stay in the store: frozen, no collection walks them again and again
+        with gc_paused(long_lived=True):
+            doc = orjson.loads(body)
+            for obj in doc.get("items") or ():
+                obj["kind"] = kind  # list items carry neither on a real server
+                obj["apiVersion"] = api_version
+                items.append(self.keep(obj))
+        meta = doc.get("metadata")
+        return meta if isinstance(meta, dict) else {}
 
     async def _watch(self) -> int:
         """One watch, until the server ends it or the connection drops: both are a normal end,
@@ -232,3 +256,25 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return "server closed the connection"
     return str(exc) or type(exc).__name__
+
+
+_CONTINUE = re.compile(rb'"continue":"([^"\\]*)"')
+
+
+def _continue_token(body: bytes) -> str | None:
+    """The continue token from the list's metadata, read before the items without decoding the
+    page; None when it is not plainly there (the page is then decoded first, as before)."""
+    items = body.find(b'"items":')
+    m = _CONTINUE.search(body, 0, items if items >= 0 else min(len(body), 4096))
+    return m.group(1).decode() if m else None
+
+
+def _drop(ahead: tuple[str, asyncio.Future[bytes]] | None) -> None:
+    """A page asked for ahead that will not be read: cancelled, or its error taken."""
+    if ahead is None:
+        return
+    task = ahead[1]
+    if not task.done():
+        task.cancel()
+    elif not task.cancelled():
+        task.exception()
