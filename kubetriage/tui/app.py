@@ -30,6 +30,7 @@ from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
+ANNOUNCED_ONE_BY_ONE = 3  # more chains appearing or resolving at once are summed up in one line
 AGES_INTERVAL_S = 5.0  # rows on screen are drawn again this often, so their ages move on
 STATUS_INTERVAL_S = 0.5  # until the first tick: "connecting", "syncing"
 DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
@@ -78,6 +79,7 @@ class KubetriageApp(App):
         self._report_due: Report | None = None  # a report the next tick draws
         self._first_report = asyncio.Event()
         self._last_key = 0.0  # when the last key was pressed (monotonic)
+        self._ages_due = False  # the rows on screen are to be built again at the current time
         self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
@@ -138,7 +140,7 @@ class KubetriageApp(App):
         self._rows_in.set()
         gc.freeze()  # the synced cluster stays: the collector need not rescan it ever again
         self._status_timer.stop()
-        self.set_interval(AGES_INTERVAL_S, self._ages)
+        self.set_interval(AGES_INTERVAL_S, self._age_rows)
         while True:
             await self._between_ticks()
             if not self._model_lock.locked():  # a reload's rows come from the store anyway
@@ -157,22 +159,25 @@ class KubetriageApp(App):
         """One screen update: the changes since the last tick, a new report, the status."""
         changes = sub.take().changes
         report, self._report_due = self._report_due, None
+        ages_due, self._ages_due = self._ages_due, False
         with self.batch_update():
             if changes:
                 self.screen_main.apply_updates(self.model.apply(changes, self.clock()))
                 self._dirty.set()
+            if ages_due:
+                self._show_ages()
             if report is not None:
                 self._show_report(report)
             self._show_status()
 
-    def _ages(self) -> None:
-        if self._model_lock.locked():  # the rows being built are of now anyway
-            return
+    def _age_rows(self) -> None:
+        self._ages_due = True  # drawn by the next tick, in its frame: no frame of its own
+
+    def _show_ages(self) -> None:
         shown = {panel: self.screen_main.query_one(f"#{panel}-table", ResourceTable).shown_keys()
                  for panel in ("pods", "releases", "events")}
-        with self.batch_update():
-            self.screen_main.apply_updates(self.model.rows_again(shown, self.source.store,
-                                                                 self.clock()))
+        self.screen_main.apply_updates(self.model.rows_again(shown, self.source.store,
+                                                             self.clock()))
 
     async def _reload(self, kinds: tuple[str, ...] = PANEL_KINDS) -> None:
         """Every row again (of these kinds): at start, on `:ns`, and when the theme's colours
@@ -314,11 +319,18 @@ class KubetriageApp(App):
     def _announce(self, before: Iterable[Chain], after: Iterable[Chain], report: Report) -> None:
         old = {c.root: c for c in before}
         new = {c.root: c for c in after}
-        for root in new.keys() - old.keys():
-            self.notify(new[root].summary, title="New failure chain", severity="error",
-                        markup=False)
-        for root in old.keys() - new.keys():
-            self.notify(old[root].summary, title="Chain resolved", markup=False)
+        appeared = [new[root] for root in new.keys() - old.keys()]
+        resolved = [old[root] for root in old.keys() - new.keys()]
+        if len(appeared) + len(resolved) > ANNOUNCED_ONE_BY_ONE:
+            # a storm (a relist, a whole node going): one line, not a wall of toasts
+            self.notify(f"{len(appeared)} new failure chains, {len(resolved)} resolved: see "
+                        ":chains", title="Failure chains changed", severity="error")
+        else:
+            for chain in appeared:
+                self.notify(chain.summary, title="New failure chain", severity="error",
+                            markup=False)
+            for chain in resolved:
+                self.notify(chain.summary, title="Chain resolved", markup=False)
         if self.ring_bell and new.keys() != old.keys():
             self.bell()
 

@@ -129,6 +129,28 @@ async def test_ages_on_screen_move_on_without_their_objects_changing(tmp_path, m
         assert cells(app, "pods", POD)[4].endswith("d"), cells(app, "pods", POD)
 
 
+async def test_a_few_chains_are_announced_each_a_storm_in_one_line(tmp_path):
+    from kubetriage.checks.finding import Chain, Report
+
+    def chains(n: int, start: int = 0) -> list[Chain]:
+        return [Chain(id=f"c{i}", root=f"f{i}", links=[f"f{i}"], summary=f"root {i} broke",
+                      severity="error") for i in range(start, start + n)]
+
+    app = tiny_app(tmp_path, speed=1e-6)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot, app)
+        app._notifications.clear()
+        app._announce([], chains(2), Report(findings=[], chains=[]))
+        await pilot.pause(0.05)
+        assert sorted(str(n.message) for n in app._notifications) == ["root 0 broke",
+                                                                       "root 1 broke"]
+        app._notifications.clear()
+        app._announce(chains(2), chains(40, start=1), Report(findings=[], chains=[]))
+        await pilot.pause(0.05)
+        assert [str(n.message) for n in app._notifications] == [
+            "39 new failure chains, 1 resolved: see :chains"]
+
+
 async def test_a_stalled_watch_shows_stale_then_live(tmp_path):
     faults = Faults()
     app = tiny_app(tmp_path, idle_timeout=1.5,
