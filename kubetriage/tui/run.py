@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
+import sys
+import threading
+import time
 from typing import Any
+
+TERMINAL_CHECK_S = 1.0
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
@@ -47,8 +54,27 @@ async def _dashboard(args: argparse.Namespace, settings: Any) -> tuple[int, str 
     app = KubetriageApp(source=source, kubeconfig=args.kubeconfig, context=args.context,
                         namespace=args.namespace, theme=args.theme,
                         read_only=args.read_only, settings=settings)
+    _end_with_the_terminal()
     try:
         code = await app.run_async()
     finally:
         await source.close()  # idempotent: the app closes it when it unmounts
     return code or 0, app.error
+
+
+def _end_with_the_terminal() -> None:
+    """A terminal that vanishes without a hangup reaching us (a tmux pane closed under `make`,
+    which catches SIGHUP and waits for its child) left Textual's input thread spinning on EOF at
+    full CPU, forever. A hung-up tty is no longer a tty: then end as a hangup would."""
+    stream = sys.__stdin__
+    if stream is None or not os.isatty(stream.fileno()):
+        return
+    fd = stream.fileno()
+
+    def watch() -> None:
+        while os.isatty(fd):
+            time.sleep(TERMINAL_CHECK_S)
+        os.kill(os.getpid(), signal.SIGHUP)
+
+    threading.Thread(target=watch, name="terminal-watch", daemon=True).start()
+
