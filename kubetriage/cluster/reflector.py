@@ -11,7 +11,8 @@ client-go's semantics, because they are the ones known to be right:
 - a watch that receives nothing for `idle_timeout` (bookmarks included) is presumed dead (a
   half-open TCP connection otherwise hangs for 15 minutes) and re-established.
 
-Raw bytes in, orjson out, slimmed at the edge; the client's model classes are never used.
+Raw bytes in, decoded straight into what the store keeps (pods and events, most of a cluster)
+or by orjson and slimmed at the edge; the client's model classes are never used.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import aiohttp
 import orjson
 
 from kubetriage.cluster.connect import ApiError, Connection, api_error
 from kubetriage.cluster.resources import Resource
-from kubetriage.cluster.slim import slim
+from kubetriage.cluster.slim import decode_list, slim
 from kubetriage.cluster.store import Store
 from kubetriage.gcpause import gc_paused
 
@@ -80,15 +81,13 @@ class Reflector:
                  namespace: str | None = None, page_size: int = PAGE_SIZE,
                  idle_timeout: float = IDLE_TIMEOUT_S,
                  min_watch_timeout: int = MIN_WATCH_TIMEOUT_S,
-                 backoff: Backoff | None = None,
-                 keep: Callable[[dict[str, Any]], dict[str, Any]] = slim) -> None:
+                 backoff: Backoff | None = None) -> None:
         self.conn, self.resource, self.store = conn, resource, store
         self.namespace = namespace
         self.page_size = page_size
         self.idle_timeout = idle_timeout
         self.min_watch_timeout = min_watch_timeout
         self.backoff = backoff or Backoff()
-        self.keep = keep
         self.synced = asyncio.Event()  # set after the first complete list
         self.resource_version = ""
         self.relists = 0  # how many lists were needed (1 + one per 410 or failure)
@@ -184,11 +183,14 @@ class Reflector:
         kind, api_version = self.resource.kind, self.resource.api_version
         # the items stay in the store: frozen, no collection walks them again and again
         with gc_paused(long_lived=True):
+            if (page := decode_list(body, kind, api_version)) is not None:
+                items.extend(page[0])
+                return page[1]
             doc = orjson.loads(body)
             for obj in doc.get("items") or ():
                 obj["kind"] = kind  # list items carry neither on a real server
                 obj["apiVersion"] = api_version
-                items.append(self.keep(obj))
+                items.append(slim(obj))
         meta = doc.get("metadata")
         return meta if isinstance(meta, dict) else {}
 
@@ -206,7 +208,7 @@ class Reflector:
             if not self._suspect:
                 self.store.set_state(self.kind, "live", namespace=self.namespace)
             kind, api_version = self.resource.kind, self.resource.api_version
-            apply, keep = self.store.apply, self.keep
+            apply = self.store.apply
             events = 0
             while True:
                 try:
@@ -233,7 +235,7 @@ class Reflector:
                 if etype in ("ADDED", "MODIFIED", "DELETED"):
                     obj["kind"] = kind
                     obj["apiVersion"] = api_version
-                    apply(etype, keep(obj))
+                    apply(etype, slim(obj))
                 if rv:
                     self.resource_version = rv  # bookmarks too: resuming from here is cheap
 
