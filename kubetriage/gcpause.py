@@ -8,6 +8,7 @@ trees hold no cycles, so nothing is lost by collecting afterwards.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -41,3 +42,13 @@ def gc_paused(long_lived: bool = False) -> Iterator[None]:
                 _depth -= 1
                 if _depth == 0:
                     gc.enable()
+
+
+def _after_fork_in_child() -> None:
+    # a thread that held the lock at the fork does not exist in the child: it would never let go
+    global _lock, _depth
+    _lock, _depth = threading.Lock(), 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -20,6 +20,7 @@ from kubetriage.checks.finding import Chain, Report
 from kubetriage.cluster.snapshot import LogRef, Snapshot
 from kubetriage.cluster.store import Change, Store, Subscription
 from kubetriage.diagnosis import diagnose
+from kubetriage.forked import call_forked
 from kubetriage.gcpause import gc_paused
 from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.model import (PANEL_KINDS, ROW_KINDS, DashboardModel, PanelUpdate,
@@ -285,7 +286,9 @@ class KubetriageApp(App):
                 if source is self.source:
                     raise
                 continue  # `:ctx` closed that source under the request
-            report = await asyncio.to_thread(_diagnosis, objects, logs, self.namespace)
+            # forked: on the other core, while this one draws (see forked.py)
+            report = await asyncio.to_thread(call_forked, _diagnosis, objects, logs,
+                                             self.namespace)
             logs = None
             if source is not self.source:  # `:ctx` switched clusters meanwhile
                 continue
