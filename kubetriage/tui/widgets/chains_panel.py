@@ -4,7 +4,6 @@ the symptoms it causes under it. The chains come from the diagnosis; this only d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
 
 from rich.text import Text
 from textual.binding import Binding
@@ -60,7 +59,8 @@ class ChainsPanel(Tree[ChainNode]):
         self.report = Report(findings=[], chains=[])
         self._filter = ""
         self._shape: tuple = ()  # what is shown, words included
-        self._structure: tuple = ()  # which nodes there are
+        self._members: dict[str, tuple] = {}  # per chain shown: which lines it has
+        self._words: dict[str, tuple] = {}  # per chain shown: the words on them
         self._findings: dict[str, Finding] = {}
         self._chains: dict[str, Chain] = {}
 
@@ -82,52 +82,77 @@ class ChainsPanel(Tree[ChainNode]):
         return any(self._filter in w.lower() for w in words)
 
     def _rebuild(self) -> None:
+        """The tree made to show the chains matching the filter, changed chain by chain: a
+        report in which one chain appeared adds that chain's nodes, not every chain's again (a
+        10k-pod cluster's tree holds thousands of lines; each added line costs ~70 us)."""
         matching = [c for c in ordered(self.report) if self._matches(c)]
-        chains = matching[:MAX_CHAINS]
-        shape = tuple((c.id, tuple(c.links), c.summary,
-                       tuple(f.summary + "".join(f.evidence) for fid in c.links
-                             if (f := self._findings.get(fid)))) for c in chains)
+        wanted = []
+        for chain in matching[:MAX_CHAINS]:
+            if (root := self._findings.get(chain.root)) is None:
+                continue
+            symptoms = sorted((self._findings[fid] for fid in chain.links[1:]
+                               if fid in self._findings), key=lambda f: -f.rank)
+            members = (root.id, min(len(root.evidence), 3), tuple(f.id for f in symptoms))
+            words = tuple((f.severity, f.summary, *f.evidence) for f in (root, *symptoms))
+            wanted.append((chain, root, symptoms, members, words))
+        more = len(matching) - min(len(matching), MAX_CHAINS)
+        shape = tuple((c.id, members, words) for c, _, _, members, words in wanted) + (more,)
         if shape == self._shape:
             return
         self._shape = shape
-        palette = self._palette()
-        nodes = [(root, list(self._children(chain, root, palette))) for chain in chains
-                 if (root := self._findings.get(chain.root)) is not None]
-        structure = (tuple((root.id, tuple(data for _, data in leaves)) for root, leaves in nodes),
-                     len(matching))
-        if structure == self._structure:
-            # the same chains and members, only their words changed (an event's count, say):
-            # relabelled in place, without clearing the tree (which lays the screen out again)
-            for node, (root, leaves) in zip(self.root.children, nodes):
-                node.set_label(self._label(root, palette))
-                for leaf, (label, _) in zip(node.children, leaves):
-                    leaf.set_label(label)
-            return
-        self._structure = structure
+        self._sync(wanted, more)
+
+    def _sync(self, wanted: list, more: int) -> None:
         here = self.cursor_node.data if self.cursor_node is not None else None
-        expanded = {n.data.chain for n in self.root.children if n.data and n.is_expanded}
         first = not self.root.children
-        self.clear()
-        for root, leaves in nodes:
-            chain_id = leaves[0][1].chain
-            node = self.root.add(self._label(root, palette), ChainNode(chain_id, root.id),
-                                 expand=first or chain_id in expanded)
-            for label, data in leaves:
-                node.add_leaf(label, data)
-        if len(matching) > len(chains):
-            self.root.add_leaf(Text(f"… {len(matching) - len(chains)} more chains: narrow them "
-                                    "with /", style="dim"), None)
+        shown = {n.data.chain: n for n in self.root.children if n.data is not None}
+        # chains shown with the same members, in the wanted order, stay; the rest are made anew
+        order = {chain: i for i, chain in enumerate(shown)}
+        stay, last = set(), -1
+        for chain, _, _, members, _ in wanted:
+            if chain.id in shown and self._members.get(chain.id) == members \
+                    and order[chain.id] > last:
+                stay.add(chain.id)
+                last = order[chain.id]
+        for node in list(self.root.children):
+            if node.data is None or node.data.chain not in stay:
+                node.remove()
+        palette = self._palette()
+        previous: TreeNode[ChainNode] | None = None
+        for chain, root, symptoms, members, words in wanted:
+            lines = self._lines(chain, root, symptoms, palette) \
+                if chain.id not in stay or self._words.get(chain.id) != words else None
+            if chain.id in stay:
+                node = shown[chain.id]
+                if lines is not None:  # the same lines, their words changed (an event's count)
+                    node.set_label(self._label(root, palette))
+                    for leaf, (label, _) in zip(node.children, lines):
+                        leaf.set_label(label)
+            else:
+                where = {"after": previous} if previous is not None else \
+                    {"before": 0} if self.root.children else {}
+                node = self.root.add(self._label(root, palette), ChainNode(chain.id, root.id),
+                                     expand=first or (chain.id in shown and
+                                                      shown[chain.id].is_expanded), **where)
+                for label, data in lines or ():
+                    node.add_leaf(label, data)
+            previous = node
+        self._members = {chain.id: members for chain, _, _, members, _ in wanted}
+        self._words = {chain.id: words for chain, _, _, _, words in wanted}
+        if more:
+            self.root.add_leaf(Text(f"… {more} more chains: narrow them with /", style="dim"),
+                               None)
         self._restore(here)
 
-    def _children(self, chain: Chain, root: Finding, palette: dict[str, str]
-                  ) -> Iterator[tuple[Text, ChainNode]]:
+    def _lines(self, chain: Chain, root: Finding, symptoms: list[Finding],
+               palette: dict[str, str]) -> list[tuple[Text, ChainNode]]:
         """A chain's lines under its root: the summary, evidence, then symptoms worst first."""
-        yield text(root.summary, "italic"), ChainNode(chain.id, None)
-        for line in root.evidence[:3]:
-            yield text(f"▸ {line}", palette["muted"]), ChainNode(chain.id, None)
-        symptoms = [self._findings[fid] for fid in chain.links[1:] if fid in self._findings]
-        for f in sorted(symptoms, key=lambda f: -f.rank):
-            yield Text("↳ ").append_text(self._label(f, palette)), ChainNode(chain.id, f.id)
+        lines = [(text(root.summary, "italic"), ChainNode(chain.id, None))]
+        lines += [(text(f"▸ {line}", palette["muted"]), ChainNode(chain.id, None))
+                  for line in root.evidence[:3]]
+        lines += [(Text("↳ ").append_text(self._label(f, palette)), ChainNode(chain.id, f.id))
+                  for f in symptoms]
+        return lines
 
     def _restore(self, here: ChainNode | None) -> None:
         if here is None:
