@@ -81,6 +81,7 @@ class KubetriageApp(App):
         self._first_report = asyncio.Event()
         self._last_key = 0.0  # when the last key was pressed (monotonic)
         self._ages_due = False  # the rows on screen are to be built again at the current time
+        self._toast_frames: list[float] = []  # when announcements draw frames of their own
         self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
@@ -151,7 +152,7 @@ class KubetriageApp(App):
         """The pause between two screen updates; the first report is drawn the moment it is
         ready, not up to a tick later."""
         if self.diagnoses:
-            await asyncio.sleep(BATCH_INTERVAL_S)
+            await asyncio.sleep(self._tick_pause())
             return
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._first_report.wait(), BATCH_INTERVAL_S)
@@ -170,6 +171,15 @@ class KubetriageApp(App):
             if report is not None:
                 self._show_report(report)
             self._show_status()
+
+    def _tick_pause(self) -> float:
+        """BATCH_INTERVAL_S, and one more for each frame a toast draws before the next tick:
+        Textual mounts and removes toasts in frames of their own, and the budget of ~10 frames
+        a second is for all of them."""
+        horizon = time.monotonic() + BATCH_INTERVAL_S
+        owed = sum(1 for t in self._toast_frames if t <= horizon)
+        self._toast_frames = [t for t in self._toast_frames if t > horizon]
+        return BATCH_INTERVAL_S * (1 + owed)
 
     def _age_rows(self) -> None:
         self._ages_due = True  # drawn by the next tick, in its frame: no frame of its own
@@ -334,8 +344,11 @@ class KubetriageApp(App):
                             markup=False)
             for chain in resolved:
                 self.notify(chain.summary, title="Chain resolved", markup=False)
-        if self.ring_bell and new.keys() != old.keys():
-            self.bell()
+        if new.keys() != old.keys():
+            now = time.monotonic()  # the toasts' frames: shown, and gone after their timeout
+            self._toast_frames += [now, now + self.NOTIFICATION_TIMEOUT]
+            if self.ring_bell:
+                self.bell()
 
     # -- the status bar ------------------------------------------------------------------------
 
