@@ -60,7 +60,8 @@ POD_SHAPE: Shape = {
                "initContainerStatuses": [_CONTAINER_STATUS]},
 }
 EVENT_SHAPE: Shape = {**dict.fromkeys(_EVENT_KEYS), "metadata": dict.fromkeys(_EVENT_META_KEYS),
-                      "involvedObject": dict.fromkeys(_INVOLVED_KEYS)}
+                      "involvedObject": dict.fromkeys(_INVOLVED_KEYS),
+                      "source": dict.fromkeys(("component", "host"))}
 # strings repeated across many objects, interned where the shapes keep them
 _POD_STATUS_SHARED = ("phase", "reason", "hostIP", "startTime", "qosClass")
 _CONDITION_SHARED = ("type", "status", "reason", "lastTransitionTime")
@@ -222,13 +223,19 @@ def _event(event: Obj, api_version: str) -> Obj:
         _intern_in(involved, _INVOLVED_SHARED)
     else:
         event.pop("involvedObject", None)
-    if type(source := event.get("source")) is dict:
+    if source := event.get("source"):
         _intern_in(source, ("component", "host"))
     return event
 
 
 _SHAPED: dict[str, tuple[Shape, Callable[[Obj, str], Obj]]] = {
     "Pod": (POD_SHAPE, _pod), "Event": (EVENT_SHAPE, _event)}
-_DECODERS = {kind: msgspec.json.Decoder(TypedDict(f"{kind}List", {  # type: ignore[operator]
-    "metadata": Any, "items": Optional[list[_typed(kind, shape)]]}, total=False))  # type: ignore[misc]
-    for kind, (shape, _) in _SHAPED.items()}
+
+
+def _decoder(kind: str, shape: Shape) -> msgspec.json.Decoder:
+    items = Optional[list[_typed(kind, shape)]]  # type: ignore[misc]
+    page = TypedDict(f"{kind}List", {"metadata": Any, "items": items}, total=False)  # type: ignore
+    return msgspec.json.Decoder(page)
+
+
+_DECODERS = {kind: _decoder(kind, shape) for kind, (shape, _) in _SHAPED.items()}

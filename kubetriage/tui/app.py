@@ -1,7 +1,7 @@
 """KubetriageApp: the live dashboard. Connects through the cluster source in a worker, and draws
 at most ~10 times a second: each tick applies the store's changes since the last one, the latest
-diagnosis (run in a thread when objects changed, announcing chains that appear or resolve) and
-the status bar, all in one screen update."""
+diagnosis (run in a forked child when objects changed, announcing chains that appear or
+resolve) and the status bar, all in one screen update."""
 
 from __future__ import annotations
 
@@ -35,8 +35,9 @@ ANNOUNCED_ONE_BY_ONE = 3  # more chains appearing or resolving at once are summe
 AGES_INTERVAL_S = 5.0  # rows on screen are drawn again this often, so their ages move on
 STATUS_INTERVAL_S = 0.5  # until the first tick: "connecting", "syncing"
 DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
-# while keys are pressed the checks wait (they hold the interpreter ~0.3 s at 10k pods, and a
-# key waits for it), for a pause of KEYS_QUIET_S, but never longer than DIAGNOSIS_DEFER_S
+# while keys are pressed the checks wait (forking and reading the report back take ~20 ms of
+# this interpreter at 10k pods; where there is no fork they hold it ~0.3 s), for a pause of
+# KEYS_QUIET_S, but never longer than DIAGNOSIS_DEFER_S
 KEYS_QUIET_S = 0.3
 DIAGNOSIS_DEFER_S = 3.0
 ROWS_PER_CHUNK = 10000  # rows given to a table between two looks at the keyboard (~50 ms)
@@ -397,9 +398,9 @@ class KubetriageApp(App):
 
 
 def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None) -> Report:
-    """The report on these objects (run in a thread). The snapshot indexing them is gone before
-    the collector runs again, so its 100,000s of containers never reach an old generation that
-    every full collection would rescan on the event loop."""
+    """The report on these objects (in a forked child, else a thread). Where it runs in a thread,
+    the snapshot indexing them is gone before the collector runs again, so its 100,000s of
+    containers never reach an old generation that every full collection would rescan."""
     with gc_paused():
         return diagnose(Snapshot.from_objects(objects, logs), namespace=namespace)
 
