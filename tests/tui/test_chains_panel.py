@@ -107,3 +107,19 @@ async def test_a_chain_that_did_not_change_keeps_its_nodes():
         after = {n.data.chain: n for n in live.root.children}
         assert after["chain/dns"] is before["chain/dns"]
         assert after["chain/db"] is not before["chain/db"]
+
+
+async def test_a_theme_switched_at_run_time_recolours_the_chains():
+    from kubetriage.tui.rows import rich_color
+
+    app = Panels()
+    async with app.run_test(size=(100, 60)) as pilot:
+        live = app.query_one("#live", ChainsPanel)
+        live.show_report(report({"db": ["api"]}))
+        await pilot.pause()
+        for theme in ("textual-light", "nord"):
+            app.theme = theme
+            await pilot.pause()
+            await pilot.pause()
+            root = live.root.children[0].label
+            assert root.spans[0].style == rich_color(app.current_theme.error, "red"), theme

@@ -61,6 +61,7 @@ class ChainsPanel(Tree[ChainNode]):
         self._shape: tuple = ()  # what is shown, words included
         self._members: dict[str, tuple] = {}  # per chain shown: which lines it has
         self._words: dict[str, tuple] = {}  # per chain shown: the words on them
+        self._drawn_palette: dict[str, str] = {}  # the colours the labels were made in
         self._findings: dict[str, Finding] = {}
         self._chains: dict[str, Chain] = {}
 
@@ -102,6 +103,15 @@ class ChainsPanel(Tree[ChainNode]):
         self._shape = shape
         self._sync(wanted, more)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted and self._palette() != self._drawn_palette:  # the theme switched
+            self.call_later(self._relabel)
+
+    def _relabel(self) -> None:
+        self._shape, self._words = (), {}  # every label again, in the new colours
+        self._rebuild()
+
     def _sync(self, wanted: list, more: int) -> None:
         here = self.cursor_node.data if self.cursor_node is not None else None
         first = not self.root.children
@@ -117,7 +127,7 @@ class ChainsPanel(Tree[ChainNode]):
         for node in list(self.root.children):
             if node.data is None or node.data.chain not in stay:
                 node.remove()
-        palette = self._palette()
+        palette = self._drawn_palette = self._palette()
         previous: TreeNode[ChainNode] | None = None
         for chain, root, symptoms, members, words in wanted:
             lines = self._lines(chain, root, symptoms, palette) \
