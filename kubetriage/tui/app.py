@@ -31,7 +31,9 @@ from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
-ANNOUNCED_ONE_BY_ONE = 3  # more chains appearing or resolving at once are summed up in one line
+# one announcement on screen at a time (a toast shows 5 s; a stack of them hides an 80x24
+# pane): chains that change meanwhile are told together once it has gone
+ANNOUNCE_EVERY_S = 5.0
 AGES_INTERVAL_S = 5.0  # rows on screen are drawn again this often, so their ages move on
 STATUS_INTERVAL_S = 0.5  # until the first tick: "connecting", "syncing"
 DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
@@ -83,6 +85,8 @@ class KubetriageApp(App):
         self._last_key = 0.0  # when the last key was pressed (monotonic)
         self._ages_due = False  # the rows on screen are to be built again at the current time
         self._toast_frames: list[float] = []  # when announcements draw frames of their own
+        self._news: dict[str, tuple[bool, Chain]] = {}  # root -> (appeared, chain), untold
+        self._told_at = float("-inf")  # when the last announcement was shown (monotonic)
         self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
@@ -171,6 +175,7 @@ class KubetriageApp(App):
                 self._show_ages()
             if report is not None:
                 self._show_report(report)
+            self._tell_news()
             self._show_status()
 
     def _tick_pause(self) -> float:
@@ -260,6 +265,7 @@ class KubetriageApp(App):
         self.connection = "syncing"
         # another cluster: its chains are not news about the old one's
         self.report, self.diagnoses = Report(findings=[], chains=[]), 0
+        self._news.clear()
         self._first_report.clear()  # else the ticks would not wait for the next one
         self.screen_main.show_report(self.report)
         await old.close()
@@ -301,8 +307,8 @@ class KubetriageApp(App):
             report = await asyncio.to_thread(call_forked, _diagnosis, objects, logs,
                                              self.namespace)
             logs = None
-            if source is not self.source:  # `:ctx` switched clusters meanwhile
-                continue
+            if source is not self.source or report.namespace != self.namespace:
+                continue  # `:ctx` or `:ns` switched meanwhile
             await self._rows_in.wait()  # chains drawn with the rows they mark, never before
             self._report_due = report
             self._first_report.set()
@@ -324,32 +330,43 @@ class KubetriageApp(App):
         await super().on_event(event)
 
     def _show_report(self, report: Report) -> None:
-        if self.diagnoses:
-            self._announce(self.report.chains, report.chains, report)
+        if self.diagnoses and report.namespace == self.report.namespace:
+            # (after `:ns` other chains are in view: that is not news)
+            self._announce(self.report.chains, report.chains)
         self.report = report
         self.diagnoses += 1
         self.screen_main.show_report(report)
 
-    def _announce(self, before: Iterable[Chain], after: Iterable[Chain], report: Report) -> None:
+    def _announce(self, before: Iterable[Chain], after: Iterable[Chain]) -> None:
+        """Note the chains that appeared or resolved, for the next announcement."""
         old = {c.root: c for c in before}
         new = {c.root: c for c in after}
-        appeared = [new[root] for root in new.keys() - old.keys()]
-        resolved = [old[root] for root in old.keys() - new.keys()]
-        if len(appeared) + len(resolved) > ANNOUNCED_ONE_BY_ONE:
-            # a storm (a relist, a whole node going): one line, not a wall of toasts
-            self.notify(f"{len(appeared)} new failure chains, {len(resolved)} resolved: see "
-                        ":chains", title="Failure chains changed", severity="error")
+        for appeared, roots, chains in ((True, new.keys() - old.keys(), new),
+                                        (False, old.keys() - new.keys(), old)):
+            for root in roots:
+                if root in self._news and self._news[root][0] != appeared:
+                    del self._news[root]  # came and went before it was told: nothing to tell
+                else:
+                    self._news[root] = (appeared, chains[root])
+
+    def _tell_news(self) -> None:
+        now = time.monotonic()
+        if not self._news or now - self._told_at < ANNOUNCE_EVERY_S:
+            return
+        news, self._news = list(self._news.values()), {}
+        if len(news) == 1:
+            appeared, chain = news[0]
+            self.notify(chain.summary, markup=False,
+                        title="New failure chain" if appeared else "Chain resolved",
+                        severity="error" if appeared else "information")
         else:
-            for chain in appeared:
-                self.notify(chain.summary, title="New failure chain", severity="error",
-                            markup=False)
-            for chain in resolved:
-                self.notify(chain.summary, title="Chain resolved", markup=False)
-        if new.keys() != old.keys():
-            now = time.monotonic()  # the toasts' frames: shown, and gone after their timeout
-            self._toast_frames += [now, now + self.NOTIFICATION_TIMEOUT]
-            if self.ring_bell:
-                self.bell()
+            new = sum(appeared for appeared, _ in news)
+            self.notify(f"{new} new failure chains, {len(news) - new} resolved: see :chains",
+                        title="Failure chains changed", severity="error" if new else "information")
+        self._told_at = now
+        self._toast_frames += [now, now + self.NOTIFICATION_TIMEOUT]  # shown, and gone
+        if self.ring_bell:
+            self.bell()
 
     # -- the status bar ------------------------------------------------------------------------
 

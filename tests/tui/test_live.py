@@ -129,26 +129,54 @@ async def test_ages_on_screen_move_on_without_their_objects_changing(tmp_path, m
         assert cells(app, "pods", POD)[4].endswith("d"), cells(app, "pods", POD)
 
 
-async def test_a_few_chains_are_announced_each_a_storm_in_one_line(tmp_path):
-    from kubetriage.checks.finding import Chain, Report
+async def test_changing_chains_are_told_one_announcement_at_a_time(tmp_path, monkeypatch):
+    from kubetriage.checks.finding import Chain
+    from kubetriage.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "ANNOUNCE_EVERY_S", 0.5)
 
     def chains(n: int, start: int = 0) -> list[Chain]:
         return [Chain(id=f"c{i}", root=f"f{i}", links=[f"f{i}"], summary=f"root {i} broke",
                       severity="error") for i in range(start, start + n)]
 
     app = tiny_app(tmp_path, speed=1e-6)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot, app)
+        await pilot.pause(0.6)
         app._notifications.clear()
-        app._announce([], chains(2), Report(findings=[], chains=[]))
-        await pilot.pause(0.05)
-        assert sorted(str(n.message) for n in app._notifications) == ["root 0 broke",
-                                                                       "root 1 broke"]
+
+        def told() -> list[tuple[str, str]]:
+            return [(n.title, str(n.message)) for n in app._notifications]
+
+        app._announce([], chains(1))
+        await until(told, 1, "the first change is told at once")
+        assert told() == [("New failure chain", "root 0 broke")]
         app._notifications.clear()
-        app._announce(chains(2), chains(40, start=1), Report(findings=[], chains=[]))
-        await pilot.pause(0.05)
-        assert [str(n.message) for n in app._notifications] == [
-            "39 new failure chains, 1 resolved: see :chains"]
+        # while that shows, one more chain appears and another appears and resolves again
+        app._announce(chains(1), chains(3))
+        app._announce(chains(3), chains(2))
+        await pilot.pause(0.2)
+        assert told() == []  # a second toast would stack on the first in a small pane
+        await until(told, 2, "what changed meanwhile is told once the last announcement went")
+        assert told() == [("New failure chain", "root 1 broke")]
+        app._notifications.clear()
+        app._announce(chains(2), chains(40, start=1))  # a storm: a relist, a node gone
+        await until(told, 2, "a storm is told")
+        assert told() == [("Failure chains changed",
+                           "39 new failure chains, 1 resolved: see :chains")]
+
+
+async def test_narrowing_to_a_namespace_is_not_announced_as_chains_resolving(tmp_path):
+    app = tiny_app(tmp_path, speed=1e-6)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        assert app.report.chains
+        app._notifications.clear()
+        await app.set_namespace("kube-system")
+        await until(lambda: app.report.namespace == "kube-system", 5, "the namespace's report")
+        await pilot.pause(0.3)
+        assert not app.report.chains
+        assert [n.title for n in app._notifications] == []
 
 
 async def test_a_stalled_watch_shows_stale_then_live(tmp_path):
