@@ -27,6 +27,7 @@ from kubetriage.tui.model import (PANEL_KINDS, ROW_KINDS, DashboardModel, PanelU
                                   Updates)
 from kubetriage.tui.rows import Palette, rich_color
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
+from kubetriage.tui.widgets.chains_panel import ChainsPanel
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
 
@@ -84,7 +85,7 @@ class KubetriageApp(App):
         self._first_report = asyncio.Event()
         self._last_key = 0.0  # when the last key was pressed (monotonic)
         self._ages_due = False  # the rows on screen are to be built again at the current time
-        self._toast_frames: list[float] = []  # when announcements draw frames of their own
+        self._frames_owed: list[float] = []  # when Textual draws frames of its own for ours
         self._news: dict[str, tuple[bool, Chain]] = {}  # root -> (appeared, chain), untold
         self._told_at = float("-inf")  # when the last announcement was shown (monotonic)
         self._sub: Subscription | None = None
@@ -174,17 +175,22 @@ class KubetriageApp(App):
             if ages_due:
                 self._show_ages()
             if report is not None:
+                tree = self.screen_main.query_one(ChainsPanel)
+                chain_lines = tree.last_line
                 self._show_report(report)
+                if tree.last_line != chain_lines:
+                    # the tree laid out again: its scrollbars follow, in a frame of their own
+                    self._frames_owed.append(time.monotonic())
             self._tell_news()
             self._show_status()
 
     def _tick_pause(self) -> float:
-        """BATCH_INTERVAL_S, and one more for each frame a toast draws before the next tick:
-        Textual mounts and removes toasts in frames of their own, and the budget of ~10 frames
-        a second is for all of them."""
+        """BATCH_INTERVAL_S, and one more for each frame Textual draws of its own before the
+        next tick (a toast shown or gone, a tree's scrollbars after its layout): the budget of
+        ~10 frames a second is for all of them."""
         horizon = time.monotonic() + BATCH_INTERVAL_S
-        owed = sum(1 for t in self._toast_frames if t <= horizon)
-        self._toast_frames = [t for t in self._toast_frames if t > horizon]
+        owed = sum(1 for t in self._frames_owed if t <= horizon)
+        self._frames_owed = [t for t in self._frames_owed if t > horizon]
         return BATCH_INTERVAL_S * (1 + owed)
 
     def _age_rows(self) -> None:
@@ -364,7 +370,7 @@ class KubetriageApp(App):
             self.notify(f"{new} new failure chains, {len(news) - new} resolved: see :chains",
                         title="Failure chains changed", severity="error" if new else "information")
         self._told_at = now
-        self._toast_frames += [now, now + self.NOTIFICATION_TIMEOUT]  # shown, and gone
+        self._frames_owed += [now, now + self.NOTIFICATION_TIMEOUT]  # the toast shown, and gone
         if self.ring_bell:
             self.bell()
 

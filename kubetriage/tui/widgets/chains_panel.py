@@ -31,6 +31,10 @@ def object_label(f: Finding) -> str:
     return f"{kind} {where}{f.object.name}"
 
 
+def _same(a: object, b: Text) -> bool:
+    return isinstance(a, Text) and (a.plain, a.style, a.spans) == (b.plain, b.style, b.spans)
+
+
 def ordered(report: Report) -> list[Chain]:
     """Worst first, then the longest (the most it explains), then by id for a stable order."""
     return sorted(report.chains, key=lambda c: (-SEVERITY_RANK[c.severity], -len(c.links), c.id))
@@ -135,9 +139,7 @@ class ChainsPanel(Tree[ChainNode]):
             if chain.id in stay:
                 node = shown[chain.id]
                 if lines is not None:  # the same lines, their words changed (an event's count)
-                    node.set_label(self._label(root, palette))
-                    for leaf, (label, _) in zip(node.children, lines):
-                        leaf.set_label(label)
+                    self._relabel_chain(node, self._label(root, palette), lines)
             else:
                 where = {"after": previous} if previous is not None else \
                     {"before": 0} if self.root.children else {}
@@ -153,6 +155,19 @@ class ChainsPanel(Tree[ChainNode]):
             self.root.add_leaf(Text(f"… {more} more chains: narrow them with /", style="dim"),
                                None)
         self._restore(here)
+        self.last_line  # noqa: B018 -- the lines laid out now, in the caller's frame, not on idle
+
+    @staticmethod
+    def _relabel_chain(node: TreeNode[ChainNode], label: Text,
+                       lines: list[tuple[Text, ChainNode]]) -> None:
+        """Only the lines whose words changed, each made anew: a relabelled node repaints
+        itself later, in a frame of its own (hundreds of them, a report under churn)."""
+        if not _same(node.label, label):
+            node.set_label(label)  # a root's own words: rare
+        for leaf, (label, data) in zip(list(node.children), lines):
+            if not _same(leaf.label, label):
+                node.add_leaf(label, data, after=leaf)
+                leaf.remove()
 
     def _lines(self, chain: Chain, root: Finding, symptoms: list[Finding],
                palette: dict[str, str]) -> list[tuple[Text, ChainNode]]:
