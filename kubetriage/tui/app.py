@@ -285,6 +285,7 @@ class KubetriageApp(App):
 
     async def set_namespace(self, namespace: str | None) -> None:
         self.namespace = namespace
+        self._news.clear()  # untold changes were of the chains the old view showed
         self.sub_title = namespace or ""
         if self.source is not None:
             await self._reload()
@@ -337,7 +338,7 @@ class KubetriageApp(App):
 
     def _show_report(self, report: Report) -> None:
         if self.diagnoses and report.namespace == self.report.namespace:
-            # (after `:ns` other chains are in view: that is not news)
+            # after `:ns` other chains are in view, which is not news
             self._announce(self.report.chains, report.chains)
         self.report = report
         self.diagnoses += 1
