@@ -78,3 +78,21 @@ def test_a_pause_of_the_collector_held_by_another_thread_does_not_lock_the_child
     worker.start()
     worker.join(10)
     assert answers == ["done"]
+
+
+def test_from_a_worker_thread_of_an_event_loop_as_the_dashboard_calls_it():
+    import asyncio
+
+    async def dashboard_like() -> tuple[int, bool]:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGWINCH, lambda: None)  # Textual's: a wakeup fd set
+        try:
+            return await asyncio.to_thread(
+                call_forked, lambda: (os.getpid(), threading.current_thread() is
+                                      threading.main_thread()))
+        finally:
+            loop.remove_signal_handler(signal.SIGWINCH)
+
+    pid, main_there = asyncio.run(dashboard_like())
+    assert pid != os.getpid()  # not made up for here: the child answered
+    assert main_there
