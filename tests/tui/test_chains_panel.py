@@ -123,3 +123,21 @@ async def test_a_theme_switched_at_run_time_recolours_the_chains():
             await pilot.pause()
             root = live.root.children[0].label
             assert root.spans[0].style == rich_color(app.current_theme.error, "red"), theme
+
+
+async def test_a_chain_shows_its_worst_symptoms_and_counts_the_rest():
+    from kubetriage.tui.widgets.chains_panel import MAX_SYMPTOMS
+
+    app = Panels()
+    async with app.run_test(size=(100, 60)) as pilot:
+        live = app.query_one("#live", ChainsPanel)
+        pods = [f"pod-{i:03}" for i in range(MAX_SYMPTOMS + 12)]
+        live.show_report(report({"node": pods, "dns": ["mail"]},
+                                severity={"pod-019": "critical"}))
+        await pilot.pause()
+        node = outline(live)[:outline(live).index("● error pod apps/dns broken")]
+        symptoms = [line for line in node if "↳" in line]
+        assert len(symptoms) == MAX_SYMPTOMS
+        assert symptoms[0] == "  ↳ ● critical pod apps/pod-019 broken"  # the worst first
+        assert node[-1] == "  … 12 more: marked in the other panels"
+        assert "● error pod apps/dns broken" in lines(live)  # the next chain is still in view

@@ -15,6 +15,9 @@ from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Report
 from kubetriage.tui.rows import rich_color, text
 
 MAX_CHAINS = 100  # worst first; a tree of every chain of a 10k-pod cluster costs seconds to build
+# a chain's worst symptoms: a node that breaks 100 pods would push every other chain off an
+# 80x24 pane; selecting its root marks all of them in the other panels
+MAX_SYMPTOMS = 8
 _KIND_SHORT = {"HelmRelease": "hr", "Kustomization": "ks", "Pod": "pod", "Job": "job",
                "Service": "svc", "Deployment": "deploy", "SealedSecret": "sealedsecret"}
 
@@ -97,7 +100,10 @@ class ChainsPanel(Tree[ChainNode]):
                 continue
             symptoms = sorted((self._findings[fid] for fid in chain.links[1:]
                                if fid in self._findings), key=lambda f: -f.rank)
-            members = (root.id, min(len(root.evidence), 3), tuple(f.id for f in symptoms))
+            hidden = max(0, len(symptoms) - MAX_SYMPTOMS)
+            symptoms = symptoms[:MAX_SYMPTOMS]
+            members = (root.id, min(len(root.evidence), 3), tuple(f.id for f in symptoms),
+                       hidden)
             words = tuple((f.severity, f.summary, *f.evidence) for f in (root, *symptoms))
             wanted.append((chain, root, symptoms, members, words))
         more = len(matching) - min(len(matching), MAX_CHAINS)
@@ -177,6 +183,10 @@ class ChainsPanel(Tree[ChainNode]):
                   for line in root.evidence[:3]]
         lines += [(Text("↳ ").append_text(self._label(f, palette)), ChainNode(chain.id, f.id))
                   for f in symptoms]
+        found = sum(1 for fid in chain.links[1:] if fid in self._findings)
+        if hidden := found - len(symptoms):
+            lines.append((Text(f"… {hidden} more: marked in the other panels", style="dim"),
+                          ChainNode(chain.id, None)))
         return lines
 
     def _restore(self, here: ChainNode | None) -> None:
