@@ -161,7 +161,7 @@ class ChainsPanel(Tree[ChainNode]):
             self.root.add_leaf(Text(f"… {more} more chains: narrow them with /", style="dim"),
                                None)
         self._restore(here)
-        self.last_line  # noqa: B018 -- the lines laid out now, in the caller's frame, not on idle
+        _ = self.last_line  # reading it lays the lines out: now, in the caller's frame, not on idle
 
     @staticmethod
     def _relabel_chain(node: TreeNode[ChainNode], label: Text,
