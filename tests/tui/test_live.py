@@ -134,7 +134,7 @@ async def test_changing_chains_are_told_one_announcement_at_a_time(tmp_path, mon
     from kubetriage.checks.finding import Chain
     from kubetriage.tui import app as app_module
 
-    monkeypatch.setattr(app_module, "ANNOUNCE_EVERY_S", 0.5)
+    monkeypatch.setattr(app_module, "ANNOUNCE_EVERY_S", 1.0)
 
     def chains(n: int, start: int = 0) -> list[Chain]:
         return [Chain(id=f"c{i}", root=f"f{i}", links=[f"f{i}"], summary=f"root {i} broke",
@@ -143,7 +143,7 @@ async def test_changing_chains_are_told_one_announcement_at_a_time(tmp_path, mon
     app = tiny_app(tmp_path, speed=1e-6)
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot, app)
-        await pilot.pause(0.6)
+        await pilot.pause(1.1)  # past any announcement of the start
         app._notifications.clear()
 
         def told() -> list[tuple[str, str]]:
@@ -158,11 +158,11 @@ async def test_changing_chains_are_told_one_announcement_at_a_time(tmp_path, mon
         app._announce(chains(3), chains(2))
         await pilot.pause(0.2)
         assert told() == []  # a second toast would stack on the first in a small pane
-        await until(told, 2, "what changed meanwhile is told once the last announcement went")
+        await until(told, 3, "what changed meanwhile is told once the last announcement went")
         assert told() == [("New failure chain", "root 1 broke")]
         app._notifications.clear()
         app._announce(chains(2), chains(40, start=1))  # a storm: a relist, a node gone
-        await until(told, 2, "a storm is told")
+        await until(told, 3, "a storm is told")
         assert told() == [("Failure chains changed",
                            "39 new failure chains, 1 resolved: see :chains")]
 
