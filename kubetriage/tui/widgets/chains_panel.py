@@ -140,7 +140,7 @@ class ChainsPanel(Tree[ChainNode]):
         palette = self._drawn_palette = self._palette()
         previous: TreeNode[ChainNode] | None = None
         for chain, root, symptoms, members, words in wanted:
-            lines = self._lines(chain, root, symptoms, palette) \
+            lines = self._lines(chain, root, symptoms, members[-1], palette) \
                 if chain.id not in stay or self._words.get(chain.id) != words else None
             if chain.id in stay:
                 node = shown[chain.id]
@@ -175,7 +175,7 @@ class ChainsPanel(Tree[ChainNode]):
                 node.add_leaf(label, data, after=leaf)
                 leaf.remove()
 
-    def _lines(self, chain: Chain, root: Finding, symptoms: list[Finding],
+    def _lines(self, chain: Chain, root: Finding, symptoms: list[Finding], hidden: int,
                palette: dict[str, str]) -> list[tuple[Text, ChainNode]]:
         """A chain's lines under its root: the summary, evidence, then symptoms worst first."""
         lines = [(text(root.summary, "italic"), ChainNode(chain.id, None))]
@@ -183,8 +183,7 @@ class ChainsPanel(Tree[ChainNode]):
                   for line in root.evidence[:3]]
         lines += [(Text("↳ ").append_text(self._label(f, palette)), ChainNode(chain.id, f.id))
                   for f in symptoms]
-        found = sum(1 for fid in chain.links[1:] if fid in self._findings)
-        if hidden := found - len(symptoms):
+        if hidden:
             lines.append((Text(f"… {hidden} more: marked in the other panels", style="dim"),
                           ChainNode(chain.id, None)))
         return lines
