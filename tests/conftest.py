@@ -11,6 +11,15 @@ SHARED = REPO.parent / "shared"
 CRDS = SHARED / "crds"
 
 
+@pytest.fixture(autouse=True)
+def kubectl_cache(tmp_path_factory, monkeypatch) -> None:
+    """A discovery cache of kubectl's own per test. kubectl keys it by host:port, and a later
+    test's server on a reused port, of another version, was taken for the earlier one: the
+    machine's version dispatcher then ran kubectl 1.27 against a 1.33 server, or 1.33 against
+    1.27 (seen twice in fresh-clone runs, reproduced by two servers on one port)."""
+    monkeypatch.setenv("KUBECACHEDIR", str(tmp_path_factory.mktemp("kube-cache")))
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO
