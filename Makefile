@@ -18,7 +18,7 @@ demo: $(VENV)/.installed
 	$(PY) -m kubetriage --demo midwestmtg
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 4
 
 sim: $(VENV)/.installed
 	$(PY) -m kubetriage sim --scenario midwestmtg --kubeconfig-out $(VENV)/kubeconfig

@@ -20,8 +20,7 @@ from pathlib import Path
 import orjson
 
 from kubetriage.cluster.dump import load_dump
-from kubetriage.cluster.generate import generate_scenario, parse_scale
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.sim.generate import generate_scenario, parse_scale
 from kubetriage.diagnosis import diagnose
 from kubetriage.report import render
 
@@ -59,14 +58,14 @@ def main() -> None:
             load_s = min(load_s, time.perf_counter() - start)
 
             start = time.perf_counter()
-            report = diagnose(Snapshot.from_dump(dump), source=tmp)
+            report = diagnose(dump.snapshot(), source=tmp)
             render(report, "json", io.StringIO())
             diagnose_s = min(diagnose_s, time.perf_counter() - start)
             del dump, report
 
             start = time.perf_counter()
             dump = load_dump(tmp)
-            report = diagnose(Snapshot.from_dump(dump), source=tmp)
+            report = diagnose(dump.snapshot(), source=tmp)
             render(report, "json", io.StringIO())
             check_s = min(check_s, time.perf_counter() - start)
             findings, chains = len(report.findings), len(report.chains)

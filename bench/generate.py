@@ -14,10 +14,10 @@ import time
 
 import orjson
 
-from kubetriage.cluster.churn import _Churn
-from kubetriage.cluster.generate import generate_scenario, parse_scale
-from kubetriage.cluster.resources import by_kind
-from kubetriage.cluster.sim.state import ClusterState
+from kubetriage.sim.churn import _Churn
+from kubetriage.sim.generate import generate_scenario, parse_scale
+from kubetriage.core.resources import by_kind
+from kubetriage.sim.state import ClusterState
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from kubetriage.cluster import slim
 from kubetriage.cluster.reflector import Reflector
-from kubetriage.cluster.resources import by_kind
+from kubetriage.core.resources import by_kind
 from kubetriage.cluster.source import ClusterSource
 from kubetriage.cluster.store import Store
 

@@ -45,7 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from kubetriage.checks.finding import Report
     from kubetriage.checks.registry import BY_CODE, RETIRED, catalogue
-    from kubetriage.cli import UsageError
+    from kubetriage.errors import UsageError
 
     if args.list_checks:
         sys.stdout.write(catalogue())
@@ -59,7 +59,6 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--ignore {code}: unknown check code (known: "
                              f"{', '.join(sorted(BY_CODE))})")
     from kubetriage import silences
-    from kubetriage.cluster.snapshot import Snapshot
     from kubetriage.diagnosis import diagnose
     from kubetriage.report import render
 
@@ -71,10 +70,10 @@ def run(args: argparse.Namespace) -> int:
         from kubetriage.cluster.dump import load_dump
         dump, source = load_dump(args.from_dump), args.from_dump
     elif args.demo:
-        from kubetriage.cluster import scenario
+        from kubetriage.sim import scenario
         dump, source = scenario.load(args.demo).dump, f"scenario {args.demo}"
     if args.from_dump or args.demo:
-        snapshot = Snapshot.from_dump(dump)
+        snapshot = dump.snapshot()
     else:
         snapshot, source = asyncio.run(_live_snapshot(args))
     report = diagnose(snapshot, ignore=args.ignore, silences=silenced,

@@ -10,13 +10,8 @@ import sys
 from typing import Sequence
 
 from kubetriage import __version__
-from kubetriage.cluster.dump import DumpError
+from kubetriage.errors import EXIT_USAGE, UsageError
 
-EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """A user mistake (flag, file, object, connection): the message is the line they see."""
 
 
 def fail(message: str) -> int:
@@ -45,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-only", action="store_true", help="turn every action off")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from kubetriage.cluster.sim.cli import add_parser as add_sim
+    from kubetriage.sim.cli import add_parser as add_sim
     add_sim(sub)
     from kubetriage.check_cli import add_parser as add_check
     add_check(sub)
@@ -62,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kubetriage.tui.run import run_dashboard
             return run_dashboard(args)
         return args.run(args)
-    except (UsageError, DumpError) as exc:
+    except UsageError as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
         return 130

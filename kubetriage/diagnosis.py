@@ -10,8 +10,8 @@ from typing import Iterable
 from kubetriage.checks import chains
 from kubetriage.checks.finding import Finding, Report
 from kubetriage.checks.registry import CHECKS, Check
-from kubetriage.cluster.snapshot import Snapshot
-from kubetriage.gcpause import gc_paused
+from kubetriage.core.snapshot import Snapshot
+from kubetriage.core.gcpause import gc_paused
 from kubetriage.silences import Silences
 
 

@@ -21,7 +21,7 @@ import traceback
 import warnings
 from typing import Any, Callable, TypeVar
 
-from kubetriage.gcpause import gc_paused
+from kubetriage.core.gcpause import gc_paused
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Literal
 
-from kubetriage import durations
+from kubetriage.core import durations
 from kubetriage.actions import Actions, Result
 from kubetriage.actions.catalogue import SOURCES, source_of
 from kubetriage.actions.reconcile import condition, judge, ready_state
 from kubetriage.checks.finding import Report
-from kubetriage.checks.sanitize import clean
-from kubetriage.cluster.printers import BUILTIN
+from kubetriage.core.text import clean
+from kubetriage.core.podstatus import pod_cells
 from kubetriage.diagnosis import diagnose
 
 Obj = dict[str, Any]
@@ -108,7 +108,7 @@ def name_of(obj: Obj) -> str:
 
 def pod_row(pod: Obj) -> tuple[str, str, str, str]:
     """(name, ready, status, restarts) as kubectl get pods prints them, without the ages."""
-    cells = BUILTIN[("", "Pod")][1](pod, datetime.now(timezone.utc))
+    cells = pod_cells(pod, datetime.now(timezone.utc))
     return str(cells[0]), str(cells[1]), str(cells[2]), str(cells[3]).split(" (")[0]
 
 

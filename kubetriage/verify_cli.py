@@ -40,8 +40,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kubetriage import durations
-    from kubetriage.cli import UsageError
+    from kubetriage.core import durations
+    from kubetriage.errors import UsageError
 
     if args.demo and (args.kubeconfig or args.context):
         raise UsageError("--demo runs the embedded cluster: it takes no --kubeconfig or "

@@ -17,7 +17,7 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 
-from kubetriage.cluster import helm
+from kubetriage.core import helm
 
 from scenario_builders import (bump, container, deployment, event, healthy_workload, http_probe,
                                meta, namespace, pod, pod_template, replicaset, running, service,

@@ -26,8 +26,8 @@ import json
 import shutil
 from datetime import datetime, timedelta
 
-from kubetriage.cluster import helm
-from kubetriage.cluster.sim.controllers import template_hash
+from kubetriage.core import helm
+from kubetriage.sim.controllers import template_hash
 from midwestmtg_kit import (
     FLUX_VERSION, GIT_REVISION, NODE, NODE_IP, NOW, NS, OUT, REGISTRY, ROOT, T0, Obj, at,
     chart_labels, condition, container, cstatus, deployment, dump, endpoints, event,

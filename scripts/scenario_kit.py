@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from kubetriage.cluster import helm
+from kubetriage.core import helm
 
 Obj = dict[str, Any]
 SCENARIOS = Path(__file__).resolve().parent.parent / "kubetriage" / "scenarios"

@@ -194,7 +194,7 @@ def tiny_scenario(tmp_path: Path) -> Path:
 @pytest.fixture
 async def sim(tiny_scenario: Path):
     """The embedded server on the tiny scenario at speed 10, on this test's loop."""
-    from kubetriage.cluster.sim.server import SimServer
+    from kubetriage.sim.server import SimServer
     async with SimServer(str(tiny_scenario), speed=10.0) as server:
         yield server
 

@@ -4,7 +4,7 @@ a finding nobody links is a chain of one, and the order is deterministic."""
 from __future__ import annotations
 
 from kubetriage.checks import chains
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 from kubetriage.diagnosis import diagnose
 from tests.checks.conftest import helmrelease, owned, pod
 

@@ -7,8 +7,7 @@ import functools
 
 import pytest
 
-from kubetriage.cluster import scenario
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.sim import scenario
 from kubetriage.diagnosis import diagnose
 
 
@@ -20,7 +19,7 @@ def report_of(name):
 
 @functools.cache
 def _report(name):  # a scenario loads in seconds; the tests only read its report
-    return diagnose(Snapshot.from_dump(scenario.load(name).dump))
+    return diagnose(scenario.load(name).dump.snapshot())
 
 
 def chain_rooted(report, code, kind, name_part):

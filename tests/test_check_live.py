@@ -8,7 +8,7 @@ import sys
 
 import orjson
 
-from kubetriage.cluster.sim.server import run_in_thread
+from kubetriage.sim.server import run_in_thread
 
 
 def check(*args: str) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-CORE = ["kubetriage.cluster.snapshot", "kubetriage.checks.registry", "kubetriage.checks.chains",
+CORE = ["kubetriage.core.snapshot", "kubetriage.checks.registry", "kubetriage.checks.chains",
         "kubetriage.diagnosis", "kubetriage.check_cli", "kubetriage.report.text"]
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubetriage import durations
+from kubetriage.core import durations
 
 
 @pytest.mark.parametrize("text, seconds", [

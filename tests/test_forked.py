@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from kubetriage import gcpause
+from kubetriage.core import gcpause
 from kubetriage.forked import CAN_FORK, call_forked
-from kubetriage.gcpause import gc_paused
+from kubetriage.core.gcpause import gc_paused
 
 pytestmark = pytest.mark.skipif(not CAN_FORK, reason="computed in this process where no fork")
 

@@ -2,7 +2,7 @@
 
 import gc
 
-from kubetriage.gcpause import gc_paused
+from kubetriage.core.gcpause import gc_paused
 
 
 def test_nested_pauses_turn_the_collector_back_on_once():

@@ -14,7 +14,7 @@ import orjson
 import pytest
 import yaml
 
-from kubetriage.cluster.generate import generate_scenario, parse_rate, parse_scale
+from kubetriage.sim.generate import generate_scenario, parse_rate, parse_scale
 
 from .conftest import CRDS
 
@@ -197,9 +197,9 @@ async def _watch(api_call, counts: Counter, kind: str, **kwargs) -> None:
 async def test_churn_through_a_running_server_is_seen_by_a_watch():
     from kubernetes_asyncio import client
 
-    from kubetriage.cluster.churn import churn
-    from kubetriage.cluster.resources import by_kind
-    from kubetriage.cluster.sim.server import SimServer
+    from kubetriage.sim.churn import churn
+    from kubetriage.core.resources import by_kind
+    from kubetriage.sim.server import SimServer
 
     scenario = generate_scenario(pods=300, events=900, helmreleases=30, seed=5)
     async with SimServer(scenario) as sim:
@@ -238,9 +238,9 @@ async def test_churn_through_a_running_server_is_seen_by_a_watch():
 
 
 async def test_churn_writes_valid_objects_and_raises_restart_counts():
-    from kubetriage.cluster import resources
-    from kubetriage.cluster.churn import churn
-    from kubetriage.cluster.sim.state import ClusterState
+    from kubetriage.core import resources
+    from kubetriage.sim.churn import churn
+    from kubetriage.sim.state import ClusterState
 
     scenario = generate_scenario(pods=100, events=300, helmreleases=10, seed=9)
     state = ClusterState(scenario.dump.objects, scenario.dump.logs)
@@ -276,7 +276,7 @@ async def test_churn_writes_valid_objects_and_raises_restart_counts():
 
 
 def test_kubectl_pages_through_ten_thousand_pods(tmp_path):
-    from kubetriage.cluster.sim.server import run_in_thread
+    from kubetriage.sim.server import run_in_thread
 
     # few events: loading them into the server is time this test does not need
     scenario = generate_scenario(pods=10000, events=1000, helmreleases=500)

@@ -24,8 +24,9 @@ import pytest
 import yaml
 
 from tests.conftest import CRDS
-from kubetriage.cluster import helm, resources, scenario
-from kubetriage.cluster.timeline import Step
+from kubetriage.core import helm, resources
+from kubetriage.sim import scenario
+from kubetriage.sim.timeline import Step
 
 K8S_VERSION = "1.33"  # the newest kubectl on the machine
 NAMES = scenario.names()
@@ -147,7 +148,7 @@ def test_every_object_passes_its_schema(name: str) -> None:
 def test_every_kind_is_one_the_server_serves(name: str) -> None:
     unknown = [where for where, obj in _all_objects(name)
                if resources.by_kind(obj["apiVersion"], obj["kind"]) is None]
-    assert not unknown, f"not in kubetriage.cluster.resources: {unknown[:5]}"
+    assert not unknown, f"not in kubetriage.core.resources: {unknown[:5]}"
 
 
 def test_the_strict_crd_schema_rejects_an_unknown_field() -> None:

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import yaml
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.resources import Resource
-from kubetriage.cluster.tables import human_duration, to_table
+from kubetriage.core import resources
+from kubetriage.core.resources import Resource
+from kubetriage.sim.tables import human_duration, to_table
 
 NOW = datetime(2025, 10, 18, 1, 30, tzinfo=timezone.utc)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from kubetriage.actions import Actions
-from kubetriage.cluster.resources import by_kind
+from kubetriage.core.resources import by_kind
 from kubetriage.report.verification import release_row, render_verification
 from kubetriage.verify import Walkthrough, pod_row
 from tests.actions.conftest import audit_lines, audit_path, open_source  # noqa: F401 (fixture)

@@ -16,8 +16,8 @@ from typing import Any, Callable, Literal, Protocol
 
 import orjson
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.resources import Resource
+from kubetriage.core import resources
+from kubetriage.core.resources import Resource
 
 Obj = dict[str, Any]
 

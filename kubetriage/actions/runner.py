@@ -21,7 +21,8 @@ import orjson
 from kubetriage.actions import audit
 from kubetriage.actions.catalogue import ACTIONS, BY_ID, Action, Request, Target
 from kubetriage.actions.reconcile import Outcome, await_reconcile, condition
-from kubetriage.cluster.connect import ApiError, api_error
+from kubetriage.errors import ApiError
+from kubetriage.cluster.connect import api_error
 
 Obj = dict[str, Any]
 READ_ONLY = "read-only mode: kubetriage was started with --read-only"

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding
 from kubetriage.checks.objects import owners, release_of, s
-from kubetriage.cluster.snapshot import Key, Snapshot
+from kubetriage.core.snapshot import Key, Snapshot
 
 Edge = tuple[str, str]  # (cause id, effect id)
 

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import event_line, events, kubectl, make, ref, s, waiting
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-204"
 TITLE = "Container configuration error"

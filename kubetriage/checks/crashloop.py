@@ -15,7 +15,7 @@ from kubetriage.checks import causes
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (event_line, events, get, kubectl, make, n, name,
                                        namespace, owner_kind, ref, s, waiting)
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-201"
 TITLE = "Container crash-looping"

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, dicts, is_false, make, namespace, ref, s
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-102"
 TITLE = "Dependency not ready"

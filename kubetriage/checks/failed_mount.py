@@ -11,7 +11,7 @@ from typing import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, event_line, events, kubectl, make, ref, s
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-205"
 TITLE = "Volume fails to mount"

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from kubetriage.checks.sanitize import clean
+from kubetriage.core.text import clean
 
 Severity = Literal["critical", "error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"critical": 3, "error": 2, "warning": 1, "info": 0}

@@ -14,7 +14,7 @@ from typing import Iterator
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (condition, event_line, events, get, is_false, make, n,
                                        ref, release_name, release_namespace, s)
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-101"
 TITLE = "HelmRelease failed"

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (all_containers, event_line, events, kubectl, make,
                                        mapping, name, namespace, ref, release_of, s, waiting)
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-202"
 TITLE = "Image cannot be pulled"

@@ -13,7 +13,7 @@ from kubetriage.checks.crashloop import explain
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (annotations, condition, containers, get, kubectl, labels,
                                        make, name, namespace, ref, s)
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-104"
 TITLE = "Job failed"

@@ -13,7 +13,7 @@ from typing import Iterator
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (condition, event_line, events, get, is_false, make, ref,
                                        s)
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-103"
 TITLE = "Kustomization failed"

@@ -14,7 +14,7 @@ from typing import Iterator
 from kubetriage.checks import causes
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation
 from kubetriage.checks.objects import make, release_name, service_for_host
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-402"
 TITLE = "Service named by clients is missing"

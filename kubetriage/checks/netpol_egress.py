@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from kubetriage.checks import causes
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import dicts, get, labels, make, mapping, name, ref, s
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-403"
 TITLE = "NetworkPolicy ingress without egress"

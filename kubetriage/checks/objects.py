@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation, Severity
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 EVENT_LINES = 3  # events shown as evidence per finding
 

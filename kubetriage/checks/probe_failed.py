@@ -14,7 +14,7 @@ from typing import Iterator
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (containers, dicts, event_line, events, get, kubectl, make,
                                        n, ref, s)
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-207"
 TITLE = "Probe failing"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from kubetriage.checks.finding import Finding, Severity
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 DOMAINS = {  # first code of the range -> domain
     100: "Flux and Helm releases",

@@ -13,7 +13,7 @@ from typing import Iterator
 from kubetriage.checks import image_pull
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation
 from kubetriage.checks.objects import make, name, namespace
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-203"
 TITLE = "Registry certificate not trusted by node"

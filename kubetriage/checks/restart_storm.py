@@ -11,7 +11,7 @@ from typing import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import age, all_containers, get, kubectl, make, n, ref, s
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-208"
 TITLE = "Restart storm"

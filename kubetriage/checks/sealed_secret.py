@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (condition, event_line, events, is_false, make, name,
                                        namespace, ref, s)
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-301"
 TITLE = "SealedSecret not synced"

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, is_false, make, name, namespace, owners, ref, s
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-302"
 TITLE = "Sealing key mismatch"

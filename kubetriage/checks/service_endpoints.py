@@ -12,7 +12,7 @@ from typing import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, dicts, labels, make, mapping, name, ref, s
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-401"
 TITLE = "Service without ready endpoints"

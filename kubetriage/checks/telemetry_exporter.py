@@ -12,7 +12,7 @@ from typing import Iterator
 
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation
 from kubetriage.checks.objects import make, service_for_host
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-601"
 TITLE = "Telemetry exporter flooding logs"

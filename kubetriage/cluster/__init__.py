@@ -1,2 +1,3 @@
-"""Everything that knows about a cluster: resources, dumps, scenarios, the embedded API server,
-the live source and the store. Never imports Textual."""
+"""The client side: kubeconfig connection, discovery, one reflector per kind into the store, the
+live source the dashboard and `check` read, and the dump reader (a cluster read offline). The only
+package that does network I/O to an API server. Never imports Textual."""

@@ -33,20 +33,12 @@ from kubernetes_asyncio.config.incluster_config import (SERVICE_CERT_FILENAME,
 from kubernetes_asyncio.config.kube_config import (ConfigNode, KubeConfigLoader,
                                                    KubeConfigMerger)
 
-from kubetriage.cli import UsageError
+from kubetriage.errors import ApiError, UsageError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 PROBE_TIMEOUT_S = 10.0
 
 
-class ApiError(Exception):
-    """An HTTP error answer from the API server, with the Status object's reason and message."""
-
-    def __init__(self, status: int, reason: str, message: str) -> None:
-        super().__init__(f"{status} {reason}: {message}" if message else f"{status} {reason}")
-        self.status = status
-        self.reason = reason
-        self.message = message
 
 
 @dataclass

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from kubetriage.cluster.connect import ApiError, Connection
-from kubetriage.cluster.resources import RESOURCES, Resource
+from kubetriage.errors import ApiError
+from kubetriage.cluster.connect import Connection
+from kubetriage.core.resources import RESOURCES, Resource
 
-# The kinds the checks and the dashboard read (kubetriage/cluster/snapshot.py lists the fields).
+# The kinds the checks and the dashboard read (kubetriage/core/snapshot.py lists the fields).
 WATCHED = ("Namespace", "Node", "Pod", "Service", "Endpoints", "Event", "ConfigMap", "Secret",
            "PersistentVolumeClaim", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
            "CronJob", "HorizontalPodAutoscaler", "NetworkPolicy", "HelmRelease", "Kustomization",

@@ -9,13 +9,16 @@ objects. Every problem is one line naming the file and the line or item: user in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
 import orjson
 import yaml
 
-from kubetriage.gcpause import gc_paused
+from kubetriage.core.gcpause import gc_paused
+from kubetriage.core.snapshot import LOG_TAIL, Snapshot
+from kubetriage.errors import DumpError
 
 OBJECT_SUFFIXES = (".json", ".yaml", ".yml")
 # libyaml parses a scenario about 7x faster than the pure-Python loader
@@ -23,8 +26,6 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NOT_OBJECTS = ("timeline.yaml",)
 
 
-class DumpError(Exception):
-    """Bad input in a dump: the message is the one line a user sees."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ class Dump:
     objects: list[dict[str, Any]] = field(default_factory=list)
     logs: dict[LogKey, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def snapshot(self, tail: int = LOG_TAIL, now: datetime | None = None) -> Snapshot:
+        """The dump as the checks read it: its objects, and the last `tail` lines of each log."""
+        logs = {(k.namespace, k.pod, k.container, k.previous): text.splitlines()[-tail:]
+                for k, text in self.logs.items()}
+        return Snapshot(self.objects, logs, now)
 
 
 def load_dump(path: str | Path) -> Dump:

@@ -28,11 +28,12 @@ from typing import Any
 import aiohttp
 import orjson
 
-from kubetriage.cluster.connect import ApiError, Connection, api_error
-from kubetriage.cluster.resources import Resource
+from kubetriage.errors import ApiError
+from kubetriage.cluster.connect import Connection, api_error
+from kubetriage.core.resources import Resource
 from kubetriage.cluster.slim import decode_list, slim
 from kubetriage.cluster.store import Store
-from kubetriage.gcpause import gc_paused
+from kubetriage.core.gcpause import gc_paused
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """What the store keeps of each object: the fields the checks and the UI read, nothing else.
 
-Decided by kubetriage/cluster/snapshot.py's list of what the checks read, plus the dashboard's
+Decided by kubetriage/core/snapshot.py's list of what the checks read, plus the dashboard's
 columns (pod status as kubectl prints it, release chart/version/revision/suspend, event counts and
 times). Pods and events are most of a cluster, so they keep a projection, given as a shape; the
 other kinds are few and keep everything but managedFields and the last-applied annotation.

@@ -29,12 +29,13 @@ from typing import Any, AsyncIterator, Iterable
 import aiohttp
 import orjson
 
-from kubetriage.cluster.connect import ApiError, Connection, api_error, connect
+from kubetriage.errors import ApiError
+from kubetriage.cluster.connect import Connection, api_error, connect
 from kubetriage.cluster.discovery import WATCHED, Discovered, discover
 from kubetriage.cluster.reflector import (IDLE_TIMEOUT_S, MIN_WATCH_TIMEOUT_S, PAGE_SIZE,
                                           Backoff, Forbidden, Reflector)
-from kubetriage.cluster.resources import Resource
-from kubetriage.cluster.snapshot import LOG_TAIL, LogRef, Snapshot
+from kubetriage.core.resources import Resource
+from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
 from kubetriage.cluster.store import Store
 
 LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
@@ -75,7 +76,7 @@ class ClusterSource:
         """Connect (raising UsageError with the line a user reads), discover, start watching."""
         sim = demo_dir = None
         if demo is not None:
-            from kubetriage.cluster.sim.server import SimServer
+            from kubetriage.sim.server import SimServer
             sim = SimServer(demo, **(demo_options or {}))
             await sim.start()
             demo_dir = tempfile.mkdtemp(prefix="kubetriage-demo-")

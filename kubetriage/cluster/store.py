@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Literal, Mapping
 
-from kubetriage.cluster.snapshot import LogRef, Snapshot
+from kubetriage.core.snapshot import LogRef, Snapshot
 
 Obj = dict[str, Any]
 Key = tuple[str, str | None, str]  # (kind, namespace or None, name): as the Snapshot keys it

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kubetriage import durations
+from kubetriage.core import durations
 from kubetriage.actions.reconcile import condition
-from kubetriage.checks.sanitize import clean
+from kubetriage.core.text import clean
 from kubetriage.report.markdown import _cell as _escape
 from kubetriage.report.markdown import _code
 from kubetriage.verify import Verification, name_of, pod_row

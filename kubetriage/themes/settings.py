@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from textual.theme import BUILTIN_THEMES
 
-from kubetriage.cli import UsageError
+from kubetriage.errors import UsageError
 from kubetriage.themes.builtin import DEFAULT_THEME, THEMES
 from kubetriage.themes.user import UserTheme
 

@@ -17,11 +17,11 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from kubetriage.checks.finding import Chain, Report
-from kubetriage.cluster.snapshot import LogRef, Snapshot
+from kubetriage.core.snapshot import LogRef, Snapshot
 from kubetriage.cluster.store import Change, Store, Subscription
 from kubetriage.diagnosis import diagnose
 from kubetriage.forked import call_forked
-from kubetriage.gcpause import gc_paused
+from kubetriage.core.gcpause import gc_paused
 from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.model import (PANEL_KINDS, ROW_KINDS, DashboardModel, PanelUpdate,
                                   Updates)
@@ -117,14 +117,14 @@ class KubetriageApp(App):
     # -- the source ----------------------------------------------------------------------------
 
     async def _watch(self) -> None:
-        from kubetriage.cli import UsageError
+        from kubetriage.errors import UsageError
         from kubetriage.cluster.source import ClusterSource
         args = dict(self.connect_args)
         demo = args.pop("demo")
         try:
             if self.source is None:
                 if isinstance(demo, str):  # loading a scenario parses YAML: not on the loop
-                    from kubetriage.cluster import scenario
+                    from kubetriage.sim import scenario
                     demo = await asyncio.to_thread(scenario.load, demo)
                 namespaces = [self.namespace] if self.namespace else None
                 self.source = await ClusterSource.open(demo=demo, namespaces=namespaces, **args)
@@ -245,7 +245,7 @@ class KubetriageApp(App):
     async def switch_context(self, name: str) -> None:
         """`:ctx NAME`: the dashboard on another context of the kubeconfig; a context that does
         not connect is one line, and the current one stays. `:ctx` alone lists them."""
-        from kubetriage.cli import UsageError
+        from kubetriage.errors import UsageError
         from kubetriage.cluster.connect import context_names
         from kubetriage.tui.run import open_source
 
@@ -401,7 +401,7 @@ class KubetriageApp(App):
             yield SystemCommand(f":ns {ns}", f"Only namespace {ns}",
                                 lambda ns=ns: self.screen_main.run_command(f"ns {ns}"))
         if self.source is not None and self.source.demo is None:
-            from kubetriage.cli import UsageError
+            from kubetriage.errors import UsageError
             from kubetriage.cluster.connect import context_names
             with contextlib.suppress(UsageError):  # `:ctx` says what is wrong with the file
                 for ctx in context_names(self.connect_args.get("kubeconfig")):

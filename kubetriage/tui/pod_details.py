@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Literal
 
-from kubetriage.cluster.printers import human_duration, parse_time
+from kubetriage.core.durations import human_duration, parse_time
 
 Obj = dict[str, Any]
 Health = Literal["ok", "warn", "error", "unknown"]

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any, Iterator, Protocol
 
 from kubetriage.actions.catalogue import HOOK, hook_job_failing
-from kubetriage.cluster.printers import human_duration, parse_time
-from kubetriage.cluster.helm import HistoryRow
+from kubetriage.core.durations import human_duration, parse_time
+from kubetriage.core.helm import HistoryRow
 from kubetriage.tui.pod_details import Health
 
 Obj = dict[str, Any]

@@ -14,8 +14,9 @@ from typing import Any, Iterable, NamedTuple
 from rich.text import Text
 
 from kubetriage.checks.finding import SEVERITY_RANK
-from kubetriage.checks.sanitize import clean
-from kubetriage.cluster.printers import BUILTIN, human_duration, parse_time
+from kubetriage.core.text import clean
+from kubetriage.core.durations import human_duration, parse_time
+from kubetriage.core.podstatus import pod_cells as _pod_cells
 
 Obj = dict[str, Any]
 Key = tuple[str, str | None, str]
@@ -32,7 +33,6 @@ class Cell(NamedTuple):
 Cells = tuple[Cell, ...]
 _new_cell = tuple.__new__
 
-_pod_cells = BUILTIN[("", "Pod")][1]
 _HEALTHY_POD = {"Running", "Completed", "Succeeded"}
 _TRANSIENT_POD = {"ContainerCreating", "PodInitializing", "Terminating", "Pending"}
 WARNING_WINDOW = timedelta(minutes=10)

@@ -15,8 +15,8 @@ TERMINAL_CHECK_S = 1.0
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
-    from kubetriage.cli import UsageError
-    from kubetriage.cluster.scenario import resolve
+    from kubetriage.errors import UsageError
+    from kubetriage.sim.scenario import resolve
     from kubetriage.themes import load_settings
     from kubetriage.themes.settings import theme_names
 
@@ -38,7 +38,7 @@ async def open_source(kubeconfig: str | None = None, context: str | None = None,
     """The cluster source the dashboard watches, connected (a missing file, an unknown context,
     an unreachable server, a TLS failure or a rejected credential raise the UsageError a user
     reads) and already listing."""
-    from kubetriage.cluster import scenario
+    from kubetriage.sim import scenario
     from kubetriage.cluster.source import ClusterSource
 
     return await ClusterSource.open(

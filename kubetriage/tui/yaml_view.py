@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from kubetriage.checks.sanitize import clean
+from kubetriage.core.text import clean
 
 MASK = "••••"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"  # may hold a Secret's data

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from kubetriage.actions import Actions
-from kubetriage.cluster.resources import by_kind
+from kubetriage.core.resources import by_kind
 from tests.actions.conftest import audit_lines, eventually, open_source
 
 HR = by_kind("helm.toolkit.fluxcd.io/v2", "HelmRelease")

@@ -8,8 +8,8 @@ import re
 import subprocess
 
 from kubetriage.actions import Actions
-from kubetriage.cluster.resources import by_kind
-from kubetriage.cluster.sim.server import run_in_thread
+from kubetriage.core.resources import by_kind
+from kubetriage.sim.server import run_in_thread
 from tests.actions.conftest import eventually
 
 DEPLOY = by_kind("apps/v1", "Deployment")

@@ -4,7 +4,7 @@ server is left as it was, and the refusal is in the audit log."""
 from __future__ import annotations
 
 from kubetriage.actions import ACTIONS, READ_ONLY, Actions
-from kubetriage.cluster.sim.rbac import Deny, Rbac
+from kubetriage.sim.rbac import Deny, Rbac
 from tests.actions.conftest import audit_lines, open_source
 
 # one object per action the midwestmtg scenario offers it on
@@ -22,7 +22,7 @@ OBJECTS = {
 
 def fingerprint(source) -> list:
     state = source.demo.state
-    from kubetriage.cluster.resources import RESOURCES
+    from kubetriage.core.resources import RESOURCES
     return sorted((r.kind, o["metadata"].get("namespace") or "", o["metadata"]["name"],
                    o["metadata"].get("resourceVersion"))
                   for r in RESOURCES if r.preferred and r.kind != "Event"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 
 def pod(name: str, ns: str = "app", *, waiting: str | None = None, message: str = "",

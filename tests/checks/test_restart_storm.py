@@ -1,7 +1,7 @@
 from datetime import datetime, timezone
 
 from kubetriage.checks import restart_storm
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 from tests.checks.conftest import pod
 
 NOW = datetime(2025, 1, 5, tzinfo=timezone.utc)  # the fixture pods were created 4 days before

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from kubetriage.checks import chains
 from kubetriage.checks.registry import CHECKS
-from kubetriage.cluster.snapshot import Snapshot
+from kubetriage.core.snapshot import Snapshot
 
 KINDS = ["Pod", "Event", "HelmRelease", "Kustomization", "Job", "Service", "Endpoints",
          "SealedSecret", "NetworkPolicy", "HorizontalPodAutoscaler", "Deployment", "ReplicaSet",

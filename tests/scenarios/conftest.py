@@ -8,7 +8,7 @@ from typing import Iterator
 
 import orjson
 
-from kubetriage.cluster.sim.server import ThreadedSim, run_in_thread
+from kubetriage.sim.server import ThreadedSim, run_in_thread
 
 
 async def raw_json(call, *args, **kwargs):

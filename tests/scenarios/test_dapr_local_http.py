@@ -12,7 +12,7 @@ import pytest
 import yaml
 from kubernetes_asyncio import client
 
-from kubetriage.cluster.sim.server import SimServer
+from kubetriage.sim.server import SimServer
 from tests.scenarios.conftest import raw_json as _json, raw_text as _text, still_server
 
 NS = "default"

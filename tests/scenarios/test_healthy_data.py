@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kubetriage.cluster.scenario import load
+from kubetriage.sim.scenario import load
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import orjson
 import pytest
 from kubernetes_asyncio import client
 
-from kubetriage.cluster.scenario import load
-from kubetriage.cluster.sim.server import SimServer, run_in_thread
+from kubetriage.sim.scenario import load
+from kubetriage.sim.server import SimServer, run_in_thread
 
 NODES = {f"pve-k8s-{i}" for i in range(1, 6)}
 

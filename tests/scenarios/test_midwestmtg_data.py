@@ -11,7 +11,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kubetriage.cluster import helm, scenario
+from kubetriage.core import helm
+from kubetriage.sim import scenario
 from kubetriage.cluster.dump import LogKey
 
 NS = "midwestmtg"

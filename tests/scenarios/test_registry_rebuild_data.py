@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from kubetriage.cluster.scenario import load
+from kubetriage.sim.scenario import load
 
 X509 = "x509: certificate signed by unknown authority"
 FAILING = {

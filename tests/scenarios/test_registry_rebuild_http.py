@@ -11,8 +11,8 @@ import orjson
 import pytest
 from kubernetes_asyncio import client
 
-from kubetriage.cluster.scenario import load
-from kubetriage.cluster.sim.server import SimServer, run_in_thread
+from kubetriage.sim.scenario import load
+from kubetriage.sim.server import SimServer, run_in_thread
 
 SPEED = 120  # the registry becomes trusted 120 s in: after 1 s here
 FIX = 120 / SPEED

@@ -10,9 +10,9 @@ import aiohttp
 import orjson
 from kubernetes_asyncio import client
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.sim.rbac import Deny, Rbac
-from kubetriage.cluster.sim.server import SimServer
+from kubetriage.core import resources
+from kubetriage.sim.rbac import Deny, Rbac
+from kubetriage.sim.server import SimServer
 
 POD = resources.by_kind("v1", "Pod")
 TIMEOUT = aiohttp.ClientTimeout(total=10)

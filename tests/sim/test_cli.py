@@ -10,7 +10,7 @@ import urllib.request
 
 import orjson
 
-from kubetriage.cluster.scenario import names
+from kubetriage.sim.scenario import names
 
 
 def test_sim_serves_until_sigterm_and_exits_cleanly(tiny_scenario, tmp_path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from kubetriage.cluster.resources import by_kind
-from kubetriage.cluster.sim.server import SimServer
+from kubetriage.core.resources import by_kind
+from kubetriage.sim.server import SimServer
 
 POD, SERVICE, ENDPOINTS = (by_kind("v1", k) for k in ("Pod", "Service", "Endpoints"))
 

@@ -11,8 +11,8 @@ import aiohttp
 import orjson
 import pytest
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.sim.faults import Faults
+from kubetriage.core import resources
+from kubetriage.sim.faults import Faults
 
 CM = resources.by_kind("v1", "ConfigMap")
 TIMEOUT = aiohttp.ClientTimeout(total=10)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.sim.rbac import Deny, Rbac
-from kubetriage.cluster.sim.server import run_in_thread
+from kubetriage.core import resources
+from kubetriage.sim.rbac import Deny, Rbac
+from kubetriage.sim.server import run_in_thread
 
 pytestmark = pytest.mark.skipif(shutil.which("kubectl") is None,
                                 reason="kubectl is not installed on this machine")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubetriage.cluster.selectors import SelectorError, matcher
+from kubetriage.sim.selectors import SelectorError, matcher
 
 POD = {"metadata": {"name": "p", "namespace": "web", "labels": {"app": "web", "tier": "front"}},
        "spec": {"nodeName": "n1"}, "status": {"phase": "Running"}}

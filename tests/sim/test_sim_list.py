@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from kubetriage.cluster import scenario
+from kubetriage.sim import scenario
 
 
 def kubetriage(*args: str) -> subprocess.CompletedProcess:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.sim.server import SimServer
+from kubetriage.core import resources
+from kubetriage.sim.server import SimServer
 from tests.conftest import TINY_OBJECTS, write_scenario
 
 POD = resources.by_kind("v1", "Pod")

@@ -12,9 +12,9 @@ import pytest
 from kubernetes_asyncio import client, watch
 from kubernetes_asyncio.client.exceptions import ApiException
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.sim.server import SimServer
-from kubetriage.cluster.sim.state import ClusterState
+from kubetriage.core import resources
+from kubetriage.sim.server import SimServer
+from kubetriage.sim.state import ClusterState
 
 CM = resources.by_kind("v1", "ConfigMap")
 POD = resources.by_kind("v1", "Pod")
@@ -163,7 +163,7 @@ async def test_kubectl_table_watch_sends_columns_once(sim):
 
 
 async def test_kubernetes_asyncio_reads_every_kind_of_the_demo_scenario():
-    from kubetriage.cluster import scenario
+    from kubetriage.sim import scenario
     demo = scenario.load("midwestmtg")
     expected: dict[str, int] = {}
     for obj in demo.dump.objects:

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from kubetriage.cluster.generate import generate_scenario
+from kubetriage.sim.generate import generate_scenario
 from kubetriage.cluster.reflector import Backoff
-from kubetriage.cluster.resources import by_kind
+from kubetriage.core.resources import by_kind
 
 POD = by_kind("v1", "Pod")
 EVENT = by_kind("v1", "Event")

@@ -13,7 +13,8 @@ import pytest
 import yaml
 from aiohttp import web
 
-from kubetriage.cli import UsageError, fail
+from kubetriage.cli import fail
+from kubetriage.errors import UsageError
 from kubetriage.cluster.connect import connect
 
 
@@ -158,7 +159,7 @@ async def test_several_files_in_kubeconfig_first_current_context_wins(tmp_path):
 
 
 async def test_rejected_credentials(tmp_path, capsys):
-    from kubetriage.cluster.sim.server import SimServer
+    from kubetriage.sim.server import SimServer
 
     async with SimServer(None, token="the-right-one") as sim:
         config = kubeconfig(tmp_path / "config", sim.url, user={"token": "an-old-one"})
@@ -175,7 +176,7 @@ async def test_the_proxy_in_the_environment_is_used_as_kubectl_uses_it(tmp_path,
     loopback server bypass it. Read once at connect time, as kubectl reads it."""
     import aiohttp
 
-    from kubetriage.cluster.sim.server import SimServer
+    from kubetriage.sim.server import SimServer
 
     seen: list[str] = []
     async with SimServer(None) as sim, aiohttp.ClientSession() as upstream:

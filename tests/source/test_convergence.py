@@ -6,7 +6,7 @@ import asyncio
 import copy
 import random
 
-from kubetriage.cluster.sim.faults import Faults
+from kubetriage.sim.faults import Faults
 from kubetriage.cluster.source import ClusterSource
 
 from .conftest import EVENT, FAST_BACKOFF, HR, POD, eventually, server_view, store_view

@@ -6,8 +6,8 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from kubetriage.cluster import scenario
-from kubetriage.cluster.generate import generate_scenario
+from kubetriage.sim import scenario
+from kubetriage.sim.generate import generate_scenario
 from kubetriage.cluster.slim import decode_list, slim
 
 

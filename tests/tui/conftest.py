@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 from textual.widgets import Input
 
-from kubetriage.cluster import scenario as scenarios
+from kubetriage.sim import scenario as scenarios
 from kubetriage.cluster.reflector import Backoff
 from kubetriage.tui.app import KubetriageApp
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from kubetriage.actions import READ_ONLY
-from kubetriage.cluster.resources import by_kind
-from kubetriage.cluster.sim.rbac import Deny, Rbac
+from kubetriage.core.resources import by_kind
+from kubetriage.sim.rbac import Deny, Rbac
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from tests.actions.conftest import audit_lines, audit_path  # noqa: F401 (fixture)
 from tests.tui.conftest import screen_text, until

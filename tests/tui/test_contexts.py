@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import yaml
 
-from kubetriage.cluster import scenario as scenarios
-from kubetriage.cluster.resources import by_kind
-from kubetriage.cluster.sim.server import SimServer
+from kubetriage.sim import scenario as scenarios
+from kubetriage.core.resources import by_kind
+from kubetriage.sim.server import SimServer
 from kubetriage.tui.app import KubetriageApp
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import StatusBar

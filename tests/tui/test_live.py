@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from kubetriage.cluster import scenario as scenarios
-from kubetriage.cluster.resources import by_kind
-from kubetriage.cluster.sim.faults import Faults
+from kubetriage.sim import scenario as scenarios
+from kubetriage.core.resources import by_kind
+from kubetriage.sim.faults import Faults
 from kubetriage.tui.app import KubetriageApp
 from kubetriage.tui.widgets.resource_table import ResourceTable
 

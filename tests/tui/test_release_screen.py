@@ -5,7 +5,7 @@ frontend's values tag against the tag its pods run."""
 
 from __future__ import annotations
 
-from kubetriage.cluster.resources import by_kind
+from kubetriage.core.resources import by_kind
 from kubetriage.tui.screens.release_screen import ReleaseScreen
 from tests.actions.conftest import audit_lines, audit_path  # noqa: F401 (fixture)
 from tests.tui.conftest import screen_text, until

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kubetriage.cluster.resources import by_kind
+from kubetriage.core.resources import by_kind
 from kubetriage.report.verification import release_row
 from kubetriage.tui.screens import walkthrough_screen
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen

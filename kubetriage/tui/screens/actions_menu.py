@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kubetriage.actions import Offer, Target
-from kubetriage.checks.sanitize import clean
+from kubetriage.core.text import clean
 
 if TYPE_CHECKING:
     from kubetriage.tui.screens.object_screen import ObjectScreen

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kubetriage.actions import Plan
-from kubetriage.checks.sanitize import clean
+from kubetriage.core.text import clean
 
 _LABELS = ("Action:", "Context:", "User:", "Namespace:", "Object:", "Change:", "Command:",
            "Dry run:", "Refused:", "Releases:")

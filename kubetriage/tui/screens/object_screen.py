@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kubetriage.actions import Actions, Offer, Result, Target
-from kubetriage.checks.sanitize import clean
+from kubetriage.core.text import clean
 from kubetriage.tui.screens.actions_menu import ActionCommands, ActionsMenu
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from kubetriage.verify import release_timeout

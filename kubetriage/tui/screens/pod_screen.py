@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from kubetriage.cluster.connect import ApiError
+from kubetriage.errors import ApiError
 from kubetriage.tui import pod_details
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
 from kubetriage.tui.widgets.log_view import LogView

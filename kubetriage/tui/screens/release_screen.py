@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from kubetriage.cluster import helm
-from kubetriage.cluster.connect import ApiError
+from kubetriage.core import helm
+from kubetriage.errors import ApiError
 from kubetriage.tui import pod_details, release_details as rd
 from kubetriage.tui.rows import pod_status
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style

@@ -20,11 +20,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
-from kubetriage import durations
+from kubetriage.core import durations
 from kubetriage.actions import Actions, Result, audit
-from kubetriage.checks.sanitize import clean
-from kubetriage.cluster import helm
-from kubetriage.cluster.connect import ApiError
+from kubetriage.core.text import clean
+from kubetriage.core import helm
+from kubetriage.errors import ApiError
 from kubetriage.report.verification import render_verification
 from kubetriage.tui import release_details as rd
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen

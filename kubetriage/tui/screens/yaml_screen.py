@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from kubetriage.cluster.connect import ApiError
+from kubetriage.errors import ApiError
 from kubetriage.tui.screens.object_screen import ObjectScreen
 from kubetriage.tui.yaml_view import masked, to_yaml
 

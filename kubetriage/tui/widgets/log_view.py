@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
-from kubetriage.checks.sanitize import clean
+from kubetriage.core.text import clean
 from kubetriage.tui.logspool import LogLine, LogSpool
 
 GUTTER = 1  # a column left of every line for the evidence mark

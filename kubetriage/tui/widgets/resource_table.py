@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kubetriage.checks.sanitize import clean
+from kubetriage.core.text import clean
 
 Severity = Literal["warning", "error"]
 

@@ -1,5 +1,5 @@
 """The scale generator: a large, realistic cluster for the benchmarks (`kubetriage sim --scale`).
-kubetriage/cluster/churn.py keeps it changing.
+kubetriage/sim/churn.py keeps it changing.
 
 Every release is a Flux HelmRelease with its HelmRepository and HelmChart, a Deployment, its
 ReplicaSet and pods, and a Service. A few percent fail the way the seeds did: a pre-upgrade hook
@@ -24,9 +24,9 @@ from typing import Any
 import orjson
 
 from kubetriage.cluster.dump import Dump, LogKey
-from kubetriage.cluster.scenario import Scenario
-from kubetriage.cluster.timeline import Timeline
-from kubetriage.gcpause import gc_paused
+from kubetriage.sim.scenario import Scenario
+from kubetriage.sim.timeline import Timeline
+from kubetriage.core.gcpause import gc_paused
 
 SCALE_KEYS = ("pods", "events", "helmreleases", "namespaces")
 _WHOLE = re.compile(r"^(\d+)(k?)$")

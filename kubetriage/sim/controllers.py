@@ -23,11 +23,11 @@ from typing import Any
 
 import orjson
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.sim import endpoints
-from kubetriage.cluster.sim.errors import ApiError
-from kubetriage.cluster.sim.state import Change, ClusterState, now_rfc3339, random_suffix
-from kubetriage.cluster.timeline import Step, Timeline
+from kubetriage.core import resources
+from kubetriage.sim import endpoints
+from kubetriage.sim.errors import StatusError
+from kubetriage.sim.state import Change, ClusterState, now_rfc3339, random_suffix
+from kubetriage.sim.timeline import Step, Timeline
 
 log = logging.getLogger(__name__)
 Obj = dict[str, Any]
@@ -101,7 +101,7 @@ class Controllers:
         while True:
             try:
                 self.apply(step)
-            except ApiError as exc:  # the target is gone or changed: the story moved on
+            except StatusError as exc:  # the target is gone or changed: the story moved on
                 log.info("timeline step %s skipped: %s", step.action, exc.message)
             done += 1
             if step.every is None or (step.times is not None and done >= step.times):
@@ -147,7 +147,7 @@ class Controllers:
     def _bump(self, namespace: str, name: str) -> None:
         event = self.state.get(EVENT, namespace, name)
         if event is None:
-            raise ApiError.not_found(EVENT, name)
+            raise StatusError.not_found(EVENT, name)
         self.state.patch_merge(EVENT, namespace, name, {
             "count": int(event.get("count") or 1) + 1, "lastTimestamp": now_rfc3339()})
 
@@ -241,7 +241,7 @@ class Controllers:
                 spec["nodeName"] = node
         try:
             self.state.create(pod)
-        except ApiError as exc:
+        except StatusError as exc:
             log.info("replacement pod %s not created: %s", name, exc.message)
             return
         self._spawn(self._after(START_DELAY, self._run_pod, ns, name, model, logs))
@@ -349,7 +349,7 @@ class Controllers:
 def _resource(api_version: str, kind: str):
     res = resources.by_kind(api_version, kind)
     if res is None:
-        raise ApiError.bad_request(f"no kind {kind!r} is registered for version {api_version!r}")
+        raise StatusError.bad_request(f"no kind {kind!r} is registered for version {api_version!r}")
     return res
 
 

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any, Callable
 import orjson
 from aiohttp import web
 
-from kubetriage.cluster.sim import api, encoding
-from kubetriage.cluster.sim.errors import ApiError
-from kubetriage.cluster.sim.routes import Target
-from kubetriage.cluster.sim.state import Change, at_version
+from kubetriage.sim import api, encoding
+from kubetriage.sim.errors import StatusError
+from kubetriage.sim.routes import Target
+from kubetriage.sim.state import Change, at_version
 
 if TYPE_CHECKING:
-    from kubetriage.cluster.sim.server import SimServer
+    from kubetriage.sim.server import SimServer
 
 Obj = dict[str, Any]
 DEFAULT_TIMEOUT = 1800.0  # a real server's minRequestTimeout
@@ -87,7 +87,7 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
         timeout = float(q.get("timeoutSeconds") or DEFAULT_TIMEOUT)
         since = int(rv_param) if rv_param not in ("", "0") else None
     except ValueError:
-        raise ApiError.bad_request(f"invalid resourceVersion or timeoutSeconds: "
+        raise StatusError.bad_request(f"invalid resourceVersion or timeoutSeconds: "
                                    f"{rv_param!r}") from None
     bookmarks = api.flag(request, "allowWatchBookmarks")
     initial_events = q.get("sendInitialEvents") == "true"
@@ -96,7 +96,7 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
     sub = state.subscribe(res)  # before reading the backlog: nothing falls in between
     try:
         backlog: list[tuple[str, Obj]] = []
-        error: ApiError | None = None
+        error: StatusError | None = None
         if since is None or initial_events:
             for obj in state.list(res, target.namespace):
                 if match is None or match(obj):
@@ -107,10 +107,10 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
                     kind = _visible(change, target.namespace, match)
                     if kind:
                         backlog.append((kind, change.obj))
-            except ApiError as exc:
+            except StatusError as exc:
                 error = exc
         if fault == "gone":
-            error = ApiError.gone(f"too old resource version: {since or 0} "
+            error = StatusError.gone(f"too old resource version: {since or 0} "
                                   f"({state.resource_version})")
         await stream.open()
         if error is not None:

@@ -15,8 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from kubetriage.cluster.dump import Dump, DumpError, load_dump
-from kubetriage.cluster.timeline import Timeline
+from kubetriage.errors import DumpError
+from kubetriage.cluster.dump import Dump, load_dump
+from kubetriage.sim.timeline import Timeline
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.resources import Resource
-from kubetriage.cluster.sim.errors import ApiError
+from kubetriage.core import resources
+from kubetriage.core.resources import Resource
+from kubetriage.sim.errors import StatusError
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def parse(parts: list[str]) -> Target:
     elif parts[0] == "apis" and len(parts) >= 4:
         group, version, rest = parts[1], parts[2], parts[3:]
     else:
-        raise ApiError.path_not_found()
+        raise StatusError.path_not_found()
     watch = rest[0] == "watch"
     if watch:
         rest = rest[1:]
@@ -40,12 +40,12 @@ def parse(parts: list[str]) -> Target:
         if inner is not None and inner.namespaced:
             namespace, rest = rest[1], rest[2:]
     if not rest or len(rest) > 3:
-        raise ApiError.path_not_found()
+        raise StatusError.path_not_found()
     res = resources.by_plural(group, version, rest[0])
     if res is None:
-        raise ApiError.path_not_found()
+        raise StatusError.path_not_found()
     name = rest[1] if len(rest) > 1 else None
     sub = rest[2] if len(rest) > 2 else None
     if sub is not None and sub not in res.subresources:
-        raise ApiError.path_not_found()
+        raise StatusError.path_not_found()
     return Target(res, namespace, name, sub, watch)

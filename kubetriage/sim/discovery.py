@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.resources import Resource
+from kubetriage.core import resources
+from kubetriage.core.resources import Resource
 
 SERVER_VERSION = (1, 33, 1)
 

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiohttp import web
 
-from kubetriage.cluster import resources, selectors
-from kubetriage.cluster.sim import encoding, patches, protobuf
-from kubetriage.cluster.sim.errors import ApiError
-from kubetriage.cluster.sim.routes import Target
+from kubetriage.core import resources
+from kubetriage.sim import selectors
+from kubetriage.sim import encoding, patches, protobuf
+from kubetriage.sim.errors import StatusError
+from kubetriage.sim.routes import Target
 
 if TYPE_CHECKING:
-    from kubetriage.cluster.sim.server import SimServer
+    from kubetriage.sim.server import SimServer
 
 Obj = dict[str, Any]
 
@@ -43,17 +44,17 @@ def matcher(request: web.Request, target: Target):
         return selectors.matcher(request.query.get("labelSelector"),
                                  request.query.get("fieldSelector"), target.resource.kind)
     except selectors.SelectorError as exc:
-        raise ApiError.bad_request(str(exc)) from None
+        raise StatusError.bad_request(str(exc)) from None
 
 
 async def read_json(request: web.Request) -> Any:
     if request.headers.get("Content-Type", "").startswith(protobuf.PROTOBUF):
-        raise ApiError.unsupported_media_type(protobuf.PROTOBUF)
+        raise StatusError.unsupported_media_type(protobuf.PROTOBUF)
     raw = await request.read()
     try:
         return orjson.loads(raw) if raw else None
     except orjson.JSONDecodeError as exc:
-        raise ApiError.bad_request(f"the request body is not valid JSON: {exc}") from None
+        raise StatusError.bad_request(f"the request body is not valid JSON: {exc}") from None
 
 
 class Lists:
@@ -69,12 +70,12 @@ class Lists:
         try:
             limit = int(q.get("limit") or 0)
         except ValueError:
-            raise ApiError.bad_request(f"limit: invalid value {q.get('limit')!r}") from None
+            raise StatusError.bad_request(f"limit: invalid value {q.get('limit')!r}") from None
         token = q.get("continue")
         if token:
             snap_id, offset = self._decode(token)
             if snap_id not in self._snapshots:
-                raise ApiError.gone("The provided continue parameter is too old to display a "
+                raise StatusError.gone("The provided continue parameter is too old to display a "
                                     "consistent list result. You can start a new list without "
                                     "the continue parameter.")
             rv, items = self._snapshots[snap_id]
@@ -121,7 +122,7 @@ class Lists:
             data = orjson.loads(base64.urlsafe_b64decode(token.encode()))
             return int(data["s"]), int(data["o"])
         except Exception:
-            raise ApiError.bad_request(f"invalid continue token {token[:40]!r}") from None
+            raise StatusError.bad_request(f"invalid continue token {token[:40]!r}") from None
 
 
 def answer_object(request: web.Request, target: Target, obj: Obj, status: int = 200):
@@ -137,7 +138,7 @@ def answer_object(request: web.Request, target: Target, obj: Obj, status: int = 
 def get(server: "SimServer", request: web.Request, target: Target) -> web.Response:
     obj = server.state.get(target.resource, target.namespace, target.name)
     if obj is None:
-        raise ApiError.not_found(target.resource, target.name)
+        raise StatusError.not_found(target.resource, target.name)
     if target.subresource == "scale":
         return encoding.respond(_scale(target, obj))
     return answer_object(request, target, obj)
@@ -146,17 +147,17 @@ def get(server: "SimServer", request: web.Request, target: Target) -> web.Respon
 async def create(server: "SimServer", request: web.Request, target: Target) -> web.Response:
     body = await read_json(request)
     if not isinstance(body, dict):
-        raise ApiError.bad_request("the request body must be a Kubernetes object")
+        raise StatusError.bad_request("the request body must be a Kubernetes object")
     res = target.resource
     body.setdefault("apiVersion", res.api_version)
     body.setdefault("kind", res.kind)
     if (body["apiVersion"], body["kind"]) != (res.api_version, res.kind):
-        raise ApiError.bad_request(f"the API version in the data ({body['apiVersion']}) does not "
+        raise StatusError.bad_request(f"the API version in the data ({body['apiVersion']}) does not "
                                    f"match the expected API version ({res.api_version})")
     meta = body.setdefault("metadata", {})
     if res.namespaced:
         if meta.get("namespace") and meta["namespace"] != target.namespace:
-            raise ApiError.bad_request("the namespace of the provided object does not match "
+            raise StatusError.bad_request("the namespace of the provided object does not match "
                                        "the namespace sent on the request")
         meta["namespace"] = target.namespace
     obj = server.state.create(body, dry_run=dry_run(request))
@@ -166,13 +167,13 @@ async def create(server: "SimServer", request: web.Request, target: Target) -> w
 async def update(server: "SimServer", request: web.Request, target: Target) -> web.Response:
     body = await read_json(request)
     if not isinstance(body, dict) or not isinstance(body.get("metadata"), dict):
-        raise ApiError.bad_request("the request body must be a Kubernetes object")
+        raise StatusError.bad_request("the request body must be a Kubernetes object")
     res = target.resource
     if target.subresource == "scale":
         replicas = (body.get("spec") or {}).get("replicas")
         return await _set_replicas(server, request, target, replicas)
     if body["metadata"].get("name") != target.name:
-        raise ApiError.bad_request(f"the name of the object ({body['metadata'].get('name')}) "
+        raise StatusError.bad_request(f"the name of the object ({body['metadata'].get('name')}) "
                                    f"does not match the name on the URL ({target.name})")
     body.setdefault("apiVersion", res.api_version)
     body.setdefault("kind", res.kind)
@@ -185,13 +186,13 @@ async def patch(server: "SimServer", request: web.Request, target: Target) -> we
     content_type = request.headers.get("Content-Type", "").split(";")[0].strip()
     kind = PATCH_TYPES.get(content_type)
     if kind is None or (kind == "strategic" and encoding.is_custom(target.resource)):
-        raise ApiError.unsupported_media_type(content_type)
+        raise StatusError.unsupported_media_type(content_type)
     body = await read_json(request)
     state, res = server.state, target.resource
     if target.subresource == "scale":
         current = state.get(res, target.namespace, target.name)
         if current is None:
-            raise ApiError.not_found(res, target.name)
+            raise StatusError.not_found(res, target.name)
         scale = _scale(target, current)
         scale = (patches.json_patch(scale, body) if kind == "json"
                  else patches.merge(scale, body))
@@ -221,10 +222,10 @@ async def delete(server: "SimServer", request: web.Request, target: Target) -> w
     pre = body.get("preconditions") or {}
     current = state.get(res, target.namespace, target.name)
     if current is None:
-        raise ApiError.not_found(res, target.name)
+        raise StatusError.not_found(res, target.name)
     for field in ("uid", "resourceVersion"):
         if pre.get(field) and pre[field] != current["metadata"].get(field):
-            raise ApiError.conflict(res, target.name)
+            raise StatusError.conflict(res, target.name)
     obj = state.delete(res, target.namespace, target.name, dry_run=dry_run(request, body),
                        propagation=propagation)
     return encoding.respond(obj)
@@ -235,11 +236,11 @@ async def access_review(server: "SimServer", request: web.Request) -> web.Respon
         try:
             body = protobuf.access_review(await request.read())
         except protobuf.ProtobufError as exc:
-            raise ApiError.bad_request(f"cannot read the protobuf body: {exc}") from None
+            raise StatusError.bad_request(f"cannot read the protobuf body: {exc}") from None
     else:
         body = await read_json(request)
     if not isinstance(body, dict) or not isinstance(body.get("spec"), dict):
-        raise ApiError.bad_request("a SelfSubjectAccessReview needs a spec")
+        raise StatusError.bad_request("a SelfSubjectAccessReview needs a spec")
     attrs = body["spec"].get("resourceAttributes")
     allowed = True
     if isinstance(attrs, dict):
@@ -279,7 +280,7 @@ def _scale(target: Target, obj: Obj) -> Obj:
 async def _set_replicas(server: "SimServer", request: web.Request, target: Target,
                         replicas: Any) -> web.Response:
     if not isinstance(replicas, int) or replicas < 0:
-        raise ApiError.invalid(target.resource, target.name or "",
+        raise StatusError.invalid(target.resource, target.name or "",
                                "spec.replicas: Invalid value: must be a non-negative integer")
     obj = server.state.patch_merge(target.resource, target.namespace, target.name,
                                    {"spec": {"replicas": replicas}}, dry_run=dry_run(request))

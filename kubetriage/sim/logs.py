@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.sim import api
-from kubetriage.cluster.sim.errors import ApiError
-from kubetriage.cluster.sim.routes import Target
-from kubetriage.cluster.sim.state import LogLine
+from kubetriage.core import resources
+from kubetriage.sim import api
+from kubetriage.sim.errors import StatusError
+from kubetriage.sim.routes import Target
+from kubetriage.sim.state import LogLine
 
 if TYPE_CHECKING:
-    from kubetriage.cluster.sim.server import SimServer
+    from kubetriage.sim.server import SimServer
 
 POD = resources.by_kind("v1", "Pod")
 _WAITING = {"ImagePullBackOff": "trying and failing to pull image",
@@ -42,9 +42,9 @@ def _pick_container(pod: dict, name: str, requested: str | None) -> str:
                   f"[{' '.join(main)}]"
         if init:
             choices += f" or one of the init containers: [{' '.join(init)}]"
-        raise ApiError.bad_request(choices)
+        raise StatusError.bad_request(choices)
     if requested not in main + init + ephemeral:
-        raise ApiError.bad_request(f"container {requested} is not valid for pod {name}")
+        raise StatusError.bad_request(f"container {requested} is not valid for pod {name}")
     return requested
 
 
@@ -61,14 +61,14 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
     ns, name, q = target.namespace, target.name, request.query
     pod = server.state.get(POD, ns, name)
     if pod is None:
-        raise ApiError.not_found(POD, name)
+        raise StatusError.not_found(POD, name)
     container = _pick_container(pod, name, q.get("container"))
     st = _status(pod, container)
     log = server.state.log(ns, name, container)
     previous, follow = api.flag(request, "previous"), api.flag(request, "follow")
     if previous:
         if log.previous is None and not (st.get("lastState") or {}).get("terminated"):
-            raise ApiError.bad_request(
+            raise StatusError.bad_request(
                 f'previous terminated container "{container}" in pod "{name}" not found')
         lines = list(log.previous or ())
     else:
@@ -76,7 +76,7 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
         if waiting and waiting.get("reason") != "CrashLoopBackOff" and not log.current \
                 and not st.get("restartCount"):
             reason = waiting.get("reason", "ContainerCreating")
-            raise ApiError.bad_request(f'container "{container}" in pod "{name}" is waiting to '
+            raise StatusError.bad_request(f'container "{container}" in pod "{name}" is waiting to '
                                        f'start: {_WAITING.get(reason, reason)}')
         lines = list(log.current)
     try:
@@ -84,7 +84,7 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
         tail = int(q["tailLines"]) if q.get("tailLines") else None
         limit = int(q["limitBytes"]) if q.get("limitBytes") else None
     except ValueError as exc:
-        raise ApiError.bad_request(f"invalid log options: {exc}") from None
+        raise StatusError.bad_request(f"invalid log options: {exc}") from None
     if since is not None:
         lines = [line for line in lines if line.at >= since]
     if tail is not None:

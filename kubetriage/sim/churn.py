@@ -11,9 +11,9 @@ from typing import Any
 
 import orjson
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.generate import _HASH_CHARS
-from kubetriage.cluster.sim.errors import ApiError
+from kubetriage.core import resources
+from kubetriage.sim.generate import _HASH_CHARS
+from kubetriage.sim.errors import StatusError
 
 _POD = resources.by_kind("v1", "Pod")
 _EVENT = resources.by_kind("v1", "Event")
@@ -78,7 +78,7 @@ class _Churn:
     def _write(self, fn, *args) -> Any:
         try:
             return fn(*args)
-        except ApiError:  # changed behind our back (a user deleted it): forget it
+        except StatusError:  # changed behind our back (a user deleted it): forget it
             return None
 
     def restart(self) -> int:

@@ -11,7 +11,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-Obj = dict[str, Any]
+from kubetriage.core.durations import human_duration, parse_time
+from kubetriage.core.podstatus import age as _age
+from kubetriage.core.podstatus import condition_true as _condition_true
+from kubetriage.core.podstatus import meta as _meta
+from kubetriage.core.podstatus import pod_cells
+from kubetriage.core.podstatus import since as _since
+from kubetriage.core.types import Obj
+
 Printer = tuple[list[Obj], Callable[[Obj, datetime], list]]
 
 _NAME_DOC = (
@@ -29,35 +36,6 @@ _AGE_DOC = (
 )
 
 
-def human_duration(d: timedelta) -> str:
-    """Kubernetes' duration.HumanDuration: 45s, 5m10s, 26h, 2d3h, 400d, 3y12d."""
-    seconds = int(d.total_seconds())  # truncates toward zero, as Go's int(d.Seconds()) does
-    if seconds < -1:
-        return "<invalid>"
-    if seconds < 0:
-        return "0s"
-    if seconds < 120:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    if minutes < 10:
-        return f"{minutes}m{seconds % 60}s" if seconds % 60 else f"{minutes}m"
-    if minutes < 180:
-        return f"{minutes}m"
-    hours = seconds // 3600
-    if hours < 8:
-        return f"{hours}h{minutes % 60}m" if minutes % 60 else f"{hours}h"
-    if hours < 48:
-        return f"{hours}h"
-    if hours < 24 * 8:
-        return f"{hours // 24}d{hours % 24}h" if hours % 24 else f"{hours // 24}d"
-    if hours < 24 * 365 * 2:
-        return f"{hours // 24}d"
-    if hours < 24 * 365 * 8:
-        days = (hours // 24) % 365
-        return f"{hours // 24 // 365}y{days}d" if days else f"{hours // 24 // 365}y"
-    return f"{hours // 24 // 365}y"
-
-
 def col(name: str, type_: str = "string", desc: str = "", priority: int = 0,
         fmt: str = "") -> Obj:
     """A column definition; every field is on the wire, as the server sends them."""
@@ -73,31 +51,6 @@ _SELECTOR = col("Selector", desc="A label query over the objects this one manage
 
 
 # --- small formatting helpers, each named after the Kubernetes helper it matches ----------------
-
-def parse_time(value: Any) -> datetime | None:
-    """An RFC 3339 timestamp (metav1.Time or MicroTime), or None."""
-    if not isinstance(value, str) or "T" not in value:
-        return None
-    try:
-        t = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
-
-
-def _since(value: Any, now: datetime) -> str:
-    """translateTimestampSince: an age, or <unknown> for a zero time."""
-    t = parse_time(value)
-    return human_duration(now - t) if t else "<unknown>"
-
-
-def _meta(obj: Obj) -> Obj:
-    return obj.get("metadata") or {}
-
-
-def _age(obj: Obj, now: datetime) -> str:
-    return _since(_meta(obj).get("creationTimestamp"), now)
-
 
 def _containers(template_spec: Obj) -> tuple[str, str]:
     containers = template_spec.get("containers") or []
@@ -129,14 +82,6 @@ def _format_label_selector(selector: dict | None) -> str:
     return _selector_string(selector) or "<none>"
 
 
-def _condition_true(conditions: list | None, type_: str) -> bool:
-    """The first condition of that type decides, as the printers' helpers do."""
-    for c in conditions or []:
-        if c.get("type") == type_:
-            return c.get("status") == "True"
-    return False
-
-
 def _quantity(value: Any) -> str:
     return "<nil>" if value is None else str(value)
 
@@ -146,99 +91,6 @@ def _join_host_port(host: str, port: Any) -> str:
 
 
 # --- built-in kinds -----------------------------------------------------------------------------
-
-def _pod_cells(pod: Obj, now: datetime) -> list:
-    spec, status = pod.get("spec") or {}, pod.get("status") or {}
-    phase = status.get("phase", "")
-    reason = status.get("reason") or phase
-    for c in status.get("conditions") or []:
-        if c.get("type") == "PodScheduled" and c.get("reason") == "SchedulingGated":
-            reason = "SchedulingGated"
-
-    init_specs = spec.get("initContainers") or []
-    sidecars = {c.get("name") for c in init_specs if c.get("restartPolicy") == "Always"}
-    total = len(spec.get("containers") or []) + len(sidecars)
-    ready = restarts = sidecar_restarts = 0
-    last_restart = sidecar_last_restart = None
-
-    def later(a: datetime | None, status_: Obj) -> datetime | None:
-        finished = parse_time(((status_.get("lastState") or {}).get("terminated") or {})
-                         .get("finishedAt"))
-        return finished if finished and (a is None or finished > a) else a
-
-    initializing = False
-    for i, cs in enumerate(status.get("initContainerStatuses") or []):
-        state = cs.get("state") or {}
-        restarts += cs.get("restartCount", 0)
-        last_restart = later(last_restart, cs)
-        is_sidecar = cs.get("name") in sidecars
-        if is_sidecar:
-            sidecar_restarts += cs.get("restartCount", 0)
-            sidecar_last_restart = later(sidecar_last_restart, cs)
-        terminated, waiting = state.get("terminated"), state.get("waiting")
-        if terminated is not None and terminated.get("exitCode", 0) == 0:
-            continue
-        if is_sidecar and cs.get("started"):
-            ready += bool(cs.get("ready"))
-            continue
-        if terminated is not None:
-            if terminated.get("reason"):
-                reason = "Init:" + terminated["reason"]
-            elif terminated.get("signal"):
-                reason = f"Init:Signal:{terminated['signal']}"
-            else:
-                reason = f"Init:ExitCode:{terminated.get('exitCode', 0)}"
-        elif waiting and waiting.get("reason") and waiting["reason"] != "PodInitializing":
-            reason = "Init:" + waiting["reason"]
-        else:
-            reason = f"Init:{i}/{len(init_specs)}"
-        initializing = True
-        break
-
-    if not initializing or _condition_true(status.get("conditions"), "Initialized"):
-        restarts, last_restart = sidecar_restarts, sidecar_last_restart
-        has_running = False
-        # Backwards, so the first container's state is the one that shows.
-        for cs in reversed(status.get("containerStatuses") or []):
-            state = cs.get("state") or {}
-            restarts += cs.get("restartCount", 0)
-            last_restart = later(last_restart, cs)
-            waiting, terminated = state.get("waiting") or {}, state.get("terminated")
-            if waiting.get("reason"):
-                reason = waiting["reason"]
-            elif terminated is not None and terminated.get("reason"):
-                reason = terminated["reason"]
-            elif terminated is not None:
-                reason = (f"Signal:{terminated['signal']}" if terminated.get("signal")
-                          else f"ExitCode:{terminated.get('exitCode', 0)}")
-            elif cs.get("ready") and state.get("running") is not None:
-                has_running = True
-                ready += 1
-        if reason == "Completed" and has_running:
-            reason = "Running" if _condition_true(status.get("conditions"), "Ready") else "NotReady"
-
-    if _meta(pod).get("deletionTimestamp"):
-        if status.get("reason") == "NodeLost":
-            reason = "Unknown"
-        elif phase not in ("Succeeded", "Failed"):
-            reason = "Terminating"
-
-    restarts_text = str(restarts)
-    if restarts and last_restart:
-        restarts_text = f"{restarts} ({human_duration(now - last_restart)} ago)"
-
-    ips = status.get("podIPs") or ([{"ip": status["podIP"]}] if status.get("podIP") else [])
-    gates = spec.get("readinessGates") or []
-    gates_text = "<none>"
-    if gates:
-        conditions = {c.get("type"): c.get("status")
-                      for c in reversed(status.get("conditions") or [])}
-        passed = sum(conditions.get(g.get("conditionType")) == "True" for g in gates)
-        gates_text = f"{passed}/{len(gates)}"
-    return [_meta(pod).get("name", ""), f"{ready}/{total}", reason, restarts_text, _age(pod, now),
-            (ips[0].get("ip") if ips else "") or "<none>", spec.get("nodeName") or "<none>",
-            status.get("nominatedNodeName") or "<none>", gates_text]
-
 
 _POD_COLUMNS = [
     NAME,
@@ -684,7 +536,7 @@ _INGRESS_COLUMNS = [
 ]
 
 BUILTIN: dict[tuple[str, str], Printer] = {
-    ("", "Pod"): (_POD_COLUMNS, _pod_cells),
+    ("", "Pod"): (_POD_COLUMNS, pod_cells),
     ("apps", "Deployment"): (_DEPLOYMENT_COLUMNS, _deployment_cells),
     ("apps", "ReplicaSet"): (_REPLICASET_COLUMNS, _replicaset_cells),
     ("apps", "StatefulSet"): (_STATEFULSET_COLUMNS, _statefulset_cells),

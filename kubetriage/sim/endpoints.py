@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubetriage.cluster import resources
-from kubetriage.cluster.sim.state import Change, ClusterState
+from kubetriage.core import resources
+from kubetriage.sim.state import Change, ClusterState
 
 Obj = dict[str, Any]
 POD = resources.by_kind("v1", "Pod")

@@ -8,8 +8,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from kubetriage.cluster.resources import Resource
-from kubetriage.cluster.sim.errors import ApiError
+from kubetriage.core.resources import Resource
+from kubetriage.sim.errors import StatusError
 
 Obj = dict[str, Any]
 JSON = "application/json"
@@ -19,7 +19,7 @@ def respond(obj: Any, status: int = 200) -> web.Response:
     return web.Response(body=orjson.dumps(obj), status=status, content_type=JSON)
 
 
-def error(exc: ApiError) -> web.Response:
+def error(exc: StatusError) -> web.Response:
     return respond(exc.status(), exc.code)
 
 
@@ -59,6 +59,6 @@ def partial_metadata(obj: Obj) -> Obj:
 
 def table(resource: Resource, objects: list[Obj], include_object: str | None,
           resource_version: str = "") -> Obj:
-    from kubetriage.cluster.tables import to_table  # written beside this, imported when used
+    from kubetriage.sim.tables import to_table  # written beside this, imported when used
     return to_table(resource, objects, include_object=include_object or "Metadata",
                     resource_version=resource_version)

@@ -19,16 +19,16 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 import yaml
 from aiohttp import web
 
-from kubetriage.cluster import scenario as scenarios
-from kubetriage.cluster.resources import by_kind
-from kubetriage.cluster.scenario import Scenario
-from kubetriage.cluster.sim import api, discovery, encoding, logs, routes, watch
-from kubetriage.cluster.sim.controllers import Controllers
-from kubetriage.cluster.sim.errors import ApiError
-from kubetriage.cluster.sim.faults import Faults
-from kubetriage.cluster.sim.rbac import Rbac
-from kubetriage.cluster.sim.state import ClusterState
-from kubetriage.cluster.timeline import Timeline
+from kubetriage.sim import scenario as scenarios
+from kubetriage.core.resources import by_kind
+from kubetriage.sim.scenario import Scenario
+from kubetriage.sim import api, discovery, encoding, logs, routes, watch
+from kubetriage.sim.controllers import Controllers
+from kubetriage.sim.errors import StatusError
+from kubetriage.sim.faults import Faults
+from kubetriage.sim.rbac import Rbac
+from kubetriage.sim.state import ClusterState
+from kubetriage.sim.timeline import Timeline
 
 T = TypeVar("T")
 _VERBS = {"GET": "get", "PUT": "update", "PATCH": "patch", "DELETE": "delete", "POST": "create"}
@@ -123,12 +123,12 @@ class SimServer:
             await asyncio.sleep(faults.latency)
         if request.path.strip("/") not in _HEALTH:
             if self.token and request.headers.get("Authorization") != f"Bearer {self.token}":
-                return encoding.error(ApiError.unauthorized())
+                return encoding.error(StatusError.unauthorized())
             if faults.fail_request():
-                return encoding.error(ApiError.internal("injected fault: the server failed"))
+                return encoding.error(StatusError.internal("injected fault: the server failed"))
         try:
             return await handler(request)
-        except ApiError as exc:
+        except StatusError as exc:
             return encoding.error(exc)
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
@@ -136,7 +136,7 @@ class SimServer:
         doc = self._discovery(parts)
         if doc is not None:
             if request.method != "GET":
-                raise ApiError.method_not_allowed()
+                raise StatusError.method_not_allowed()
             return doc
         if parts == ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] \
                 and request.method == "POST":
@@ -144,23 +144,23 @@ class SimServer:
         target = routes.parse(parts)
         if target.resource.version not in discovery.served_groups(self.absent).get(
                 target.resource.group, ()):
-            raise ApiError.path_not_found()
+            raise StatusError.path_not_found()
         verb = self._verb(request, target)
         if not self.rbac.allowed(verb, target.resource.group, target.rbac_resource,
                                  target.namespace,
                                  forbid_cluster_wide=self.faults.forbid_cluster_wide,
                                  namespaced=target.resource.namespaced):
-            raise ApiError.forbidden(self.rbac.user, verb, target.resource, target.namespace,
+            raise StatusError.forbidden(self.rbac.user, verb, target.resource, target.namespace,
                                      target.name or "", target.subresource or "")
         if verb not in target.resource.verbs and not target.subresource:
-            raise ApiError.method_not_allowed()
+            raise StatusError.method_not_allowed()
         if verb == "list":
             return self._lists.page(self, request, target)
         if verb == "watch":
             return await watch.serve(self, request, target)
         if target.subresource == "log":
             if verb != "get":
-                raise ApiError.method_not_allowed()
+                raise StatusError.method_not_allowed()
             return await logs.serve(self, request, target)
         handler = {"get": api.get, "create": api.create, "update": api.update,
                    "patch": api.patch, "delete": api.delete,
@@ -171,17 +171,17 @@ class SimServer:
     def _verb(self, request: web.Request, target: routes.Target) -> str:
         method = request.method
         if method not in _VERBS:
-            raise ApiError.method_not_allowed()
+            raise StatusError.method_not_allowed()
         if target.name is None:
             if method == "GET":
                 return "watch" if target.watch or api.flag(request, "watch") else "list"
             if method == "DELETE":
                 return "deletecollection"
             if method != "POST":
-                raise ApiError.method_not_allowed()
+                raise StatusError.method_not_allowed()
             return "create"
         if method == "POST" or (target.watch and method != "GET"):
-            raise ApiError.method_not_allowed()
+            raise StatusError.method_not_allowed()
         if target.watch:  # /watch/namespaces/ns/pods/NAME: a watch of one object
             return "watch"
         return _VERBS[method]
@@ -205,7 +205,7 @@ class SimServer:
         else:
             return None
         if doc is None:
-            raise ApiError.path_not_found()
+            raise StatusError.path_not_found()
         return encoding.respond(doc)
 
 

@@ -35,8 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kubetriage.cli import UsageError
-    from kubetriage.cluster.sim.faults import Faults
+    from kubetriage.errors import UsageError
+    from kubetriage.sim.faults import Faults
 
     if args.list:
         return _list()
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list() -> int:
-    from kubetriage.cluster import scenario as scenarios
+    from kubetriage.sim import scenario as scenarios
 
     described = scenarios.describe()
     width = max(map(len, described))
@@ -69,12 +69,12 @@ def _list() -> int:
 
 
 def _scenario(args: argparse.Namespace):
-    from kubetriage.cli import UsageError
-    from kubetriage.cluster import scenario as scenarios
+    from kubetriage.errors import UsageError
+    from kubetriage.sim import scenario as scenarios
 
     if not args.scale:
         return scenarios.load(args.scenario)
-    from kubetriage.cluster import generate
+    from kubetriage.sim import generate
     try:
         counts = generate.parse_scale(args.scale)
     except ValueError as exc:
@@ -83,8 +83,8 @@ def _scenario(args: argparse.Namespace):
 
 
 def _churn_rate(text: str) -> float:
-    from kubetriage.cli import UsageError
-    from kubetriage.cluster.generate import parse_rate
+    from kubetriage.errors import UsageError
+    from kubetriage.sim.generate import parse_rate
     try:
         return parse_rate(text)
     except ValueError as exc:
@@ -92,13 +92,13 @@ def _churn_rate(text: str) -> float:
 
 
 async def _serve(args: argparse.Namespace, scenario, faults, churn: float | None) -> int:
-    from kubetriage.cluster.sim.server import SimServer
+    from kubetriage.sim.server import SimServer
 
     sim = SimServer(scenario, speed=args.speed, faults=faults)
     try:
         url = await sim.start(port=args.port)
     except OSError as exc:
-        from kubetriage.cli import UsageError
+        from kubetriage.errors import UsageError
         raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
     print(f"kubetriage sim: serving scenario {scenario.name} at {url}", flush=True)
     if args.kubeconfig_out:
@@ -110,7 +110,7 @@ async def _serve(args: argparse.Namespace, scenario, faults, churn: float | None
         loop.add_signal_handler(sig, stop.set)
     churn_task = None
     if churn:
-        from kubetriage.cluster.churn import churn as run_churn
+        from kubetriage.sim.churn import churn as run_churn
         churn_task = asyncio.create_task(run_churn(sim.state, churn))
     try:
         await stop.wait()

@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from kubetriage.cluster import jsonpath
-from kubetriage.cluster.printers import (BUILTIN, NAME, Obj, Printer, col, human_duration,
-                                         parse_time)
-from kubetriage.cluster.resources import Resource
+from kubetriage.sim import jsonpath
+from kubetriage.core.durations import human_duration, parse_time
+from kubetriage.sim.printers import BUILTIN, NAME, Obj, Printer, col
+from kubetriage.core.resources import Resource
 
 __all__ = ["human_duration", "to_table"]
 

@@ -4,7 +4,7 @@ Objects are plain dicts with the Kubernetes field paths, indexed by kind, (kind,
 uid, owner uid and namespace; events by kind, namespace and the object they are about only
 (nothing looks an event up by its own name, and they are three in four objects). Log excerpts are the last
 lines of a container (`previous` = the instance before the last restart). Built from a dump with
-`Snapshot.from_dump(dump)`, from anything else (the live store) with `Snapshot.from_objects`.
+`Dump.snapshot()`, from anything else (the live store) with `Snapshot.from_objects`.
 
 Secret values never enter: a Secret keeps metadata and type only (its `data`, `stringData` and the
 `kubectl.kubernetes.io/last-applied-configuration` annotation, which repeats the data, are dropped).
@@ -46,12 +46,10 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
-from kubetriage.cluster.dump import Dump
-from kubetriage.gcpause import gc_paused
+from kubetriage.core.gcpause import gc_paused
+from kubetriage.core.types import Key, LogRef
 
 LOG_TAIL = 200  # lines kept per container log: enough for a cause, bounded for 10k pods
-LogRef = tuple[str, str, str, bool]  # (namespace, pod, container, previous)
-Key = tuple[str, str | None, str]  # (kind, namespace, name)
 
 T = TypeVar("T")
 _SECRET_DROPPED = ("data", "stringData")
@@ -141,11 +139,6 @@ class Snapshot:
                      now: datetime | None = None) -> "Snapshot":
         return cls(objects, logs, now)
 
-    @classmethod
-    def from_dump(cls, dump: Dump, tail: int = LOG_TAIL, now: datetime | None = None) -> "Snapshot":
-        logs = {(k.namespace, k.pod, k.container, k.previous): text.splitlines()[-tail:]
-                for k, text in dump.logs.items()}
-        return cls(dump.objects, logs, now)
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
         return self.by_kind.get(kind, [])

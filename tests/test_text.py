@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kubetriage.checks.finding import Finding, ObjectRef
-from kubetriage.checks.sanitize import clean
+from kubetriage.core.text import clean
 
 
 @pytest.mark.parametrize("raw, shown", [

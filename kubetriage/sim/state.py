@@ -17,12 +17,12 @@ from typing import Any, Callable, Iterable
 
 import orjson
 
-from kubetriage.cluster import resources
+from kubetriage.core import resources
 from kubetriage.cluster.dump import LogKey
-from kubetriage.cluster.resources import Resource
-from kubetriage.cluster.sim import patches
-from kubetriage.cluster.sim.errors import ApiError
-from kubetriage.gcpause import gc_paused
+from kubetriage.core.resources import Resource
+from kubetriage.sim import patches
+from kubetriage.sim.errors import StatusError
+from kubetriage.core.gcpause import gc_paused
 
 Obj = dict[str, Any]
 GP = tuple[str, str]  # (group, plural): one stored collection, whatever version it is served at
@@ -151,7 +151,7 @@ class ClusterState:
             meta["name"] = self._generate_name(res, meta.get("namespace"), meta["generateName"])
         name = meta.get("name")
         if not name:
-            raise ApiError.invalid(res, "", "metadata.name: Required value: name or generateName "
+            raise StatusError.invalid(res, "", "metadata.name: Required value: name or generateName "
                                    "is required")
         if res.namespaced:
             meta["namespace"] = meta.get("namespace") or "default"
@@ -159,7 +159,7 @@ class ClusterState:
             meta.pop("namespace", None)
         key = (_ns(res, meta.get("namespace")), name)
         if key in self._objects.get(_gp(res), {}):
-            raise ApiError.already_exists(res, name)
+            raise StatusError.already_exists(res, name)
         meta.setdefault("uid", str(uuid.uuid4()))
         meta.setdefault("creationTimestamp", now_rfc3339())
         if "spec" in obj:
@@ -179,7 +179,7 @@ class ClusterState:
         old = self._stored(res, meta.get("namespace"), meta.get("name", ""))
         sent_rv = meta.get("resourceVersion")
         if sent_rv and sent_rv != old["metadata"]["resourceVersion"]:
-            raise ApiError.conflict(res, old["metadata"]["name"])
+            raise StatusError.conflict(res, old["metadata"]["name"])
         return self._replace(res, old, copy.deepcopy(obj), dry_run, keep_status, only_status)
 
     def patch_merge(self, resource: Resource, namespace: str | None, name: str, patch: Obj, *,
@@ -187,10 +187,10 @@ class ClusterState:
                     only_status: bool = False) -> Obj:
         old = self._stored(resource, namespace, name)
         if not isinstance(patch, dict):
-            raise ApiError.bad_request("the body of a merge patch must be a JSON object")
+            raise StatusError.bad_request("the body of a merge patch must be a JSON object")
         sent_rv = (patch.get("metadata") or {}).get("resourceVersion")
         if sent_rv and sent_rv != old["metadata"]["resourceVersion"]:
-            raise ApiError.conflict(resource, name)
+            raise StatusError.conflict(resource, name)
         merge = patches.strategic_merge if strategic else patches.merge
         new = merge(copy.deepcopy(old), patch)
         return self._replace(resource, old, new, dry_run, keep_status, only_status)
@@ -202,7 +202,7 @@ class ClusterState:
         try:
             new = patches.json_patch(copy.deepcopy(old), ops)
         except patches.PatchError as exc:
-            raise ApiError.invalid(resource, name, str(exc)) from None
+            raise StatusError.invalid(resource, name, str(exc)) from None
         return self._replace(resource, old, new, dry_run, keep_status, only_status)
 
     def delete(self, resource: Resource, namespace: str | None, name: str, *,
@@ -258,7 +258,7 @@ class ClusterState:
                     for s in new.get("status", {}).get(key, [])]
         st = next((s for s in statuses if s.get("name") == container), None)
         if st is None:
-            raise ApiError.bad_request(f"container {container} is not valid for pod {pod}")
+            raise StatusError.bad_request(f"container {container} is not valid for pod {pod}")
         now = now_rfc3339()
         before = (st.get("state") or {}).get("terminated") \
             or (st.get("lastState") or {}).get("terminated") or {}
@@ -299,7 +299,7 @@ class ClusterState:
         gp = _gp(resource)
         floor = self._floor.get(gp, 0)
         if rv < floor:
-            raise ApiError.gone(f"too old resource version: {rv} ({floor + 1})")
+            raise StatusError.gone(f"too old resource version: {rv} ({floor + 1})")
         return [c for c in self._changes.get(gp, ()) if c.rv > rv]
 
     def close_streams(self) -> None:
@@ -315,7 +315,7 @@ class ClusterState:
     def _stored(self, resource: Resource, namespace: str | None, name: str) -> Obj:
         obj = self._objects.get(_gp(resource), {}).get((_ns(resource, namespace), name))
         if obj is None:
-            raise ApiError.not_found(resource, name)
+            raise StatusError.not_found(resource, name)
         return obj
 
     def _replace(self, res: Resource, old: Obj, new: Obj, dry_run: bool, keep_status: bool,
@@ -433,7 +433,7 @@ def _ns(resource: Resource, namespace: str | None) -> str:
 def _resource_of(obj: Obj) -> Resource:
     res = resources.by_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
     if res is None:
-        raise ApiError.bad_request(f"no kind {obj.get('kind')!r} is registered for version "
+        raise StatusError.bad_request(f"no kind {obj.get('kind')!r} is registered for version "
                                    f"{obj.get('apiVersion')!r}")
     return res
 

@@ -1,0 +1,26 @@
+"""Every error a user may see, in one place, so any layer can raise one without importing the CLI.
+
+The CLI turns each into one line on stderr and exit code 2 (never a traceback).
+"""
+
+from __future__ import annotations
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A user mistake (flag, file, object, connection): the message is the line they see."""
+
+
+class DumpError(UsageError):
+    """Bad input in a dump: the message is the one line a user sees."""
+
+
+class ApiError(Exception):
+    """An HTTP error answer from the API server, with the Status object's reason and message."""
+
+    def __init__(self, status: int, reason: str, message: str) -> None:
+        super().__init__(f"{status} {reason}: {message}" if message else f"{status} {reason}")
+        self.status = status
+        self.reason = reason
+        self.message = message
