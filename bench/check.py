@@ -20,9 +20,9 @@ from pathlib import Path
 import orjson
 
 from kubetriage.cluster.dump import load_dump
-from kubetriage.sim.generate import generate_scenario, parse_scale
 from kubetriage.diagnosis import diagnose
 from kubetriage.report import render
+from kubetriage.sim.generate import generate_scenario, parse_scale
 
 
 def write_dump(scenario, root: Path) -> None:

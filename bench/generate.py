@@ -14,9 +14,9 @@ import time
 
 import orjson
 
+from kubetriage.core.resources import by_kind
 from kubetriage.sim.churn import _Churn
 from kubetriage.sim.generate import generate_scenario, parse_scale
-from kubetriage.core.resources import by_kind
 from kubetriage.sim.state import ClusterState
 
 

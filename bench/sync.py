@@ -34,9 +34,9 @@ from pathlib import Path
 
 from kubetriage.cluster import slim
 from kubetriage.cluster.reflector import Reflector
-from kubetriage.core.resources import by_kind
 from kubetriage.cluster.source import ClusterSource
 from kubetriage.cluster.store import Store
+from kubetriage.core.resources import by_kind
 
 KINDS = ("Pod", "Event", "HelmRelease")
 RAW_PATHS = ("/api/v1/pods", "/api/v1/events", "/apis/helm.toolkit.fluxcd.io/v2/helmreleases")

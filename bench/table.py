@@ -74,7 +74,7 @@ async def run(widget: str, rows: int, changes: int) -> tuple[float, float]:
             table = app.query_one(DataTable)
             columns = table.add_columns(*(label for label, _ in COLUMNS))
             started = time.perf_counter()
-            table.add_rows((row for row in all_rows.values()))
+            table.add_rows(row for row in all_rows.values())
             await pilot.pause()
             fill = time.perf_counter() - started
             keys = list(table.rows)  # DataTable's own row keys, in insertion order
@@ -83,7 +83,7 @@ async def run(widget: str, rows: int, changes: int) -> tuple[float, float]:
                 table.update_cell(keys[i], columns[4], row[4])
             for i in deletes:
                 table.remove_row(keys[i])
-            for i, row in new.items():
+            for row in new.values():
                 table.add_row(*row)
         await pilot.pause()
         apply = time.perf_counter() - started

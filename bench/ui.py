@@ -34,11 +34,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from kubetriage.tui.app import KubetriageApp  # first: kubetriage.tui sets Textual's frame rate
-from kubetriage.tui.run import open_source
-from kubetriage.tui.rows import fold_key
-from kubetriage.tui.widgets.resource_table import ResourceTable
 from textual import events as textual_events
+
+from kubetriage.tui.app import KubetriageApp  # first: kubetriage.tui sets Textual's frame rate
+from kubetriage.tui.rows import fold_key
+from kubetriage.tui.run import open_source
+from kubetriage.tui.widgets.resource_table import ResourceTable
 
 KEYS = 100
 KEY_GAP_S = 0.05

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from kubetriage import __version__
 from kubetriage.errors import EXIT_USAGE, UsageError
-
 
 
 def fail(message: str) -> int:

@@ -5,13 +5,13 @@ The one entry point the dashboard and `kubetriage check` share. Pure: no I/O, no
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from kubetriage.checks import chains
 from kubetriage.checks.finding import Finding, Report
 from kubetriage.checks.registry import CHECKS, Check
-from kubetriage.core.snapshot import Snapshot
 from kubetriage.core.gcpause import gc_paused
+from kubetriage.core.snapshot import Snapshot
 from kubetriage.silences import Silences
 
 

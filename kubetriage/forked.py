@@ -19,7 +19,8 @@ import signal
 import sys
 import traceback
 import warnings
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from kubetriage.core.gcpause import gc_paused
 

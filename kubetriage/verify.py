@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Literal
+from datetime import UTC, datetime
+from typing import Any, Literal
 
-from kubetriage.core import durations
 from kubetriage.actions import Actions, Result
 from kubetriage.actions.catalogue import SOURCES, source_of
 from kubetriage.actions.reconcile import condition, judge, ready_state
 from kubetriage.checks.finding import Report
-from kubetriage.core.text import clean
+from kubetriage.core import durations
 from kubetriage.core.podstatus import pod_cells
+from kubetriage.core.text import clean
 from kubetriage.diagnosis import diagnose
 
 Obj = dict[str, Any]
@@ -108,7 +109,7 @@ def name_of(obj: Obj) -> str:
 
 def pod_row(pod: Obj) -> tuple[str, str, str, str]:
     """(name, ready, status, restarts) as kubectl get pods prints them, without the ages."""
-    cells = pod_cells(pod, datetime.now(timezone.utc))
+    cells = pod_cells(pod, datetime.now(UTC))
     return str(cells[0]), str(cells[1]), str(cells[2]), str(cells[3]).split(" (")[0]
 
 
@@ -150,13 +151,13 @@ class Walkthrough:
         self.on_event = on_event
         self.steps = [Step(i, t) for i, t in STEPS]
         self.v = Verification(source.conn.context, namespace, reconcile, timeout, stability,
-                              datetime.now(timezone.utc), steps=self.steps)
+                              datetime.now(UTC), steps=self.steps)
         self._requested: dict[str, tuple[str, Obj | None]] = {}  # release -> (requestedAt, Ready)
 
     # -- events --------------------------------------------------------------------------------
 
     def _emit(self, step: Step, kind: EventKind, message: str) -> None:
-        event = StepEvent(step.id, kind, clean(message), datetime.now(timezone.utc))
+        event = StepEvent(step.id, kind, clean(message), datetime.now(UTC))
         self.v.events.append(event)
         if kind in ("passed", "failed", "skipped"):
             step.status, step.summary = kind, event.message
@@ -214,7 +215,7 @@ class Walkthrough:
         self.v.services = [(s, self._ready_addresses(s)) for s in self._selecting_services()]
         self.v.diagnosis = diagnose(await self.source.snapshot(), namespace=self.namespace,
                                     source=f"context {self.v.context}")
-        self.v.finished = datetime.now(timezone.utc)
+        self.v.finished = datetime.now(UTC)
         return self.v
 
     async def _sources(self, step: Step) -> None:
@@ -416,7 +417,7 @@ class Walkthrough:
                     before = seen.get(key, "absent")
                     if after != before:
                         seen[key] = after
-                        self.v.changes.append(Change(datetime.now(timezone.utc), key,
+                        self.v.changes.append(Change(datetime.now(UTC), key,
                                                      clean(before), clean(after)))
         finally:
             sub.close()

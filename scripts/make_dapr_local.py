@@ -17,14 +17,41 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 
-from kubetriage.core import helm
-
-from scenario_builders import (bump, container, deployment, event, healthy_workload, http_probe,
-                               meta, namespace, pod, pod_template, replicaset, running, service,
-                               terminated, waiting, write_list, write_timeline)
-from scenario_kit import (DOCKERD_NODE_ANNOTATIONS, SCENARIOS, Clock, helm_release_secret,
-                          hexdigest, node_conditions, node_labels, owner_ref, ts, uid, write_log)
+from scenario_builders import (
+    bump,
+    container,
+    deployment,
+    event,
+    healthy_workload,
+    http_probe,
+    meta,
+    namespace,
+    pod,
+    pod_template,
+    replicaset,
+    running,
+    service,
+    terminated,
+    waiting,
+    write_list,
+    write_timeline,
+)
+from scenario_kit import (
+    DOCKERD_NODE_ANNOTATIONS,
+    SCENARIOS,
+    Clock,
+    helm_release_secret,
+    hexdigest,
+    node_conditions,
+    node_labels,
+    owner_ref,
+    ts,
+    uid,
+    write_log,
+)
 from scenario_kit import node as kube_node
+
+from kubetriage.core import helm
 
 NS = "default"
 ROOT = SCENARIOS / "dapr-local"

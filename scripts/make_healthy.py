@@ -11,17 +11,31 @@ Run: python scripts/make_healthy.py
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scenario_objects import (Builder, Release, _flux_cond, container, helm_chart,
-                              helm_release, helm_repository, job, last_terminated, namespace,
-                              node, running, service, terminated, workload)
 from scenario_kit import dump_yaml
+from scenario_objects import (
+    Builder,
+    Release,
+    _flux_cond,
+    container,
+    helm_chart,
+    helm_release,
+    helm_repository,
+    job,
+    last_terminated,
+    namespace,
+    node,
+    running,
+    service,
+    terminated,
+    workload,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "kubetriage" / "scenarios" / "healthy"
-RECORDED_AT = datetime(2025, 11, 3, 14, 0, tzinfo=timezone.utc)
+RECORDED_AT = datetime(2025, 11, 3, 14, 0, tzinfo=UTC)
 DAY = 86400.0
 AGE = 63 * DAY
 NODES = [("pve-k8s-1", "10.10.0.11"), ("pve-k8s-2", "10.10.0.12"), ("pve-k8s-3", "10.10.0.13"),

@@ -10,12 +10,38 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 
-from scenario_builders import (bump, container, deployment, event, healthy_workload, http_probe,
-                               image_id, meta, namespace, pod, pod_template, replicaset, running,
-                               service, template_hash, terminated, waiting, write_list,
-                               write_timeline)
-from scenario_kit import (SCENARIOS, Clock, hexdigest, node_conditions, node_labels, owner_ref, ts,
-                          uid, write_log)
+from scenario_builders import (
+    bump,
+    container,
+    deployment,
+    event,
+    healthy_workload,
+    http_probe,
+    image_id,
+    meta,
+    namespace,
+    pod,
+    pod_template,
+    replicaset,
+    running,
+    service,
+    template_hash,
+    terminated,
+    waiting,
+    write_list,
+    write_timeline,
+)
+from scenario_kit import (
+    SCENARIOS,
+    Clock,
+    hexdigest,
+    node_conditions,
+    node_labels,
+    owner_ref,
+    ts,
+    uid,
+    write_log,
+)
 from scenario_kit import node as kube_node
 
 NS = "homelab"

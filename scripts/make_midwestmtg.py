@@ -26,15 +26,49 @@ import json
 import shutil
 from datetime import datetime, timedelta
 
-from kubetriage.core import helm
-from kubetriage.sim.controllers import template_hash
 from midwestmtg_kit import (
-    FLUX_VERSION, GIT_REVISION, NODE, NODE_IP, NOW, NS, OUT, REGISTRY, ROOT, T0, Obj, at,
-    chart_labels, condition, container, cstatus, deployment, dump, endpoints, event,
-    helm_release, hexid, hook, http_probe, kubelet_event, meta, pod, release_annotations,
-    replicaset, selector_labels, service, snapshot, ts, uid, write_list, write_log)
+    FLUX_VERSION,
+    GIT_REVISION,
+    NODE,
+    NODE_IP,
+    NOW,
+    NS,
+    OUT,
+    REGISTRY,
+    ROOT,
+    T0,
+    Obj,
+    at,
+    chart_labels,
+    condition,
+    container,
+    cstatus,
+    deployment,
+    dump,
+    endpoints,
+    event,
+    helm_release,
+    hexid,
+    hook,
+    http_probe,
+    kubelet_event,
+    meta,
+    pod,
+    release_annotations,
+    replicaset,
+    selector_labels,
+    service,
+    snapshot,
+    ts,
+    uid,
+    write_list,
+    write_log,
+)
 from scenario_kit import DOCKERD_NODE_ANNOTATIONS, helm_release_secret, node_conditions, node_labels
 from scenario_kit import node as kube_node
+
+from kubetriage.core import helm
+from kubetriage.sim.controllers import template_hash
 
 HELM_CONTROLLER = "helm-controller-7c8b6d9f5b-q4lzn"
 LATER = NOW  # timeline objects: "now" of the recording; the server's clock takes over from there

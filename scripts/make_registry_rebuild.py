@@ -17,18 +17,34 @@ Run: python scripts/make_registry_rebuild.py
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scenario_objects import (Builder, Release, _deployment_status, _flux_cond, container,
-                              helm_chart, helm_release, helm_repository, job,
-                              last_terminated, namespace, node, pod, running, service,
-                              terminated, waiting, workload)
 from scenario_kit import dump_yaml
+from scenario_objects import (
+    Builder,
+    Release,
+    _deployment_status,
+    _flux_cond,
+    container,
+    helm_chart,
+    helm_release,
+    helm_repository,
+    job,
+    last_terminated,
+    namespace,
+    node,
+    pod,
+    running,
+    service,
+    terminated,
+    waiting,
+    workload,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "kubetriage" / "scenarios" / "registry-rebuild"
-RECORDED_AT = datetime(2025, 10, 17, 11, 10, tzinfo=timezone.utc)
+RECORDED_AT = datetime(2025, 10, 17, 11, 10, tzinfo=UTC)
 REG = "192.168.7.21:5000"
 NODE = "beckerbox"
 HOUR = 3600.0
@@ -368,7 +384,7 @@ def infrastructure(b: Builder) -> list[Release]:
                          sts.split("-", 1)[1], "operator.prometheus.io/shard": "0"},
                  selector={"app.kubernetes.io/name": app, "app.kubernetes.io/instance":
                            sts.split("-", 1)[1]},
-                 containers=[container(app, image, port=port, port_name=f"http-web",
+                 containers=[container(app, image, port=port, port_name="http-web",
                                        memory="512Mi")],
                  pods=[ok(A - 70)], service_account=f"kube-prometheus-stack-{app}")
 
@@ -592,7 +608,7 @@ def midwestmtg(b: Builder) -> list[Release]:
                        pods=[{"created": f_age, "statuses": [waiting(
                            "CrashLoopBackOff",
                            "back-off 5m0s restarting failed container=frontend pod="
-                           f"PODNAME_midwestmtg(PODUID)", restarts=11, last=crash_last)]}])
+                           "PODNAME_midwestmtg(PODUID)", restarts=11, last=crash_last)]}])
     fp = pods[0]
     w = fp["status"]["containerStatuses"][0]["state"]["waiting"]
     w["message"] = w["message"].replace("PODNAME", fp["metadata"]["name"]).replace(

@@ -14,11 +14,36 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 
-from scenario_builders import (bump, container, deployment, event, http_probe, image_id, meta,
-                               namespace, pod, pod_template, replicaset, running, service,
-                               terminated, waiting, write_list, write_timeline)
-from scenario_kit import (SCENARIOS, Clock, hexdigest, node_conditions, node_labels, owner_ref, ts,
-                          uid, write_log)
+from scenario_builders import (
+    bump,
+    container,
+    deployment,
+    event,
+    http_probe,
+    image_id,
+    meta,
+    namespace,
+    pod,
+    pod_template,
+    replicaset,
+    running,
+    service,
+    terminated,
+    waiting,
+    write_list,
+    write_timeline,
+)
+from scenario_kit import (
+    SCENARIOS,
+    Clock,
+    hexdigest,
+    node_conditions,
+    node_labels,
+    owner_ref,
+    ts,
+    uid,
+    write_log,
+)
 from scenario_kit import node as kube_node
 
 NS = "staging-mcp-server-langgraph"
@@ -357,8 +382,8 @@ def _keycloak_coordinator(t0) -> str:
 
 def _proxy_log(t0, health: bool, shutdown: bool = False) -> str:
     def line(t, msg, sev="INFO"):
-        return ('{"severity":"%s","timestamp":"%s.%03dZ","message":"%s"}'
-                % (sev, f"{t:%Y-%m-%dT%H:%M:%S}", t.microsecond // 1000, msg))
+        return (f'{{"severity":"{sev}","timestamp":"{t:%Y-%m-%dT%H:%M:%S}.'
+                f'{t.microsecond // 1000:03d}Z","message":"{msg}"}}')
     out = [line(t0 + timedelta(milliseconds=180), "Authorizing with Application Default "
                 "Credentials"),
            line(t0 + timedelta(milliseconds=902), f"[{INSTANCE}] Listening on 127.0.0.1:5432"),
@@ -401,9 +426,9 @@ def _traceback() -> str:
 
 def _mcp_404_log(t0, node_ip: str, probes: int, shutdown: bool) -> str:
     lines = ["INFO:     Started server process [1]", "INFO:     Waiting for application startup.",
-             '{"timestamp": "%s", "level": "INFO", "logger": "mcp-server-langgraph", '
-             '"message": "Observability initialized", "service": "mcp-server-langgraph", '
-             '"environment": "staging"}' % f"{t0 + timedelta(seconds=3):%Y-%m-%dT%H:%M:%S}Z",
+             f'{{"timestamp": "{t0 + timedelta(seconds=3):%Y-%m-%dT%H:%M:%S}Z", "level": "INFO", '
+             '"logger": "mcp-server-langgraph", "message": "Observability initialized", '
+             '"service": "mcp-server-langgraph", "environment": "staging"}',
              "INFO:     Application startup complete.",
              "INFO:     Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)"]
     for i in range(probes):

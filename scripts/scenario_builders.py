@@ -12,10 +12,29 @@ from pathlib import Path
 from typing import Any
 
 import scenario_kit as kit
-from scenario_kit import (KUBECTL, Clock, api_access_volume, container_status, event_name,
-                          hexdigest, involved_object, namespace_labels, namespace_object,
-                          object_meta, owner_ref, pod_conditions, pod_object, pod_spec, pod_status,
-                          suffix, terminated_state, ts, uid, waiting_state, with_sa_mount)
+from scenario_kit import (
+    KUBECTL,
+    Clock,
+    api_access_volume,
+    container_status,
+    event_name,
+    hexdigest,
+    involved_object,
+    namespace_labels,
+    namespace_object,
+    object_meta,
+    owner_ref,
+    pod_conditions,
+    pod_object,
+    pod_spec,
+    pod_status,
+    suffix,
+    terminated_state,
+    ts,
+    uid,
+    waiting_state,
+    with_sa_mount,
+)
 
 
 def meta(name: str, namespace: str | None, created: datetime, *, labels: dict | None = None,

@@ -11,11 +11,34 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scenario_kit import (DOCKERD_NODE_ANNOTATIONS, Clock, api_access_volume, container_status,
-                          digest, event, hexdigest, image_id, involved_object, namespace_labels,
-                          namespace_object, node_conditions, node_labels, object_meta, owner_ref,
-                          pod_conditions, pod_object, pod_spec, pod_status, reorder, suffix,
-                          terminated_state, uid, waiting_state, write_list, write_log)
+from scenario_kit import (
+    DOCKERD_NODE_ANNOTATIONS,
+    Clock,
+    api_access_volume,
+    container_status,
+    digest,
+    event,
+    hexdigest,
+    image_id,
+    involved_object,
+    namespace_labels,
+    namespace_object,
+    node_conditions,
+    node_labels,
+    object_meta,
+    owner_ref,
+    pod_conditions,
+    pod_object,
+    pod_spec,
+    pod_status,
+    reorder,
+    suffix,
+    terminated_state,
+    uid,
+    waiting_state,
+    write_list,
+    write_log,
+)
 from scenario_kit import node as kube_node
 
 # the key order these scenarios were first written in (kubectl's is sorted)

@@ -21,6 +21,13 @@ def kubectl_cache(tmp_path_factory, monkeypatch) -> None:
 
 
 @pytest.fixture
+def audit_path(tmp_path: Path, monkeypatch) -> Path:
+    """Where the actions write their audit log in this test (XDG_STATE_HOME in tmp_path)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "state" / "kubetriage" / "audit.log"
+
+
+@pytest.fixture
 def repo() -> Path:
     return REPO
 

@@ -7,8 +7,8 @@ import functools
 
 import pytest
 
-from kubetriage.sim import scenario
 from kubetriage.diagnosis import diagnose
+from kubetriage.sim import scenario
 
 
 def report_of(name):

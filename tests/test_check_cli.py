@@ -4,7 +4,6 @@ secret values never printed."""
 from __future__ import annotations
 
 import base64
-import os
 
 import jsonschema
 import orjson

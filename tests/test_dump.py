@@ -3,8 +3,6 @@ line naming the file and the line or item, exit code 2 from the command."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import orjson

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from kubetriage.core import gcpause
-from kubetriage.forked import CAN_FORK, call_forked
 from kubetriage.core.gcpause import gc_paused
+from kubetriage.forked import CAN_FORK, call_forked
 
 pytestmark = pytest.mark.skipif(not CAN_FORK, reason="computed in this process where no fork")
 

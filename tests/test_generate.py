@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import jsonschema
 import kubernetes_validate
@@ -18,7 +18,7 @@ from kubetriage.sim.generate import generate_scenario, parse_rate, parse_scale
 
 from .conftest import CRDS
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -197,8 +197,8 @@ async def _watch(api_call, counts: Counter, kind: str, **kwargs) -> None:
 async def test_churn_through_a_running_server_is_seen_by_a_watch():
     from kubernetes_asyncio import client
 
-    from kubetriage.sim.churn import churn
     from kubetriage.core.resources import by_kind
+    from kubetriage.sim.churn import churn
     from kubetriage.sim.server import SimServer
 
     scenario = generate_scenario(pods=300, events=900, helmreleases=30, seed=5)

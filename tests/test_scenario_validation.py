@@ -14,8 +14,9 @@ import copy
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from functools import cache
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import kubernetes_validate
@@ -23,10 +24,10 @@ import kubernetes_validate.utils
 import pytest
 import yaml
 
-from tests.conftest import CRDS
 from kubetriage.core import helm, resources
 from kubetriage.sim import scenario
 from kubetriage.sim.timeline import Step
+from tests.conftest import CRDS
 
 K8S_VERSION = "1.33"  # the newest kubectl on the machine
 NAMES = scenario.names()
@@ -216,7 +217,7 @@ def test_the_timeline_names_what_exists(name: str) -> None:
     sc = loaded(name)
     objects = {(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): o
                for o in sc.dump.objects}
-    for where, step in sorted(_steps(sc.timeline), key=lambda s: (s[0].split("]")[0], s[1].at)):
+    for _where, step in sorted(_steps(sc.timeline), key=lambda s: (s[0].split("]")[0], s[1].at)):
         for obj in (step.create, step.event):
             if obj is not None:
                 kind = obj.get("kind", "Event")

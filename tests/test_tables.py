@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
@@ -12,7 +12,7 @@ from kubetriage.core import resources
 from kubetriage.core.resources import Resource
 from kubetriage.sim.tables import human_duration, to_table
 
-NOW = datetime(2025, 10, 18, 1, 30, tzinfo=timezone.utc)
+NOW = datetime(2025, 10, 18, 1, 30, tzinfo=UTC)
 
 
 def ago(**kw) -> str:

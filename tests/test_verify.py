@@ -9,7 +9,7 @@ from kubetriage.actions import Actions
 from kubetriage.core.resources import by_kind
 from kubetriage.report.verification import release_row, render_verification
 from kubetriage.verify import Walkthrough, pod_row
-from tests.actions.conftest import audit_lines, audit_path, open_source  # noqa: F401 (fixture)
+from tests.actions.conftest import audit_lines, open_source
 
 HR = by_kind("helm.toolkit.fluxcd.io/v2", "HelmRelease")
 POD = by_kind("v1", "Pod")

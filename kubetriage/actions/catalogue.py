@@ -10,9 +10,10 @@ template with a strategic merge patch.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Literal, Protocol
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
 
 import orjson
 
@@ -47,14 +48,14 @@ _FAILING = {"CrashLoopBackOff", "Error", "ImagePullBackOff", "ErrImagePull",
 
 def rfc3339_nano(when: datetime) -> str:
     """Go's time.RFC3339Nano in UTC: trailing zeros of the fraction dropped, `Z` for UTC."""
-    when = when.astimezone(timezone.utc)
+    when = when.astimezone(UTC)
     frac = f"{when.microsecond:06d}".rstrip("0")
     return when.strftime("%Y-%m-%dT%H:%M:%S") + (f".{frac}" if frac else "") + "Z"
 
 
 def rfc3339(when: datetime) -> str:
     """Go's time.RFC3339 (what kubectl rollout restart writes), in UTC."""
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Target:
     name: str
 
     @classmethod
-    def of(cls, obj: Obj) -> "Target":
+    def of(cls, obj: Obj) -> Target:
         meta = obj.get("metadata") or {}
         return cls(obj.get("kind", ""), obj.get("apiVersion", ""), meta.get("namespace"),
                    meta.get("name", ""))

@@ -11,18 +11,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import orjson
 
 from kubetriage.actions import audit
 from kubetriage.actions.catalogue import ACTIONS, BY_ID, Action, Request, Target
 from kubetriage.actions.reconcile import Outcome, await_reconcile, condition
-from kubetriage.errors import ApiError
 from kubetriage.cluster.connect import api_error
+from kubetriage.errors import ApiError
 
 Obj = dict[str, Any]
 READ_ONLY = "read-only mode: kubetriage was started with --read-only"
@@ -87,7 +88,7 @@ class Result:
 
 class Actions:
     def __init__(self, source: Any, *, read_only: bool = False, audit_path: Path | None = None,
-                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.source = source
         self.read_only = read_only
         self.audit_path = audit_path
@@ -177,7 +178,7 @@ class Actions:
         else:
             result = await self._execute(plan)
         audit.append(fd, {
-            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "context": plan.context, "server": plan.server, "user": plan.user,
             "action": plan.action.id, "object": plan.target.as_dict(),
             "command": plan.command, "requestedAt": plan.requested_at,
@@ -220,7 +221,7 @@ class Actions:
                                             body=request.body, headers=headers)
             async with resp:
                 data = await resp.read()
-        except (OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError) as exc:
             return f"cannot reach the API server: {exc}"
         if resp.status >= 300:
             err: ApiError = api_error(resp.status, resp.reason or "", data)

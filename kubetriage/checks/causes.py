@@ -7,8 +7,9 @@ lines (the last two) are the evidence. No match means the cause is unknown: say 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 EVIDENCE_LINES = 2
 

@@ -10,7 +10,7 @@ reaches; a finding nobody links is a chain of one. Order: most severe, then wide
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding
 from kubetriage.checks.objects import owners, release_of, s

@@ -8,7 +8,7 @@ sidecar-injection conflict). A missing Secret is linked to an unsynced SealedSec
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import event_line, events, kubectl, make, ref, s, waiting

@@ -9,12 +9,24 @@ Otherwise the cause is unknown and the summary says so.
 from __future__ import annotations
 
 import shlex
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks import causes
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (event_line, events, get, kubectl, make, n, name,
-                                       namespace, owner_kind, ref, s, waiting)
+from kubetriage.checks.objects import (
+    event_line,
+    events,
+    get,
+    kubectl,
+    make,
+    n,
+    name,
+    namespace,
+    owner_kind,
+    ref,
+    s,
+    waiting,
+)
 from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-201"

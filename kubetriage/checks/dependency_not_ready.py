@@ -8,7 +8,7 @@ warning while it is merely not ready yet.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, dicts, is_false, make, namespace, ref, s

@@ -7,7 +7,7 @@ tell which revision was good. A sign of imperative `kubectl set image` drift, no
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import annotations, make, ref, s

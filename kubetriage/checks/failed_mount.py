@@ -7,7 +7,7 @@ names the missing Secret or ConfigMap, which links an unsynced SealedSecret.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, event_line, events, kubectl, make, ref, s

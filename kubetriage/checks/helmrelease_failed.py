@@ -9,11 +9,22 @@ is not ready, or a values reference cannot be resolved. Waiting on a dependency 
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (condition, event_line, events, get, is_false, make, n,
-                                       ref, release_name, release_namespace, s)
+from kubetriage.checks.objects import (
+    condition,
+    event_line,
+    events,
+    get,
+    is_false,
+    make,
+    n,
+    ref,
+    release_name,
+    release_namespace,
+    s,
+)
 from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-101"

@@ -7,7 +7,7 @@ of that kind, absence proves nothing and only the controller's word counts.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, event_line, events, kubectl, make, ref, s

@@ -12,12 +12,25 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (all_containers, event_line, events, kubectl, make,
-                                       mapping, name, namespace, ref, release_of, s, waiting)
+from kubetriage.checks.objects import (
+    all_containers,
+    event_line,
+    events,
+    kubectl,
+    make,
+    mapping,
+    name,
+    namespace,
+    ref,
+    release_of,
+    s,
+    waiting,
+)
 from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-202"
@@ -52,7 +65,7 @@ class Image:
 
     @classmethod
     @functools.lru_cache(maxsize=4096)  # a cluster runs few distinct images on many pods
-    def parse(cls, ref: str) -> "Image":
+    def parse(cls, ref: str) -> Image:
         path = ref.split("@", 1)[0]
         first, _, rest = path.partition("/")
         has_host = bool(rest) and ("." in first or ":" in first or first == "localhost")

@@ -7,12 +7,23 @@ is reported once its Failed condition is set, as a warning.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.crashloop import explain
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (annotations, condition, containers, get, kubectl, labels,
-                                       make, name, namespace, ref, s)
+from kubetriage.checks.objects import (
+    annotations,
+    condition,
+    containers,
+    get,
+    kubectl,
+    labels,
+    make,
+    name,
+    namespace,
+    ref,
+    s,
+)
 from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-104"

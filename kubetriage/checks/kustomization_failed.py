@@ -8,11 +8,10 @@ links as the cause.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (condition, event_line, events, get, is_false, make, ref,
-                                       s)
+from kubetriage.checks.objects import condition, event_line, events, get, is_false, make, ref, s
 from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-103"

@@ -9,7 +9,7 @@ one that should create it; the chain builder links its failure here.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks import causes
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation
@@ -26,7 +26,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
     if not snap.has_kind("Service"):
         return  # without Services in the snapshot, absence proves nothing
     wanted: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(dict)
-    for (ns, pod, container, previous), lines in snap.logs.items():
+    for (ns, pod, _container, _previous), lines in snap.logs.items():
         cause = causes.from_log(lines)
         host = cause.facts.get("unresolved_host") if cause else None
         svc = service_for_host(snap, host, ns) if host else None

@@ -8,7 +8,8 @@ when a selected pod's log shows timeouts on that port (the chain links them).
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from kubetriage.checks import causes
 from kubetriage.checks.finding import Finding, Remediation

@@ -5,8 +5,8 @@ workload, the HelmRelease that installed an object, the events about an object."
 from __future__ import annotations
 
 import shlex
-from datetime import datetime
 import sys
+from datetime import datetime
 from typing import Any
 
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation, Severity

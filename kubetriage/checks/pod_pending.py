@@ -6,7 +6,7 @@ message says how many nodes were considered and why each was rejected.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, event_line, events, kubectl, make, ref, s

@@ -9,11 +9,21 @@ only while the container is not ready or is being restarted.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (containers, dicts, event_line, events, get, kubectl, make,
-                                       n, ref, s)
+from kubetriage.checks.objects import (
+    containers,
+    dicts,
+    event_line,
+    events,
+    get,
+    kubectl,
+    make,
+    n,
+    ref,
+    s,
+)
 from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-207"

@@ -7,8 +7,8 @@ forever and is never given to a new check (tests/checks/test_registry.py enforce
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from kubetriage.checks.finding import Finding, Severity
 from kubetriage.core.snapshot import Snapshot

@@ -8,7 +8,7 @@ and the pods' KT-202 findings link to it as symptoms.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks import image_pull
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation

@@ -7,7 +7,7 @@ probe on the same container (KT-207) is usually the cause, and the chain says so
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import age, all_containers, get, kubectl, make, n, ref, s

@@ -8,11 +8,21 @@ take values from it.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (condition, event_line, events, is_false, make, name,
-                                       namespace, ref, s)
+from kubetriage.checks.objects import (
+    condition,
+    event_line,
+    events,
+    is_false,
+    make,
+    name,
+    namespace,
+    ref,
+    s,
+)
 from kubetriage.core.snapshot import Snapshot
 
 CODE = "KT-301"

@@ -9,7 +9,7 @@ at its start says it began without the old key. Without the controller's log, no
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, is_false, make, name, namespace, owners, ref, s
@@ -30,7 +30,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                      and "no key could decrypt" in s(condition(ss, "Synced"), "message")}
     if not undecryptable:
         return
-    for (ns, pod_name, container, previous), lines in sorted(snap.logs.items()):
+    for (ns, pod_name, _container, previous), lines in sorted(snap.logs.items()):
         named = {(m.group(1), m.group(2)) for line in lines if (m := _FAILED.search(line))}
         failed = sorted(named & undecryptable)
         if previous or not failed:

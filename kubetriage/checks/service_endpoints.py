@@ -8,7 +8,7 @@ make it an error, and their findings are linked as the cause.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import condition, dicts, labels, make, mapping, name, ref, s

@@ -8,7 +8,7 @@ noise hides real errors and costs CPU; the fix is to deploy the collector or dis
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation
 from kubetriage.checks.objects import make, service_for_host

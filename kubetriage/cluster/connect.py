@@ -8,7 +8,6 @@ above this module sees the client's model classes.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime
 import ipaddress
@@ -23,15 +22,16 @@ import aiohttp
 import orjson
 import yaml
 from aiohttp.helpers import get_env_proxy_for_url
-from yarl import URL
 from kubernetes_asyncio.client import ApiClient, Configuration
 from kubernetes_asyncio.config import ConfigException
-from kubernetes_asyncio.config.incluster_config import (SERVICE_CERT_FILENAME,
-                                                         SERVICE_HOST_ENV_NAME,
-                                                         SERVICE_TOKEN_FILENAME,
-                                                         InClusterConfigLoader)
-from kubernetes_asyncio.config.kube_config import (ConfigNode, KubeConfigLoader,
-                                                   KubeConfigMerger)
+from kubernetes_asyncio.config.incluster_config import (
+    SERVICE_CERT_FILENAME,
+    SERVICE_HOST_ENV_NAME,
+    SERVICE_TOKEN_FILENAME,
+    InClusterConfigLoader,
+)
+from kubernetes_asyncio.config.kube_config import ConfigNode, KubeConfigLoader, KubeConfigMerger
+from yarl import URL
 
 from kubetriage.errors import ApiError, UsageError
 
@@ -283,7 +283,7 @@ def _check_expiry(loader: KubeConfigLoader, context: str, user_name: str | None)
     """A credential known to be expired before asking: an exec plugin's expirationTimestamp or a
     client certificate past its notAfter."""
     expiry = getattr(loader, "exec_plugin_expiry", None)
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     if expiry is not None and expiry <= now:
         raise UsageError(f"the credential of user {user_name!r} (context {context!r}) expired at "
                          f"{expiry:%Y-%m-%d %H:%M:%S} UTC (from its exec plugin); log in again")
@@ -294,7 +294,7 @@ def _check_expiry(loader: KubeConfigLoader, context: str, user_name: str | None)
         except (ssl.SSLError, KeyError, OSError):
             return  # unreadable: the TLS handshake will say what is wrong
         ends = datetime.datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after),
-                                               datetime.timezone.utc)
+                                               datetime.UTC)
         if ends <= now:
             raise UsageError(f"the client certificate of user {user_name!r} (context "
                              f"{context!r}) expired at {ends:%Y-%m-%d %H:%M:%S} UTC; "
@@ -326,7 +326,7 @@ async def _probe(conn: Connection, timeout: float) -> None:
         raise UsageError(f"TLS failure talking to {where}: {_ssl_reason(exc)}") from None
     except aiohttp.ClientConnectorError as exc:
         raise UsageError(f"cannot reach {where}: {_os_reason(exc.os_error)}") from None
-    except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+    except (TimeoutError, aiohttp.ServerTimeoutError):
         raise UsageError(f"cannot reach {where}: no answer within {timeout:g} s") from None
     except aiohttp.ClientError as exc:
         raise UsageError(f"cannot talk to {where}: {exc}") from None

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from kubetriage.errors import ApiError
 from kubetriage.cluster.connect import Connection
 from kubetriage.core.resources import RESOURCES, Resource
+from kubetriage.errors import ApiError
 
 # The kinds the checks and the dashboard read (kubetriage/core/snapshot.py lists the fields).
 WATCHED = ("Namespace", "Node", "Pod", "Service", "Endpoints", "Event", "ConfigMap", "Secret",

@@ -8,10 +8,11 @@ objects. Every problem is one line naming the file and the line or item: user in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import orjson
 import yaml

@@ -28,12 +28,12 @@ from typing import Any
 import aiohttp
 import orjson
 
-from kubetriage.errors import ApiError
 from kubetriage.cluster.connect import Connection, api_error
-from kubetriage.core.resources import Resource
 from kubetriage.cluster.slim import decode_list, slim
 from kubetriage.cluster.store import Store
 from kubetriage.core.gcpause import gc_paused
+from kubetriage.core.resources import Resource
+from kubetriage.errors import ApiError
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class Reflector:
                 self.forbidden = True
                 self.store.set_state(self.kind, "forbidden", exc.message, namespace=self.namespace)
                 raise
-            except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+            except (TimeoutError, aiohttp.ServerTimeoutError):
                 # read-idle: the connection may be half-open; a new watch is the only way to know
                 self._suspect = True
                 self.store.set_state(self.kind, "reconnecting",

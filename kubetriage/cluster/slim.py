@@ -18,7 +18,8 @@ objects and then picking (a 10,000-pod list: 0.7 -> 0.4 s, 30,000 events: 0.4 ->
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Optional, TypedDict, Union
+from collections.abc import Callable
+from typing import Any, TypedDict, Union
 
 import msgspec
 import orjson
@@ -123,9 +124,9 @@ def _typed(name: str, shape: Shape) -> type:
         if sub is None:
             fields[key] = Any
         elif type(sub) is list:
-            fields[key] = Optional[list[_typed(inner, sub[0])]]  # type: ignore[misc]
+            fields[key] = list[_typed(inner, sub[0])] | None  # type: ignore[misc]
         else:
-            fields[key] = Optional[_typed(inner, sub)]
+            fields[key] = _typed(inner, sub) | None
     return TypedDict(name, fields, total=False)  # type: ignore[operator]
 
 
@@ -233,8 +234,8 @@ _SHAPED: dict[str, tuple[Shape, Callable[[Obj, str], Obj]]] = {
 
 
 def _decoder(kind: str, shape: Shape) -> msgspec.json.Decoder:
-    items = Optional[list[_typed(kind, shape)]]  # type: ignore[misc]
-    page = TypedDict(f"{kind}List", {"metadata": Any, "items": items}, total=False)  # type: ignore
+    items = list[_typed(kind, shape)] | None  # type: ignore[misc]
+    page = TypedDict(f"{kind}List", {"metadata": Any, "items": items}, total=False)  # type: ignore  # noqa: UP013 (its item type is made at run time)
     return msgspec.json.Decoder(page)
 
 

@@ -23,20 +23,27 @@ import contextlib
 import shutil
 import tempfile
 import time
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterable
+from typing import Any
 
 import aiohttp
 import orjson
 
-from kubetriage.errors import ApiError
 from kubetriage.cluster.connect import Connection, api_error, connect
 from kubetriage.cluster.discovery import WATCHED, Discovered, discover
-from kubetriage.cluster.reflector import (IDLE_TIMEOUT_S, MIN_WATCH_TIMEOUT_S, PAGE_SIZE,
-                                          Backoff, Forbidden, Reflector)
+from kubetriage.cluster.reflector import (
+    IDLE_TIMEOUT_S,
+    MIN_WATCH_TIMEOUT_S,
+    PAGE_SIZE,
+    Backoff,
+    Forbidden,
+    Reflector,
+)
+from kubetriage.cluster.store import Store
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
-from kubetriage.cluster.store import Store
+from kubetriage.errors import ApiError
 
 LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
 LOG_CONCURRENCY = 8
@@ -72,7 +79,7 @@ class ClusterSource:
     @classmethod
     async def open(cls, kubeconfig: str | None = None, context: str | None = None, *,
                    demo: str | None = None, demo_options: dict[str, Any] | None = None,
-                   **options: Any) -> "ClusterSource":
+                   **options: Any) -> ClusterSource:
         """Connect (raising UsageError with the line a user reads), discover, start watching."""
         sim = demo_dir = None
         if demo is not None:
@@ -98,7 +105,7 @@ class ClusterSource:
         self.discovered = await discover(self.conn, self.kinds)
         for kind, why in self.discovered.missing.items():
             self.store.set_state(kind, "unavailable", why)
-        for kind, resource in self.discovered.resources.items():
+        for resource in self.discovered.resources.values():
             if resource.namespaced and self.namespaces:
                 for ns in self.namespaces:
                     self._spawn(self._run_namespaced(self._reflector(resource, ns)))
@@ -131,7 +138,7 @@ class ClusterSource:
             await self._demo.stop()
             shutil.rmtree(self._demo_dir, ignore_errors=True)
 
-    async def __aenter__(self) -> "ClusterSource":
+    async def __aenter__(self) -> ClusterSource:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Literal, Mapping
+from typing import Any, Literal
 
 from kubetriage.core.snapshot import LogRef, Snapshot
 
@@ -70,7 +71,7 @@ def _rv(obj: Obj) -> str | None:
 class Subscription:
     """A subscriber's pending changes, coalesced per object until it takes them."""
 
-    def __init__(self, store: "Store", kinds: set[str] | None) -> None:
+    def __init__(self, store: Store, kinds: set[str] | None) -> None:
         self._store = store
         self._kinds = kinds
         self._pending: dict[Key, Change] = {}
@@ -117,7 +118,7 @@ class Subscription:
             await asyncio.sleep(min_interval)
         return self.take()
 
-    def __aiter__(self) -> "Subscription":
+    def __aiter__(self) -> Subscription:
         return self
 
     async def __anext__(self) -> Batch:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import gc
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 _depth = 0  # pauses under way, on any thread: the collector is process-wide
 _lock = threading.Lock()

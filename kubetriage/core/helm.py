@@ -14,8 +14,9 @@ import gzip
 import io
 import json
 import zlib
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 SECRET_TYPE = "helm.sh/release.v1"
 _GZIP_MAGIC = b"\x1f\x8b\x08"

@@ -43,8 +43,9 @@ kind, metadata.name, namespace, uid, ownerReferences[].uid, creationTimestamp):
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.types import Key, LogRef
@@ -81,7 +82,7 @@ class Snapshot:
     def __init__(self, objects: Iterable[Mapping[str, Any]],
                  logs: Mapping[LogRef, list[str]] | None = None,
                  now: datetime | None = None) -> None:
-        self.now = now or datetime.now(timezone.utc)  # what ages are measured against
+        self.now = now or datetime.now(UTC)  # what ages are measured against
         self.by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.by_key: dict[Key, dict[str, Any]] = {}
         self.by_uid: dict[str, dict[str, Any]] = {}
@@ -136,14 +137,14 @@ class Snapshot:
     @classmethod
     def from_objects(cls, objects: Iterable[Mapping[str, Any]],
                      logs: Mapping[LogRef, list[str]] | None = None,
-                     now: datetime | None = None) -> "Snapshot":
+                     now: datetime | None = None) -> Snapshot:
         return cls(objects, logs, now)
 
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
         return self.by_kind.get(kind, [])
 
-    def derived(self, key: str, build: Callable[["Snapshot"], T]) -> T:
+    def derived(self, key: str, build: Callable[[Snapshot], T]) -> T:
         """An index several checks share (every container with its status, say), built once on
         first use: at 10k pods, each check walking every pod again costs more than the load."""
         if key not in self._derived:
@@ -153,7 +154,7 @@ class Snapshot:
     def in_namespace(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
         """The objects of one kind in one namespace, in snapshot order: grouped once per kind on
         first use, so a check asking per namespace does not filter every event there again."""
-        def group(snap: "Snapshot") -> dict[str | None, list[dict[str, Any]]]:
+        def group(snap: Snapshot) -> dict[str | None, list[dict[str, Any]]]:
             groups: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
             for obj in snap.of_kind(kind):
                 groups[_str(_meta(obj).get("namespace"))].append(obj)
@@ -183,7 +184,7 @@ class Snapshot:
     def log(self, namespace: str, pod: str, container: str, previous: bool = False) -> list[str]:
         return self.logs.get((namespace, pod, container, previous), [])
 
-    def restricted_to(self, namespace: str) -> "Snapshot":
+    def restricted_to(self, namespace: str) -> Snapshot:
         """Only this namespace's objects and the cluster-scoped ones (nodes), as `-n` means."""
         objects = [o for ns in (namespace, None) for o in self.by_namespace.get(ns, [])]
         logs = {k: v for k, v in self.logs.items() if k[0] == namespace}

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kubetriage.core import durations
 from kubetriage.actions.reconcile import condition
+from kubetriage.core import durations
 from kubetriage.core.text import clean
 from kubetriage.report.markdown import _cell as _escape
 from kubetriage.report.markdown import _code

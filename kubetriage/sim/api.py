@@ -12,8 +12,7 @@ import orjson
 from aiohttp import web
 
 from kubetriage.core import resources
-from kubetriage.sim import selectors
-from kubetriage.sim import encoding, patches, protobuf
+from kubetriage.sim import encoding, patches, protobuf, selectors
 from kubetriage.sim.errors import StatusError
 from kubetriage.sim.routes import Target
 
@@ -65,7 +64,7 @@ class Lists:
         self._snapshots: OrderedDict[int, tuple[str, list[Obj]]] = OrderedDict()
         self._ids = itertools.count(1)
 
-    def page(self, server: "SimServer", request: web.Request, target: Target) -> web.Response:
+    def page(self, server: SimServer, request: web.Request, target: Target) -> web.Response:
         q = request.query
         try:
             limit = int(q.get("limit") or 0)
@@ -135,7 +134,7 @@ def answer_object(request: web.Request, target: Target, obj: Obj, status: int = 
     return encoding.respond(obj, status)
 
 
-def get(server: "SimServer", request: web.Request, target: Target) -> web.Response:
+def get(server: SimServer, request: web.Request, target: Target) -> web.Response:
     obj = server.state.get(target.resource, target.namespace, target.name)
     if obj is None:
         raise StatusError.not_found(target.resource, target.name)
@@ -144,7 +143,7 @@ def get(server: "SimServer", request: web.Request, target: Target) -> web.Respon
     return answer_object(request, target, obj)
 
 
-async def create(server: "SimServer", request: web.Request, target: Target) -> web.Response:
+async def create(server: SimServer, request: web.Request, target: Target) -> web.Response:
     body = await read_json(request)
     if not isinstance(body, dict):
         raise StatusError.bad_request("the request body must be a Kubernetes object")
@@ -164,7 +163,7 @@ async def create(server: "SimServer", request: web.Request, target: Target) -> w
     return answer_object(request, target, obj, 201)
 
 
-async def update(server: "SimServer", request: web.Request, target: Target) -> web.Response:
+async def update(server: SimServer, request: web.Request, target: Target) -> web.Response:
     body = await read_json(request)
     if not isinstance(body, dict) or not isinstance(body.get("metadata"), dict):
         raise StatusError.bad_request("the request body must be a Kubernetes object")
@@ -182,7 +181,7 @@ async def update(server: "SimServer", request: web.Request, target: Target) -> w
     return answer_object(request, target, obj)
 
 
-async def patch(server: "SimServer", request: web.Request, target: Target) -> web.Response:
+async def patch(server: SimServer, request: web.Request, target: Target) -> web.Response:
     content_type = request.headers.get("Content-Type", "").split(";")[0].strip()
     kind = PATCH_TYPES.get(content_type)
     if kind is None or (kind == "strategic" and encoding.is_custom(target.resource)):
@@ -206,7 +205,7 @@ async def patch(server: "SimServer", request: web.Request, target: Target) -> we
     return answer_object(request, target, obj)
 
 
-async def delete(server: "SimServer", request: web.Request, target: Target) -> web.Response:
+async def delete(server: SimServer, request: web.Request, target: Target) -> web.Response:
     body = await read_json(request) or {}
     propagation = request.query.get("propagationPolicy") or body.get("propagationPolicy") \
         or "Background"
@@ -231,7 +230,7 @@ async def delete(server: "SimServer", request: web.Request, target: Target) -> w
     return encoding.respond(obj)
 
 
-async def access_review(server: "SimServer", request: web.Request) -> web.Response:
+async def access_review(server: SimServer, request: web.Request) -> web.Response:
     if request.headers.get("Content-Type", "").startswith(protobuf.PROTOBUF):
         try:
             body = protobuf.access_review(await request.read())
@@ -277,7 +276,7 @@ def _scale(target: Target, obj: Obj) -> Obj:
                        "selector": ",".join(f"{k}={v}" for k, v in selector.items())}}
 
 
-async def _set_replicas(server: "SimServer", request: web.Request, target: Target,
+async def _set_replicas(server: SimServer, request: web.Request, target: Target,
                         replicas: Any) -> web.Response:
     if not isinstance(replicas, int) or replicas < 0:
         raise StatusError.invalid(target.resource, target.name or "",

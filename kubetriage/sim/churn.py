@@ -6,14 +6,14 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from kubetriage.core import resources
-from kubetriage.sim.generate import _HASH_CHARS
 from kubetriage.sim.errors import StatusError
+from kubetriage.sim.generate import _HASH_CHARS
 
 _POD = resources.by_kind("v1", "Pod")
 _EVENT = resources.by_kind("v1", "Event")
@@ -201,7 +201,7 @@ def _pop_random(items: list, rng: random.Random) -> Any:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _ready_status(obj: dict[str, Any]) -> str | None:

@@ -34,34 +34,34 @@ class StatusError(Exception):
         return details
 
     @classmethod
-    def not_found(cls, res: Resource, name: str) -> "StatusError":
+    def not_found(cls, res: Resource, name: str) -> StatusError:
         return cls(404, "NotFound", f'{_qualified(res)} "{name}" not found',
                    cls._details(res, name))
 
     @classmethod
-    def already_exists(cls, res: Resource, name: str) -> "StatusError":
+    def already_exists(cls, res: Resource, name: str) -> StatusError:
         return cls(409, "AlreadyExists", f'{_qualified(res)} "{name}" already exists',
                    cls._details(res, name))
 
     @classmethod
-    def conflict(cls, res: Resource, name: str) -> "StatusError":
+    def conflict(cls, res: Resource, name: str) -> StatusError:
         return cls(409, "Conflict", f'Operation cannot be fulfilled on {_qualified(res)} "{name}": '
                    "the object has been modified; please apply your changes to the latest "
                    "version and try again", cls._details(res, name))
 
     @classmethod
-    def invalid(cls, res: Resource, name: str, cause: str) -> "StatusError":
+    def invalid(cls, res: Resource, name: str, cause: str) -> StatusError:
         return cls(422, "Invalid", f'{res.kind} "{name}" is invalid: {cause}',
                    {"name": name, **({"group": res.group} if res.group else {}),
                     "kind": res.kind, "causes": [{"message": cause}]})
 
     @classmethod
-    def unauthorized(cls) -> "StatusError":
+    def unauthorized(cls) -> StatusError:
         return cls(401, "Unauthorized", "Unauthorized")
 
     @classmethod
     def forbidden(cls, user: str, verb: str, res: Resource, namespace: str | None,
-                  name: str = "", subresource: str = "") -> "StatusError":
+                  name: str = "", subresource: str = "") -> StatusError:
         what = f"{res.plural}/{subresource}" if subresource else res.plural
         target = f'{_qualified(res)} "{name}"' if name else _qualified(res)
         scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
@@ -70,30 +70,30 @@ class StatusError(Exception):
                    cls._details(res, name))
 
     @classmethod
-    def gone(cls, message: str) -> "StatusError":
+    def gone(cls, message: str) -> StatusError:
         return cls(410, "Expired", message)
 
     @classmethod
-    def bad_request(cls, message: str) -> "StatusError":
+    def bad_request(cls, message: str) -> StatusError:
         return cls(400, "BadRequest", message)
 
     @classmethod
-    def path_not_found(cls) -> "StatusError":
+    def path_not_found(cls) -> StatusError:
         return cls(404, "NotFound", "the server could not find the requested resource", {})
 
     @classmethod
-    def method_not_allowed(cls) -> "StatusError":
+    def method_not_allowed(cls) -> StatusError:
         return cls(405, "MethodNotAllowed",
                    "the server does not allow this method on the requested resource", {})
 
     @classmethod
-    def unsupported_media_type(cls, content_type: str) -> "StatusError":
+    def unsupported_media_type(cls, content_type: str) -> StatusError:
         return cls(415, "UnsupportedMediaType", f"the body of the request was in an unknown "
                    f"format - accepted media types include: application/json-patch+json, "
                    f"application/merge-patch+json, application/strategic-merge-patch+json "
                    f"(got {content_type!r})")
 
     @classmethod
-    def internal(cls, message: str) -> "StatusError":
+    def internal(cls, message: str) -> StatusError:
         return cls(500, "InternalError", f"Internal error occurred: {message}",
                    {"causes": [{"message": message}]})

@@ -18,15 +18,15 @@ import random
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 
 from kubetriage.cluster.dump import Dump, LogKey
+from kubetriage.core.gcpause import gc_paused
 from kubetriage.sim.scenario import Scenario
 from kubetriage.sim.timeline import Timeline
-from kubetriage.core.gcpause import gc_paused
 
 SCALE_KEYS = ("pods", "events", "helmreleases", "namespaces")
 _WHOLE = re.compile(r"^(\d+)(k?)$")
@@ -111,7 +111,7 @@ def generate_scenario(pods: int = 10000, events: int = 30000, helmreleases: int 
 
     Counts are exact, except that events are about pods: a cluster without pods has only its
     failing releases' events."""
-    now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
     with gc_paused():
         objects, logs = _Builder(pods, events, helmreleases, namespaces, seed, now).build()
     desc = (f"generated: {pods} pods, {events} events, {helmreleases} HelmReleases, "

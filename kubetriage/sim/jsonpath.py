@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 _STEP = re.compile(r"""
@@ -22,7 +22,7 @@ _STEP = re.compile(r"""
 """, re.VERBOSE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(path: str) -> tuple[tuple, ...]:
     """The steps of a path; ValueError for a path outside the supported subset."""
     steps, pos = [], 0

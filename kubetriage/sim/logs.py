@@ -4,7 +4,7 @@ follow, with the kubelet's errors for a wrong container or a container that neve
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -57,7 +57,7 @@ def _status(pod: dict, container: str) -> dict:
     return {}
 
 
-async def serve(server: "SimServer", request: web.Request, target: Target) -> web.StreamResponse:
+async def serve(server: SimServer, request: web.Request, target: Target) -> web.StreamResponse:
     ns, name, q = target.namespace, target.name, request.query
     pod = server.state.get(POD, ns, name)
     if pod is None:
@@ -104,7 +104,7 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
         while request.transport is not None and not request.transport.is_closing():
             try:
                 new = await asyncio.wait_for(queue.get(), 1.0)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             if new is None:  # the container exited, or the pod is gone
                 break
@@ -121,7 +121,7 @@ def _since(q) -> datetime | None:
         seconds = int(q["sinceSeconds"])
         if seconds <= 0:
             raise ValueError("sinceSeconds must be greater than 0")
-        return datetime.now(timezone.utc) - timedelta(seconds=seconds)
+        return datetime.now(UTC) - timedelta(seconds=seconds)
     if q.get("sinceTime"):
         return datetime.fromisoformat(q["sinceTime"].replace("Z", "+00:00"))
     return None

@@ -8,7 +8,7 @@ ClusterIP, protocol TCP) assumed when a hand-written scenario leaves them out.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from kubetriage.core.durations import human_duration, parse_time

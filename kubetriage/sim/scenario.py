@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from kubetriage.errors import DumpError
 from kubetriage.cluster.dump import Dump, load_dump
+from kubetriage.errors import DumpError
 from kubetriage.sim.timeline import Timeline
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -74,8 +74,8 @@ def load(name_or_path: str, now: datetime | None = None) -> Scenario:
     timeline = load_timeline(timeline_file) if timeline_file.is_file() else Timeline()
     dump = load_dump(path)
     if timeline.recorded_at is not None:
-        now = now or datetime.now(timezone.utc)
-        shift = now - timeline.recorded_at.astimezone(timezone.utc)
+        now = now or datetime.now(UTC)
+        shift = now - timeline.recorded_at.astimezone(UTC)
         for obj in dump.objects:
             _shift(obj, shift)
         # a patched status (a container started at the seed's time) must read as recent too
@@ -87,7 +87,7 @@ def load(name_or_path: str, now: datetime | None = None) -> Scenario:
 
 
 def format_time(t: datetime) -> str:
-    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _shift(node: Any, delta: timedelta) -> Any:

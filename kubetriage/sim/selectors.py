@@ -9,8 +9,9 @@ real server would put in its 400 answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 Obj = dict[str, Any]
 

@@ -12,21 +12,22 @@ import asyncio
 import ipaddress
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from aiohttp import web
 
-from kubetriage.sim import scenario as scenarios
 from kubetriage.core.resources import by_kind
-from kubetriage.sim.scenario import Scenario
 from kubetriage.sim import api, discovery, encoding, logs, routes, watch
+from kubetriage.sim import scenario as scenarios
 from kubetriage.sim.controllers import Controllers
 from kubetriage.sim.errors import StatusError
 from kubetriage.sim.faults import Faults
 from kubetriage.sim.rbac import Rbac
+from kubetriage.sim.scenario import Scenario
 from kubetriage.sim.state import ClusterState
 from kubetriage.sim.timeline import Timeline
 
@@ -59,7 +60,7 @@ class SimServer:
         self._lists = api.Lists()
         self._runner: web.AppRunner | None = None
 
-    async def __aenter__(self) -> "SimServer":
+    async def __aenter__(self) -> SimServer:
         await self.start()
         return self
 

@@ -11,18 +11,19 @@ import copy
 import random
 import uuid
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 
-from kubetriage.core import resources
 from kubetriage.cluster.dump import LogKey
+from kubetriage.core import resources
+from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.resources import Resource
 from kubetriage.sim import patches
 from kubetriage.sim.errors import StatusError
-from kubetriage.core.gcpause import gc_paused
 
 Obj = dict[str, Any]
 GP = tuple[str, str]  # (group, plural): one stored collection, whatever version it is served at
@@ -33,11 +34,11 @@ SUBSCRIBER_BACKLOG = 10000  # a watcher this far behind is closed, as a real ser
 
 
 def now_rfc3339() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def now_precise() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Change:
 class Subscription:
     """A watcher's queue of Changes of one resource; closed when it falls too far behind."""
 
-    def __init__(self, state: "ClusterState", gp: GP) -> None:
+    def __init__(self, state: ClusterState, gp: GP) -> None:
         self.queue: asyncio.Queue[Change | None] = asyncio.Queue()
         self.overflowed = False
         self._state, self._gp = state, gp

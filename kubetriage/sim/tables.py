@@ -8,14 +8,14 @@ back to Name + Age, as a CRD without columns does. Pure: objects in, a Table dic
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from kubetriage.sim import jsonpath
 from kubetriage.core.durations import human_duration, parse_time
-from kubetriage.sim.printers import BUILTIN, NAME, Obj, Printer, col
 from kubetriage.core.resources import Resource
+from kubetriage.sim import jsonpath
+from kubetriage.sim.printers import BUILTIN, NAME, Obj, Printer, col
 
 __all__ = ["human_duration", "to_table"]
 
@@ -27,7 +27,7 @@ def to_table(resource: Resource, objects: list[dict], *, now: datetime | None = 
     include_object is the request's includeObject: "None", "Metadata" (the default, a
     PartialObjectMetadata kubectl reads namespace and name from) or "Object".
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     columns, cells_of = _printer_for(resource)
     rows = []
     for obj in objects:
@@ -78,7 +78,7 @@ def _without_secret_values(secret: Obj) -> Obj:
 
 # --- custom resources ---------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _printer_for(resource: Resource) -> Printer:
     builtin = BUILTIN.get((resource.group, resource.kind))
     if builtin:

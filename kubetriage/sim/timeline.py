@@ -87,7 +87,7 @@ class Step(_Strict):
     delete: ObjectRef | None = None
 
     @model_validator(mode="after")
-    def _one_action(self) -> "Step":
+    def _one_action(self) -> Step:
         given = [a for a in _ACTIONS if getattr(self, a) is not None]
         if len(given) != 1:
             raise ValueError(f"a step does exactly one of {', '.join(_ACTIONS)}; this one has "

@@ -8,7 +8,8 @@ the watch goes live. Bookmarks are sent when idle if asked for; timeoutSeconds e
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from aiohttp import web
@@ -79,7 +80,7 @@ class _Stream:
         self.lines += 1
 
 
-async def serve(server: "SimServer", request: web.Request, target: Target) -> web.StreamResponse:
+async def serve(server: SimServer, request: web.Request, target: Target) -> web.StreamResponse:
     q, state, res = request.query, server.state, target.resource
     match = api.matcher(request, target)
     rv_param = q.get("resourceVersion", "")
@@ -133,7 +134,7 @@ async def serve(server: "SimServer", request: web.Request, target: Target) -> we
         sub.close()
 
 
-async def _live(server: "SimServer", stream: _Stream, sub, match, timeout: float,
+async def _live(server: SimServer, stream: _Stream, sub, match, timeout: float,
                 bookmarks: bool, drop: bool) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -146,7 +147,7 @@ async def _live(server: "SimServer", stream: _Stream, sub, match, timeout: float
         wait = min(deadline - now, IDLE_CHECK)
         try:
             change = await asyncio.wait_for(sub.queue.get(), wait)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             if bookmarks and loop.time() >= next_bookmark and sub.queue.empty():
                 await stream.send("BOOKMARK", _bookmark(stream.target.resource,
                                                         server.state.resource_version))

@@ -9,22 +9,22 @@ import asyncio
 import contextlib
 import gc
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from kubetriage.checks.finding import Chain, Report
-from kubetriage.core.snapshot import LogRef, Snapshot
 from kubetriage.cluster.store import Change, Store, Subscription
+from kubetriage.core.gcpause import gc_paused
+from kubetriage.core.snapshot import LogRef, Snapshot
 from kubetriage.diagnosis import diagnose
 from kubetriage.forked import call_forked
-from kubetriage.core.gcpause import gc_paused
 from kubetriage.themes import Settings, register_themes, remember_theme
-from kubetriage.tui.model import (PANEL_KINDS, ROW_KINDS, DashboardModel, PanelUpdate,
-                                  Updates)
+from kubetriage.tui.model import PANEL_KINDS, ROW_KINDS, DashboardModel, PanelUpdate, Updates
 from kubetriage.tui.rows import Palette, rich_color
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
@@ -47,7 +47,7 @@ ROWS_PER_CHUNK = 10000  # rows given to a table between two looks at the keyboar
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class KubetriageApp(App):
@@ -117,8 +117,8 @@ class KubetriageApp(App):
     # -- the source ----------------------------------------------------------------------------
 
     async def _watch(self) -> None:
-        from kubetriage.errors import UsageError
         from kubetriage.cluster.source import ClusterSource
+        from kubetriage.errors import UsageError
         args = dict(self.connect_args)
         demo = args.pop("demo")
         try:
@@ -245,8 +245,8 @@ class KubetriageApp(App):
     async def switch_context(self, name: str) -> None:
         """`:ctx NAME`: the dashboard on another context of the kubeconfig; a context that does
         not connect is one line, and the current one stays. `:ctx` alone lists them."""
-        from kubetriage.errors import UsageError
         from kubetriage.cluster.connect import context_names
+        from kubetriage.errors import UsageError
         from kubetriage.tui.run import open_source
 
         if self.source is None:
@@ -401,8 +401,8 @@ class KubetriageApp(App):
             yield SystemCommand(f":ns {ns}", f"Only namespace {ns}",
                                 lambda ns=ns: self.screen_main.run_command(f"ns {ns}"))
         if self.source is not None and self.source.demo is None:
-            from kubetriage.errors import UsageError
             from kubetriage.cluster.connect import context_names
+            from kubetriage.errors import UsageError
             with contextlib.suppress(UsageError):  # `:ctx` says what is wrong with the file
                 for ctx in context_names(self.connect_args.get("kubeconfig")):
                     yield SystemCommand(f":ctx {ctx}", f"The dashboard on context {ctx}",

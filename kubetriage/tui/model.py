@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from kubetriage.checks.finding import Report
 from kubetriage.cluster.store import Change, Store
@@ -86,7 +87,7 @@ class DashboardModel:
                 out.events.upserts[key] = rows.event_row(folded, now, p)
         return out
 
-    def adopt_events(self, other: "DashboardModel") -> set[Key]:
+    def adopt_events(self, other: DashboardModel) -> set[Key]:
         """Take over the folded events another model built; returns the fold keys gone."""
         gone = self.folded.keys() - other.folded.keys()
         self._events, self._fold_of, self.folded = other._events, other._fold_of, other.folded

@@ -4,9 +4,10 @@ same functions serve the screen and its tests. Strings are cluster text, cleaned
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from kubetriage.core.durations import human_duration, parse_time
 

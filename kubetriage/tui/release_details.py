@@ -4,9 +4,10 @@ the workloads it owns and their health. Pure (reads a store-like lookup), no Tex
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 from kubetriage.actions.catalogue import HOOK, hook_job_failing
 from kubetriage.core.durations import human_duration, parse_time

@@ -7,16 +7,17 @@ is keyed by what it folds: ("Event", namespace, "kind/name reason message").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from rich.text import Text
 
 from kubetriage.checks.finding import SEVERITY_RANK
-from kubetriage.core.text import clean
 from kubetriage.core.durations import human_duration, parse_time
 from kubetriage.core.podstatus import pod_cells as _pod_cells
+from kubetriage.core.text import clean
 
 Obj = dict[str, Any]
 Key = tuple[str, str | None, str]

@@ -38,8 +38,8 @@ async def open_source(kubeconfig: str | None = None, context: str | None = None,
     """The cluster source the dashboard watches, connected (a missing file, an unknown context,
     an unreachable server, a TLS failure or a rejected credential raise the UsageError a user
     reads) and already listing."""
-    from kubetriage.sim import scenario
     from kubetriage.cluster.source import ClusterSource
+    from kubetriage.sim import scenario
 
     return await ClusterSource.open(
         kubeconfig, context, demo=scenario.load(demo) if demo else None,

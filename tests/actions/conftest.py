@@ -35,12 +35,6 @@ def audit_lines(path: Path) -> list[dict]:
 
 
 @pytest.fixture
-def audit_path(tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    return tmp_path / "state" / "kubetriage" / "audit.log"
-
-
-@pytest.fixture
 async def midwest():
     source = await open_source()
     try:

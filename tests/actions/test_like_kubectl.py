@@ -7,7 +7,6 @@ import asyncio
 import re
 import subprocess
 
-from kubetriage.actions import Actions
 from kubetriage.core.resources import by_kind
 from kubetriage.sim.server import run_in_thread
 from tests.actions.conftest import eventually

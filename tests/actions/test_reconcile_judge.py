@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kubetriage.actions.catalogue import rfc3339, rfc3339_nano
 from kubetriage.actions.reconcile import SETTLE_S, judge
@@ -65,7 +65,7 @@ def test_stalled_counts_after_the_settle_period():
 
 
 def test_timestamps_as_flux_and_kubectl_write_them():
-    when = datetime(2025, 10, 18, 1, 30, 0, 120000, tzinfo=timezone.utc)
+    when = datetime(2025, 10, 18, 1, 30, 0, 120000, tzinfo=UTC)
     assert rfc3339_nano(when) == "2025-10-18T01:30:00.12Z"
     assert rfc3339_nano(when.replace(microsecond=0)) == "2025-10-18T01:30:00Z"
     assert rfc3339(when) == "2025-10-18T01:30:00Z"

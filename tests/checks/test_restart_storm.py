@@ -1,10 +1,10 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kubetriage.checks import restart_storm
 from kubetriage.core.snapshot import Snapshot
 from tests.checks.conftest import pod
 
-NOW = datetime(2025, 1, 5, tzinfo=timezone.utc)  # the fixture pods were created 4 days before
+NOW = datetime(2025, 1, 5, tzinfo=UTC)  # the fixture pods were created 4 days before
 
 
 def run(*objects):

@@ -3,8 +3,8 @@ server per module whose timeline waits (at this speed it never gets going)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import orjson
 

@@ -13,7 +13,9 @@ import yaml
 from kubernetes_asyncio import client
 
 from kubetriage.sim.server import SimServer
-from tests.scenarios.conftest import raw_json as _json, raw_text as _text, still_server
+from tests.scenarios.conftest import raw_json as _json
+from tests.scenarios.conftest import raw_text as _text
+from tests.scenarios.conftest import still_server
 
 NS = "default"
 POD_A, POD_B = "backend-api-6d9c7b8f5d-wq7zk", "backend-api-7f5b9c6d48-8ncv4"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -63,7 +63,7 @@ def test_every_service_has_ready_endpoints(objects):
 
 def test_the_few_restarts_are_days_old(objects):
     """Loading shifts the recorded time to now, so ages are measured from now."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     restarted = [s for p in _kind(objects, "Pod") for s in p["status"]["containerStatuses"]
                  if s["restartCount"]]
     assert 3 <= len(restarted) <= 6

@@ -7,7 +7,9 @@ import subprocess
 import pytest
 from kubernetes_asyncio import client
 
-from tests.scenarios.conftest import raw_json as _json, raw_text as _text, still_server
+from tests.scenarios.conftest import raw_json as _json
+from tests.scenarios.conftest import raw_text as _text
+from tests.scenarios.conftest import still_server
 
 NS = "homelab"
 GOOD, BAD = "family-assistant-backend-7748c945ff-n2kb7", "family-assistant-backend-7fccb9956b-9g4wb"

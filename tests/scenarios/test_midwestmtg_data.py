@@ -7,16 +7,16 @@ kubectl and helm on that cluster at the seed's "now", 2025-10-18 01:30.
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kubetriage.cluster.dump import LogKey
 from kubetriage.core import helm
 from kubetriage.sim import scenario
-from kubetriage.cluster.dump import LogKey
 
 NS = "midwestmtg"
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ALEMBIC = ("Multiple head revisions are present for given argument 'head'; please specify a "
            "specific target revision, '<branchname>@head' to narrow to a specific head, or "
            "'heads' for all heads")
@@ -236,7 +236,7 @@ def test_the_timeline_keeps_the_crash_loop_going(sc: scenario.Scenario) -> None:
     backoff = next(e for e in events_about(sc, "midwestmtg-frontend-7797b494d9-x48qh")
                    if e["reason"] == "BackOff")
     assert any(s.bump_event and s.bump_event.name == backoff["metadata"]["name"] for s in steps)
-    assert sc.timeline.recorded_at == datetime(2025, 10, 18, 1, 30, tzinfo=timezone.utc)
+    assert sc.timeline.recorded_at == datetime(2025, 10, 18, 1, 30, tzinfo=UTC)
 
 
 def test_the_fix_forward_is_a_backend_reconcile_after_deleting_the_stuck_hook(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -145,5 +145,5 @@ def test_patched_times_read_as_recent(scenario):
                if s.patch and s.patch.kind == "Pod"} - {None}
     assert len(started) == 1
     ahead = datetime.fromisoformat(started.pop().replace("Z", "+00:00")) - datetime.now(
-        timezone.utc)
+        UTC)
     assert 100 < ahead.total_seconds() <= 120

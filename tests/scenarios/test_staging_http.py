@@ -7,7 +7,9 @@ import subprocess
 import pytest
 from kubernetes_asyncio import client
 
-from tests.scenarios.conftest import raw_json as _json, raw_text as _text, still_server
+from tests.scenarios.conftest import raw_json as _json
+from tests.scenarios.conftest import raw_text as _text
+from tests.scenarios.conftest import still_server
 
 NS = "staging-mcp-server-langgraph"
 KC_OK, KC_BAD = "staging-keycloak-5847455794-2wdjr", "staging-keycloak-5847455794-q7xvd"

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from kubetriage.sim.generate import generate_scenario
 from kubetriage.cluster.reflector import Backoff
 from kubetriage.core.resources import by_kind
+from kubetriage.sim.generate import generate_scenario
 
 POD = by_kind("v1", "Pod")
 EVENT = by_kind("v1", "Event")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import ssl
 import subprocess
@@ -14,8 +13,8 @@ import yaml
 from aiohttp import web
 
 from kubetriage.cli import fail
-from kubetriage.errors import UsageError
 from kubetriage.cluster.connect import connect
+from kubetriage.errors import UsageError
 
 
 def kubeconfig(path: Path, server: str, *, contexts=("dev",), current="dev", user=None) -> Path:

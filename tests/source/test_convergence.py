@@ -6,8 +6,8 @@ import asyncio
 import copy
 import random
 
-from kubetriage.sim.faults import Faults
 from kubetriage.cluster.source import ClusterSource
+from kubetriage.sim.faults import Faults
 
 from .conftest import EVENT, FAST_BACKOFF, HR, POD, eventually, server_view, store_view
 

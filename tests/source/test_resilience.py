@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from kubetriage.cluster.source import ClusterSource
 from kubetriage.sim.faults import Faults
 from kubetriage.sim.rbac import Deny, Rbac
-from kubetriage.cluster.source import ClusterSource
 
 from .conftest import FAST_BACKOFF, POD, eventually, server_view, store_view
 

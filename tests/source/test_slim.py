@@ -6,9 +6,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
+from kubetriage.cluster.slim import decode_list, slim
 from kubetriage.sim import scenario
 from kubetriage.sim.generate import generate_scenario
-from kubetriage.cluster.slim import decode_list, slim
 
 
 def clusters():

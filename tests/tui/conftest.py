@@ -7,17 +7,17 @@ import asyncio
 import html
 import re
 import time
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from textual.widgets import Input
 
-from kubetriage.sim import scenario as scenarios
 from kubetriage.cluster.reflector import Backoff
+from kubetriage.sim import scenario as scenarios
 from kubetriage.tui.app import KubetriageApp
 
-PINNED = datetime(2025, 10, 18, 1, 30, tzinfo=timezone.utc)
+PINNED = datetime(2025, 10, 18, 1, 30, tzinfo=UTC)
 STILL = 1e-6  # a server speed at which the timeline never reaches its first step
 FAST_BACKOFF = Backoff(initial=0.05, cap=0.2, jitter=0.0)
 

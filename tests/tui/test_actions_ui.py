@@ -10,7 +10,7 @@ from kubetriage.actions import READ_ONLY
 from kubetriage.core.resources import by_kind
 from kubetriage.sim.rbac import Deny, Rbac
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
-from tests.actions.conftest import audit_lines, audit_path  # noqa: F401 (fixture)
+from tests.actions.conftest import audit_lines
 from tests.tui.conftest import screen_text, until
 from tests.tui.drill import BACKEND, choose, live_app, open_menu, open_object, ready
 

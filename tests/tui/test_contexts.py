@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import yaml
 
-from kubetriage.sim import scenario as scenarios
 from kubetriage.core.resources import by_kind
+from kubetriage.sim import scenario as scenarios
 from kubetriage.sim.server import SimServer
 from kubetriage.tui.app import KubetriageApp
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import StatusBar
-
 from tests.tui.conftest import settled, until
 
 

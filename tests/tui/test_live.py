@@ -4,13 +4,13 @@ the cursor, the filter narrows every panel, and a stalled watch shows as stale, 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC
 
-from kubetriage.sim import scenario as scenarios
 from kubetriage.core.resources import by_kind
+from kubetriage.sim import scenario as scenarios
 from kubetriage.sim.faults import Faults
 from kubetriage.tui.app import KubetriageApp
 from kubetriage.tui.widgets.resource_table import ResourceTable
-
 from tests.conftest import write_scenario
 from tests.tui.conftest import FAST_BACKOFF, screen_text, settled, until
 
@@ -113,12 +113,12 @@ async def test_held_keys_delay_the_diagnosis_but_never_beyond_its_cap(tmp_path):
 
 
 async def test_ages_on_screen_move_on_without_their_objects_changing(tmp_path, monkeypatch):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from kubetriage.tui import app as app_module
 
     monkeypatch.setattr(app_module, "AGES_INTERVAL_S", 0.2)
-    now = [datetime.now(timezone.utc)]
+    now = [datetime.now(UTC)]
     app = tiny_app(tmp_path, speed=1e-6)
     app.clock = lambda: now[0]
     async with app.run_test(size=(160, 48)) as pilot:
@@ -211,7 +211,8 @@ spec: {containers: [{name: app, image: "evil:1"}], nodeName: node-1}
 status:
   phase: Pending
   containerStatuses:
-  - {name: app, image: "evil:1", imageID: "", ready: false, restartCount: 0, started: false, state: {waiting: {reason: ErrImagePull, message: "[bold red]x[/]"}}}
+  - {name: app, image: "evil:1", imageID: "", ready: false, restartCount: 0, started: false,
+     state: {waiting: {reason: ErrImagePull, message: "[bold red]x[/]"}}}
 ---
 apiVersion: v1
 kind: Event

@@ -4,7 +4,7 @@ values masked. The container rows of init and sidecar containers are checked on 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kubetriage.tui.pod_details import containers
 from kubetriage.tui.screens.pod_screen import PodScreen
@@ -67,7 +67,7 @@ def test_init_and_sidecar_containers_are_listed_first_with_their_state():
                "containerStatuses": [
                {"name": "app", "restartCount": 5, "ready": False,
                 "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off"}}}]}}
-    now = datetime(2025, 10, 18, 1, 30, tzinfo=timezone.utc)
+    now = datetime(2025, 10, 18, 1, 30, tzinfo=UTC)
     rows = containers(pod, now, sidecars=["proxy"])
     assert [(r.name, r.role, r.state, r.restarts, r.last_exit, r.health) for r in rows] == [
         ("setup", "init", "Terminated: Completed (0)", 0, "", "ok"),

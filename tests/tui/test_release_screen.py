@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from kubetriage.core.resources import by_kind
 from kubetriage.tui.screens.release_screen import ReleaseScreen
-from tests.actions.conftest import audit_lines, audit_path  # noqa: F401 (fixture)
+from tests.actions.conftest import audit_lines
 from tests.tui.conftest import screen_text, until
 from tests.tui.drill import BACKEND, HOOK_JOB, choose, live_app, open_object, ready
 

@@ -3,7 +3,6 @@ only visible lines are drawn; cluster text is shown literally."""
 
 from __future__ import annotations
 
-
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult

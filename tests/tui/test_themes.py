@@ -13,8 +13,17 @@ from textual.app import App, ComposeResult
 from textual.widgets import Footer
 
 from kubetriage.errors import UsageError
-from kubetriage.themes import (STATUS_DEFAULTS, THEMES, Settings, config_path, load_settings,
-                               register_themes, remember_theme, save_settings, status_color)
+from kubetriage.themes import (
+    STATUS_DEFAULTS,
+    THEMES,
+    Settings,
+    config_path,
+    load_settings,
+    register_themes,
+    remember_theme,
+    save_settings,
+    status_color,
+)
 from kubetriage.tui.widgets.resource_table import ResourceTable
 
 

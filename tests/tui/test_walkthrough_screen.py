@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import RichLog
+
 from kubetriage.core.resources import by_kind
 from kubetriage.report.verification import release_row
 from kubetriage.tui.screens import walkthrough_screen
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from kubetriage.tui.screens.walkthrough_screen import FixReleaseScreen, WalkthroughScreen
 from kubetriage.verify import pod_row
-from textual.widgets import RichLog
-from tests.actions.conftest import audit_lines, audit_path  # noqa: F401 (fixture)
+from tests.actions.conftest import audit_lines
 from tests.test_verify import table
 from tests.tui.conftest import screen_text, until
 from tests.tui.drill import BACKEND, live_app, open_object, ready

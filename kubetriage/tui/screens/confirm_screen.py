@@ -53,7 +53,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.refused = refused
 
     @classmethod
-    def of(cls, plan: Plan) -> "ConfirmScreen":
+    def of(cls, plan: Plan) -> ConfirmScreen:
         return cls(plan.action.title, plan.lines(), plan.refused)
 
     def compose(self) -> ComposeResult:

@@ -7,7 +7,6 @@ filter, `?` help, Esc back, `q` quit, Enter opens the object under the cursor.
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,8 +21,8 @@ from kubetriage.checks.finding import Report
 from kubetriage.tui import rows
 from kubetriage.tui.model import DashboardModel, PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
-from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.panel import Panel
+from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import StatusBar
 
 COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32

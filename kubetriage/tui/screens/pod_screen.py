@@ -5,7 +5,7 @@ evidence marked; the pod's events. `p` previous/current, `c` next container, `s`
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -51,7 +51,7 @@ class PodScreen(ObjectScreen):
 
     def now(self) -> datetime:
         clock = self.clock or getattr(self.app, "clock", None)
-        return clock() if clock else datetime.now(timezone.utc)
+        return clock() if clock else datetime.now(UTC)
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary")

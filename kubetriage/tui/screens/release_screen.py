@@ -6,7 +6,7 @@ health, and its events. `a` lists the actions of the release, its hook Jobs and 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Static
 
 from kubetriage.core import helm
 from kubetriage.errors import ApiError
-from kubetriage.tui import pod_details, release_details as rd
+from kubetriage.tui import pod_details
+from kubetriage.tui import release_details as rd
 from kubetriage.tui.rows import pod_status
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
 
@@ -62,7 +63,7 @@ class ReleaseScreen(ObjectScreen):
 
     def now(self) -> datetime:
         clock = self.clock or getattr(self.app, "clock", None)
-        return clock() if clock else datetime.now(timezone.utc)
+        return clock() if clock else datetime.now(UTC)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="body"):

@@ -20,10 +20,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
-from kubetriage.core import durations
 from kubetriage.actions import Actions, Result, audit
+from kubetriage.core import durations, helm
 from kubetriage.core.text import clean
-from kubetriage.core import helm
 from kubetriage.errors import ApiError
 from kubetriage.report.verification import render_verification
 from kubetriage.tui import release_details as rd

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any, Literal, Protocol, Union
+from typing import Any, Literal, Protocol
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -36,7 +36,7 @@ class PlainCell(Protocol):
     style: str
 
 
-Cell = Union[Text, PlainCell]
+Cell = Text | PlainCell
 GUTTER = 1  # a column left of every row for the chain marker
 BULK_ROWS = 1000
 LINE_CACHE_SIZE = 1000  # a few screens of drawn rows
