@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kubetriage.checks import chains
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Report
-from kubetriage.checks.registry import CHECKS, Check
+from kubetriage.checks.registry import CHECKS
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.snapshot import Snapshot
 from kubetriage.silences import Silences

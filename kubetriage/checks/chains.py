@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding
-from kubetriage.checks.objects import owners, release_of, s
+from kubetriage.checks.objects import owners, release_of, str_at
 from kubetriage.core.snapshot import Key, Snapshot
 
 Edge = tuple[str, str]  # (cause id, effect id)
@@ -121,8 +121,8 @@ def _causes(snap: Snapshot, index: _Index, f: Finding) -> Iterator[tuple[Finding
 def _release_findings(index: _Index, hr: dict | None) -> list[Finding]:
     if hr is None:
         return []
-    return index.on("HelmRelease", s(hr, "metadata", "namespace") or None,
-                    s(hr, "metadata", "name"), "KT-101")
+    return index.on("HelmRelease", str_at(hr, "metadata", "namespace") or None,
+                    str_at(hr, "metadata", "name"), "KT-101")
 
 
 def _pod_edges(snap: Snapshot, index: _Index, f: Finding) -> Iterator[tuple[Finding, Finding]]:
@@ -134,12 +134,12 @@ def _pod_edges(snap: Snapshot, index: _Index, f: Finding) -> Iterator[tuple[Find
     chain = owners(snap, pod)
     job = next((o for o in chain if o.get("kind") == "Job"), None)
     if job is not None:
-        job_findings = index.on("Job", f.object.namespace, s(job, "metadata", "name"), "KT-104")
+        job_findings = index.on("Job", f.object.namespace, str_at(job, "metadata", "name"), "KT-104")
         for effect in job_findings:
             yield f, effect
         if job_findings:
             return
-    is_hook = job is not None and bool(s(job, "metadata", "annotations", "helm.sh/hook"))
+    is_hook = job is not None and bool(str_at(job, "metadata", "annotations", "helm.sh/hook"))
     for effect in _release_findings(index, release_of(snap, pod)):
         if effect.facts.get("timeout") or (is_hook and effect.facts.get("hook")):
             yield f, effect

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import event_line, events, kubectl, make, ref, s, waiting
+from kubetriage.checks.objects import event_line, events, kubectl, ref, str_at, waiting
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-204"
-TITLE = "Container configuration error"
-KINDS = ("Pod", "Event")
-SEVERITY = "error"
+CHECK = Check(code="KT-204", title="Container configuration error", severity="error",
+              kinds=("Pod", "Event"), doc=__doc__)
 
 _MISSING = re.compile(r'(secret|configmap) "([^"]+)" not found', re.I)
 _KEY = re.compile(r"couldn't find key (\S+) in (Secret|ConfigMap) ([^/\s]+)/(\S+)", re.I)
@@ -25,13 +24,14 @@ _NONROOT = re.compile(r"runAsUser breaks non-root policy|runAsNonRoot and image 
                       r"image has non-numeric user", re.I)
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for pod, status, _, _ in waiting(snap, "CreateContainerConfigError"):
-        container = s(status, "name")
-        message = s(status, "state", "waiting", "message")
-        said = [e for e in events(snap, pod, "Pod") if s(e, "reason") == "Failed"
-                and container in s(e, "involvedObject", "fieldPath")]
-        text = " ".join([message, *(s(e, "message") for e in said)])
+        container = str_at(status, "name")
+        message = str_at(status, "state", "waiting", "message")
+        said = [e for e in events(snap, pod, "Pod") if str_at(e, "reason") == "Failed"
+                and container in str_at(e, "involvedObject", "fieldPath")]
+        text = " ".join([message, *(str_at(e, "message") for e in said)])
         facts: dict = {"container": container}
         if (m := _MISSING.search(text)):
             kind = "Secret" if m.group(1).lower() == "secret" else "ConfigMap"
@@ -53,7 +53,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                              command=kubectl("describe", obj), action="describe")]
         if fix:
             fixes.insert(0, Remediation(title=fix))
-        yield make(__name__, obj, f"Container {container} of pod {obj.namespace}/{obj.name} "
-                                  f"cannot be created: {why}.",
-                   [f"{container}: CreateContainerConfigError: {message}",
-                    *(event_line(e) for e in said[:1])], fixes, part=container, **facts)
+        yield CHECK.finding(obj, f"Container {container} of pod {obj.namespace}/{obj.name} "
+                                 f"cannot be created: {why}.",
+                            [f"{container}: CreateContainerConfigError: {message}",
+                             *(event_line(e) for e in said[:1])], fixes, part=container, **facts)

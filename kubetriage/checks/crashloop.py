@@ -12,31 +12,30 @@ import shlex
 from collections.abc import Iterator
 
 from kubetriage.checks import causes
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (
+    at,
     event_line,
     events,
-    get,
+    int_at,
     kubectl,
-    make,
-    n,
     name,
     namespace,
     owner_kind,
     ref,
-    s,
+    str_at,
     waiting,
 )
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-201"
-TITLE = "Container crash-looping"
-KINDS = ("Pod", "Event")
-SEVERITY = "error"
+CHECK = Check(code="KT-201", title="Container crash-looping", severity="error",
+              kinds=("Pod", "Event"), doc=__doc__)
 
 _SERVING_OWNERS = ("ReplicaSet", "StatefulSet", "DaemonSet", "Deployment")
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for pod, status, _, init in waiting(snap, "CrashLoopBackOff"):
         yield _finding(snap, pod, status, init)
@@ -47,24 +46,24 @@ def log_cause(snap: Snapshot, pod: dict, status: dict) -> causes.Cause | None:
     the previous instance; while it waits in back-off or has terminated, the kubelet serves it as
     the current log (the previous one is then older, or the same). The other log is the fallback.
     """
-    ns, pod_name, container = namespace(pod) or "", name(pod), s(status, "name")
+    ns, pod_name, container = namespace(pod) or "", name(pod), str_at(status, "name")
     current, previous = snap.log(ns, pod_name, container, False), \
         snap.log(ns, pod_name, container, True)
-    first, then = (previous, current) if get(status, "state", "running") is not None \
+    first, then = (previous, current) if at(status, "state", "running") is not None \
         else (current, previous)
     return causes.from_log(first) or causes.from_log(then)
 
 
 def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], str | None, dict]:
     """(cause, evidence lines, fix, facts) of a container's last exit; cause may be unknown."""
-    container = s(status, "name")
-    last = get(status, "lastState", "terminated") or get(status, "state", "terminated") or {}
-    code, reason = get(last, "exitCode"), s(last, "reason")
+    container = str_at(status, "name")
+    last = at(status, "lastState", "terminated") or at(status, "state", "terminated") or {}
+    code, reason = at(last, "exitCode"), str_at(last, "reason")
     exit_line = f"last exit: code {code if code is not None else 'unknown'}" + \
         (f" ({reason})" if reason else "") + \
-        (f" at {s(last, 'finishedAt')}" if s(last, "finishedAt") else "")
+        (f" at {str_at(last, 'finishedAt')}" if str_at(last, "finishedAt") else "")
     if reason == "OOMKilled":
-        limit = s(_spec(pod, container), "resources", "limits", "memory")
+        limit = str_at(_spec(pod, container), "resources", "limits", "memory")
         return (f"it is killed for exceeding its memory limit{f' of {limit}' if limit else ''} "
                 "(OOMKilled)", [exit_line], "raise the memory limit or reduce its use", {})
     found = log_cause(snap, pod, status)
@@ -74,13 +73,13 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
         return ("it exits with code 0 (Completed), yet its workload restarts it forever: a "
                 "one-shot program run as a service", [exit_line],
                 "run it as a Job, or make its command keep serving", {})
-    said = f": {s(last, 'message')}" if s(last, "message") else ""
+    said = f": {str_at(last, 'message')}" if str_at(last, "message") else ""
     return f"cause unknown, the log does not say why{said}", [exit_line], None, {}
 
 
 def _spec(pod: dict, container: str) -> dict:
     for field in ("containers", "initContainers"):
-        for c in get(pod, "spec", field) or []:
+        for c in at(pod, "spec", field) or []:
             if isinstance(c, dict) and c.get("name") == container:
                 return c
     return {}
@@ -88,21 +87,21 @@ def _spec(pod: dict, container: str) -> dict:
 
 def _finding(snap: Snapshot, pod: dict, status: dict, init: bool) -> Finding:
     obj = ref(pod, "Pod")
-    container = s(status, "name")
-    restarts = n(status, "restartCount")
+    container = str_at(status, "name")
+    restarts = int_at(status, "restartCount")
     cause, lines, fix, facts = explain(snap, pod, status)
     what = "init container" if init else "container"
     backoff = [event_line(e) for e in events(snap, pod, "Pod")
-               if s(e, "reason") == "BackOff" and container in s(e, "involvedObject", "fieldPath")
-               + s(e, "message")][:1]
+               if str_at(e, "reason") == "BackOff" and container in str_at(e, "involvedObject", "fieldPath")
+               + str_at(e, "message")][:1]
     fixes = [Remediation(title="Read the log of the instance that crashed",
                          command=kubectl("logs", obj, f"-c {shlex.quote(container)}", "--previous"),
                          action="logs-previous")]
     if fix:
         fixes.append(Remediation(title=fix[0].upper() + fix[1:]))
-    return make(__name__, obj,
-                f"{what.capitalize()} {container} of pod {obj.namespace}/{obj.name} is "
-                f"crash-looping ({restarts} restarts): {cause}.",
-                [f"{container}: CrashLoopBackOff, {restarts} restarts", *lines, *backoff],
-                fixes, part=container, container=container, init=init, restarts=restarts,
-                **facts)
+    return CHECK.finding(obj,
+                         f"{what.capitalize()} {container} of pod {obj.namespace}/{obj.name} is "
+                         f"crash-looping ({restarts} restarts): {cause}.",
+                         [f"{container}: CrashLoopBackOff, {restarts} restarts", *lines, *backoff],
+                         fixes, part=container, container=container, init=init, restarts=restarts,
+                         **facts)

@@ -10,24 +10,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import condition, dicts, is_false, make, namespace, ref, s
+from kubetriage.checks.objects import condition, dicts, is_false, namespace, ref, str_at
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-102"
-TITLE = "Dependency not ready"
-KINDS = ("HelmRelease", "Kustomization")
-SEVERITY = "error"
+CHECK = Check(code="KT-102", title="Dependency not ready", severity="error",
+              kinds=("HelmRelease", "Kustomization"), doc=__doc__)
 
 _DEPENDENCY = re.compile(r"dependency '(?:([^'/]+)/)?([^'/]+)' is not ready")
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for kind in ("HelmRelease", "Kustomization"):
         for obj in snap.of_kind(kind):
             ready = condition(obj, "Ready")
-            m = _DEPENDENCY.search(s(ready, "message"))
-            if not is_false(ready) or not (m or s(ready, "reason") == "DependencyNotReady"):
+            m = _DEPENDENCY.search(str_at(ready, "message"))
+            if not is_false(ready) or not (m or str_at(ready, "reason") == "DependencyNotReady"):
                 continue
             yield _finding(snap, kind, obj, ready or {}, m)
 
@@ -36,7 +36,7 @@ def _finding(snap: Snapshot, kind: str, obj: dict, ready: dict,
              m: re.Match[str] | None) -> Finding:
     me = ref(obj, kind)
     ns = namespace(obj)
-    declared = {(s(d, "namespace") or ns, s(d, "name")) for d in dicts(obj, "spec", "dependsOn")}
+    declared = {(str_at(d, "namespace") or ns, str_at(d, "name")) for d in dicts(obj, "spec", "dependsOn")}
     dep = (m.group(1) or ns, m.group(2)) if m else None
     facts: dict = {}
     severity = "warning"
@@ -53,9 +53,9 @@ def _finding(snap: Snapshot, kind: str, obj: dict, ready: dict,
         waits = "waits for a dependency the status does not name"
     command = f"flux get {'helmreleases' if kind == 'HelmRelease' else 'kustomizations'} -n " \
               f"{dep[0] if dep else ns}"
-    return make(__name__, me, f"{kind} {ns}/{me.name} {waits}.",
-                [f"Ready=False {s(ready, 'reason')}: {s(ready, 'message')}",
-                 f"spec.dependsOn: {', '.join(f'{a}/{b}' for a, b in sorted(declared)) or 'none'}"],
-                [Remediation(title="Fix the dependency first; this one follows on its own",
-                             command=command)],
-                severity=severity, **facts)
+    return CHECK.finding(me, f"{kind} {ns}/{me.name} {waits}.",
+                         [f"Ready=False {str_at(ready, 'reason')}: {str_at(ready, 'message')}",
+                          f"spec.dependsOn: {', '.join(f'{a}/{b}' for a, b in sorted(declared)) or 'none'}"],
+                         [Remediation(title="Fix the dependency first; this one follows on its own",
+                                      command=command)],
+                         severity=severity, **facts)

@@ -9,28 +9,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import condition, event_line, events, kubectl, make, ref, s
+from kubetriage.checks.objects import condition, event_line, events, kubectl, ref, str_at
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-205"
-TITLE = "Volume fails to mount"
-KINDS = ("Pod", "Event")
-SEVERITY = "error"
+CHECK = Check(code="KT-205", title="Volume fails to mount", severity="error",
+              kinds=("Pod", "Event"), doc=__doc__)
 
 _MISSING = re.compile(r'(secret|configmap) "([^"]+)" not found', re.I)
 _VOLUME = re.compile(r'for volume "([^"]+)"')
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for pod in snap.of_kind("Pod"):
-        if s(pod, "status", "phase") not in ("Pending", "") or \
-                s(condition(pod, "Ready"), "status") == "True":
+        if str_at(pod, "status", "phase") not in ("Pending", "") or \
+                str_at(condition(pod, "Ready"), "status") == "True":
             continue
-        failed = [e for e in events(snap, pod, "Pod") if s(e, "reason") == "FailedMount"]
+        failed = [e for e in events(snap, pod, "Pod") if str_at(e, "reason") == "FailedMount"]
         if not failed:
             continue
-        message = s(failed[0], "message")
+        message = str_at(failed[0], "message")
         facts: dict = {}
         volume = _VOLUME.search(message)
         if (m := _MISSING.search(message)):
@@ -41,8 +41,8 @@ def check(snap: Snapshot) -> Iterator[Finding]:
             why = "the kubelet's message below says why"
         where = f'volume "{volume.group(1)}"' if volume else "a volume"
         obj = ref(pod, "Pod")
-        yield make(__name__, obj, f"Pod {obj.namespace}/{obj.name} cannot start: {where} does "
-                                  f"not mount, {why}.",
-                   [event_line(e) for e in failed[:2]],
-                   [Remediation(title="See the pod's volumes and events",
-                                command=kubectl("describe", obj), action="describe")], **facts)
+        yield CHECK.finding(obj, f"Pod {obj.namespace}/{obj.name} cannot start: {where} does "
+                                 f"not mount, {why}.",
+                            [event_line(e) for e in failed[:2]],
+                            [Remediation(title="See the pod's volumes and events",
+                                         command=kubectl("describe", obj), action="describe")], **facts)

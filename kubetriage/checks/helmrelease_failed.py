@@ -11,26 +11,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (
+    at,
     condition,
     event_line,
     events,
-    get,
+    int_at,
     is_false,
-    make,
-    n,
     ref,
     release_name,
     release_namespace,
-    s,
+    str_at,
 )
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-101"
-TITLE = "HelmRelease failed"
-KINDS = ("HelmRelease", "Event")
-SEVERITY = "error"
+CHECK = Check(code="KT-101", title="HelmRelease failed", severity="error",
+              kinds=("HelmRelease", "Event"), doc=__doc__)
 
 _HOOK = re.compile(r"(pre|post)-(install|upgrade|rollback|delete) hooks? failed", re.I)
 _TIMEOUT = re.compile(r"context deadline exceeded|timed out waiting for the condition", re.I)
@@ -47,14 +45,15 @@ _ACTIONS = {"upgrade": "upgrade", "uninstall": "uninstall", "install": "install"
 
 def is_waiting(hr: dict) -> bool:
     ready = condition(hr, "Ready")
-    return s(ready, "reason") in _WAITING or bool(
-        re.search(r"dependency '[^']+' is not ready", s(ready, "message")))
+    return str_at(ready, "reason") in _WAITING or bool(
+        re.search(r"dependency '[^']+' is not ready", str_at(ready, "message")))
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for hr in snap.of_kind("HelmRelease"):
         ready = condition(hr, "Ready")
-        if not is_false(ready) or is_waiting(hr) or get(hr, "spec", "suspend") is True:
+        if not is_false(ready) or is_waiting(hr) or at(hr, "spec", "suspend") is True:
             continue
         yield _finding(snap, hr, ready or {})
 
@@ -62,7 +61,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
 def _action(ready: dict) -> str:
     """What Helm was doing, as the message (else the reason) says; a chart that never arrived
     was neither an install nor an upgrade."""
-    for text in (s(ready, "message"), s(ready, "reason")):
+    for text in (str_at(ready, "message"), str_at(ready, "reason")):
         if (m := _ACTION.search(text)):
             return _ACTIONS[m.group(1).lower()]
     return "reconcile"
@@ -72,9 +71,9 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     obj = ref(hr, "HelmRelease")
     conds = [c for c in (ready, condition(hr, "Released"), condition(hr, "Stalled"),
                          condition(hr, "Remediated")) if c]
-    warnings = [e for e in events(snap, hr, "HelmRelease") if s(e, "type") == "Warning"]
-    text = " ".join([*(f"{s(c, 'reason')} {s(c, 'message')}" for c in conds),
-                     *(s(e, "message") for e in warnings[:5])])
+    warnings = [e for e in events(snap, hr, "HelmRelease") if str_at(e, "type") == "Warning"]
+    text = " ".join([*(f"{str_at(c, 'reason')} {str_at(c, 'message')}" for c in conds),
+                     *(str_at(e, "message") for e in warnings[:5])])
     action = _action(ready)
     facts: dict = {"release": release_name(hr), "release_namespace": release_namespace(hr)}
     if (m := _HOOK.search(text)):
@@ -94,11 +93,12 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     if _RETRIES.search(text):
         facts["exhausted"] = True
         what += "; retries are exhausted, so Flux will not try again on its own"
-    evidence = [f"Ready=False {s(ready, 'reason')}: {s(ready, 'message')}"]
-    evidence += [f"{s(c, 'type')}={s(c, 'status')} {s(c, 'reason')}: {s(c, 'message')}"
-                 for c in conds[1:] if s(c, "message") and s(c, "message") != s(ready, "message")]
-    failures = max(n(hr, "status", "failures"), n(hr, "status", "upgradeFailures"),
-                   n(hr, "status", "installFailures"))
+    evidence = [f"Ready=False {str_at(ready, 'reason')}: {str_at(ready, 'message')}"]
+    evidence += [f"{str_at(c, 'type')}={str_at(c, 'status')} {str_at(c, 'reason')}: "
+                 f"{str_at(c, 'message')}" for c in conds[1:]
+                 if str_at(c, "message") and str_at(c, "message") != str_at(ready, "message")]
+    failures = max(int_at(hr, "status", "failures"), int_at(hr, "status", "upgradeFailures"),
+                   int_at(hr, "status", "installFailures"))
     if failures:
         evidence.append(f"failed attempts: {failures}")
     evidence += [event_line(e) for e in warnings[:2]]
@@ -109,5 +109,5 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
              Remediation(title="See the Helm history of the release",
                          command=f"helm history {release_name(hr)} -n "
                                  f"{release_namespace(hr) or ns}")]
-    return make(__name__, obj, f"HelmRelease {ns}/{obj.name} failed to {action}: {what}.",
-                evidence, fixes, **facts)
+    return CHECK.finding(obj, f"HelmRelease {ns}/{obj.name} failed to {action}: {what}.",
+                         evidence, fixes, **facts)

@@ -16,27 +16,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (
     all_containers,
     event_line,
     events,
     kubectl,
-    make,
     mapping,
     name,
     namespace,
     ref,
     release_of,
-    s,
+    str_at,
     waiting,
 )
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-202"
-TITLE = "Image cannot be pulled"
-KINDS = ("Pod", "Event", "HelmRelease", "ReplicaSet", "Deployment")
-SEVERITY = "error"
+CHECK = Check(code="KT-202", title="Image cannot be pulled", severity="error",
+              kinds=("Pod", "Event", "HelmRelease", "ReplicaSet", "Deployment"), doc=__doc__)
 
 PULL_REASONS = ("ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull")
 _CLASSES = [  # (cause, pattern, what it means)
@@ -96,23 +94,24 @@ def failures(snap: Snapshot) -> list[PullFailure]:
 
 
 def _classify(snap: Snapshot, pod: dict, status: dict, spec: dict) -> PullFailure:
-    container = s(status, "name")
-    image = Image.parse(s(spec, "image") or s(status, "image"))
-    message = s(status, "state", "waiting", "message")
+    container = str_at(status, "name")
+    image = Image.parse(str_at(spec, "image") or str_at(status, "image"))
+    message = str_at(status, "state", "waiting", "message")
     said = [e for e in events(snap, pod, "Pod")
-            if s(e, "reason") in ("Failed", "ErrImagePull") and
-            (container in s(e, "involvedObject", "fieldPath") or
-             (image.ref and image.ref in s(e, "message")))]
-    text = " ".join([message, *(s(e, "message") for e in said)])
+            if str_at(e, "reason") in ("Failed", "ErrImagePull") and
+            (container in str_at(e, "involvedObject", "fieldPath") or
+             (image.ref and image.ref in str_at(e, "message")))]
+    text = " ".join([message, *(str_at(e, "message") for e in said)])
     cause, meaning = next(((c, m) for c, p, m in _CLASSES if p.search(text)),
                           ("unknown", "cause unknown: neither status nor events say why"))
-    evidence = [f"{container}: {s(status, 'state', 'waiting', 'reason')}"
+    evidence = [f"{container}: {str_at(status, 'state', 'waiting', 'reason')}"
                 + (f": {message}" if message else "")]
     evidence += [event_line(e) for e in said[:2]]
-    return PullFailure(pod, container, image, s(pod, "spec", "nodeName"), cause, meaning,
+    return PullFailure(pod, container, image, str_at(pod, "spec", "nodeName"), cause, meaning,
                        evidence)
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     pulls = failures(snap)
     running = _running_images(snap, {f.image.repository.rsplit("/", 1)[-1] for f in pulls})
@@ -141,11 +140,11 @@ def check(snap: Snapshot) -> Iterator[Finding]:
             pod, node, img = elsewhere
             evidence.append(f"on node {node}, pod {pod} runs {img}")
             meaning += f"; it runs on node {node}, so the failure is specific to node {f.node}"
-        yield make(__name__, obj,
-                   f"Pod {obj.namespace}/{obj.name} cannot pull {f.image.ref or 'its image'} "
-                   f"for container {f.container}: {meaning}.",
-                   evidence, fixes, part=f.container, container=f.container,
-                   registry=f.image.registry, cause=f.cause, node=f.node)
+        yield CHECK.finding(obj,
+                            f"Pod {obj.namespace}/{obj.name} cannot pull {f.image.ref or 'its image'} "
+                            f"for container {f.container}: {meaning}.",
+                            evidence, fixes, part=f.container, container=f.container,
+                            registry=f.image.registry, cause=f.cause, node=f.node)
 
 
 def _running_images(snap: Snapshot, repositories: set[str]
@@ -160,12 +159,12 @@ def _running_images(snap: Snapshot, repositories: set[str]
         state = status.get("state")
         if not isinstance(state, dict) or state.get("running") is None:
             continue
-        img = s(spec, "image") or s(status, "image")
+        img = str_at(spec, "image") or str_at(status, "image")
         repo = short.get(img)
         if repo is None:
             repo = short[img] = Image.parse(img).repository.rsplit("/", 1)[-1]
         if repo in repositories:
-            seen = (f"{namespace(pod)}/{name(pod)}", s(pod, "spec", "nodeName"), img)
+            seen = (f"{namespace(pod)}/{name(pod)}", str_at(pod, "spec", "nodeName"), img)
             by_image = found.setdefault(repo, {})
             by_image.setdefault(None, []).append(seen)
             by_image.setdefault(img, []).append(seen)

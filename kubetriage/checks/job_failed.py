@@ -9,55 +9,54 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.crashloop import explain
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (
     annotations,
+    at,
     condition,
     containers,
-    get,
     kubectl,
     labels,
-    make,
     name,
     namespace,
     ref,
-    s,
+    str_at,
 )
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-104"
-TITLE = "Job failed"
-KINDS = ("Job", "Pod")
-SEVERITY = "error"
+CHECK = Check(code="KT-104", title="Job failed", severity="error",
+              kinds=("Job", "Pod"), doc=__doc__)
 
 _FAILING = ("CrashLoopBackOff", "Error", "RunContainerError", "CreateContainerConfigError")
 
 
 def pods_of(snap: Snapshot, job: dict) -> list[dict]:
-    uid = s(job, "metadata", "uid")
+    uid = str_at(job, "metadata", "uid")
     pods = [p for p in snap.owned_by(uid) if p.get("kind") == "Pod"] if uid else []
     if not pods:  # a dump without uids: the job-name label the Job controller sets
         pods = [p for p in snap.in_namespace("Pod", namespace(job))
                 if name(job) in (
                     labels(p).get("job-name"), labels(p).get("batch.kubernetes.io/job-name"))]
-    return sorted(pods, key=lambda p: s(p, "metadata", "creationTimestamp"), reverse=True)
+    return sorted(pods, key=lambda p: str_at(p, "metadata", "creationTimestamp"), reverse=True)
 
 
 def failing_container(pod: dict) -> dict | None:
     for status, _, _ in containers(pod):
-        waiting = s(status, "state", "waiting", "reason")
-        code = get(status, "state", "terminated", "exitCode")
+        waiting = str_at(status, "state", "waiting", "reason")
+        code = at(status, "state", "terminated", "exitCode")
         if waiting in _FAILING or (isinstance(code, int) and code != 0):
             return status
     return None
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for job in snap.of_kind("Job"):
-        hook = s(annotations(job), "helm.sh/hook")
-        failed = s(condition(job, "Failed"), "status") == "True"
-        complete = s(condition(job, "Complete"), "status") == "True"
+        hook = str_at(annotations(job), "helm.sh/hook")
+        failed = str_at(condition(job, "Failed"), "status") == "True"
+        complete = str_at(condition(job, "Complete"), "status") == "True"
         if complete or not (failed or hook):
             continue
         failing = [(p, c) for p in pods_of(snap, job) if (c := failing_container(p))]
@@ -72,19 +71,19 @@ def _finding(snap: Snapshot, job: dict, hook: str, failed: bool,
     evidence = []
     cond = condition(job, "Failed")
     if failed:
-        evidence.append(f"Failed=True {s(cond, 'reason')}: {s(cond, 'message')}")
+        evidence.append(f"Failed=True {str_at(cond, 'reason')}: {str_at(cond, 'message')}")
     cause = "cause unknown, no failing pod is left to read"
     fixes = []
     if failing:
         pod, status = failing[0]
         cause, lines, fix, _ = explain(snap, pod, status)
-        evidence.append(f"pod {name(pod)}, container {s(status, 'name')}: "
-                        f"{s(status, 'state', 'waiting', 'reason') or 'terminated'}, "
-                        f"{get(status, 'restartCount') or 0} restarts")
+        evidence.append(f"pod {name(pod)}, container {str_at(status, 'name')}: "
+                        f"{str_at(status, 'state', 'waiting', 'reason') or 'terminated'}, "
+                        f"{at(status, 'restartCount') or 0} restarts")
         evidence += lines
         fixes.append(Remediation(title="Read the failing pod's log",
                                  command=kubectl("logs", ref(pod, "Pod"),
-                                                 f"-c {s(status, 'name')}", "--previous"),
+                                                 f"-c {str_at(status, 'name')}", "--previous"),
                                  action="logs-previous"))
         if fix:
             fixes.append(Remediation(title=fix[0].upper() + fix[1:]))
@@ -94,6 +93,6 @@ def _finding(snap: Snapshot, job: dict, hook: str, failed: bool,
         fixes.append(Remediation(title="Once fixed, delete the hook Job so the release can "
                                        "run it again", command=kubectl("delete", obj),
                                  action="delete-job"))
-    return make(__name__, obj, f"{what} {obj.namespace}/{obj.name} {verb}: {cause}.",
-                evidence, fixes, severity="error" if hook else "warning",
-                hook=hook or None, pods=[name(p) for p, _ in failing])
+    return CHECK.finding(obj, f"{what} {obj.namespace}/{obj.name} {verb}: {cause}.",
+                         evidence, fixes, severity="error" if hook else "warning",
+                         hook=hook or None, pods=[name(p) for p, _ in failing])

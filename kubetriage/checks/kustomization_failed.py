@@ -10,28 +10,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import condition, event_line, events, get, is_false, make, ref, s
+from kubetriage.checks.objects import at, condition, event_line, events, is_false, ref, str_at
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-103"
-TITLE = "Kustomization failed"
-KINDS = ("Kustomization", "Event")
-SEVERITY = "error"
+CHECK = Check(code="KT-103", title="Kustomization failed", severity="error",
+              kinds=("Kustomization", "Event"), doc=__doc__)
 
 _DUPLICATE = re.compile(r"may not add resource with an already registered id: ([^\s]+)")
 _HEALTH = re.compile(r"\b(\w+)/([\w.-]+)/([\w.-]+) status")
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for ks in snap.of_kind("Kustomization"):
         ready = condition(ks, "Ready")
-        message = s(ready, "message")
-        if not is_false(ready) or get(ks, "spec", "suspend") is True or \
-                s(ready, "reason") == "DependencyNotReady" or "dependency '" in message:
+        message = str_at(ready, "message")
+        if not is_false(ready) or at(ks, "spec", "suspend") is True or \
+                str_at(ready, "reason") == "DependencyNotReady" or "dependency '" in message:
             continue
         obj = ref(ks, "Kustomization")
-        reason = s(ready, "reason")
+        reason = str_at(ready, "reason")
         facts: dict = {}
         if (m := _DUPLICATE.search(message)):
             what = f"the build fails: {m.group(1)} is defined twice"
@@ -43,13 +43,13 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         else:
             what = "it fails to reconcile"
         ns = obj.namespace or "flux-system"
-        yield make(__name__, obj, f"Kustomization {ns}/{obj.name}: {what}.",
-                   [f"Ready=False {reason}: {message}",
-                    *(event_line(e) for e in events(snap, ks, "Kustomization")
-                      if s(e, "type") == "Warning")][:3],
-                   [Remediation(title="Reproduce the build locally",
-                                command=f"flux build kustomization {obj.name} -n {ns} --path ."),
-                    Remediation(title="Retry after fixing the source",
-                                command=f"flux reconcile kustomization {obj.name} -n {ns} "
-                                        "--with-source", action="reconcile")],
-                   **facts)
+        yield CHECK.finding(obj, f"Kustomization {ns}/{obj.name}: {what}.",
+                            [f"Ready=False {reason}: {message}",
+                             *(event_line(e) for e in events(snap, ks, "Kustomization")
+                               if str_at(e, "type") == "Warning")][:3],
+                            [Remediation(title="Reproduce the build locally",
+                                         command=f"flux build kustomization {obj.name} -n {ns} --path ."),
+                             Remediation(title="Retry after fixing the source",
+                                         command=f"flux reconcile kustomization {obj.name} -n {ns} "
+                                                 "--with-source", action="reconcile")],
+                            **facts)

@@ -12,16 +12,16 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from kubetriage.checks import causes
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation
-from kubetriage.checks.objects import make, release_name, service_for_host
+from kubetriage.checks.objects import release_name, service_for_host
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-402"
-TITLE = "Service named by clients is missing"
-KINDS = ("Service", "Pod", "HelmRelease")
-SEVERITY = "error"
+CHECK = Check(code="KT-402", title="Service named by clients is missing", severity="error",
+              kinds=("Service", "Pod", "HelmRelease"), doc=__doc__)
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     if not snap.has_kind("Service"):
         return  # without Services in the snapshot, absence proves nothing
@@ -39,12 +39,12 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         by = f"; HelmRelease {ns}/{releases[0]['metadata']['name']} should create it" \
             if releases else ""
         pods = sorted(clients)
-        yield make(__name__, obj,
-                   f"Service {ns}/{svc} does not exist, yet {len(pods)} pod"
-                   f"{'s' if len(pods) != 1 else ''} need{'' if len(pods) != 1 else 's'} it{by}.",
-                   [*(f"{p}: {line}" for p in pods[:3] for line in clients[p]),
-                    f"no Service {svc} in namespace {ns}"],
-                   [Remediation(title="Check which Services exist",
-                                command=f"kubectl get services -n {ns}")],
-                   clients=pods, host_service=(ns, svc),
-                   release=(ns, releases[0]["metadata"]["name"]) if releases else None)
+        yield CHECK.finding(obj,
+                            f"Service {ns}/{svc} does not exist, yet {len(pods)} pod"
+                            f"{'s' if len(pods) != 1 else ''} need{'' if len(pods) != 1 else 's'} it{by}.",
+                            [*(f"{p}: {line}" for p in pods[:3] for line in clients[p]),
+                             f"no Service {svc} in namespace {ns}"],
+                            [Remediation(title="Check which Services exist",
+                                         command=f"kubectl get services -n {ns}")],
+                            clients=pods, host_service=(ns, svc),
+                            release=(ns, releases[0]["metadata"]["name"]) if releases else None)

@@ -12,14 +12,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubetriage.checks import causes
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import dicts, get, labels, make, mapping, name, ref, s
+from kubetriage.checks.objects import at, dicts, labels, mapping, name, ref, str_at
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-403"
-TITLE = "NetworkPolicy ingress without egress"
-KINDS = ("NetworkPolicy", "Pod")
-SEVERITY = "warning"
+CHECK = Check(code="KT-403", title="NetworkPolicy ingress without egress", severity="warning",
+              kinds=("NetworkPolicy", "Pod"), doc=__doc__)
 
 
 def _selects(selector: dict[str, Any], pod: dict) -> bool:
@@ -31,7 +30,7 @@ def _selects(selector: dict[str, Any], pod: dict) -> bool:
 def _ports(rule: dict) -> set[str] | None:
     """The ports a rule allows; None means every port."""
     ports = dicts(rule, "ports")
-    return {str(get(p, "port")) for p in ports if get(p, "port") is not None} if ports else None
+    return {str(at(p, "port")) for p in ports if at(p, "port") is not None} if ports else None
 
 
 def _allows(rules: list[dict], peers: list[dict], port: str) -> bool:
@@ -48,7 +47,7 @@ def _allows(rules: list[dict], peers: list[dict], port: str) -> bool:
 def _egress_rules(snap: Snapshot, policy: dict, selected: list[dict]) -> list[dict] | None:
     """Egress rules of every policy governing egress of these pods (policies add up); None when
     no policy governs their egress, so everything may leave."""
-    ns = s(policy, "metadata", "namespace") or None
+    ns = str_at(policy, "metadata", "namespace") or None
     own = mapping(policy, "spec", "podSelector")
     rules, governed = [], False
     for other in snap.in_namespace("NetworkPolicy", ns):
@@ -56,16 +55,17 @@ def _egress_rules(snap: Snapshot, policy: dict, selected: list[dict]) -> list[di
         if not (sel == own or any(_selects(sel, p) for p in selected)):
             continue
         egress = dicts(other, "spec", "egress")
-        if "Egress" in (get(other, "spec", "policyTypes") or []) or egress:
+        if "Egress" in (at(other, "spec", "policyTypes") or []) or egress:
             governed = True
             rules += egress
     return rules if governed else None
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for policy in snap.of_kind("NetworkPolicy"):
         own = mapping(policy, "spec", "podSelector")
-        ns = s(policy, "metadata", "namespace") or None
+        ns = str_at(policy, "metadata", "namespace") or None
         selected = [p for p in snap.in_namespace("Pod", ns) if _selects(own, p)]
         # members of the same group talking to each other: the peer is the policy's own pods
         peers = [peer for rule in dicts(policy, "spec", "ingress") for peer in dicts(rule, "from")
@@ -84,18 +84,18 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         timing_out = _timeouts(snap, selected, ports)
         obj = ref(policy, "NetworkPolicy")
         many = len(ports) > 1
-        yield make(__name__, obj,
-                   f"NetworkPolicy {obj.namespace}/{obj.name} admits port{'s' if many else ''} "
-                   f"{', '.join(ports)} from its own pods on ingress, but no egress rule lets "
-                   "them connect out to each other there"
-                   + (f"; {len(timing_out)} of them time{'s' if len(timing_out) == 1 else ''} "
-                      f"out on {'them' if many else 'it'}" if timing_out else "") + ".",
-                   [f"ingress from {peers_text(peers[:1])} on {', '.join(ports)}; egress to "
-                    f"them allowed on: {egress_text(egress, peers[:1])}",
-                    *timing_out.values()][:3],
-                   [Remediation(title=f"Add an egress rule to the same pods on port"
-                                      f"{'s' if many else ''} {', '.join(ports)}")],
-                   severity="error" if timing_out else None, ports=ports,
+        yield CHECK.finding(obj,
+                            f"NetworkPolicy {obj.namespace}/{obj.name} admits port{'s' if many else ''} "
+                            f"{', '.join(ports)} from its own pods on ingress, but no egress rule lets "
+                            "them connect out to each other there"
+                            + (f"; {len(timing_out)} of them time{'s' if len(timing_out) == 1 else ''} "
+                               f"out on {'them' if many else 'it'}" if timing_out else "") + ".",
+                            [f"ingress from {peers_text(peers[:1])} on {', '.join(ports)}; egress to "
+                             f"them allowed on: {egress_text(egress, peers[:1])}",
+                             *timing_out.values()][:3],
+                            [Remediation(title=f"Add an egress rule to the same pods on port"
+                                               f"{'s' if many else ''} {', '.join(ports)}")],
+                            severity="error" if timing_out else None, ports=ports,
                    pods=sorted(timing_out))
 
 
@@ -104,7 +104,7 @@ def _timeouts(snap: Snapshot, pods: list[dict], ports: list[str]) -> dict[str, s
     found = {}
     for pod in pods:
         for (ns, pod_name, _, _), lines in snap.logs.items():
-            if pod_name != name(pod) or ns != s(pod, "metadata", "namespace"):
+            if pod_name != name(pod) or ns != str_at(pod, "metadata", "namespace"):
                 continue
             cause = causes.from_log(lines)
             hit = cause and {str(p) for p in cause.facts.get("timeout_ports", ())} & set(ports)

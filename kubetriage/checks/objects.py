@@ -5,17 +5,16 @@ workload, the HelmRelease that installed an object, the events about an object."
 from __future__ import annotations
 
 import shlex
-import sys
 from datetime import datetime
 from typing import Any
 
-from kubetriage.checks.finding import Finding, ObjectRef, Remediation, Severity
+from kubetriage.checks.finding import ObjectRef
 from kubetriage.core.snapshot import Snapshot
 
 EVENT_LINES = 3  # events shown as evidence per finding
 
 
-def get(node: Any, *path: str | int) -> Any:
+def at(node: Any, *path: str | int) -> Any:
     """node[path[0]][path[1]]..., or None as soon as a step is missing or of the wrong type."""
     for step in path:
         if type(node) is dict and type(step) is str:  # nearly every step: the fast path
@@ -29,34 +28,34 @@ def get(node: Any, *path: str | int) -> Any:
     return node
 
 
-def s(node: Any, *path: str | int) -> str:
+def str_at(node: Any, *path: str | int) -> str:
     """A string field, or "" when missing or not a string."""
-    value = get(node, *path)
+    value = at(node, *path)
     return value if isinstance(value, str) else ""
 
 
-def n(node: Any, *path: str | int) -> int:
-    value = get(node, *path)
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+def int_at(node: Any, *path: str | int) -> int:
+     value = at(node, *path)
+     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def dicts(node: Any, *path: str | int) -> list[dict[str, Any]]:
     """The dict items of a list field; anything else is skipped."""
-    value = get(node, *path) if path else node
+    value = at(node, *path) if path else node
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def mapping(node: Any, *path: str | int) -> dict[str, Any]:
-    value = get(node, *path)
+    value = at(node, *path)
     return value if isinstance(value, dict) else {}
 
 
 def name(obj: Any) -> str:
-    return s(obj, "metadata", "name")
+    return str_at(obj, "metadata", "name")
 
 
 def namespace(obj: Any) -> str | None:
-    return s(obj, "metadata", "namespace") or None
+    return str_at(obj, "metadata", "namespace") or None
 
 
 def labels(obj: Any) -> dict[str, Any]:
@@ -68,7 +67,7 @@ def annotations(obj: Any) -> dict[str, Any]:
 
 
 def ref(obj: Any, kind: str | None = None) -> ObjectRef:
-    return ObjectRef(kind=kind or s(obj, "kind"), namespace=namespace(obj), name=name(obj))
+    return ObjectRef(kind=kind or str_at(obj, "kind"), namespace=namespace(obj), name=name(obj))
 
 
 def condition(obj: Any, type_: str) -> dict[str, Any] | None:
@@ -107,10 +106,10 @@ def containers(pod: Any) -> list[tuple[dict[str, Any], dict[str, Any], bool]]:
         specs = specs if isinstance(specs, list) else ()
         for st in statuses:
             if isinstance(st, dict):
-                wanted = s(st, "name")
+                wanted = str_at(st, "name")
                 # a pod has a handful of containers: a scan beats building a dict per pod
                 match = next((c for c in reversed(specs)
-                              if isinstance(c, dict) and s(c, "name") == wanted), {})
+                              if isinstance(c, dict) and str_at(c, "name") == wanted), {})
                 found.append((st, match, init))
     return found
 
@@ -128,8 +127,8 @@ def all_containers(snap: Snapshot) -> list[Container]:
 def waiting(snap: Snapshot, *reasons: str) -> list[Container]:
     """The containers waiting for one of these reasons (CrashLoopBackOff, ...), in pod order."""
     every = snap.derived("waiting", lambda snap: [
-        (s(c[1], "state", "waiting", "reason"), c) for c in all_containers(snap)
-        if get(c[1], "state", "waiting") is not None])
+        (str_at(c[1], "state", "waiting", "reason"), c) for c in all_containers(snap)
+        if at(c[1], "state", "waiting") is not None])
     return [c for reason, c in every if reason in reasons]
 
 
@@ -139,9 +138,9 @@ def owners(snap: Snapshot, obj: Any) -> list[dict[str, Any]]:
     seen = set()
     while True:
         refs = dicts(obj, "metadata", "ownerReferences")
-        owner = next((snap.by_uid.get(s(r, "uid")) for r in refs
-                      if r.get("controller") is True and snap.by_uid.get(s(r, "uid"))), None) \
-            or next((snap.by_uid[s(r, "uid")] for r in refs if s(r, "uid") in snap.by_uid), None)
+        owner = next((snap.by_uid.get(str_at(r, "uid")) for r in refs
+                      if r.get("controller") is True and snap.by_uid.get(str_at(r, "uid"))), None) \
+            or next((snap.by_uid[str_at(r, "uid")] for r in refs if str_at(r, "uid") in snap.by_uid), None)
         if owner is None or id(owner) in seen:
             return chain
         seen.add(id(owner))
@@ -153,20 +152,20 @@ def owner_kind(obj: Any) -> str:
     """The kind of the controlling owner as the object states it, even if the owner is absent."""
     refs = dicts(obj, "metadata", "ownerReferences")
     ctrl = next((r for r in refs if r.get("controller") is True), refs[0] if refs else {})
-    return s(ctrl, "kind")
+    return str_at(ctrl, "kind")
 
 
 def release_name(hr: Any) -> str:
     """The Helm release a HelmRelease manages, as helm-controller names it."""
-    explicit = s(hr, "spec", "releaseName")
+    explicit = str_at(hr, "spec", "releaseName")
     if explicit:
         return explicit
-    target = s(hr, "spec", "targetNamespace")
+    target = str_at(hr, "spec", "targetNamespace")
     return f"{target}-{name(hr)}" if target else name(hr)
 
 
 def release_namespace(hr: Any) -> str | None:
-    return s(hr, "spec", "targetNamespace") or namespace(hr)
+    return str_at(hr, "spec", "targetNamespace") or namespace(hr)
 
 
 def release_of(snap: Snapshot, obj: Any) -> dict[str, Any] | None:
@@ -193,38 +192,29 @@ def release_of(snap: Snapshot, obj: Any) -> dict[str, Any] | None:
 def events(snap: Snapshot, obj: Any, kind: str | None = None) -> list[dict[str, Any]]:
     """Events about this object (same kind and uid, not another kind's of the same name), newest
     first."""
-    found = snap.events_for(kind or s(obj, "kind"), namespace(obj), name(obj),
-                            s(obj, "metadata", "uid") or None)
+    found = snap.events_for(kind or str_at(obj, "kind"), namespace(obj), name(obj),
+                            str_at(obj, "metadata", "uid") or None)
     return sorted(found, key=event_time, reverse=True)
 
 
 def event_time(event: Any) -> str:
-    return s(event, "lastTimestamp") or s(event, "eventTime") or \
-        s(event, "metadata", "creationTimestamp")
+    return str_at(event, "lastTimestamp") or str_at(event, "eventTime") or \
+        str_at(event, "metadata", "creationTimestamp")
 
 
 def event_count(event: Any) -> int:
-    return max(n(event, "count"), n(event, "series", "count"), 1)
+    return max(int_at(event, "count"), int_at(event, "series", "count"), 1)
 
 
 def event_line(event: Any) -> str:
     count = event_count(event)
     times = f" (x{count})" if count > 1 else ""
-    where = s(event, "involvedObject", "fieldPath")
+    where = str_at(event, "involvedObject", "fieldPath")
     where = f" [{where}]" if where else ""
-    return f"{s(event, 'type') or 'Event'} {s(event, 'reason')}{times}{where}: " \
-           f"{s(event, 'message')}"
+    return f"{str_at(event, 'type') or 'Event'} {str_at(event, 'reason')}{times}{where}: " \
+           f"{str_at(event, 'message')}"
 
 
-def make(module_name: str, obj: ObjectRef, summary: str, evidence: list[str],
-         remediations: list[Remediation] | None = None, severity: Severity | None = None,
-         part: str | None = None, **facts: Any) -> Finding:
-    """A finding of the check module `module_name` (its CODE, TITLE and SEVERITY) about obj."""
-    module = sys.modules[module_name]
-    ident = f"{module.CODE}/{obj.kind}/{obj.namespace or '-'}/{obj.name}"
-    return Finding(id=f"{ident}/{part}" if part else ident, check=module.CODE, title=module.TITLE,
-                   severity=severity or module.SEVERITY, object=obj, summary=summary,
-                   evidence=evidence, remediations=remediations or [], facts=facts)
 
 
 def kubectl(verb: str, obj: ObjectRef, *extra: str) -> str:

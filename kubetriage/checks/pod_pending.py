@@ -8,31 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import condition, event_line, events, kubectl, make, ref, s
+from kubetriage.checks.objects import condition, event_line, events, kubectl, ref, str_at
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-206"
-TITLE = "Pod cannot be scheduled"
-KINDS = ("Pod", "Event")
-SEVERITY = "error"
+CHECK = Check(code="KT-206", title="Pod cannot be scheduled", severity="error",
+              kinds=("Pod", "Event"), doc=__doc__)
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for pod in snap.of_kind("Pod"):
-        if s(pod, "status", "phase") != "Pending":
+        if str_at(pod, "status", "phase") != "Pending":
             continue
         scheduled = condition(pod, "PodScheduled")
-        if s(scheduled, "status") != "False":
+        if str_at(scheduled, "status") != "False":
             continue
-        said = [e for e in events(snap, pod, "Pod") if s(e, "reason") == "FailedScheduling"]
-        why = s(scheduled, "message") or (s(said[0], "message") if said else "") or \
+        said = [e for e in events(snap, pod, "Pod") if str_at(e, "reason") == "FailedScheduling"]
+        why = str_at(scheduled, "message") or (str_at(said[0], "message") if said else "") or \
             "the scheduler gives no reason"
         obj = ref(pod, "Pod")
-        yield make(__name__, obj, f"Pod {obj.namespace}/{obj.name} cannot be scheduled: "
-                                  f"{why.rstrip('. ')}.",
-                   [f"PodScheduled=False {s(scheduled, 'reason')}: {s(scheduled, 'message')}",
-                    *(event_line(e) for e in said[:1])],
-                   [Remediation(title="Compare its requests, selectors and tolerations with "
-                                      "the nodes", command=kubectl("describe", obj),
-                                action="describe")])
+        yield CHECK.finding(obj, f"Pod {obj.namespace}/{obj.name} cannot be scheduled: "
+                                 f"{why.rstrip('. ')}.",
+                            [f"PodScheduled=False {str_at(scheduled, 'reason')}: "
+                             f"{str_at(scheduled, 'message')}",
+                             *(event_line(e) for e in said[:1])],
+                            [Remediation(title="Compare its requests, selectors and tolerations with "
+                                               "the nodes", command=kubectl("describe", obj),
+                                         action="describe")])

@@ -11,25 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (
-    containers,
-    dicts,
-    event_line,
-    events,
-    get,
-    kubectl,
-    make,
-    n,
-    ref,
-    s,
-)
+from kubetriage.checks.objects import at, containers, dicts, event_line, events, int_at, kubectl, ref, str_at
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-207"
-TITLE = "Probe failing"
-KINDS = ("Pod", "Event")
-SEVERITY = "error"
+CHECK = Check(code="KT-207", title="Probe failing", severity="error",
+              kinds=("Pod", "Event"), doc=__doc__)
 
 _CONTAINER = re.compile(r"spec\.(?:initC|c)ontainers\{([^}]+)\}")
 _KIND = re.compile(r"^(Liveness|Readiness|Startup) probe", re.I)
@@ -38,6 +26,7 @@ _REFUSED = re.compile(r":(\d+)\S*: connect: connection refused|connection refuse
 _TIMEOUT = re.compile(r"context deadline exceeded|Client\.Timeout|timed out|timeout", re.I)
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     # few pods have Unhealthy events: look those up rather than every pod's events
     about = [(ns, pod) for (kind, ns, pod), said in snap.events_by_object.items()
@@ -46,25 +35,25 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         pod = snap.get("Pod", ns, pod_name)
         if pod is None:
             continue
-        unhealthy = [e for e in events(snap, pod, "Pod") if s(e, "reason") == "Unhealthy"]
+        unhealthy = [e for e in events(snap, pod, "Pod") if str_at(e, "reason") == "Unhealthy"]
         if not unhealthy:
             continue
-        statuses = {s(st, "name"): (st, spec) for st, spec, _ in containers(pod)}
+        statuses = {str_at(st, "name"): (st, spec) for st, spec, _ in containers(pod)}
         by_container: dict[str, list[dict]] = {}
         for event in unhealthy:
-            m = _CONTAINER.search(s(event, "involvedObject", "fieldPath"))
+            m = _CONTAINER.search(str_at(event, "involvedObject", "fieldPath"))
             container = m.group(1) if m else next(iter(statuses), "")
             if container in statuses:
                 by_container.setdefault(container, []).append(event)
         for container, said in by_container.items():
             status, spec = statuses[container]
-            if status.get("ready") is True and n(status, "restartCount") == 0:
+            if status.get("ready") is True and int_at(status, "restartCount") == 0:
                 continue
             yield _finding(pod, container, spec, said)
 
 
 def _kind(event: dict) -> str:
-    m = _KIND.search(s(event, "message"))
+    m = _KIND.search(str_at(event, "message"))
     return m.group(1).lower() if m else "a"
 
 
@@ -72,7 +61,7 @@ def _declared_ports(pod: dict) -> set[str]:
     """Ports by number and by name: a probe may name its port."""
     ports = [p for field in ("containers", "initContainers")
              for c in dicts(pod, "spec", field) for p in dicts(c, "ports")]
-    return {str(get(p, "containerPort")) for p in ports} | {s(p, "name") for p in ports}
+    return {str(at(p, "containerPort")) for p in ports} | {str_at(p, "name") for p in ports}
 
 
 def _finding(pod: dict, container: str, spec: dict, said: list[dict]) -> Finding:
@@ -81,10 +70,10 @@ def _finding(pod: dict, container: str, spec: dict, said: list[dict]) -> Finding
     kinds = sorted({_kind(e) for e in said}, key=("startup", "liveness", "readiness", "a").index)
     event = said[0]
     kind = _kind(event)
-    probe = get(spec, f"{kind}Probe") or {}
-    path = s(probe, "httpGet", "path")
-    port = get(probe, "httpGet", "port") or get(probe, "tcpSocket", "port")
-    message = s(event, "message")
+    probe = at(spec, f"{kind}Probe") or {}
+    path = str_at(probe, "httpGet", "path")
+    port = at(probe, "httpGet", "port") or at(probe, "tcpSocket", "port")
+    message = str_at(event, "message")
     facts: dict = {"container": container, "probes": kinds}
     if (m := _STATUS.search(message)):
         code = int(m.group(1))
@@ -106,11 +95,11 @@ def _finding(pod: dict, container: str, spec: dict, said: list[dict]) -> Finding
         why = "the probe times out"
     else:
         why = "the kubelet's message below says how"
-    return make(__name__, obj,
-                f"{' and '.join(kinds).capitalize()} probe{'s' if len(kinds) > 1 else ''} of "
-                f"container {container} in pod {obj.namespace}/{obj.name} fail"
-                f"{'' if len(kinds) > 1 else 's'}: {why}.",
-                [event_line(e) for e in said[:3]],
-                [Remediation(title="Compare the probe with what the container serves",
-                             command=kubectl("describe", obj), action="describe")],
-                part=container, **facts)
+    return CHECK.finding(obj,
+                         f"{' and '.join(kinds).capitalize()} probe{'s' if len(kinds) > 1 else ''} of "
+                         f"container {container} in pod {obj.namespace}/{obj.name} fail"
+                         f"{'' if len(kinds) > 1 else 's'}: {why}.",
+                         [event_line(e) for e in said[:3]],
+                         [Remediation(title="Compare the probe with what the container serves",
+                                      command=kubectl("describe", obj), action="describe")],
+                         part=container, **facts)

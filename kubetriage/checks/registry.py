@@ -6,56 +6,54 @@ forever and is never given to a new check (tests/checks/test_registry.py enforce
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from kubetriage.checks import (
+    container_config,
+    crashloop,
+    dependency_not_ready,
+    deployment_revisions,
+    failed_mount,
+    helmrelease_failed,
+    hpa_target,
+    image_pull,
+    job_failed,
+    kustomization_failed,
+    missing_service,
+    netpol_egress,
+    pod_pending,
+    probe_failed,
+    registry_trust,
+    restart_storm,
+    sealed_secret,
+    sealing_key,
+    service_endpoints,
+    telemetry_exporter,
+)
+from kubetriage.checks.check import DOMAINS, Check
 
-from kubetriage.checks.finding import Finding, Severity
-from kubetriage.core.snapshot import Snapshot
-
-DOMAINS = {  # first code of the range -> domain
-    100: "Flux and Helm releases",
-    200: "pods and containers",
-    300: "secrets and configuration",
-    400: "networking",
-    500: "workloads and scaling",
-    600: "observability",
-}
 RETIRED: dict[str, str] = {}  # code -> why it was retired; never reuse one
 
-_MODULES = (
-    "helmrelease_failed", "dependency_not_ready", "kustomization_failed", "job_failed",
-    "crashloop", "image_pull", "registry_trust", "container_config", "failed_mount",
-    "pod_pending", "probe_failed", "restart_storm",
-    "sealed_secret", "sealing_key",
-    "service_endpoints", "missing_service", "netpol_egress",
-    "hpa_target", "deployment_revisions",
-    "telemetry_exporter",
-)
-
-
-@dataclass(frozen=True)
-class Check:
-    code: str
-    title: str
-    severity: Severity
-    kinds: tuple[str, ...]
-    doc: str
-    module: str
-    run: Callable[[Snapshot], Iterable[Finding]]
-
-    @property
-    def domain(self) -> str:
-        return DOMAINS.get(int(self.code[3:]) // 100 * 100, "unknown")
-
-
-def _load(name: str) -> Check:
-    m = importlib.import_module(f"kubetriage.checks.{name}")
-    return Check(m.CODE, m.TITLE, m.SEVERITY, tuple(m.KINDS), (m.__doc__ or "").strip(),
-                 name, m.check)
-
-
-CHECKS: tuple[Check, ...] = tuple(_load(name) for name in _MODULES)
+CHECKS: tuple[Check, ...] = tuple(module.CHECK for module in (
+    helmrelease_failed,
+    dependency_not_ready,
+    kustomization_failed,
+    job_failed,
+    crashloop,
+    image_pull,
+    registry_trust,
+    container_config,
+    failed_mount,
+    pod_pending,
+    probe_failed,
+    restart_storm,
+    sealed_secret,
+    sealing_key,
+    service_endpoints,
+    missing_service,
+    netpol_egress,
+    hpa_target,
+    deployment_revisions,
+    telemetry_exporter,
+))
 BY_CODE: dict[str, Check] = {c.code: c for c in CHECKS}
 
 

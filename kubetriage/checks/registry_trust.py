@@ -11,16 +11,16 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from kubetriage.checks import image_pull
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation
-from kubetriage.checks.objects import make, name, namespace
+from kubetriage.checks.objects import name, namespace
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-203"
-TITLE = "Registry certificate not trusted by node"
-KINDS = ("Pod", "Event", "Node")
-SEVERITY = "error"
+CHECK = Check(code="KT-203", title="Registry certificate not trusted by node", severity="error",
+              kinds=("Pod", "Event", "Node"), doc=__doc__)
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     groups: dict[tuple[str, str], list[image_pull.PullFailure]] = defaultdict(list)
     for f in image_pull.failures(snap):
@@ -35,15 +35,15 @@ def check(snap: Snapshot) -> Iterator[Finding]:
 def _root(obj: ObjectRef, node: str, registry: str, pods: list[str],
                     pulls: list[image_pull.PullFailure]) -> Finding:
     where = f"node {node}" if node else "the node (unknown)"
-    return make(__name__, obj,
-                f"{where.capitalize()} does not trust the TLS certificate of registry {registry}: "
-                f"{len(pods)} pod{'s' if len(pods) != 1 else ''} cannot pull from it.",
-                [next((line for f in pulls for line in f.evidence if "x509" in line),
-                      pulls[0].evidence[0]), f"pods failing: {', '.join(pods[:6])}"
-                 + (f" and {len(pods) - 6} more" if len(pods) > 6 else "")],
-                [Remediation(title=f"Install the registry's CA on {where} "
-                                   f"(/etc/docker/certs.d/{registry}/ca.crt or "
-                                   "/etc/containerd/certs.d) and restart the runtime"),
-                 Remediation(title="Then delete the failing pods so they pull again",
-                             action="delete-pod")],
-                part=registry, registry=registry, node=node, pods=pods)
+    return CHECK.finding(obj,
+                         f"{where.capitalize()} does not trust the TLS certificate of registry {registry}: "
+                         f"{len(pods)} pod{'s' if len(pods) != 1 else ''} cannot pull from it.",
+                         [next((line for f in pulls for line in f.evidence if "x509" in line),
+                               pulls[0].evidence[0]), f"pods failing: {', '.join(pods[:6])}"
+                          + (f" and {len(pods) - 6} more" if len(pods) > 6 else "")],
+                         [Remediation(title=f"Install the registry's CA on {where} "
+                                            f"(/etc/docker/certs.d/{registry}/ca.crt or "
+                                            "/etc/containerd/certs.d) and restart the runtime"),
+                          Remediation(title="Then delete the failing pods so they pull again",
+                                      action="delete-pod")],
+                         part=registry, registry=registry, node=node, pods=pods)

@@ -11,30 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import (
-    condition,
-    event_line,
-    events,
-    is_false,
-    make,
-    name,
-    namespace,
-    ref,
-    s,
-)
+from kubetriage.checks.objects import condition, event_line, events, is_false, name, namespace, ref, str_at
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-301"
-TITLE = "SealedSecret not synced"
-KINDS = ("SealedSecret", "Event", "HelmRelease")
-SEVERITY = "error"
+CHECK = Check(code="KT-301", title="SealedSecret not synced", severity="error",
+              kinds=("SealedSecret", "Event", "HelmRelease"), doc=__doc__)
 
 _SECRET_KEYS = ("existingsecret", "secretname", "secret", "existingsecretname")
 
 
 def secret_name(sealed: dict) -> str:
-    return s(sealed, "spec", "template", "metadata", "name") or name(sealed)
+    return str_at(sealed, "spec", "template", "metadata", "name") or name(sealed)
 
 
 def releases_naming(snap: Snapshot, ns: str | None, secret: str) -> list[dict]:
@@ -59,6 +48,7 @@ def _names(node: Any, secret: str) -> bool:
     return False
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for sealed in snap.of_kind("SealedSecret"):
         synced = condition(sealed, "Synced")
@@ -66,20 +56,20 @@ def check(snap: Snapshot) -> Iterator[Finding]:
             continue
         obj = ref(sealed, "SealedSecret")
         secret = secret_name(sealed)
-        message = s(synced, "message")
+        message = str_at(synced, "message")
         blocked = [f"{namespace(hr)}/{name(hr)}" for hr in
                    releases_naming(snap, obj.namespace, secret)]
         why = "no key the controller holds decrypts it" if "no key could decrypt" in message \
             else (message or "the controller gives no reason")
-        yield make(__name__, obj,
-                   f"SealedSecret {obj.namespace}/{obj.name} is not unsealed, so Secret "
-                   f"{secret} does not exist: {why}.",
-                   [f"Synced=False {s(synced, 'reason')}: {message}",
-                    *(event_line(e) for e in events(snap, sealed, "SealedSecret")[:1]),
-                    *([f"named in the values of HelmRelease {', '.join(blocked)}"]
-                      if blocked else [])],
-                   [Remediation(title="Re-seal the secret with the controller's current "
-                                      "public key",
-                                command=f"kubeseal --fetch-cert > cert.pem && kubeseal "
-                                        f"--cert cert.pem -n {obj.namespace} < secret.yaml")],
-                   secret=secret, releases=blocked)
+        yield CHECK.finding(obj,
+                            f"SealedSecret {obj.namespace}/{obj.name} is not unsealed, so Secret "
+                            f"{secret} does not exist: {why}.",
+                            [f"Synced=False {str_at(synced, 'reason')}: {message}",
+                             *(event_line(e) for e in events(snap, sealed, "SealedSecret")[:1]),
+                             *([f"named in the values of HelmRelease {', '.join(blocked)}"]
+                               if blocked else [])],
+                            [Remediation(title="Re-seal the secret with the controller's current "
+                                               "public key",
+                                         command=f"kubeseal --fetch-cert > cert.pem && kubeseal "
+                                                 f"--cert cert.pem -n {obj.namespace} < secret.yaml")],
+                            secret=secret, releases=blocked)

@@ -11,23 +11,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import condition, is_false, make, name, namespace, owners, ref, s
+from kubetriage.checks.objects import condition, is_false, name, namespace, owners, ref, str_at
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-302"
-TITLE = "Sealing key mismatch"
-KINDS = ("SealedSecret", "Pod", "Deployment", "ReplicaSet")
-SEVERITY = "error"
+CHECK = Check(code="KT-302", title="Sealing key mismatch", severity="error",
+              kinds=("SealedSecret", "Pod", "Deployment", "ReplicaSet"), doc=__doc__)
 
 _FAILED = re.compile(r"key=([\w.-]+)/([\w.-]+).*no key could decrypt")
 _NEW_KEY = re.compile(r"New key written")
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     undecryptable = {(namespace(ss), name(ss)) for ss in snap.of_kind("SealedSecret")
                      if is_false(condition(ss, "Synced"))
-                     and "no key could decrypt" in s(condition(ss, "Synced"), "message")}
+                     and "no key could decrypt" in str_at(condition(ss, "Synced"), "message")}
     if not undecryptable:
         return
     for (ns, pod_name, _container, previous), lines in sorted(snap.logs.items()):
@@ -41,14 +41,14 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         top = ([o for o in owners(snap, pod) if o.get("kind") != "ReplicaSet"] or [pod])[-1]
         obj = ref(top)
         new_key = [line for line in lines if _NEW_KEY.search(line)][:1]
-        yield make(__name__, obj,
-                   f"The sealed-secrets controller {obj.namespace}/{obj.name} holds no key that "
-                   f"decrypts {len(failed)} SealedSecret{'s' if len(failed) != 1 else ''}: they "
-                   "were sealed with another key.",
-                   [*new_key, *[line for line in lines if _FAILED.search(line)][-1:],
-                    "cannot decrypt: " + ", ".join(f"{a}/{b}" for a, b in failed)],
-                   [Remediation(title="Restore the old sealing key into the controller's "
-                                      "namespace and restart it, or re-seal every secret with "
-                                      "the current key",
-                                command="kubeseal --fetch-cert > cert.pem")],
-                   sealed=failed)
+        yield CHECK.finding(obj,
+                            f"The sealed-secrets controller {obj.namespace}/{obj.name} holds no key that "
+                            f"decrypts {len(failed)} SealedSecret{'s' if len(failed) != 1 else ''}: they "
+                            "were sealed with another key.",
+                            [*new_key, *[line for line in lines if _FAILED.search(line)][-1:],
+                             "cannot decrypt: " + ", ".join(f"{a}/{b}" for a, b in failed)],
+                            [Remediation(title="Restore the old sealing key into the controller's "
+                                               "namespace and restart it, or re-seal every secret with "
+                                               "the current key",
+                                         command="kubeseal --fetch-cert > cert.pem")],
+                            sealed=failed)

@@ -10,31 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
-from kubetriage.checks.objects import condition, dicts, labels, make, mapping, name, ref, s
+from kubetriage.checks.objects import condition, dicts, labels, mapping, name, ref, str_at
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-401"
-TITLE = "Service without ready endpoints"
-KINDS = ("Service", "Endpoints", "Pod")
-SEVERITY = "error"
+CHECK = Check(code="KT-401", title="Service without ready endpoints", severity="error",
+              kinds=("Service", "Endpoints", "Pod"), doc=__doc__)
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     if not snap.has_kind("Pod"):
         return
     matching: dict[tuple[str | None, tuple[str, ...]], dict[tuple, list[dict]]] = {}
     for svc in snap.of_kind("Service"):
         selector = mapping(svc, "spec", "selector")
-        if not selector or s(svc, "spec", "type") == "ExternalName":
+        if not selector or str_at(svc, "spec", "type") == "ExternalName":
             continue
-        ns = s(svc, "metadata", "namespace") or None
+        ns = str_at(svc, "metadata", "namespace") or None
         endpoints = snap.get("Endpoints", ns, name(svc))
         if endpoints is not None and any(dicts(sub, "addresses")
                                          for sub in dicts(endpoints, "subsets")):
             continue  # the common case, decided without looking at pods
         pods = _selected(snap, matching, ns, selector)
-        if endpoints is None and any(s(condition(p, "Ready"), "status") == "True" for p in pods):
+        if endpoints is None and any(str_at(condition(p, "Ready"), "status") == "True" for p in pods):
             continue
         obj = ref(svc, "Service")
         shown = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
@@ -43,14 +43,14 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                    f"{'s' if len(pods) != 1 else ''}, none ready"
         else:
             what = f"its selector {shown} matches no pod"
-        yield make(__name__, obj, f"Service {obj.namespace}/{obj.name} has no ready endpoint: "
-                                  f"{what}.",
-                   [f"selector {shown}; pods: " + (", ".join(name(p) for p in pods[:5]) or
-                                                   "none")],
-                   [Remediation(title="Compare the selector with the pods' labels",
-                                command=f"kubectl get pods -n {obj.namespace} -l {shown}")],
-                   severity="error" if pods else "warning",
-                   pods=[name(p) for p in pods])
+        yield CHECK.finding(obj, f"Service {obj.namespace}/{obj.name} has no ready endpoint: "
+                                 f"{what}.",
+                            [f"selector {shown}; pods: " + (", ".join(name(p) for p in pods[:5]) or
+                                                            "none")],
+                            [Remediation(title="Compare the selector with the pods' labels",
+                                         command=f"kubectl get pods -n {obj.namespace} -l {shown}")],
+                            severity="error" if pods else "warning",
+                            pods=[name(p) for p in pods])
 
 
 def _selected(snap: Snapshot, matching: dict, namespace: str | None,

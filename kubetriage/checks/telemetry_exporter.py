@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, ObjectRef, Remediation
-from kubetriage.checks.objects import make, service_for_host
+from kubetriage.checks.objects import service_for_host
 from kubetriage.core.snapshot import Snapshot
 
-CODE = "KT-601"
-TITLE = "Telemetry exporter flooding logs"
-KINDS = ("Pod", "Service")
-SEVERITY = "warning"
+CHECK = Check(code="KT-601", title="Telemetry exporter flooding logs", severity="warning",
+              kinds=("Pod", "Service"), doc=__doc__)
 
 _EXPORT = re.compile(r"(?:export\w*|sending) (?:traces|spans|metrics|logs)\b.*?\bto "
                      r"(?:https?://)?([\w.-]+):(\d+)|"
@@ -26,6 +25,7 @@ _FAILED = re.compile(r"UNAVAILABLE|error|failed|refused|timeout|retry", re.I)
 FLOOD_LINES = 10  # this many failed exports in the recent lines is a flood, not a blip
 
 
+@CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
     for (ns, pod, container, previous), lines in sorted(snap.logs.items()):
         if previous:
@@ -48,10 +48,10 @@ def check(snap: Snapshot) -> Iterator[Finding]:
             state = f"but Service {svc[0]}/{svc[1]} does not exist"
         else:
             continue  # the collector exists: a real outage is another check's business
-        yield make(__name__, ObjectRef(kind="Pod", namespace=ns, name=pod),
-                   f"Container {container} of pod {ns}/{pod} keeps exporting telemetry to "
-                   f"{host}:{port}, {state}: {len(found)} of its last {len(lines)} log lines.",
-                   [found[-1], f"{len(found)} of the last {len(lines)} lines are failed exports"],
-                   [Remediation(title="Deploy the collector, or disable the exporter "
-                                      "(OTEL_SDK_DISABLED=true)")],
-                   part=container, container=container, collector=svc)
+        yield CHECK.finding(ObjectRef(kind="Pod", namespace=ns, name=pod),
+                            f"Container {container} of pod {ns}/{pod} keeps exporting telemetry to "
+                            f"{host}:{port}, {state}: {len(found)} of its last {len(lines)} log lines.",
+                            [found[-1], f"{len(found)} of the last {len(lines)} lines are failed exports"],
+                            [Remediation(title="Deploy the collector, or disable the exporter "
+                                               "(OTEL_SDK_DISABLED=true)")],
+                            part=container, container=container, collector=svc)
