@@ -29,9 +29,9 @@ from kubetriage.checks.finding import Report
 from kubetriage.core import durations
 from kubetriage.core.podstatus import pod_cells
 from kubetriage.core.text import clean
+from kubetriage.core.types import Obj
 from kubetriage.diagnosis import diagnose
 
-Obj = dict[str, Any]
 Status = Literal["pending", "running", "passed", "failed", "skipped"]
 EventKind = Literal["started", "progress", "passed", "failed", "skipped"]
 BAD_WAITING = {"ImagePullBackOff", "ErrImagePull", "CrashLoopBackOff"}
@@ -68,7 +68,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Change:
+class ObservedChange:
     """A state change seen while the run was going on."""
 
     at: datetime
@@ -88,7 +88,7 @@ class Verification:
     finished: datetime | None = None
     steps: list[Step] = field(default_factory=list)
     events: list[StepEvent] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
+    changes: list[ObservedChange] = field(default_factory=list)
     actions: list[Result] = field(default_factory=list)
     releases: list[Obj] = field(default_factory=list)  # the final state, for the report
     pods: list[Obj] = field(default_factory=list)
@@ -417,7 +417,7 @@ class Walkthrough:
                     before = seen.get(key, "absent")
                     if after != before:
                         seen[key] = after
-                        self.v.changes.append(Change(datetime.now(UTC), key,
+                        self.v.changes.append(ObservedChange(datetime.now(UTC), key,
                                                      clean(before), clean(after)))
         finally:
             sub.close()

@@ -13,14 +13,13 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 import orjson
 
 from kubetriage.core import resources
 from kubetriage.core.resources import Resource
-
-Obj = dict[str, Any]
+from kubetriage.core.types import Obj
 
 
 class Lookup(Protocol):

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kubetriage.actions.catalogue import Target
+from kubetriage.core.types import Obj
 
-Obj = dict[str, Any]
 State = Literal["Ready", "Failed", "TimedOut"]
 POLL_S = 0.1
 SETTLE_S = 1.0

@@ -23,9 +23,9 @@ from kubetriage.actions import audit
 from kubetriage.actions.catalogue import ACTIONS, BY_ID, Action, Request, Target
 from kubetriage.actions.reconcile import Outcome, await_reconcile, condition
 from kubetriage.cluster.connect import api_error
+from kubetriage.core.types import Obj
 from kubetriage.errors import ApiError
 
-Obj = dict[str, Any]
 READ_ONLY = "read-only mode: kubetriage was started with --read-only"
 SOURCE_TIMEOUT_S = 120.0  # --with-source: how long the source may take before the release
 

@@ -24,7 +24,8 @@ from typing import Any, TypedDict, Union
 import msgspec
 import orjson
 
-Obj = dict[str, Any]
+from kubetriage.core.types import Obj
+
 # a shape: each kept key maps to None (kept whole), to the shape of what is kept of its value,
 # or to [shape] for a list of such values
 Shape = dict[str, Union["Shape", list["Shape"], None]]

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kubetriage.core.snapshot import LogRef, Snapshot
+from kubetriage.core.types import Key, Obj
 
-Obj = dict[str, Any]
-Key = tuple[str, str | None, str]  # (kind, namespace or None, name): as the Snapshot keys it
 ChangeType = Literal["ADDED", "MODIFIED", "DELETED"]
 Phase = Literal["syncing", "live", "reconnecting", "forbidden", "unavailable"]
 _PHASE_ORDER = ("forbidden", "unavailable", "reconnecting", "syncing", "live")  # worst first
@@ -28,7 +27,7 @@ _PHASE_ORDER = ("forbidden", "unavailable", "reconnecting", "syncing", "live")  
 # read-only by convention, not frozen: a frozen dataclass costs four times as much to create,
 # and a 10k-pod cluster makes 80,000 changes at start-up
 @dataclass(slots=True)
-class Change:
+class StoreChange:
     type: ChangeType
     kind: str
     namespace: str | None
@@ -54,7 +53,7 @@ class KindState:
 
 @dataclass
 class Batch:
-    changes: list[Change]
+    changes: list[StoreChange]
     states: set[str]  # kinds whose connection state changed
     version: int
 
@@ -74,11 +73,11 @@ class Subscription:
     def __init__(self, store: Store, kinds: set[str] | None) -> None:
         self._store = store
         self._kinds = kinds
-        self._pending: dict[Key, Change] = {}
+        self._pending: dict[Key, StoreChange] = {}
         self._states: set[str] = set()
         self._wake = asyncio.Event()
 
-    def _push(self, change: Change) -> None:
+    def _push(self, change: StoreChange) -> None:
         if self._kinds is not None and change.kind not in self._kinds:
             return
         key = (change.kind, change.namespace, change.name)
@@ -88,9 +87,9 @@ class Subscription:
                 del self._pending[key]  # came and went between two looks: nothing to show
                 return
             if before.type == "ADDED":
-                change = Change("ADDED", *_fields(change))
+                change = StoreChange("ADDED", *_fields(change))
             elif before.type == "DELETED" and change.type == "ADDED":
-                change = Change("MODIFIED", *_fields(change))
+                change = StoreChange("MODIFIED", *_fields(change))
         self._pending[key] = change
         self._wake.set()
 
@@ -128,7 +127,7 @@ class Subscription:
         self._store._subscribers.discard(self)
 
 
-def _fields(change: Change) -> tuple:
+def _fields(change: StoreChange) -> tuple:
     return change.kind, change.namespace, change.name, change.obj, change.version
 
 
@@ -233,7 +232,7 @@ class Store:
 
     # -- writing (the reflectors) --------------------------------------------------------------
 
-    def apply(self, change_type: ChangeType, obj: Obj) -> Change | None:
+    def apply(self, change_type: ChangeType, obj: Obj) -> StoreChange | None:
         """Apply one watch event; returns the change, or None when nothing changed."""
         kind, namespace, name = key_of(obj)
         names = self._objects[kind].setdefault(namespace, {})
@@ -280,9 +279,9 @@ class Store:
         return sub
 
     def _emit(self, change_type: ChangeType, kind: str, namespace: str | None, name: str,
-              obj: Obj) -> Change:
+              obj: Obj) -> StoreChange:
         self.version += 1
-        change = Change(change_type, kind, namespace, name, obj, self.version)
+        change = StoreChange(change_type, kind, namespace, name, obj, self.version)
         for sub in self._subscribers:
             sub._push(change)
         return change

@@ -12,14 +12,14 @@ import orjson
 from aiohttp import web
 
 from kubetriage.core import resources
+from kubetriage.core.types import Obj
 from kubetriage.sim import encoding, patches, protobuf, selectors
 from kubetriage.sim.errors import StatusError
-from kubetriage.sim.routes import Target
+from kubetriage.sim.routes import PathTarget
 
 if TYPE_CHECKING:
     from kubetriage.sim.server import SimServer
 
-Obj = dict[str, Any]
 
 PATCH_TYPES = {
     "application/merge-patch+json": "merge",
@@ -38,7 +38,7 @@ def dry_run(request: web.Request, body: Obj | None = None) -> bool:
         "All" in ((body or {}).get("dryRun") or [])
 
 
-def matcher(request: web.Request, target: Target):
+def matcher(request: web.Request, target: PathTarget):
     try:
         return selectors.matcher(request.query.get("labelSelector"),
                                  request.query.get("fieldSelector"), target.resource.kind)
@@ -64,7 +64,7 @@ class Lists:
         self._snapshots: OrderedDict[int, tuple[str, list[Obj]]] = OrderedDict()
         self._ids = itertools.count(1)
 
-    def page(self, server: SimServer, request: web.Request, target: Target) -> web.Response:
+    def page(self, server: SimServer, request: web.Request, target: PathTarget) -> web.Response:
         q = request.query
         try:
             limit = int(q.get("limit") or 0)
@@ -124,7 +124,7 @@ class Lists:
             raise StatusError.bad_request(f"invalid continue token {token[:40]!r}") from None
 
 
-def answer_object(request: web.Request, target: Target, obj: Obj, status: int = 200):
+def answer_object(request: web.Request, target: PathTarget, obj: Obj, status: int = 200):
     form = encoding.wanted_form(request.headers.get("Accept"))
     if form == "Table":
         return encoding.respond(encoding.table(target.resource, [obj],
@@ -134,7 +134,7 @@ def answer_object(request: web.Request, target: Target, obj: Obj, status: int = 
     return encoding.respond(obj, status)
 
 
-def get(server: SimServer, request: web.Request, target: Target) -> web.Response:
+def get(server: SimServer, request: web.Request, target: PathTarget) -> web.Response:
     obj = server.state.get(target.resource, target.namespace, target.name)
     if obj is None:
         raise StatusError.not_found(target.resource, target.name)
@@ -143,7 +143,7 @@ def get(server: SimServer, request: web.Request, target: Target) -> web.Response
     return answer_object(request, target, obj)
 
 
-async def create(server: SimServer, request: web.Request, target: Target) -> web.Response:
+async def create(server: SimServer, request: web.Request, target: PathTarget) -> web.Response:
     body = await read_json(request)
     if not isinstance(body, dict):
         raise StatusError.bad_request("the request body must be a Kubernetes object")
@@ -163,7 +163,7 @@ async def create(server: SimServer, request: web.Request, target: Target) -> web
     return answer_object(request, target, obj, 201)
 
 
-async def update(server: SimServer, request: web.Request, target: Target) -> web.Response:
+async def update(server: SimServer, request: web.Request, target: PathTarget) -> web.Response:
     body = await read_json(request)
     if not isinstance(body, dict) or not isinstance(body.get("metadata"), dict):
         raise StatusError.bad_request("the request body must be a Kubernetes object")
@@ -181,7 +181,7 @@ async def update(server: SimServer, request: web.Request, target: Target) -> web
     return answer_object(request, target, obj)
 
 
-async def patch(server: SimServer, request: web.Request, target: Target) -> web.Response:
+async def patch(server: SimServer, request: web.Request, target: PathTarget) -> web.Response:
     content_type = request.headers.get("Content-Type", "").split(";")[0].strip()
     kind = PATCH_TYPES.get(content_type)
     if kind is None or (kind == "strategic" and encoding.is_custom(target.resource)):
@@ -205,7 +205,7 @@ async def patch(server: SimServer, request: web.Request, target: Target) -> web.
     return answer_object(request, target, obj)
 
 
-async def delete(server: SimServer, request: web.Request, target: Target) -> web.Response:
+async def delete(server: SimServer, request: web.Request, target: PathTarget) -> web.Response:
     body = await read_json(request) or {}
     propagation = request.query.get("propagationPolicy") or body.get("propagationPolicy") \
         or "Background"
@@ -258,14 +258,14 @@ async def access_review(server: SimServer, request: web.Request) -> web.Response
                              "status": status}, 201)
 
 
-def _status_rule(target: Target) -> dict[str, bool]:
+def _status_rule(target: PathTarget) -> dict[str, bool]:
     """A write to the object keeps its status; a write to /status changes only the status."""
     if target.subresource == "status":
         return {"only_status": True}
     return {"keep_status": "status" in target.resource.subresources}
 
 
-def _scale(target: Target, obj: Obj) -> Obj:
+def _scale(target: PathTarget, obj: Obj) -> Obj:
     meta = obj["metadata"]
     selector = (obj.get("spec") or {}).get("selector", {}).get("matchLabels") or {}
     return {"kind": "Scale", "apiVersion": "autoscaling/v1",
@@ -276,7 +276,7 @@ def _scale(target: Target, obj: Obj) -> Obj:
                        "selector": ",".join(f"{k}={v}" for k, v in selector.items())}}
 
 
-async def _set_replicas(server: SimServer, request: web.Request, target: Target,
+async def _set_replicas(server: SimServer, request: web.Request, target: PathTarget,
                         replicas: Any) -> web.Response:
     if not isinstance(replicas, int) or replicas < 0:
         raise StatusError.invalid(target.resource, target.name or "",

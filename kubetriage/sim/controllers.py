@@ -19,18 +19,17 @@ import copy
 import hashlib
 import itertools
 import logging
-from typing import Any
 
 import orjson
 
 from kubetriage.core import resources
+from kubetriage.core.types import Obj
 from kubetriage.sim import endpoints
 from kubetriage.sim.errors import StatusError
-from kubetriage.sim.state import Change, ClusterState, now_rfc3339, random_suffix
+from kubetriage.sim.state import ClusterState, WatchChange, now_rfc3339, random_suffix
 from kubetriage.sim.timeline import Step, Timeline
 
 log = logging.getLogger(__name__)
-Obj = dict[str, Any]
 
 POD = resources.by_kind("v1", "Pod")
 NODE = resources.by_kind("v1", "Node")
@@ -153,7 +152,7 @@ class Controllers:
 
     # -- reacting to changes -----------------------------------------------------------------
 
-    def _on_change(self, change: Change) -> None:
+    def _on_change(self, change: WatchChange) -> None:
         """Called inside the store's write: look now, act on the loop's next turn."""
         kind, obj = change.resource.kind, change.obj
         meta = obj["metadata"]

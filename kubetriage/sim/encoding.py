@@ -9,9 +9,9 @@ import orjson
 from aiohttp import web
 
 from kubetriage.core.resources import Resource
+from kubetriage.core.types import Obj
 from kubetriage.sim.errors import StatusError
 
-Obj = dict[str, Any]
 JSON = "application/json"
 
 

@@ -5,19 +5,17 @@ or Service of theirs changes."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubetriage.core import resources
-from kubetriage.sim.state import Change, ClusterState
+from kubetriage.core.types import Obj
+from kubetriage.sim.state import ClusterState, WatchChange
 
-Obj = dict[str, Any]
 POD = resources.by_kind("v1", "Pod")
 SERVICE = resources.by_kind("v1", "Service")
 ENDPOINTS = resources.by_kind("v1", "Endpoints")
 TRIGGER = "endpoints.kubernetes.io/last-change-trigger-time"
 
 
-def affected(change: Change) -> list[str] | None:
+def affected(change: WatchChange) -> list[str] | None:
     """The names of the Services whose Endpoints this change may move (None: every Service of
     the namespace), or [] when it moves none."""
     kind = change.resource.kind

@@ -12,7 +12,7 @@ from aiohttp import web
 from kubetriage.core import resources
 from kubetriage.sim import api
 from kubetriage.sim.errors import StatusError
-from kubetriage.sim.routes import Target
+from kubetriage.sim.routes import PathTarget
 from kubetriage.sim.state import LogLine
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _status(pod: dict, container: str) -> dict:
     return {}
 
 
-async def serve(server: SimServer, request: web.Request, target: Target) -> web.StreamResponse:
+async def serve(server: SimServer, request: web.Request, target: PathTarget) -> web.StreamResponse:
     ns, name, q = target.namespace, target.name, request.query
     pod = server.state.get(POD, ns, name)
     if pod is None:

@@ -10,7 +10,7 @@ from kubetriage.sim.errors import StatusError
 
 
 @dataclass(frozen=True)
-class Target:
+class PathTarget:
     resource: Resource
     namespace: str | None = None
     name: str | None = None
@@ -23,7 +23,7 @@ class Target:
         return f"{r}/{self.subresource}" if self.subresource else r
 
 
-def parse(parts: list[str]) -> Target:
+def parse(parts: list[str]) -> PathTarget:
     """The target of a resource path (already split on "/"); raises NotFound for anything else."""
     if parts[0] == "api" and len(parts) >= 3:
         group, version, rest = "", parts[1], parts[2:]
@@ -48,4 +48,4 @@ def parse(parts: list[str]) -> Target:
     sub = rest[2] if len(rest) > 2 else None
     if sub is not None and sub not in res.subresources:
         raise StatusError.path_not_found()
-    return Target(res, namespace, name, sub, watch)
+    return PathTarget(res, namespace, name, sub, watch)

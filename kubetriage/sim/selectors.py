@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-Obj = dict[str, Any]
+from kubetriage.core.types import Obj
 
 
 class SelectorError(ValueError):

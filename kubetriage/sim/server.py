@@ -169,7 +169,7 @@ class SimServer:
         result = handler(self, request, target)
         return await result if asyncio.iscoroutine(result) else result
 
-    def _verb(self, request: web.Request, target: routes.Target) -> str:
+    def _verb(self, request: web.Request, target: routes.PathTarget) -> str:
         method = request.method
         if method not in _VERBS:
             raise StatusError.method_not_allowed()

@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import orjson
 
@@ -22,10 +21,10 @@ from kubetriage.cluster.dump import LogKey
 from kubetriage.core import resources
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.resources import Resource
+from kubetriage.core.types import Obj
 from kubetriage.sim import patches
 from kubetriage.sim.errors import StatusError
 
-Obj = dict[str, Any]
 GP = tuple[str, str]  # (group, plural): one stored collection, whatever version it is served at
 
 WATCH_WINDOW = 5000  # past changes kept per resource for watches that resume
@@ -42,7 +41,7 @@ def now_precise() -> datetime:
 
 
 @dataclass(frozen=True)
-class Change:
+class WatchChange:
     """One watch event as stored in the window: the object after (or, for DELETED, as deleted)
     and before the change, so a selector can turn MODIFIED into ADDED or DELETED."""
 
@@ -57,11 +56,11 @@ class Subscription:
     """A watcher's queue of Changes of one resource; closed when it falls too far behind."""
 
     def __init__(self, state: ClusterState, gp: GP) -> None:
-        self.queue: asyncio.Queue[Change | None] = asyncio.Queue()
+        self.queue: asyncio.Queue[WatchChange | None] = asyncio.Queue()
         self.overflowed = False
         self._state, self._gp = state, gp
 
-    def push(self, change: Change) -> None:
+    def push(self, change: WatchChange) -> None:
         if self.overflowed:
             return
         if self.queue.qsize() >= SUBSCRIBER_BACKLOG:
@@ -94,12 +93,12 @@ class ClusterState:
         self.window = window
         self.warnings: list[str] = []
         self._objects: dict[GP, dict[tuple[str, str], Obj]] = {}
-        self._changes: dict[GP, deque[Change]] = {}
+        self._changes: dict[GP, deque[WatchChange]] = {}
         self._floor: dict[GP, int] = {}  # newest rv dropped from a window: older watches get 410
         self._subscribers: dict[GP, set[Subscription]] = {}
         self._owned: dict[str, set[tuple[GP, str, str]]] = {}  # owner uid -> dependents
         self._logs: dict[tuple[str, str, str], ContainerLog] = {}
-        self.listeners: list[Callable[[Change], None]] = []  # controllers
+        self.listeners: list[Callable[[WatchChange], None]] = []  # controllers
         with gc_paused():
             self._load(objects)
         for key, text in (logs or {}).items():
@@ -220,7 +219,7 @@ class ClusterState:
         gone["metadata"].setdefault("deletionTimestamp", now_rfc3339())
         self.rv += 1
         gone["metadata"]["resourceVersion"] = str(self.rv)
-        self._record(Change(self.rv, "DELETED", gone, old, old_res))
+        self._record(WatchChange(self.rv, "DELETED", gone, old, old_res))
         if old_res.kind == "Pod":
             for log_key in [k for k in self._logs if k[:2] == (key[0], name)]:
                 self._end_followers(self._logs.pop(log_key))
@@ -295,7 +294,7 @@ class ClusterState:
         self._subscribers.setdefault(_gp(resource), set()).add(sub)
         return sub
 
-    def changes_since(self, resource: Resource, rv: int) -> list[Change]:
+    def changes_since(self, resource: Resource, rv: int) -> list[WatchChange]:
         """The changes after rv; raises Gone when rv is older than the window."""
         gp = _gp(resource)
         floor = self._floor.get(gp, 0)
@@ -366,14 +365,14 @@ class ClusterState:
         for ref in obj["metadata"].get("ownerReferences") or []:
             if ref.get("uid"):
                 self._owned.setdefault(ref["uid"], set()).add((gp, *key))
-        self._record(Change(self.rv, kind, obj, old, res))
+        self._record(WatchChange(self.rv, kind, obj, old, res))
         return obj
 
     def _unindex(self, gp: GP, key: tuple[str, str], old: Obj) -> None:
         for ref in old["metadata"].get("ownerReferences") or []:
             self._owned.get(ref.get("uid"), set()).discard((gp, *key))
 
-    def _record(self, change: Change) -> None:
+    def _record(self, change: WatchChange) -> None:
         gp = _gp(change.resource)
         window = self._changes.setdefault(gp, deque())
         window.append(change)

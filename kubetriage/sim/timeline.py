@@ -45,14 +45,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ObjectRef(_Strict):
+class TimelineRef(_Strict):
     apiVersion: str
     kind: str
     namespace: str | None = None
     name: str
 
 
-class PatchSpec(ObjectRef):
+class PatchSpec(TimelineRef):
     merge: dict[str, Any]
 
 
@@ -84,7 +84,7 @@ class Step(_Strict):
     log: LogSpec | None = None
     patch: PatchSpec | None = None
     create: dict[str, Any] | None = None
-    delete: ObjectRef | None = None
+    delete: TimelineRef | None = None
 
     @model_validator(mode="after")
     def _one_action(self) -> Step:
@@ -100,7 +100,7 @@ class Step(_Strict):
 
 
 class ReconcileOutcome(_Strict):
-    unless_exists: ObjectRef | None = None
+    unless_exists: TimelineRef | None = None
     steps: list[Step] = []
 
 

@@ -9,26 +9,26 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import orjson
 from aiohttp import web
 
+from kubetriage.core.types import Obj
 from kubetriage.sim import api, encoding
 from kubetriage.sim.errors import StatusError
-from kubetriage.sim.routes import Target
-from kubetriage.sim.state import Change, at_version
+from kubetriage.sim.routes import PathTarget
+from kubetriage.sim.state import WatchChange, at_version
 
 if TYPE_CHECKING:
     from kubetriage.sim.server import SimServer
 
-Obj = dict[str, Any]
 DEFAULT_TIMEOUT = 1800.0  # a real server's minRequestTimeout
 IDLE_CHECK = 1.0  # how often an idle stream looks whether its client went away
 DROP_AFTER = 1.0  # a dropped watch with nothing to send is cut after this long
 
 
-def _visible(change: Change, namespace: str | None,
+def _visible(change: WatchChange, namespace: str | None,
              match: Callable[[Obj], bool] | None) -> str | None:
     """The event type this watcher sees for a change, or None: a MODIFIED object that starts or
     stops matching the selector is ADDED or DELETED for it, as on a real server."""
@@ -51,7 +51,7 @@ def _visible(change: Change, namespace: str | None,
 
 
 class _Stream:
-    def __init__(self, request: web.Request, target: Target, form: str) -> None:
+    def __init__(self, request: web.Request, target: PathTarget, form: str) -> None:
         self.request, self.target, self.form = request, target, form
         self.response = web.StreamResponse(headers={"Content-Type": encoding.JSON})
         self.columns_sent = False
@@ -80,7 +80,7 @@ class _Stream:
         self.lines += 1
 
 
-async def serve(server: SimServer, request: web.Request, target: Target) -> web.StreamResponse:
+async def serve(server: SimServer, request: web.Request, target: PathTarget) -> web.StreamResponse:
     q, state, res = request.query, server.state, target.resource
     match = api.matcher(request, target)
     rv_param = q.get("resourceVersion", "")

@@ -18,7 +18,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from kubetriage.checks.finding import Chain, Report
-from kubetriage.cluster.store import Change, Store, Subscription
+from kubetriage.cluster.store import Store, StoreChange, Subscription
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.snapshot import LogRef, Snapshot
 from kubetriage.diagnosis import diagnose
@@ -429,7 +429,7 @@ def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: st
         return diagnose(Snapshot.from_objects(objects, logs), namespace=namespace)
 
 
-def _build(model: DashboardModel, changes: list[Change], now: datetime) -> Updates:
+def _build(model: DashboardModel, changes: list[StoreChange], now: datetime) -> Updates:
     """Every row of the model, each panel's in its display order (run in a thread)."""
     # 40,000 rows that stay in the tables: frozen, or every collection would rescan them
     with gc_paused(long_lived=True):

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from kubetriage.checks.finding import Report
-from kubetriage.cluster.store import Change, Store
+from kubetriage.cluster.store import Store, StoreChange
 from kubetriage.tui import rows
 from kubetriage.tui.rows import Cells, Key, Palette
 
@@ -65,10 +65,10 @@ class DashboardModel:
         return self.namespace is None or namespace == self.namespace
 
     @staticmethod
-    def initial_changes(store: Store, kinds: Iterable[str] = PANEL_KINDS) -> list[Change]:
+    def initial_changes(store: Store, kinds: Iterable[str] = PANEL_KINDS) -> list[StoreChange]:
         """Everything the store holds (of these kinds), as one batch of additions (taken on the
         event loop: the store changes there)."""
-        return [Change("ADDED", o["kind"], o["metadata"].get("namespace") or None,
+        return [StoreChange("ADDED", o["kind"], o["metadata"].get("namespace") or None,
                        o["metadata"]["name"], o, 0)
                 for kind in kinds for o in store.list(kind)]
 
@@ -94,7 +94,7 @@ class DashboardModel:
         self._warnings = None
         return gone
 
-    def apply(self, changes: Iterable[Change], now: datetime) -> Updates:
+    def apply(self, changes: Iterable[StoreChange], now: datetime) -> Updates:
         out = Updates()
         touched_folds: set[Key] = set()
         p = self.palette

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from kubetriage.core.durations import human_duration, parse_time
+from kubetriage.core.types import Obj
 
-Obj = dict[str, Any]
 Health = Literal["ok", "warn", "error", "unknown"]
 _BAD_WAITING = {"CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerError",
                 "CreateContainerConfigError", "RunContainerError", "InvalidImageName"}

@@ -12,9 +12,9 @@ from typing import Any, Protocol
 from kubetriage.actions.catalogue import HOOK, hook_job_failing
 from kubetriage.core.durations import human_duration, parse_time
 from kubetriage.core.helm import HistoryRow
+from kubetriage.core.types import Obj
 from kubetriage.tui.pod_details import Health
 
-Obj = dict[str, Any]
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 RELEASE_NAME = "meta.helm.sh/release-name"
 RELEASE_NAMESPACE = "meta.helm.sh/release-namespace"

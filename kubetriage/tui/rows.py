@@ -18,9 +18,7 @@ from kubetriage.checks.finding import SEVERITY_RANK
 from kubetriage.core.durations import human_duration, parse_time
 from kubetriage.core.podstatus import pod_cells as _pod_cells
 from kubetriage.core.text import clean
-
-Obj = dict[str, Any]
-Key = tuple[str, str | None, str]
+from kubetriage.core.types import Key, Obj
 
 
 class Cell(NamedTuple):

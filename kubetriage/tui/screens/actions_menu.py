@@ -5,7 +5,7 @@ RBAC) so the user learns why, instead of it being hidden."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,11 +17,11 @@ from textual.widgets.option_list import Option
 
 from kubetriage.actions import Offer, Target
 from kubetriage.core.text import clean
+from kubetriage.core.types import Obj
 
 if TYPE_CHECKING:
     from kubetriage.tui.screens.object_screen import ObjectScreen
 
-Obj = dict[str, Any]
 
 
 def offer_label(obj: Obj, offer: Offer) -> Text:

@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import SystemCommand
 from textual.screen import Screen
 
-Key = tuple[str, str | None, str]
+from kubetriage.core.types import Key
 
 
 def screen_for(key: Key) -> Screen:

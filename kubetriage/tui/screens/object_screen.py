@@ -16,12 +16,11 @@ from textual.widgets import Footer, Static
 
 from kubetriage.actions import Actions, Offer, Result, Target
 from kubetriage.core.text import clean
+from kubetriage.core.types import Key, Obj
 from kubetriage.tui.screens.actions_menu import ActionCommands, ActionsMenu
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from kubetriage.verify import release_timeout
 
-Obj = dict[str, Any]
-Key = tuple[str, str | None, str]
 REDRAW_S = 0.2  # store changes are gathered this long before the screen is redrawn
 FOLLOW_TIMEOUT_S = 300.0  # a reconciled object without spec.timeout: flux's 5m
 
