@@ -12,6 +12,7 @@ import sys
 
 import orjson
 
+from kubetriage.errors import UsageError
 from kubetriage.report import FORMATS
 
 EXIT_CLEAN, EXIT_FOUND = 0, 1
@@ -43,9 +44,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported when the command runs: building the parser for any command must stay cheap
     from kubetriage.checks.finding import Report
     from kubetriage.checks.registry import BY_CODE, RETIRED, catalogue
-    from kubetriage.errors import UsageError
 
     if args.list_checks:
         sys.stdout.write(catalogue())

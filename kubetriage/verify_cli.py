@@ -12,6 +12,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+from kubetriage.errors import UsageError
+
 EXIT_VERIFIED, EXIT_FAILED = 0, 1
 DEMO_STABILITY = "10s"  # the demo's window: long enough to see a crash loop come back
 STABILITY = "15m"  # TASK-003: "stable for at least 15 minutes"
@@ -40,8 +42,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported when the command runs: building the parser for any command must stay cheap
     from kubetriage.core import durations
-    from kubetriage.errors import UsageError
 
     if args.demo and (args.kubeconfig or args.context):
         raise UsageError("--demo runs the embedded cluster: it takes no --kubeconfig or "

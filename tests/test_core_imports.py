@@ -9,7 +9,9 @@ import sys
 import pytest
 
 CORE = ["kubetriage.core.snapshot", "kubetriage.checks.registry", "kubetriage.checks.chains",
-        "kubetriage.diagnosis", "kubetriage.check_cli", "kubetriage.report.text"]
+        "kubetriage.diagnosis", "kubetriage.check_cli", "kubetriage.report.text",
+        "kubetriage.cluster.store", "kubetriage.cluster.source", "kubetriage.actions",
+        "kubetriage.verify", "kubetriage.sim.server"]
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import orjson
@@ -44,6 +44,9 @@ from kubetriage.cluster.store import Store
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
 from kubetriage.errors import ApiError
+
+if TYPE_CHECKING:  # the embedded server is imported only when a demo is asked for
+    from kubetriage.sim.scenario import Scenario
 
 LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
 LOG_CONCURRENCY = 8
@@ -78,13 +81,14 @@ class ClusterSource:
 
     @classmethod
     async def open(cls, kubeconfig: str | None = None, context: str | None = None, *,
-                   demo: str | None = None, demo_options: dict[str, Any] | None = None,
+                   demo: str | Scenario | None = None, demo_options: dict[str, Any] | None = None,
                    **options: Any) -> ClusterSource:
         """Connect (raising UsageError with the line a user reads), discover, start watching."""
         sim = demo_dir = None
         if demo is not None:
             from kubetriage.sim.server import SimServer
-            sim = SimServer(demo, **(demo_options or {}))
+            # a scenario is YAML to parse: not on the loop
+            sim = await asyncio.to_thread(SimServer, demo, **(demo_options or {}))
             await sim.start()
             demo_dir = tempfile.mkdtemp(prefix="kubetriage-demo-")
             kubeconfig = str(sim.write_kubeconfig(Path(demo_dir) / "kubeconfig"))

@@ -18,14 +18,20 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from kubetriage.checks.finding import Chain, Report
+from kubetriage.cluster.connect import context_names
+from kubetriage.cluster.source import ClusterSource
 from kubetriage.cluster.store import Store, StoreChange, Subscription
 from kubetriage.core.gcpause import gc_paused
-from kubetriage.core.snapshot import LogRef, Snapshot
+from kubetriage.core.snapshot import Snapshot
+from kubetriage.core.types import Key, LogRef
 from kubetriage.diagnosis import diagnose
+from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
 from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.model import PANEL_KINDS, ROW_KINDS, DashboardModel, PanelUpdate, Updates
+from kubetriage.tui.navigation import Open
 from kubetriage.tui.rows import Palette, rich_color
+from kubetriage.tui.screens.drilldown import screen_for, screen_opened_by, system_commands
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
 from kubetriage.tui.widgets.resource_table import ResourceTable
@@ -117,15 +123,10 @@ class KubetriageApp(App):
     # -- the source ----------------------------------------------------------------------------
 
     async def _watch(self) -> None:
-        from kubetriage.cluster.source import ClusterSource
-        from kubetriage.errors import UsageError
         args = dict(self.connect_args)
         demo = args.pop("demo")
         try:
             if self.source is None:
-                if isinstance(demo, str):  # loading a scenario parses YAML: not on the loop
-                    from kubetriage.sim import scenario
-                    demo = await asyncio.to_thread(scenario.load, demo)
                 namespaces = [self.namespace] if self.namespace else None
                 self.source = await ClusterSource.open(demo=demo, namespaces=namespaces, **args)
         except (UsageError, OSError) as exc:
@@ -245,9 +246,6 @@ class KubetriageApp(App):
     async def switch_context(self, name: str) -> None:
         """`:ctx NAME`: the dashboard on another context of the kubeconfig; a context that does
         not connect is one line, and the current one stays. `:ctx` alone lists them."""
-        from kubetriage.cluster.connect import context_names
-        from kubetriage.errors import UsageError
-        from kubetriage.tui.run import open_source
 
         if self.source is None:
             return
@@ -262,7 +260,8 @@ class KubetriageApp(App):
                             title="Contexts")
                 return
             self.notify(f"connecting to context {name}", markup=False)
-            source = await open_source(kubeconfig, name, namespace=self.namespace)
+            source = await ClusterSource.open(
+                kubeconfig, name, namespaces=[self.namespace] if self.namespace else None)
         except UsageError as exc:
             self.notify(str(exc), severity="error", markup=False, title=f":ctx {name}")
             return
@@ -401,21 +400,22 @@ class KubetriageApp(App):
             yield SystemCommand(f":ns {ns}", f"Only namespace {ns}",
                                 lambda ns=ns: self.screen_main.run_command(f"ns {ns}"))
         if self.source is not None and self.source.demo is None:
-            from kubetriage.cluster.connect import context_names
-            from kubetriage.errors import UsageError
             with contextlib.suppress(UsageError):  # `:ctx` says what is wrong with the file
                 for ctx in context_names(self.connect_args.get("kubeconfig")):
                     yield SystemCommand(f":ctx {ctx}", f"The dashboard on context {ctx}",
                                         lambda ctx=ctx: self.screen_main.run_command(f"ctx {ctx}"))
         if self.source is not None:
-            from kubetriage.tui.screens.drilldown import system_commands
             yield from system_commands(self, screen)
 
-    def open_object(self, key: tuple[str, str | None, str]) -> None:
+    def open_object(self, key: Key) -> None:
         """The drill-down: the object's own screen (pod, release), else its YAML."""
-        from kubetriage.tui.screens.drilldown import screen_for
         if self.source is not None:
             self.push_screen(screen_for(key))
+
+    def on_open(self, request: Open) -> None:
+        screen = screen_opened_by(request)
+        if self.source is not None and screen is not None:
+            self.push_screen(screen)
 
     def on_main_screen_object_opened(self, message: MainScreen.ObjectOpened) -> None:
         self.open_object(message.key)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from kubetriage.actions.catalogue import HOOK, hook_job_failing
+from kubetriage.core import helm
 from kubetriage.core.durations import human_duration, parse_time
 from kubetriage.core.helm import HistoryRow
 from kubetriage.core.types import Obj
@@ -262,3 +263,10 @@ def last_good(history: list[HistoryRow]) -> HistoryRow | None:
     """The newest revision that deployed (deployed or superseded), for a roll back."""
     good = [r for r in history if r.status in ("deployed", "superseded")]
     return good[-1] if good else None
+
+
+async def read_history(source, release: dict) -> list[HistoryRow]:
+    """`helm history` of the release, from its release secrets read now."""
+    name = release_name(release)
+    secrets = await source.helm_release_secrets(storage_namespace(release), name)
+    return helm.history(secrets, name)

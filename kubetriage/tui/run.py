@@ -11,18 +11,17 @@ import threading
 import time
 from typing import Any
 
+from kubetriage.errors import UsageError
+
 TERMINAL_CHECK_S = 1.0
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
-    from kubetriage.errors import UsageError
-    from kubetriage.sim.scenario import resolve
     from kubetriage.themes import load_settings
     from kubetriage.themes.settings import theme_names
 
     # user mistakes are one line before the screen is taken over, not a flash of the dashboard
-    if args.demo:
-        resolve(args.demo)
+    # (an unknown --demo scenario too: the source is opened before Textual starts)
     settings = load_settings()  # a bad file: a UsageError naming it
     if args.theme and args.theme not in theme_names(settings):
         raise UsageError(f"--theme {args.theme}: unknown theme (one of: "
@@ -39,11 +38,9 @@ async def open_source(kubeconfig: str | None = None, context: str | None = None,
     an unreachable server, a TLS failure or a rejected credential raise the UsageError a user
     reads) and already listing."""
     from kubetriage.cluster.source import ClusterSource
-    from kubetriage.sim import scenario
 
-    return await ClusterSource.open(
-        kubeconfig, context, demo=scenario.load(demo) if demo else None,
-        namespaces=[namespace] if namespace else None)
+    return await ClusterSource.open(kubeconfig, context, demo=demo,
+                                    namespaces=[namespace] if namespace else None)
 
 
 async def _dashboard(args: argparse.Namespace, settings: Any) -> tuple[int, str | None]:

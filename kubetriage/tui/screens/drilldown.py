@@ -9,12 +9,14 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from kubetriage.core.types import Key
+from kubetriage.tui.navigation import Open
+from kubetriage.tui.screens.pod_screen import PodScreen
+from kubetriage.tui.screens.release_screen import ReleaseScreen
+from kubetriage.tui.screens.walkthrough_screen import FixReleaseScreen, WalkthroughScreen
+from kubetriage.tui.screens.yaml_screen import YamlScreen
 
 
 def screen_for(key: Key) -> Screen:
-    from kubetriage.tui.screens.pod_screen import PodScreen
-    from kubetriage.tui.screens.release_screen import ReleaseScreen
-    from kubetriage.tui.screens.yaml_screen import YamlScreen
     kind = key[0]
     if kind == "Pod":
         return PodScreen(key)
@@ -23,11 +25,22 @@ def screen_for(key: Key) -> Screen:
     return YamlScreen(key)
 
 
+def screen_opened_by(request: Open) -> Screen | None:
+    """The screen a screen's request to open a view means (None for a request missing its key)."""
+    if request.view == "verify":
+        return WalkthroughScreen(namespace=request.namespace, reconcile=request.reconcile)
+    if request.key is None:
+        return None
+    if request.view == "yaml":
+        return YamlScreen(request.key)
+    if request.view == "fix":
+        return FixReleaseScreen(request.key)
+    return screen_for(request.key)
+
+
 def system_commands(app: Any, screen: Screen) -> Iterable[SystemCommand]:
     """"Reconcile and verify" (the namespace on screen, else the app's), and on a release's
     screen "Fix a failing release"."""
-    from kubetriage.tui.screens.release_screen import ReleaseScreen
-    from kubetriage.tui.screens.walkthrough_screen import FixReleaseScreen, WalkthroughScreen
     key = getattr(screen, "key", None)
     namespace = key[1] if key else app.namespace
     scope = f"namespace {namespace}" if namespace else "every namespace"

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 from kubetriage.actions import Actions, Offer, Result, Target
 from kubetriage.core.text import clean
 from kubetriage.core.types import Key, Obj
+from kubetriage.tui.navigation import Open
 from kubetriage.tui.screens.actions_menu import ActionCommands, ActionsMenu
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from kubetriage.verify import release_timeout
@@ -128,12 +129,10 @@ class ObjectScreen(Screen):
         self.app.pop_screen()
 
     def action_yaml(self) -> None:
-        from kubetriage.tui.screens.yaml_screen import YamlScreen
-        self.app.push_screen(YamlScreen(self.key))
+        self.post_message(Open("yaml", self.key))
 
     def action_verify(self) -> None:
-        from kubetriage.tui.screens.walkthrough_screen import WalkthroughScreen
-        self.app.push_screen(WalkthroughScreen(namespace=self.key[1]))
+        self.post_message(Open("verify", namespace=self.key[1]))
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from kubetriage.core import helm
 from kubetriage.errors import ApiError
 from kubetriage.tui import pod_details
 from kubetriage.tui import release_details as rd
+from kubetriage.tui.navigation import Open
 from kubetriage.tui.rows import pod_status
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
 
@@ -33,11 +34,6 @@ SECTIONS = (("conditions", "Conditions", ("TYPE", "STATUS", "REASON", "AGE", "ME
             ("events", "Events", ("TYPE", "REASON", "AGE", "COUNT", "MESSAGE")))
 
 
-async def read_history(source, release: dict) -> list[helm.HistoryRow]:
-    """`helm history` of the release, from its release secrets read now."""
-    name = rd.release_name(release)
-    secrets = await source.helm_release_secrets(rd.storage_namespace(release), name)
-    return helm.history(secrets, name)
 
 
 class ReleaseScreen(ObjectScreen):
@@ -215,7 +211,7 @@ class ReleaseScreen(ObjectScreen):
         if release is None:
             return
         try:
-            self.history = await read_history(self.source, release)
+            self.history = await rd.read_history(self.source, release)
             self.history_error = "" if self.history else "no Helm release secrets"
         except (ApiError, OSError, helm.HelmDecodeError) as exc:
             self.history, self.history_error = [], f"cannot read the history: {exc}"
@@ -227,14 +223,12 @@ class ReleaseScreen(ObjectScreen):
         key = self._keys.get(event.data_table.id or "", {}).get(
             event.row_key.value)
         if key is not None:
-            from kubetriage.tui.screens.drilldown import screen_for
-            self.app.push_screen(screen_for(key))
+            self.post_message(Open("object", key))
         elif event.data_table.id == "deps":
             row = event.data_table.get_row(event.row_key)
             ns, _, name = row[1].plain.partition("/")
             if name:
-                self.app.push_screen(ReleaseScreen(("HelmRelease", ns, name)))
+                self.post_message(Open("object", ("HelmRelease", ns, name)))
 
     def action_fix(self) -> None:
-        from kubetriage.tui.screens.walkthrough_screen import FixReleaseScreen
-        self.app.push_screen(FixReleaseScreen(self.key))
+        self.post_message(Open("fix", self.key))

@@ -28,7 +28,6 @@ from kubetriage.report.verification import render_verification
 from kubetriage.tui import release_details as rd
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
-from kubetriage.tui.screens.release_screen import read_history
 from kubetriage.verify import StepEvent, Verification, Walkthrough
 
 GLYPH = {"pending": ("·", "unknown"), "running": ("…", "warn"), "passed": ("✓", "ok"),
@@ -248,7 +247,7 @@ class FixReleaseScreen(ObjectScreen):
         if release is None:
             return
         with contextlib.suppress(ApiError, OSError, helm.HelmDecodeError):
-            self.history = await read_history(self.source, release)
+            self.history = await rd.read_history(self.source, release)
         for hook in rd.hook_jobs(release, self.source.store):
             for pod in hook.pods:
                 name = pod["metadata"]["name"]

@@ -1,0 +1,24 @@
+"""How a screen asks for another screen: a message the app answers (tui/screens/drilldown.py
+decides which screen), so that no screen imports another one it merely opens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.message import Message
+
+from kubetriage.core.types import Key
+
+View = Literal["object", "yaml", "verify", "fix"]
+
+
+@dataclass
+class Open(Message):
+    """Open a view: an object's own screen (pod, release; YAML for any other kind), its YAML,
+    the reconcile-and-verify walkthrough of a namespace, or the fix of a failing release."""
+
+    view: View
+    key: Key | None = None
+    namespace: str | None = None
+    reconcile: bool = False
