@@ -1057,6 +1057,7 @@ def timeline(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
                            "bot; the frontend also pulls a wrong tag",
             "recorded_at": ts(NOW), "steps": steps,
             "reconcile": {f"{NS}/midwestmtg-backend": backend_fix(objs, evs),
+                          "flux-system/midwestmtg-midwestmtg-frontend": chart_021(objs),
                           f"{NS}/midwestmtg-frontend": frontend_fix(objs, evs)}}
 
 
@@ -1087,8 +1088,11 @@ def _event(evs: list[Obj], about: str, reason: str, contains: str = "") -> Obj:
 
 
 def backend_fix(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
-    """BUG-021 is merged (a new `main` image); the operator deletes the stuck hook Job and asks
-    for a reconcile: the migration runs, the backend comes up, then everything behind it."""
+    """BUG-021 is merged (a new `main` image). The release's retries are exhausted, so only a
+    reset (`flux reconcile hr --reset`), a force or a new generation makes helm-controller try
+    again (sim/helm_controller.py decides); then Helm replaces the stuck hook Job
+    (before-hook-creation), the migration runs, the backend comes up, then everything behind
+    it."""
     backend_hr = objs["HelmRelease", "midwestmtg-backend"]
     pending, deployed = backend_v6()
     job, p = migration_job("job-v6", NOW, pod_name="midwestmtg-backend-migration-p7z4c")
@@ -1177,11 +1181,13 @@ def backend_fix(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
     gone_backoff = {"at": 0, "delete": _ref(_event(evs, "midwestmtg-backend-migration-kwtdz",
                                                    "BackOff"))}
     pod_ref = _ref(mig_pod)
+    old_job = objs["Job", "midwestmtg-backend-migration"]
     return {
-        "unless_exists": _ref(objs["Job", "midwestmtg-backend-migration"]),
         "steps": [
             step,
             gone_backoff,
+            # helm.sh/hook-delete-policy: before-hook-creation (skipped if the user deleted it)
+            {"at": 0.5, "delete": _ref(old_job)},
             {"at": 1, "create": pending_secret},
             {"at": 1, "create": _new(job)},
             {"at": 1, "create": _new(mig_pod)},
@@ -1273,11 +1279,27 @@ def discord_install(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> list[Ob
     ]
 
 
+def chart_021(objs: dict[tuple[str, str], Obj]) -> Obj:
+    """The frontend's HelmChart, reconciled (its interval, or `flux reconcile hr
+    midwestmtg-frontend --with-source`), finds chart 0.2.1 in the `>=0.2.0 <1.0.0` range; the
+    new artifact revision is what makes helm-controller upgrade the release, its failure
+    counters reset ("chart version differs from last attempt")."""
+    chart = objs["HelmChart", "midwestmtg-midwestmtg-frontend"]
+    artifact = chart["status"]["artifact"]
+    pulled = "pulled 'midwestmtg-frontend' chart with version '0.2.1'"
+    generation = chart["metadata"].get("generation", 1)
+    return {"steps": [{"at": 0, "patch": {**_ref(chart), "merge": {"status": {
+        "artifact": {**artifact, "revision": "0.2.1",
+                     "path": artifact["path"].replace("0.2.0", "0.2.1")},
+        "conditions": [condition(kind, True, "ChartPullSucceeded", pulled, NOW, generation)
+                       for kind in ("Ready", "ArtifactInStorage")]}}}}]}
+
+
 def frontend_fix(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
-    """Chart 0.2.1 (in the `>=0.2.0 <1.0.0` range) renders values' image tag again: a reconcile
-    scales the two broken ReplicaSets away and rolls a working one out (the server's Deployment
-    controller makes it from the new template). Only after the backend is up (its stuck
-    migration pod gone), or nginx would still have no upstream."""
+    """Chart 0.2.1 renders values' image tag again: the upgrade its HelmChart's new revision
+    starts scales the two broken ReplicaSets away and rolls a working one out (the server's
+    Deployment controller makes it from the new template). Only after the backend is up (its
+    stuck migration pod gone), or nginx would still have no upstream."""
     frontend_hr = objs["HelmRelease", "midwestmtg-frontend"]
     deploy = objs["Deployment", "midwestmtg-frontend"]
     rel = frontend_v3()
@@ -1291,7 +1313,6 @@ def frontend_fix(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
         "failures": None, "installFailures": None, "upgradeFailures": None, "history": history,
         "lastAttemptedConfigDigest": history[0]["configDigest"],
         "lastAttemptedRevision": "0.2.1"}}
-    chart = objs["HelmChart", "midwestmtg-midwestmtg-frontend"]
     labels = dict(deploy["metadata"]["labels"], **{"app.kubernetes.io/version": "0.1.12",
                                                    "helm.sh/chart": "midwestmtg-frontend-0.2.1"})
     scaled_down = {"spec": {"replicas": 0}, "status": {"replicas": 0,
@@ -1302,10 +1323,6 @@ def frontend_fix(objs: dict[tuple[str, str], Obj], evs: list[Obj]) -> Obj:
         "unless_exists": _ref(objs["Pod", "midwestmtg-backend-migration-kwtdz"]),
         "steps": [
             {"at": 0, "patch": {**_ref(frontend_hr), "merge": _progressing(1)}},
-            {"at": 0, "patch": {**_ref(chart), "merge": {"status": {
-                "artifact": {**chart["status"]["artifact"], "revision": "0.2.1",
-                             "path": chart["status"]["artifact"]["path"].replace("0.2.0",
-                                                                                 "0.2.1")}}}}},
             {"at": 1, "create": helm.release_secret(rel, created_at=NOW, modified_at=NOW)},
             {"at": 1, "patch": {**_ref(objs["ReplicaSet", "midwestmtg-frontend-bb7d869dd"]),
                                 "merge": scaled_down}},

@@ -2,9 +2,14 @@
 
 - Timeline steps (restart, bump_event, event, log, patch, create, delete) at their times, divided
   by the speed factor; a step whose target is gone is skipped (a deleted pod no longer restarts).
-- Flux: `reconcile.fluxcd.io/requestedAt` on a HelmRelease, Kustomization or source sets
+- Flux: `reconcile.fluxcd.io/requestedAt` on a Kustomization or source sets
   `status.lastHandledReconcileAt` and plays the timeline's outcome for it; `spec.suspend` holds
   requests until it is lifted.
+- A HelmRelease follows helm-controller's retry rules (sim/helm_controller.py): a new
+  requestedAt, a new generation or a new chart revision of its HelmChart starts a reconcile; a
+  release whose retries are exhausted stays Stalled unless `resetAt` or `forceAt` (equal to
+  requestedAt) asks otherwise or its generation, chart or values changed; the outcome's last
+  step is followed by `lastHandledReconcileAt`, as helm-controller writes it at the end.
 - A deleted pod of a ReplicaSet, StatefulSet or DaemonSet is replaced (ContainerCreating first,
   then as its predecessor was: the cause of a failure does not go away by itself).
 - A changed pod template (kubectl rollout restart, set image) rolls the workload's pods; a
@@ -24,7 +29,7 @@ import orjson
 
 from kubetriage.core import resources
 from kubetriage.core.types import Obj
-from kubetriage.sim import endpoints
+from kubetriage.sim import endpoints, helm_controller
 from kubetriage.sim.errors import StatusError
 from kubetriage.sim.state import ClusterState, WatchChange, now_rfc3339, random_suffix
 from kubetriage.sim.timeline import Step, Timeline
@@ -35,6 +40,8 @@ POD = resources.by_kind("v1", "Pod")
 NODE = resources.by_kind("v1", "Node")
 EVENT = resources.by_kind("v1", "Event")
 RS = resources.by_kind("apps/v1", "ReplicaSet")
+HELMRELEASE = resources.by_kind("helm.toolkit.fluxcd.io/v2", "HelmRelease")
+HELMCHART = resources.by_kind("source.toolkit.fluxcd.io/v1", "HelmChart")
 REQUESTED_AT = "reconcile.fluxcd.io/requestedAt"
 FLUX_RECONCILED = ("HelmRelease", "Kustomization", "GitRepository", "HelmRepository", "HelmChart",
                    "OCIRepository")  # sources too: `flux reconcile --with-source` waits on them
@@ -68,6 +75,8 @@ class Controllers:
     def __init__(self, state: ClusterState, timeline: Timeline, speed: float = 1.0) -> None:
         self.state, self.timeline, self.speed = state, timeline, speed
         self._tasks: set[asyncio.Task] = set()
+        self._attempting: set[str] = set()  # releases whose outcome is playing
+        self._played: set[str] = set()  # releases whose outcome has played: in sync since
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> None:
@@ -160,8 +169,18 @@ class Controllers:
         if services != []:
             self._loop.call_soon(endpoints.sync, self.state, meta["namespace"], services,
                                  now_rfc3339())
-        if kind in FLUX_RECONCILED and change.type != "DELETED":
+        if kind == "HelmRelease" and change.type != "DELETED":
+            trigger = "generation" if change.type == "MODIFIED" and _generation(
+                change.old) != _generation(obj) else "request"
+            self._loop.call_soon(self._reconcile_release, change.resource, meta["namespace"],
+                                 meta["name"], trigger, None)
+        elif kind in FLUX_RECONCILED and change.type != "DELETED":
             self._loop.call_soon(self._reconcile, change.resource, meta["namespace"], meta["name"])
+            if kind == "HelmChart" and change.type == "MODIFIED" and \
+                    _artifact_revision(change.old) != _artifact_revision(obj):
+                # helm-controller watches its HelmChart: a new chart revision is a reconcile
+                self._loop.call_soon(self._chart_moved, meta["namespace"], meta["name"],
+                                     _artifact_revision(obj))
         elif kind == "Pod" and change.type == "DELETED" and not change.resource.group:
             logs = {c: list(self.state.log(meta["namespace"], meta["name"], c).current)
                     for c in _container_names(obj)}
@@ -173,6 +192,8 @@ class Controllers:
                                      meta["name"])
 
     def _reconcile(self, res, namespace: str, name: str) -> None:
+        """A Kustomization or a source: the request handled once the outcome's first changes
+        (a new artifact) are in, as source-controller writes them together."""
         obj = self.state.get(res, namespace, name)
         if obj is None:
             return
@@ -181,19 +202,90 @@ class Controllers:
         if not requested or status.get("lastHandledReconcileAt") == requested \
                 or (obj.get("spec") or {}).get("suspend"):
             return
+        outcome = self.timeline.reconcile.get(f"{namespace}/{name}")
+        steps = [] if outcome is None or self._blocked(outcome) else outcome.steps
+        for step in steps:
+            if step.at == 0 and step.every is None:
+                self.apply(step)
+            else:
+                self._spawn(self._play(step))
         # the controller has now seen this generation (a suspend and resume bumped it)
         self.state.patch_merge(res, namespace, name, {"status": {
             "lastHandledReconcileAt": requested,
             "observedGeneration": obj["metadata"].get("generation", 1)}})
-        outcome = self.timeline.reconcile.get(f"{namespace}/{name}")
-        if outcome is None:
-            return
+
+    def _blocked(self, outcome) -> bool:
         ref = outcome.unless_exists
-        if ref is not None and self.state.get(_resource(ref.apiVersion, ref.kind),
-                                              ref.namespace, ref.name) is not None:
+        return ref is not None and self.state.get(_resource(ref.apiVersion, ref.kind),
+                                                  ref.namespace, ref.name) is not None
+
+    def _chart_moved(self, namespace: str, name: str, revision: str | None) -> None:
+        for hr in self.state.list(HELMRELEASE):
+            if (hr.get("status") or {}).get("helmChart") == f"{namespace}/{name}":
+                meta = hr["metadata"]
+                self._reconcile_release(HELMRELEASE, meta["namespace"], meta["name"], "source",
+                                        revision)
+
+    def _reconcile_release(self, res, namespace: str, name: str, trigger: str,
+                           chart_revision: str | None) -> None:
+        """helm-controller's decision (sim/helm_controller.py), then the attempt: the
+        timeline's outcome, at most once, with the request handled after its last step."""
+        key = f"{namespace}/{name}"
+        obj = self.state.get(res, namespace, name)
+        if obj is None or key in self._attempting:
+            return  # an attempt under way handles the newest request when it ends
+        if chart_revision is None:
+            chart_revision = self._chart_revision(obj)
+        decision = helm_controller.decide(obj, trigger, chart_revision)  # type: ignore[arg-type]
+        if decision is None:
             return
-        for step in outcome.steps:
-            self._spawn(self._play(step))
+        status = dict(decision.status)
+        outcome = self.timeline.reconcile.get(key)
+        ready = _condition(obj, "Ready").get("status") == "True"
+        if decision.stalled is not None:
+            status["conditions"] = helm_controller.stalled_conditions(obj, decision.stalled,
+                                                                      now_rfc3339())
+        elif outcome is not None and key not in self._played and not ready \
+                and not self._blocked(outcome):
+            self._played.add(key)
+            self._attempting.add(key)
+            if status:
+                self.state.patch_merge(res, namespace, name, {"status": status})
+            self._spawn(self._attempt(res, namespace, name, outcome.steps))
+            return
+        if decision.requested is not None:
+            status["lastHandledReconcileAt"] = decision.requested
+        status["observedGeneration"] = obj["metadata"].get("generation", 1)
+        self.state.patch_merge(res, namespace, name, {"status": status})
+
+    async def _attempt(self, res, namespace: str, name: str, steps: list[Step]) -> None:
+        key = f"{namespace}/{name}"
+        # the attempt ends with the release's own last status patch; later steps (what its
+        # success sets off elsewhere) play on without it
+        own = [s.at for s in steps if s.patch and (s.patch.kind, s.patch.namespace,
+                                                   s.patch.name) == (res.kind, namespace, name)]
+        end = max(own, default=max((s.at for s in steps), default=0.0))
+        for step in steps:
+            if step.every is not None or step.at > end:
+                self._spawn(self._play(step))
+        try:
+            await asyncio.gather(*(self._play(step) for step in steps
+                                   if step.every is None and step.at <= end))
+        finally:
+            self._attempting.discard(key)
+        obj = self.state.get(res, namespace, name)
+        if obj is None:
+            return
+        requested = (obj["metadata"].get("annotations") or {}).get(REQUESTED_AT)
+        status: Obj = {"observedGeneration": obj["metadata"].get("generation", 1)}
+        if requested:
+            status["lastHandledReconcileAt"] = requested  # written last, as helm-controller does
+        self.state.patch_merge(res, namespace, name, {"status": status})
+
+    def _chart_revision(self, hr: Obj) -> str | None:
+        ns, _, chart = str((hr.get("status") or {}).get("helmChart") or "").partition("/")
+        found = self.state.get(HELMCHART, ns, chart) if chart else None
+        return _artifact_revision(found) if found is not None else None
 
     def _replace_pod(self, old: Obj, logs: dict[str, list]) -> None:
         owner_ref = _controller_ref(old)
@@ -350,6 +442,19 @@ def _resource(api_version: str, kind: str):
     if res is None:
         raise StatusError.bad_request(f"no kind {kind!r} is registered for version {api_version!r}")
     return res
+
+
+def _generation(obj: Obj | None) -> int | None:
+    return ((obj or {}).get("metadata") or {}).get("generation")
+
+
+def _artifact_revision(obj: Obj | None) -> str | None:
+    return (((obj or {}).get("status") or {}).get("artifact") or {}).get("revision")
+
+
+def _condition(obj: Obj, type_: str) -> Obj:
+    return next((c for c in (obj.get("status") or {}).get("conditions") or []
+                 if c.get("type") == type_), {})
 
 
 def _container_names(pod: Obj) -> list[str]:

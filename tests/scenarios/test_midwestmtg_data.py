@@ -239,11 +239,13 @@ def test_the_timeline_keeps_the_crash_loop_going(sc: scenario.Scenario) -> None:
     assert sc.timeline.recorded_at == datetime(2025, 10, 18, 1, 30, tzinfo=UTC)
 
 
-def test_the_fix_forward_is_a_backend_reconcile_after_deleting_the_stuck_hook(
-        sc: scenario.Scenario) -> None:
+def test_the_fix_forward_replaces_the_stuck_hook_as_helm_does(sc: scenario.Scenario) -> None:
+    """The backend's attempt (after a reset: its retries are exhausted) deletes the stuck hook
+    Job before creating the new one (before-hook-creation): no unless_exists."""
     outcome = sc.timeline.reconcile["midwestmtg/midwestmtg-backend"]
-    assert (outcome.unless_exists.kind, outcome.unless_exists.name) == (
-        "Job", "midwestmtg-backend-migration")
+    assert outcome.unless_exists is None
+    first_delete = next(s.delete for s in outcome.steps if s.delete and s.delete.kind == "Job")
+    assert first_delete.name == "midwestmtg-backend-migration"
     created = {(s.create["kind"], s.create["metadata"]["name"]) for s in outcome.steps
                if s.create}
     assert ("Service", "midwestmtg-backend") in created
