@@ -6,7 +6,9 @@
     verification.ok                      # everything verified
 
 Steps, in order: the sources are Ready; (with reconcile) a reconcile is requested for every
-release through the actions module (RBAC, dry run, audit line); each release reaches Ready within
+release through the actions module (RBAC, dry run, audit line), the one Flux's retry rules need:
+`--reset` for a release whose retries are exhausted, `--with-source` when its chart version is a
+range (a newer chart resets the counts), a plain request otherwise; each release reaches Ready within
 its timeout; no pod is in ImagePullBackOff/CrashLoopBackOff; warning events are counted and the
 recent ones listed; every Service with a selector has ready endpoints; and for a stability window
 nothing regresses. Each step reports through StepEvents (started, progress, passed, failed,
@@ -23,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from kubetriage.actions import Actions, Result
-from kubetriage.actions.catalogue import SOURCES, source_of
+from kubetriage.actions.catalogue import SOURCES, retry_action, source_of
 from kubetriage.actions.reconcile import condition, judge, ready_state
 from kubetriage.checks.finding import Report
 from kubetriage.core import durations
@@ -236,13 +238,15 @@ class Walkthrough:
             if (release.get("spec") or {}).get("suspend"):
                 self._emit(step, "progress", f"{name_of(release)}: suspended, not reconciled")
                 continue
-            plan = await self.actions.plan("reconcile", release)
+            # a release whose retries are exhausted ignores a plain request: reset it, or
+            # fetch the newer chart its version range allows (which resets it by itself)
+            plan = await self.actions.plan(retry_action(release, self.store), release)
             result = await self.actions.run(plan, confirmed=True)  # --reconcile confirms
             self.v.actions.append(result)
             if result.ok:
                 self._requested[name_of(release)] = (plan.requested_at, plan.ready_before)
                 self._emit(step, "progress", f"{name_of(release)}: requested at "
-                                             f"{plan.requested_at}")
+                                             f"{plan.requested_at} ({plan.command})")
             else:
                 problems.append(f"HelmRelease {name_of(release)}: {result.message}")
                 self._emit(step, "progress", f"{name_of(release)}: {result.message}")

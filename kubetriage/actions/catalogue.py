@@ -9,6 +9,7 @@ template with a strategic merge patch.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -193,6 +194,44 @@ def source_of(obj: Obj, lookup: Lookup) -> Obj | None:
     return None
 
 
+_EXACT_VERSION = re.compile(r"v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
+
+
+def retries_exhausted(obj: Obj) -> bool:
+    """helm-controller gave up on this release: Stalled with RetriesExceeded, or the failure
+    count of its last action past that action's `remediation.retries` (0 unless set). A plain
+    reconcile request does not make it try again (see kubetriage/sim/helm_controller.py)."""
+    status = obj.get("status") or {}
+    if any(c.get("type") == "Stalled" and c.get("status") == "True"
+           and c.get("reason") == "RetriesExceeded" for c in status.get("conditions") or []):
+        return True
+    action = status.get("lastAttemptedReleaseAction") or "upgrade"
+    retries = (((obj.get("spec") or {}).get(action) or {}).get("remediation") or {}).get(
+        "retries", 0)
+    failures = status.get("installFailures" if action == "install" else "upgradeFailures")
+    return isinstance(retries, int) and retries >= 0 and int(failures or 0) > retries
+
+
+def chart_range(obj: Obj) -> bool:
+    """The release's chart version is a range (`>=0.2.0 <1.0.0`, `1.x`, `*`): its source may
+    hold a newer chart than the one that failed."""
+    version = str((((obj.get("spec") or {}).get("chart") or {}).get("spec") or {}).get(
+        "version") or "*")
+    return _EXACT_VERSION.fullmatch(version.strip()) is None
+
+
+def retry_action(obj: Obj, lookup: Lookup) -> str:
+    """The reconcile that makes helm-controller try a release again, as Flux's docs prescribe:
+    a plain request for a release still within its retries; for one whose retries are
+    exhausted, `--with-source` when its chart is a range (a new chart version resets the
+    failure counts by itself), else `--reset`."""
+    if obj.get("kind") != "HelmRelease" or not retries_exhausted(obj):
+        return "reconcile"
+    if chart_range(obj) and _with_source(obj, lookup) is None:
+        return "reconcile-with-source"
+    return "reset" if _v2_release(obj, lookup) is None else "reconcile"
+
+
 # -- what each action needs --------------------------------------------------------------------
 
 def _reconcilable(obj: Obj, lookup: Lookup) -> str | None:
@@ -263,11 +302,21 @@ def _reconcile(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
 
 
 def _reconcile_with_source(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
+    """As `flux reconcile --with-source`: a HelmChart's own source first (a new chart version
+    needs a fresh repository index), then the chart, then the object, each waited on."""
     src = source_of(obj, lookup)
+    chain = [src]
+    if src is not None and src.get("kind") == "HelmChart":
+        upstream = source_of(src, lookup)
+        if upstream is not None:
+            chain.insert(0, upstream)
     stamp = rfc3339_nano(now)
-    first = _annotate(src, {REQUESTED_AT: stamp})
-    return [Request(first.target, first.verb, first.body, first.patch_type, wait_handled=stamp),
-            _annotate(obj, {REQUESTED_AT: stamp})]
+    out = []
+    for source in chain:
+        first = _annotate(source, {REQUESTED_AT: stamp})
+        out.append(Request(first.target, first.verb, first.body, first.patch_type,
+                           wait_handled=stamp))
+    return [*out, _annotate(obj, {REQUESTED_AT: stamp})]
 
 
 def _force(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
@@ -285,7 +334,9 @@ def _suspend(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
 
 
 def _resume(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
-    # flux resume lifts the suspension and asks for a reconcile in the same patch
+    # `flux resume` patches spec.suspend only; the generation it bumps starts the reconcile
+    # (and resets a HelmRelease's failure counts). The request is added so that the follow has
+    # a token to wait on; the controller handles both in one reconcile.
     return [_annotate(obj, {REQUESTED_AT: rfc3339_nano(now)}, {"suspend": False})]
 
 
@@ -303,12 +354,12 @@ def _delete(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
 ACTIONS: tuple[Action, ...] = (
     Action("reconcile", "Reconcile", FLUX_KINDS, "patch", _reconcilable, _reconcile,
            _flux("reconcile"), reconciles=True),
-    Action("reconcile-with-source", "Reconcile with source", ("HelmRelease", "Kustomization"),
-           "patch", _with_source, _reconcile_with_source, _flux("reconcile", " --with-source"),
-           reconciles=True),
-    Action("force", "Force a one-off install or upgrade", ("HelmRelease",), "patch", _v2_release,
-           _force, _flux("reconcile", " --force"), reconciles=True),
-    Action("reset", "Reset the failure counts and retry", ("HelmRelease",), "patch",
+    Action("reconcile-with-source", "Reconcile with source (--with-source)",
+           ("HelmRelease", "Kustomization"), "patch", _with_source, _reconcile_with_source,
+           _flux("reconcile", " --with-source"), reconciles=True),
+    Action("force", "Force one install or upgrade (--force)", ("HelmRelease",), "patch",
+           _v2_release, _force, _flux("reconcile", " --force"), reconciles=True),
+    Action("reset", "Reset the failure counts and retry (--reset)", ("HelmRelease",), "patch",
            _v2_release, _reset, _flux("reconcile", " --reset"), reconciles=True),
     Action("suspend", "Suspend reconciliation", FLUX_KINDS, "patch", _not_suspended, _suspend,
            _flux("suspend")),

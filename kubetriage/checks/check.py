@@ -59,10 +59,11 @@ class Check:
 
     def finding(self, obj: ObjectRef, summary: str, evidence: list[str],
                 remediations: list[Remediation] | None = None, severity: Severity | None = None,
-                part: str | None = None, **facts: Any) -> Finding:
-        """A finding of this check about obj; `part` tells apart several about one object."""
+                part: str | None = None, title: str | None = None, **facts: Any) -> Finding:
+        """A finding of this check about obj; `part` tells apart several about one object;
+        `title` says it more exactly than the check's own (a hook Job still running)."""
         ident = f"{self.code}/{obj.kind}/{obj.namespace or '-'}/{obj.name}"
         return Finding(id=f"{ident}/{part}" if part else ident, check=self.code,
-                       title=self.title, severity=severity or self.severity, object=obj,
+                       title=title or self.title, severity=severity or self.severity, object=obj,
                        summary=summary, evidence=evidence, remediations=remediations or [],
                        facts=facts)

@@ -103,9 +103,14 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
         evidence.append(f"failed attempts: {failures}")
     evidence += [event_line(e) for e in warnings[:2]]
     ns = obj.namespace or "default"
-    fixes = [Remediation(title="Retry the release once the cause is fixed",
-                         command=f"flux reconcile helmrelease {obj.name} -n {ns} --force",
-                         action="reconcile"),
+    # helm-controller does not retry an exhausted release on a plain request: Flux's docs say
+    # to reset its failure counts (the whole retry budget back), or to force one attempt
+    retry = Remediation(title="Reset the failure counts and retry, once the cause is fixed",
+                        command=f"flux reconcile helmrelease {obj.name} -n {ns} --reset",
+                        action="reset") if facts.get("exhausted") else \
+        Remediation(title="Retry the release once the cause is fixed",
+                    command=f"flux reconcile helmrelease {obj.name} -n {ns}", action="reconcile")
+    fixes = [retry,
              Remediation(title="See the Helm history of the release",
                          command=f"helm history {release_name(hr)} -n "
                                  f"{release_namespace(hr) or ns}")]

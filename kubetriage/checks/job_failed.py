@@ -90,9 +90,13 @@ def _finding(snap: Snapshot, job: dict, hook: str, failed: bool,
     what = f"Helm {hook} hook Job" if hook else "Job"
     verb = "failed" if failed else "keeps failing"
     if hook:
-        fixes.append(Remediation(title="Once fixed, delete the hook Job so the release can "
-                                       "run it again", command=kubectl("delete", obj),
-                                 action="delete-job"))
+        # Helm deletes it itself before the next attempt (hook-delete-policy
+        # before-hook-creation): deleting it only stops the crash loop sooner
+        fixes.append(Remediation(title="Delete the stuck hook Job to stop its crash loop (Helm "
+                                       "replaces it on the next attempt)",
+                                 command=kubectl("delete", obj), action="delete-hook-job"))
+    # a hook Job still active has not failed: its pod crash-loops and Helm's wait times out
+    title = None if failed or not hook else "Hook Job never completes"
     return CHECK.finding(obj, f"{what} {obj.namespace}/{obj.name} {verb}: {cause}.",
                          evidence, fixes, severity="error" if hook else "warning",
-                         hook=hook or None, pods=[name(p) for p, _ in failing])
+                         title=title, hook=hook or None, pods=[name(p) for p, _ in failing])

@@ -61,30 +61,33 @@ async def test_midwestmtg_fix_forward_delete_hook_job_then_reconcile_reaches_rea
     await eventually(lambda: midwest.store.get("Job", "midwestmtg",
                                                "midwestmtg-backend-migration") is None)
     hr = midwest.store.get("HelmRelease", "midwestmtg", "midwestmtg-backend")
-    result = await actions.run(await actions.plan("reconcile", hr), confirmed=True)
+    result = await actions.run(await actions.plan("reset", hr), confirmed=True)
     outcome = await actions.follow(result, timeout=10)
     assert outcome.state == "Ready", outcome
     ready = next(c for c in server_get(midwest, HR, "midwestmtg", "midwestmtg-backend")
                  ["status"]["conditions"] if c["type"] == "Ready")
     assert ready["status"] == "True" and "upgrade succeeded" in ready["message"]
-    assert [line["action"] for line in audit_lines(audit_path)] == ["delete-hook-job",
-                                                                    "reconcile"]
+    assert [line["action"] for line in audit_lines(audit_path)] == ["delete-hook-job", "reset"]
 
 
-async def test_reconcile_of_a_blocked_release_is_not_reported_ready(midwest, actions):
-    """The hook Job still exists: the controller handles the request, the upgrade cannot run,
-    and the verdict is Failed (stalled), never a stale success."""
+async def test_a_plain_reconcile_of_an_exhausted_release_is_not_reported_ready(midwest, actions):
+    """Its retries are exhausted: helm-controller handles the request and stays Stalled, as
+    Flux does, even with the hook Job gone; the verdict is Failed, never a stale success."""
+    job = midwest.store.get("Job", "midwestmtg", "midwestmtg-backend-migration")
+    assert (await actions.run(await actions.plan("delete-hook-job", job), confirmed=True)).ok
     hr = midwest.store.get("HelmRelease", "midwestmtg", "midwestmtg-backend")
     result = await actions.run(await actions.plan("reconcile", hr), confirmed=True)
     outcome = await actions.follow(result, timeout=5)
     assert outcome.state == "Failed" and outcome.handled
-    assert "pre-upgrade hooks failed" in outcome.message
+    assert "Failed to upgrade after 4 attempt(s)" in outcome.message
 
 
 async def test_reconcile_with_source_reconciles_the_chart_first(midwest, actions):
     hr = midwest.store.get("HelmRelease", "midwestmtg", "redis")
     plan = await actions.plan("reconcile-with-source", hr)
-    assert [str(r.target) for r in plan.requests] == ["HelmChart flux-system/midwestmtg-redis",
+    # as flux does: the chart's repository (a fresh index), the chart, then the release
+    assert [str(r.target) for r in plan.requests] == ["HelmRepository flux-system/bitnami",
+                                                      "HelmChart flux-system/midwestmtg-redis",
                                                       "HelmRelease midwestmtg/redis"]
     assert plan.command.endswith("--with-source --context kubetriage-sim")
     assert (await actions.run(plan, confirmed=True)).ok

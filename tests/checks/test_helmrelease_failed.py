@@ -32,7 +32,8 @@ def test_fires_and_classifies(reason, message, fact, summary):
     assert f.summary == f"HelmRelease app/b {summary}"
     assert f.facts.get(fact)
     assert f.evidence[0] == f"Ready=False {reason}: {message}"
-    assert f.remediations[0].command == "flux reconcile helmrelease b -n app --force"
+    assert (f.remediations[0].command, f.remediations[0].action) == (
+        "flux reconcile helmrelease b -n app", "reconcile")  # within its retries: a plain retry
     assert f.remediations[1].command == "helm history b -n app"
 
 
@@ -50,6 +51,10 @@ def test_fires_when_retries_are_exhausted_with_the_attempts_and_the_event():
                           "Stalled=True RetriesExceeded: Failed to upgrade after 4 attempt(s)",
                           "failed attempts: 4",
                           f"Warning UpgradeFailed (x4): {DEADLINE}"]
+    # helm-controller ignores a plain request now: the fix resets the counts, and its action
+    # sends what its command says
+    assert (f.remediations[0].command, f.remediations[0].action) == (
+        "flux reconcile helmrelease b -n app --reset", "reset")
 
 
 def test_fires_when_the_hook_is_named_only_by_an_event():

@@ -17,7 +17,9 @@ def test_fires_when_a_hook_jobs_pod_keeps_failing_with_the_log_cause():
     assert f.evidence == ["pod migrate-x, container app: CrashLoopBackOff, 6 restarts",
                           "last exit: code 255 (Error)",
                           "ERROR [alembic.util.messaging] Multiple head revisions are present"]
-    assert any(r.action == "delete-job" for r in f.remediations)
+    assert any(r.action == "delete-hook-job" for r in f.remediations)
+    # still active, its pod crash-looping: the Job has not failed, it never completes
+    assert f.title == "Hook Job never completes"
 
 
 def test_fires_as_warning_when_a_plain_job_failed():

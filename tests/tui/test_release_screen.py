@@ -9,7 +9,7 @@ from kubetriage.core.resources import by_kind
 from kubetriage.tui.screens.release_screen import ReleaseScreen
 from tests.actions.conftest import audit_lines
 from tests.tui.conftest import screen_text, until
-from tests.tui.drill import BACKEND, HOOK_JOB, choose, live_app, open_object, ready
+from tests.tui.drill import BACKEND, HOOK_JOB, choose, live_app, open_menu, open_object, ready
 
 HR = by_kind("helm.toolkit.fluxcd.io/v2", "HelmRelease")
 JOB = by_kind("batch/v1", "Job")
@@ -44,11 +44,19 @@ async def test_backend_history_hook_job_then_fix_forward_and_watch_the_outcome(a
         await pilot.press("y")
         state = app.source.demo.state
         await until(lambda: state.get(JOB, *HOOK_JOB[1:]) is None, 5, "the hook job deleted")
-        await choose(pilot, app, "reconcile", BACKEND)
+        # its retries are exhausted: the menu says a plain reconcile will not do, reset will,
+        # each with the flux command it is
+        await open_menu(pilot, app)
+        menu = screen_text(app)
+        assert "retries exhausted: Flux will not try again on this alone" in menu
+        assert "retries exhausted: this gives the release its retries back" in menu
+        assert "$ flux reconcile helmrelease midwestmtg-backend -n midwestmtg --reset" in menu
+        await pilot.press("escape")
+        await choose(pilot, app, "reset", BACKEND)
         await pilot.press("y")
         # the screen follows the reconcile: Progressing, then the scenario's outcome
-        await until(lambda: "Reconcile: Ready: Helm upgrade succeeded" in screen_text(app), 15,
-                    "the reconcile judged Ready on screen")
+        await until(lambda: "(--reset): Ready: Helm upgrade succeeded" in screen_text(app), 15,
+                    "the reset judged Ready on screen")
         await until(lambda: ["Ready", "True", "UpgradeSucceeded"] in
                     [r[:3] for r in rows(app, "conditions")], 2, "the Ready condition redrawn")
         server = state.get(HR, *BACKEND[1:])
@@ -58,8 +66,7 @@ async def test_backend_history_hook_job_then_fix_forward_and_watch_the_outcome(a
                     "revision 6 deployed in the history")
         await until(lambda: any(r[:3] == ["Deployment", "midwestmtg-backend", "1/1"]
                                 for r in rows(app, "workloads")), 5, "the backend up")
-    assert [line["action"] for line in audit_lines(audit_path)] == ["delete-hook-job",
-                                                                     "reconcile"]
+    assert [line["action"] for line in audit_lines(audit_path)] == ["delete-hook-job", "reset"]
 
 
 async def test_frontend_values_tag_against_the_tag_its_pods_run():

@@ -63,7 +63,15 @@ async def test_fix_forward_then_verify_writes_the_report(audit_path, monkeypatch
         await pilot.press("y")
         plan = await confirm(pilot, app, "the walkthrough's reconcile")
         assert isinstance(app.screen_stack[-2], WalkthroughScreen)
-        assert sum("reconcile.fluxcd.io/requestedAt" in line for line in plan.lines) == 4
+        # the request each release needs under Flux's retry rules, each shown as its command
+        commands = [line.split()[1:5] + line.split()[5:6] for line in plan.lines
+                    if line.startswith("Command:")]
+        assert commands == [
+            ["flux", "reconcile", "helmrelease", "midwestmtg-backend", "-n"],
+            ["flux", "reconcile", "helmrelease", "midwestmtg-discord-bot", "-n"],
+            ["flux", "reconcile", "helmrelease", "midwestmtg-frontend", "-n"],
+            ["flux", "reconcile", "helmrelease", "redis", "-n"]]
+        assert " --reset" in plan.lines[-4] and " --with-source" in plan.lines[-2]
         await pilot.press("y")
         walk = app.screen
         await until(lambda: walk.report is not None and walk.report.exists(), 40,
@@ -85,7 +93,7 @@ async def test_fix_forward_then_verify_writes_the_report(audit_path, monkeypatch
         assert "Delete failed Helm hook Job Job midwestmtg/midwestmtg-backend-migration: " \
                "succeeded" in markdown
     assert [line["action"] for line in audit_lines(audit_path)] == \
-        ["delete-hook-job"] + ["reconcile"] * 4
+        ["delete-hook-job", "reset", "reconcile", "reconcile-with-source", "reconcile"]
 
 
 async def test_read_only_walkthrough_verifies_without_reconciling(audit_path):

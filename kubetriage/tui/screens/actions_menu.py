@@ -16,6 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kubetriage.actions import Offer, Target
+from kubetriage.actions.catalogue import chart_range, retries_exhausted
 from kubetriage.core.text import clean
 from kubetriage.core.types import Obj
 
@@ -24,11 +25,30 @@ if TYPE_CHECKING:
 
 
 
+def fit_note(obj: Obj, action_id: str) -> str:
+    """For a release helm-controller gave up on: which retry it answers (Flux's retry rules)."""
+    if obj.get("kind") != "HelmRelease" or not retries_exhausted(obj):
+        return ""
+    if action_id == "reconcile":
+        return "retries exhausted: Flux will not try again on this alone"
+    if action_id == "reset":
+        return "retries exhausted: this gives the release its retries back"
+    if action_id == "reconcile-with-source" and chart_range(obj):
+        return "a newer chart in its version range resets the failure counts"
+    return ""
+
+
 def offer_label(obj: Obj, offer: Offer) -> Text:
+    """The action, the object, and the command that does the same (flux/kubectl)."""
     text = Text(clean(offer.action.title), style="bold" if offer.available else "")
     text.append(f"  {clean(str(Target.of(obj)))}", style="dim")
+    note = fit_note(obj, offer.action.id)
+    if note:
+        text.append(f"\n  {note}", style="italic")
     if offer.reason:
         text.append(f"\n  {clean(offer.reason)}", style="italic")
+    else:
+        text.append(f"\n  $ {clean(offer.action.command(obj, ''))}", style="dim")
     return text
 
 

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from kubetriage.actions import Actions, Result, audit
+from kubetriage.actions.catalogue import retry_action
 from kubetriage.core import durations, helm
 from kubetriage.core.text import clean
 from kubetriage.errors import ApiError
@@ -182,7 +183,8 @@ class WalkthroughScreen(Screen):
         if not releases:
             return True
         self.say("planning: RBAC review and server dry run for each reconcile…")
-        plans = [await actions.plan("reconcile", r) for r in releases]
+        # the request each release needs under Flux's retry rules, as verify.Walkthrough plans
+        plans = [await actions.plan(retry_action(r, store), r) for r in releases]
         conn = self.app.source.conn
         lines = [f"Action:    reconcile {len(plans)} HelmReleases, then verify",
                  f"Context:   {conn.context} ({conn.server})",
@@ -299,8 +301,8 @@ class FixReleaseScreen(ObjectScreen):
         failing = [h for h in hooks if h.failing]
         forward = "A. Fix forward: " + (
             f"delete the failed hook Job{'s' if len(failing) > 1 else ''} "
-            f"{', '.join(h.job['metadata']['name'] for h in failing)}, reconcile, verify"
-            if failing else "reconcile the release, then verify")
+            f"{', '.join(h.job['metadata']['name'] for h in failing)}, retry, verify"
+            if failing else "retry the release, then verify")
         rollback = f"C. Roll back to revision {good.revision} ({good.chart})" if good else \
             "C. Roll back: no revision of this release ever deployed"
         menu.clear_options()
