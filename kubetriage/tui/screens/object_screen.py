@@ -119,6 +119,8 @@ class ObjectScreen(Screen):
             sub.close()
 
     def set_progress(self, message: str, style: str = "") -> None:
+        if not self.is_attached:  # the user left while an action was followed: say nothing
+            return
         line = self.query_one("#progress", Static)
         line.set_class(bool(message), "-on")
         line.update(Text(clean(message), style=style))

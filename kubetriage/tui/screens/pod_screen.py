@@ -64,13 +64,17 @@ class PodScreen(ObjectScreen):
             yield DataTable(id="events", cursor_type="row")
 
     def targets(self) -> list[dict]:
-        """The pod, and the workload that owns it (for a rollout restart)."""
+        """The pod, and the workload or Job that owns it (a rollout restart; a stuck Helm hook
+        Job's deletion: deleting its pod alone, the Job makes another)."""
         pod = self.obj
         if pod is None:
             return []
         out = [pod]
         store = self.source.store
         owner = next(iter(pod["metadata"].get("ownerReferences") or []), None)
+        if owner and owner.get("kind") == "Job":
+            job = store.by_uid(owner.get("uid", ""))
+            return out + ([job] if job is not None else [])
         if owner and owner.get("kind") == "ReplicaSet":
             rs = store.by_uid(owner.get("uid", ""))
             owner = next(iter((rs or {}).get("metadata", {}).get("ownerReferences") or []), None)

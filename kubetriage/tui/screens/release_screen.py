@@ -109,8 +109,9 @@ class ReleaseScreen(ObjectScreen):
             pods = h.pods or [None]
             for pod in pods:
                 rows.append((cell(name), cell(h.hook), status, *self._pod_cells(pod, now)))
-                keys.append(("Pod", pod["metadata"].get("namespace"), pod["metadata"]["name"])
-                            if pod else ("Job", h.job["metadata"].get("namespace"), name))
+                # the Job is what the user acts on (its `a` offers the hook Job's deletion);
+                # its pod is one Enter further, from the Job's or the chains' screen
+                keys.append(("Job", h.job["metadata"].get("namespace"), name))
         self._fill("hooks", rows, "no hook Jobs in the cluster", keys)
         rows, keys = [], []
         for w in rd.workloads(release, store):
