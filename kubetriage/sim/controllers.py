@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import copy
 import hashlib
 import itertools
 import logging
+from datetime import UTC, datetime
 
 import orjson
 
-from kubetriage.core import resources
+from kubetriage.core import helm, resources
 from kubetriage.core.types import Obj
 from kubetriage.sim import endpoints, helm_controller
 from kubetriage.sim.errors import StatusError
@@ -143,11 +145,12 @@ class Controllers:
                 state.create(event)
         elif action == "patch":
             p = step.patch
-            state.patch_merge(_resource(p.apiVersion, p.kind), p.namespace, p.name, p.merge)
+            state.patch_merge(_resource(p.apiVersion, p.kind), p.namespace, p.name,
+                              _stamped(p.kind, copy.deepcopy(p.merge), created=False))
         elif action == "create":
             obj = copy.deepcopy(step.create)
             _meta(obj).pop("resourceVersion", None)
-            state.create(obj)
+            state.create(_stamped(obj.get("kind", ""), obj, created=True))
         elif action == "delete":
             d = step.delete
             state.delete(_resource(d.apiVersion, d.kind), d.namespace, d.name)
@@ -442,6 +445,37 @@ def _resource(api_version: str, kind: str):
     if res is None:
         raise StatusError.bad_request(f"no kind {kind!r} is registered for version {api_version!r}")
     return res
+
+
+def _stamped(kind: str, body: Obj, *, created: bool) -> Obj:
+    """A step's object or patch with the times of what it records as happening now: a Helm
+    revision (inside its release secret and in a HelmRelease's history) and a release's
+    conditions. The scenario's shift moves the rest; a revision made when the step plays must
+    read as made then (`helm history` showed the recording's date for it)."""
+    now = now_rfc3339()
+    if kind == "Secret" and isinstance((body.get("data") or {}).get("release"), str):
+        with contextlib.suppress(helm.HelmDecodeError):
+            release = helm.decode_release(body)
+            info = release.setdefault("info", {})
+            info["last_deployed"] = now
+            if release.get("version") == 1:
+                info["first_deployed"] = now
+            body["data"]["release"] = helm.encode_release(release)
+            labels = body.setdefault("metadata", {}).setdefault("labels", {})
+            epoch = str(int(datetime.now(UTC).timestamp()))
+            labels["createdAt" if created else "modifiedAt"] = epoch
+            if not created:
+                labels.pop("createdAt", None)  # kept as Helm's Create wrote it
+    elif kind == "HelmRelease":
+        status = body.get("status") or {}
+        for c in status.get("conditions") or []:
+            c["lastTransitionTime"] = now
+        history = status.get("history") or []
+        if history and isinstance(history[0], dict) and "lastDeployed" in history[0]:
+            history[0]["lastDeployed"] = now
+            if history[0].get("version") == 1:
+                history[0]["firstDeployed"] = now
+    return body
 
 
 def _generation(obj: Obj | None) -> int | None:

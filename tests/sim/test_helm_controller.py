@@ -127,3 +127,23 @@ async def test_a_new_chart_revision_upgrades_the_frontend_after_the_backend():
         assert status["lastAttemptedRevision"] == "0.2.1" and not status.get("upgradeFailures")
         assert sim.state.get(CHART, "flux-system", "midwestmtg-midwestmtg-frontend")[
             "status"]["artifact"]["revision"] == "0.2.1"
+
+
+async def test_a_revision_made_now_is_dated_now():
+    """`helm history` reads UPDATED from inside the release secret: the revision the reset
+    makes carries the time it was made, not the recording's date."""
+    from datetime import UTC, datetime
+
+    from kubetriage.core import helm
+
+    async with SimServer("midwestmtg", speed=SPEED) as sim:
+        annotate(sim, "midwestmtg-backend", requestedAt="t1", resetAt="t1")
+        await wait_for(lambda: cond(backend(sim), "Ready").get("status") == "True", 5)
+        secret = sim.state.get(resources.by_kind("v1", "Secret"), "midwestmtg",
+                               "sh.helm.release.v1.midwestmtg-backend.v6")
+        [row] = [r for r in helm.history([secret]) if r.revision == 6]
+        today = datetime.now(UTC)
+        assert row.status == "deployed" and row.updated.endswith(str(today.year))
+        assert f"{today:%b} {today.day:2d}" in row.updated
+        assert abs(int(secret["metadata"]["labels"]["createdAt"]) - today.timestamp()) < 60
+        assert backend(sim)["status"]["history"][0]["lastDeployed"][:10] == f"{today:%Y-%m-%d}"
