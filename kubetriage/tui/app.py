@@ -282,6 +282,14 @@ class KubetriageApp(App):
         await self._reload()
         self._dirty.set()
 
+    def context_names(self) -> list[str]:
+        """The kubeconfig's contexts, for `:ctx` completion (none for the demo)."""
+        if self.source is None or self.source.demo is not None:
+            return []
+        with contextlib.suppress(UsageError):
+            return context_names(self.connect_args.get("kubeconfig"))
+        return []
+
     async def set_namespace(self, namespace: str | None) -> None:
         self.namespace = namespace
         self._news.clear()  # untold changes were of the chains the old view showed

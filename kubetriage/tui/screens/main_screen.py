@@ -22,6 +22,7 @@ from kubetriage.tui import rows
 from kubetriage.tui.model import DashboardModel, PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
 from kubetriage.tui.widgets.panel import Panel
+from kubetriage.tui.widgets.prompt import CommandSuggester, PromptInput, PromptLine
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import StatusBar
 
@@ -90,9 +91,12 @@ class MainScreen(Screen):
                 yield Panel(ResourceTable(id="pods-table"), title="Pods", id="pods")
                 yield Panel(ResourceTable(id="events-table"), title="Events", id="events")
         yield Static(id="filter-line")
-        yield Input(placeholder="pods hr ks events chains ns NAME", id="command",
-                    classes="prompt")
-        yield Input(placeholder="filter every panel", id="filter", classes="prompt")
+        yield PromptLine(":", "command", "pods hr ks events chains ns NAME ctx NAME  "
+                         "(Tab completes, Enter runs, Esc cancels)",
+                         CommandSuggester(self._command_names, self._command_arguments),
+                         id="command-line", classes="prompt")
+        yield PromptLine("/", "filter", "filter every panel  (Enter keeps it, Esc clears)",
+                         id="filter-prompt", classes="prompt")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -246,11 +250,24 @@ class MainScreen(Screen):
         self._open_prompt("#filter", self.filter_text)
 
     def _open_prompt(self, selector: str, value: str) -> None:
+        for line in self.query(PromptLine):
+            line.remove_class("-open")
         prompt = self.query_one(selector, Input)
         prompt.value = value
-        prompt.add_class("-open")
+        prompt.parent.add_class("-open")
         prompt.focus()
         prompt.cursor_position = len(value)
+
+    def _command_names(self) -> list[str]:
+        return sorted({*COMMANDS, *ALIASES})
+
+    def _command_arguments(self, name: str) -> list[str]:
+        name = ALIASES.get(name, name)
+        if name == "ns":
+            return ["all", *sorted(self.model.namespaces)]
+        if name == "ctx":
+            return list(getattr(self.app, "context_names", lambda: [])())
+        return []
 
     def _close_prompts(self) -> None:
         for prompt in self.query(".prompt"):
@@ -263,7 +280,7 @@ class MainScreen(Screen):
 
     def action_back(self) -> None:
         if any(p.has_class("-open") for p in self.query(".prompt")):
-            if self.query_one("#filter", Input).has_class("-open"):
+            if self.query_one("#filter-prompt").has_class("-open"):
                 self.set_filter("")
             self._close_prompts()
         elif self.filter_text:
@@ -274,6 +291,18 @@ class MainScreen(Screen):
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
         self.set_filter(event.value)
+
+    @on(PromptInput.Cancelled)
+    def _prompt_cancelled(self, event: PromptInput.Cancelled) -> None:
+        event.stop()
+        self.action_back()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # while a prompt is open the footer shows its keys, not the screen's
+        if action in ("command_line", "filter", "help", "object_actions", "app.quit") and \
+                any(p.has_class("-open") for p in self.query(".prompt")):
+            return False
+        return True
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
