@@ -10,13 +10,14 @@ from textual.message import Message
 
 from kubetriage.core.types import Key
 
-View = Literal["object", "yaml", "verify", "fix"]
+View = Literal["object", "yaml", "verify", "fix", "logs", "previous"]
 
 
 @dataclass
 class Open(Message):
     """Open a view: an object's own screen (pod, release; YAML for any other kind), its YAML,
-    the reconcile-and-verify walkthrough of a namespace, or the fix of a failing release."""
+    the reconcile-and-verify walkthrough of a namespace, the fix of a failing release, or a
+    pod's log (current, or its previous instance's)."""
 
     view: View
     key: Key | None = None

@@ -35,6 +35,8 @@ def screen_opened_by(request: Open) -> Screen | None:
         return YamlScreen(request.key)
     if request.view == "fix":
         return FixReleaseScreen(request.key)
+    if request.view in ("logs", "previous") and request.key[0] == "Pod":
+        return PodScreen(request.key, previous=request.view == "previous")
     return screen_for(request.key)
 
 

@@ -18,8 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
 from kubetriage.checks.finding import Report
+from kubetriage.tui import release_details as rd
 from kubetriage.tui import rows
 from kubetriage.tui.model import DashboardModel, PanelUpdate, Updates
+from kubetriage.tui.navigation import Open
 from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
 from kubetriage.tui.widgets.panel import Panel
 from kubetriage.tui.widgets.prompt import CommandSuggester, PromptInput, PromptLine
@@ -55,7 +57,18 @@ class MainScreen(Screen):
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("n", "namespace", "Namespace", show=False),
+        Binding("0", "all_namespaces", "All namespaces", show=False),
         Binding("a", "object_actions", "Actions"),
+        # k9s's keys for the object under the cursor
+        Binding("d", "describe", "Describe", show=False),
+        Binding("y", "yaml", "YAML", show=False),
+        Binding("l", "logs", "Logs", show=False),
+        Binding("p", "logs(True)", "Previous logs", show=False),
+        Binding("ctrl+d", "delete", "Delete", show=False),
+        Binding("N", "sort('NAME')", "Sort by name", show=False),
+        Binding("A", "sort('AGE')", "Sort by age", show=False),
+        Binding("S", "sort('STATUS')", "Sort by status", show=False),
+        Binding("T", "sort('RESTARTS')", "Sort by restarts", show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("q", "app.quit", "Quit"),
         *(Binding(str(i), f"show_panel('{panel}')", PANELS[panel], show=False)
@@ -219,6 +232,95 @@ class MainScreen(Screen):
         if key is not None:
             self.app.open_object(key)
             self.app.call_after_refresh(lambda: self.app.screen.run_action("actions"))
+
+    def action_all_namespaces(self) -> None:
+        """k9s's `0`: every namespace again."""
+        if self.model.namespace is not None:
+            self.app.run_worker(self.app.set_namespace(None), group="reload", exclusive=True)
+        self.notify("all namespaces", timeout=2)
+
+    def action_describe(self) -> None:
+        """k9s's `d`: the object's own screen (a pod's containers, log and events; a release's
+        conditions, history and hooks), the YAML for other kinds."""
+        key = self._cursor_object()
+        if key is None:
+            self._nothing_here()
+        else:
+            self.post_message(Open("object", key))
+
+    def action_yaml(self) -> None:
+        key = self._cursor_object()
+        if key is None:
+            self._nothing_here()
+        else:
+            self.post_message(Open("yaml", key))
+
+    def action_logs(self, previous: bool = False) -> None:
+        """k9s's `l` (and `p`, the previous instance): a pod's log; for a Job, a workload or a
+        release, the log of its pod that fails (else its first)."""
+        key = self._cursor_object()
+        pod = None if key is None else self._pod_for(key)
+        if pod is None:
+            self.notify("no pod here to show the log of" if key else "nothing under the cursor",
+                        severity="warning", timeout=3)
+            return
+        self.post_message(Open("previous" if previous else "logs", pod))
+
+    def _pod_for(self, key: tuple[str, str | None, str]) -> tuple[str, str | None, str] | None:
+        if key[0] == "Pod":
+            return key
+        store = getattr(getattr(self.app, "source", None), "store", None)
+        obj = store.get(*key) if store is not None else None
+        if obj is None:
+            return None
+        pods: list[dict] = []
+        if key[0] == "HelmRelease":
+            pods = [p for h in rd.hook_jobs(obj, store) for p in h.pods] + \
+                [p for w in rd.workloads(obj, store) for p in w.pods]
+        else:
+            queue = [obj]
+            while queue:  # a Job's pods; a Deployment's through its ReplicaSets
+                for child in store.owned_by(queue.pop()["metadata"].get("uid", "")):
+                    (pods if child.get("kind") == "Pod" else queue).append(child)
+        if not pods:
+            return None
+        failing = [p for p in pods if self.model.pod_failing.get(
+            ("Pod", p["metadata"].get("namespace"), p["metadata"]["name"]))]
+        pod = (failing or pods)[0]
+        return ("Pod", pod["metadata"].get("namespace"), pod["metadata"]["name"])
+
+    def action_delete(self) -> None:
+        """k9s's ctrl+d: the object's deletion, confirmed with the exact change first (a pod; a
+        Helm hook Job; an HPA whose target is gone)."""
+        key = self._cursor_object()
+        action = {"Pod": "delete-pod", "Job": "delete-hook-job",
+                  "HorizontalPodAutoscaler": "delete-orphan-hpa"}.get(key[0] if key else "")
+        if key is None or action is None:
+            self.notify(f"kubetriage deletes pods, Helm hook Jobs and orphaned HPAs, not "
+                        f"{key[0] if key else 'nothing'}", severity="warning", timeout=3,
+                        markup=False)
+            return
+        self.app.open_object(key)
+        store = self.app.source.store
+
+        def start() -> None:
+            obj = store.get(*key)
+            if obj is not None and hasattr(self.app.screen, "start_action"):
+                self.app.screen.start_action(action, obj)
+        self.app.call_after_refresh(start)
+
+    def action_sort(self, label: str) -> None:
+        """k9s's shift+N/A/S (and T, restarts): sort the focused table by that column; the
+        same key again reverses it."""
+        table = self.focused
+        if not isinstance(table, ResourceTable):
+            self.notify("sorting is for the tables (releases, pods, events)", timeout=2)
+            return
+        if not table.sort_by_label(label):
+            self.notify(f"this table has no {label} column", timeout=2, markup=False)
+
+    def _nothing_here(self) -> None:
+        self.notify("nothing under the cursor", severity="warning", timeout=3)
 
     def _object_key(self, key: tuple) -> tuple[str, str | None, str] | None:
         """The object a row stands for: a folded event row stands for the object it is about."""

@@ -260,6 +260,19 @@ class ResourceTable(ScrollView, can_focus=True):
         self._rebuild_visible()
         self._settle(before)
 
+    def sort_by_label(self, label: str) -> bool:
+        """Sort by the column with this label (STATUS stands for READY where there is no STATUS
+        column, AGE for LAST); the same column again reverses. False: no such column."""
+        labels = [name for name, _ in self._columns]
+        for wanted in {"STATUS": ("STATUS", "READY"), "AGE": ("AGE", "LAST")}.get(label,
+                                                                                  (label,)):
+            if wanted in labels:
+                index = labels.index(wanted)
+                self.sort_by(index, reverse=not self._reverse if index == self._sort_column
+                             else False)
+                return True
+        return False
+
     def filter(self, text: str) -> None:
         """Show only rows with `text` in any cell (case-insensitive); empty shows all."""
         before = self._capture()
