@@ -92,3 +92,22 @@ async def test_shift_letters_sort_and_again_reverse():
         await pilot.press("T")  # restarts, most last
         await pilot.pause(0.1)
         assert table.key_at(table.visible_count - 1) == FRONTEND_POD  # 67 restarts
+
+
+async def test_q_leaves_a_sub_screen_and_help_fits_80x24():
+    """q on a sub-screen goes back (it did nothing); the help needs no scrolling at 80x24."""
+    app = pinned_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        await on_pod(pilot, app, FRONTEND_POD)
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, PodScreen), 5, "the pod's screen")
+        await pilot.press("q")
+        await until(lambda: app.screen is app.screen_main, 5, "q: back")
+        await pilot.press("question_mark")
+        await pilot.pause(0.3)
+        scroll = app.screen.query_one("VerticalScroll")
+        assert scroll.max_scroll_y == 0  # all of it on screen
+        text = screen_text(app)
+        assert "may lag the cluster" in text  # its last line
+        assert "p  c" in text.replace("\xa0", " ") and "previous/current log" in text

@@ -55,7 +55,7 @@ def offer_label(obj: Obj, offer: Offer) -> Text:
 class ActionsMenu(ModalScreen[tuple[Obj, str] | None]):
     """Every action for the objects on screen; Enter picks one, Esc closes."""
 
-    BINDINGS = [Binding("escape,a", "close", "Close")]
+    BINDINGS = [Binding("escape,a,q", "close", "Close")]
     DEFAULT_CSS = """
     ActionsMenu { align: center middle; }
     ActionsMenu > OptionList { width: 90; max-width: 100%; height: auto; max-height: 80%;

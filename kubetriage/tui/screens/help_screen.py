@@ -10,28 +10,29 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = [
-    (":", "command line: pods, hr, ks, events, chains, ns NAME (ns all: every namespace), "
-          "ctx NAME (another kubeconfig context)"),
-    ("/", "filter every panel (Esc clears)"),
-    ("n", "choose a namespace (:ns)"),
-    ("1-5", "chains, namespaces, releases, pods, events"),
-    ("Tab", "next panel"),
-    ("Enter", "open the object under the cursor: a pod's logs (evidence marked ▌), a "
-              "release's history and hook jobs, anything else's YAML"),
-    ("a", "actions of the object under the cursor (reconcile, suspend, restart, delete a "
-          "stuck hook job...): RBAC-checked, dry-run, confirmed, audited"),
-    ("r", "in chains: jump from a symptom to its root cause"),
-    ("", "on a pod: p previous/current log, c next container, / n N search, w wrap, "
-         "s save; y YAML; v verify the namespace; f (release) fix a failing release"),
-    ("ctrl+p", "command palette: every command"),
-    ("?", "this help"),
-    ("Esc", "back: close the prompt, clear the filter, all namespaces"),
-    ("q", "quit"),
+# (key, what it does), grouped by where it works; short enough for an 80x24 pane without
+# scrolling
+SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Main screen", [
+        (":", "pods hr ks events chains, ns NAME, ctx NAME (Tab completes)"),
+        ("/", "filter every panel (Enter keeps it, Esc clears)"),
+        ("n  0", "choose a namespace (:ns); 0: every namespace again"),
+        ("1-5  Tab", "chains, namespaces, releases, pods, events; Tab: next panel"),
+        ("Enter  d", "open (describe) the object under the cursor; y: its YAML"),
+        ("l  p", "its pod's log (a release's failing pod); p: the previous one"),
+        ("a  ctrl+d", "its actions: RBAC-checked, dry-run, confirmed; ctrl+d: delete"),
+        ("N A S T", "sort by name, age, status, restarts (again: reversed)"),
+        ("r", "in chains: from a symptom to its root cause"),
+    ]),
+    ("Pod", [("p  c", "previous/current log; next container"),
+             ("/ n N w s", "search the log, next/previous match, wrap, save")]),
+    ("Release", [("f  Enter", "fix a failing release; Enter on a hook Job: the Job")]),
+    ("Anywhere", [("y  v", "YAML; reconcile and verify the namespace"),
+                  ("Esc  q", "back: close, clear the filter, every namespace; q quits"),
+                  ("ctrl+p  ?", "command palette (the walkthroughs); this help")]),
 ]
-LEGEND = ("A chain is a root cause (●) and the symptoms it causes (↳). Moving onto a chain marks "
-          "its objects with ▌ in every panel. \"stale for N s\" in the status bar: a watch is "
-          "reconnecting and what you see may be behind the cluster.")
+LEGEND = ("● a root cause, ↳ what it causes: a chain's objects are marked ▌ in every panel. "
+          "\"stale\": a watch reconnects; the screen may lag the cluster.")
 
 
 class HelpScreen(ModalScreen):
@@ -40,16 +41,20 @@ class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Back")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; border-title-color: $accent; background: $surface; padding: 0 1; }
+    HelpScreen > VerticalScroll { width: 80; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; border-title-color: $accent; background: $surface; padding: 0 1;
+        scrollbar-size-vertical: 0; }
     """
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
+        table = Table.grid(padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for key, what in KEYS:
-            table.add_row(key, what)
-        scroll = VerticalScroll(Static(table), Static(Text("\n" + LEGEND, style="dim")))
+        for i, (title, keys) in enumerate(SECTIONS):
+            if i:  # the first, the main screen's, goes without saying
+                table.add_row(Text(title, style="italic underline"), "")
+            for key, what in keys:
+                table.add_row(key, what)
+        scroll = VerticalScroll(Static(table), Static(Text(LEGEND, style="dim")))
         scroll.border_title = "kubetriage help"
         yield scroll

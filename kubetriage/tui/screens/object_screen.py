@@ -41,6 +41,7 @@ class ObjectScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "back", "Back", priority=True),
+        Binding("q", "back", "Back", show=False),  # k9s: q leaves a view as Esc does
         Binding("a", "actions", "Actions"),
         Binding("y", "yaml", "YAML"),
         Binding("v", "verify", "Verify ns"),

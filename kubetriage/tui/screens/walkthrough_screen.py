@@ -49,7 +49,8 @@ def report_path(context: str, namespace: str | None, when: datetime) -> Path:
 class WalkthroughScreen(Screen):
     """Reconcile (optionally, confirmed first) and verify a namespace or the whole cluster."""
 
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("r", "restart", "Run again")]
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("q", "back", "Back", show=False),
+                Binding("r", "restart", "Run again")]
     DEFAULT_CSS = """
     WalkthroughScreen #intro { height: auto; padding: 0 1; background: $panel; }
     WalkthroughScreen #steps-box { height: auto; }
