@@ -37,11 +37,26 @@ async def test_frontend_pod_previous_log_shows_the_nginx_line_marked_as_evidence
         await until(lambda: NGINX in log_lines(app), 5, "the nginx line in the previous log")
         await pilot.pause(0.3)
         text = screen_text(app)
-        assert "Log: frontend (previous instance)" in text
+        assert "Log: frontend (previous instance)  p: current" in text
+        # k9s: a previous instance is a finished stream, never "following"
+        assert "previous instance, ended" in text and "following" not in text
         assert f"▌{NGINX}" in text  # marked: KT-201 used it as evidence
         assert "▌/docker-entrypoint.sh" not in text
         await pilot.press("p")
-        await until(lambda: "current, following" in screen_text(app), 5, "back to current")
+        await until(lambda: "(current)  p: previous" in screen_text(app) and "following" in
+                    screen_text(app), 5, "back to current, following")
+
+
+async def test_pod_screen_footer_fits_80_columns_with_p():
+    """At 80x24 the footer shows p (previous/current), the search and Back, uncut."""
+    app = live_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, app)
+        await open_object(pilot, app, FRONTEND_POD)
+        await pilot.pause(0.3)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("p Prev/current", "/ Search", "esc Back", "a Actions", "^p palette"):
+            assert key in footer.replace("\xa0", " "), footer
 
 
 async def test_secret_yaml_shows_keys_never_values(tmp_path):

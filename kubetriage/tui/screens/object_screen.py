@@ -43,8 +43,8 @@ class ObjectScreen(Screen):
         Binding("escape", "back", "Back", priority=True),
         Binding("q", "back", "Back", show=False),  # k9s: q leaves a view as Esc does
         Binding("a", "actions", "Actions"),
-        Binding("y", "yaml", "YAML"),
-        Binding("v", "verify", "Verify ns"),
+        Binding("y", "yaml", "YAML", show=False),
+        Binding("v", "verify", "Verify ns", show=False),
     ]
     COMMANDS = {ActionCommands}
     DEFAULT_CSS = """

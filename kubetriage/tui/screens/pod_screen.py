@@ -28,8 +28,8 @@ class PodScreen(ObjectScreen):
 
     BINDINGS = [
         Binding("p", "toggle_previous", "Prev/current"),
-        Binding("c", "next_container", "Container"),
-        Binding("s", "save_log", "Save log"),
+        Binding("c", "next_container", "Container", show=False),
+        Binding("s", "save_log", "Save log", show=False),
     ]
     DEFAULT_CSS = """
     PodScreen #summary { height: auto; padding: 0 1; }
@@ -162,7 +162,9 @@ class PodScreen(ObjectScreen):
         self.run_worker(self._log(), group="log", exclusive=True, exit_on_error=False)
 
     def _log_title(self) -> str:
-        return f"Log: {self.container} ({'previous instance' if self.previous else 'current, following'})"
+        # k9s: "Previous Logs" is a finished stream, never "following"
+        return f"Log: {self.container} ({'previous instance' if self.previous else 'current'})" \
+               f"  p: {'current' if self.previous else 'previous'}"
 
     async def _log(self) -> None:
         view = self.query_one(LogView)
@@ -180,11 +182,13 @@ class PodScreen(ObjectScreen):
                     view.reset(f"Log: {self.container}: no previous instance")
                     return
                 await view.feed(("\n".join(lines) + "\n").encode())
+                view.ended = "previous instance, ended"
                 return
             async with contextlib.aclosing(self.source.follow(ns, name, self.container,
                                                               tail=FOLLOW_TAIL)) as stream:
                 async for line in stream:
                     await view.feed(line.encode() + b"\n")
+            view.ended = "the stream ended"
         except (ApiError, OSError) as exc:
             view.reset(f"Log: {self.container}: {exc}")
 

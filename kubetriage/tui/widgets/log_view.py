@@ -42,9 +42,10 @@ class LogView(ScrollView, can_focus=True):
         Binding("n", "next_match", "Next match", show=False),
         Binding("N", "previous_match", "Previous match", show=False),
         Binding("w", "toggle_wrap", "Wrap"),
-        Binding("t", "toggle_timestamps", "Timestamps"),
-        Binding("end,G", "follow", "Follow"),
-        Binding("s", "save", "Save"),
+        # shown in the help, not the footer: an 80-column footer cut the screen's own keys off
+        Binding("t", "toggle_timestamps", "Timestamps", show=False),
+        Binding("end,G", "follow", "Follow", show=False),
+        Binding("s", "save", "Save", show=False),
         Binding("escape", "close_search", "Close search", show=False),
     ]
 
@@ -97,6 +98,10 @@ class LogView(ScrollView, can_focus=True):
 
     following: reactive[bool] = reactive(True)
     """The view stays on the last line as lines arrive; scrolling up pauses, End resumes."""
+
+    ended: reactive[str] = reactive("")
+    """Why no more lines will come (a previous instance is read whole; a stream that closed),
+    said instead of "following"; empty while the log is live."""
 
     class SearchMissed(Message):
         """No line holds the pattern searched for."""
@@ -157,6 +162,9 @@ class LogView(ScrollView, can_focus=True):
         self.set_class(following, "-following")
         self._update_subtitle()
 
+    def watch_ended(self) -> None:
+        self._update_subtitle()
+
     def watch_wrap(self, wrap: bool) -> None:
         self.set_class(wrap, "-wrap")
         self._invalidate()
@@ -195,6 +203,7 @@ class LogView(ScrollView, can_focus=True):
         self._match, self._missed, self._widest = None, False, 0
         self.scroll_to(x=0, y=0, animate=False, force=True)
         self.following = True
+        self.ended = ""
         self._settle()
 
     def set_evidence(self, lines: list[str]) -> None:
@@ -442,7 +451,8 @@ class LogView(ScrollView, can_focus=True):
     def _update_subtitle(self) -> None:
         if not self.is_mounted:
             return
-        parts = [f"{self.line_count:,} lines", "following" if self.following else "paused"]
+        parts = [f"{self.line_count:,} lines",
+                 self.ended or ("following" if self.following else "paused")]
         if self.wrap:
             parts.append("wrap")
         if self._pattern:
