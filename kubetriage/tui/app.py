@@ -60,6 +60,7 @@ class KubetriageApp(App):
     """The dashboard on one cluster (or the embedded one with demo=SCENARIO)."""
 
     TITLE = "kubetriage"
+    CSS_PATH = "app.tcss"  # the few rules for the whole app (scrollbars, toasts)
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, *, kubeconfig: str | None = None, context: str | None = None,
@@ -346,15 +347,26 @@ class KubetriageApp(App):
     def _show_report(self, report: Report) -> None:
         if self.diagnoses and report.namespace == self.report.namespace:
             # after `:ns` other chains are in view, which is not news
-            self._announce(self.report.chains, report.chains)
+            self._announce(self.report.chains, report.chains, self.report, report)
         self.report = report
         self.diagnoses += 1
         self.screen_main.show_report(report)
 
-    def _announce(self, before: Iterable[Chain], after: Iterable[Chain]) -> None:
-        """Note the chains that appeared or resolved, for the next announcement."""
+    def _announce(self, before: Iterable[Chain], after: Iterable[Chain],
+                  old_report: Report | None = None, new_report: Report | None = None) -> None:
+        """Note the chains that appeared or resolved, for the next announcement. A chain rooted
+        at an object the last report already had a finding about is not news: it is what is
+        left of a cause just fixed (a restart storm after a crash loop), or the same trouble
+        told again."""
         old = {c.root: c for c in before}
         new = {c.root: c for c in after}
+        if old_report is not None and new_report is not None:
+            seen = {(f.object.kind, f.object.namespace, f.object.name)
+                    for f in old_report.findings}
+            objects = {f.id: (f.object.kind, f.object.namespace, f.object.name)
+                       for f in new_report.findings}
+            new = {root: c for root, c in new.items()
+                   if root in old or objects.get(root) not in seen}
         for appeared, roots, chains in ((True, new.keys() - old.keys(), new),
                                         (False, old.keys() - new.keys(), old)):
             for root in roots:
@@ -370,7 +382,7 @@ class KubetriageApp(App):
         news, self._news = list(self._news.values()), {}
         if len(news) == 1:
             appeared, chain = news[0]
-            self.notify(chain.summary, markup=False,
+            self.notify(_short(chain.summary), markup=False,
                         title="New failure chain" if appeared else "Chain resolved",
                         severity="error" if appeared else "information")
         else:
@@ -427,6 +439,11 @@ class KubetriageApp(App):
 
     def on_main_screen_object_opened(self, message: MainScreen.ObjectOpened) -> None:
         self.open_object(message.key)
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """A toast's message: a sentence, not a paragraph (the screen has the rest)."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None) -> Report:

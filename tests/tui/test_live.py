@@ -242,3 +242,30 @@ async def test_markup_and_escapes_render_inert(tmp_path):
         assert "[bold red]x[/]" in text  # the pod's name, literally
         assert "before middle af" in text  # the message, escapes gone, cut by its column
         assert "pwned" not in svg and "\x1b" not in svg and "\x9b" not in svg
+
+
+async def test_what_is_left_of_a_fixed_cause_is_not_news(tmp_path):
+    """A chain rooted at an object the last report had a finding about (a restart storm left
+    by a crash loop just fixed) is not announced as a new failure chain; a new object's is."""
+    from kubetriage.checks.finding import Chain, Finding, ObjectRef, Report
+
+    def finding(fid: str, name: str, severity: str = "error") -> Finding:
+        return Finding(id=fid, check="KT-000", title="t", severity=severity,
+                       object=ObjectRef(kind="Pod", namespace="web", name=name), summary=f"{name} broke",
+                       evidence=[], remediations=[])
+
+    def report(*pairs: tuple[str, str]) -> Report:
+        findings = [finding(fid, name) for fid, name in pairs]
+        return Report(findings=findings, chains=[
+            Chain(id=f"c-{f.id}", root=f.id, links=[f.id], summary=f.summary,
+                  severity="error") for f in findings])
+
+    app = tiny_app(tmp_path, speed=1e-6)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        app._news.clear()
+        before = report(("crash/web-1", "web-1"))
+        after = report(("storm/web-1", "web-1"), ("crash/web-2", "web-2"))
+        app._announce(before.chains, after.chains, before, after)
+        appeared = [chain.summary for new, chain in app._news.values() if new]
+        assert appeared == ["web-2 broke"]

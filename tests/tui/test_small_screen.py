@@ -18,3 +18,19 @@ async def test_no_scrollbar_glyphs_in_tables_help_or_logs():
             seen.append(screen_text(app))
         for text in seen:
             assert not SCROLLBAR_GLYPHS & set(text), text
+
+
+async def test_toasts_stay_small():
+    """An action's outcome (a long Helm message) as a toast: at most 48 columns and 5 rows of
+    an 80x24 pane, not half of it."""
+    from textual.widgets._toast import Toast
+
+    app = pinned_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settled(pilot, app)
+        app.notify("Helm upgrade failed for release midwestmtg/midwestmtg-backend with chart "
+                   "midwestmtg-backend@0.1.13: pre-upgrade hooks failed: 1 error occurred: "
+                   "timed out waiting for the condition " * 3, title="Reconcile: Failed")
+        await pilot.pause(0.5)
+        toast = app.screen.query(Toast).last()
+        assert toast.region.width <= 48 and toast.region.height <= 5, toast.region

@@ -31,6 +31,11 @@ def health_style(screen: Screen, health: str) -> str:
     return screen.app.theme_variables.get(f"status-{health}", "")
 
 
+def _short(text: str, limit: int = 100) -> str:
+    """A toast's message: the progress line under the screen has it whole."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def cell(value: Any, style: str = "") -> Text:
     """Cluster text for a cell: cleaned, never parsed as markup."""
     return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")
@@ -176,7 +181,8 @@ class ObjectScreen(Screen):
         self.last_result = result
         self.set_progress(f"{title}: {result.outcome}: {result.message}",
                           health_style(self, "ok" if result.ok else "error"))
-        self.notify(clean(result.message), title=f"{title}: {result.outcome}", markup=False,
+        self.notify(_short(clean(result.message)), title=f"{title}: {result.outcome}",
+                    markup=False,
                     severity="information" if result.ok else "error")
         if result.ok and plan.action.reconciles:
             timeout = release_timeout(obj) if obj.get("kind") == "HelmRelease" \
@@ -189,6 +195,7 @@ class ObjectScreen(Screen):
                 good = outcome.state == "Ready"
                 self.set_progress(f"{title}: {outcome.state}: {outcome.message}",
                                   health_style(self, "ok" if good else "error"))
-                self.notify(clean(outcome.message), title=f"{plan.target}: {outcome.state}",
+                self.notify(_short(clean(outcome.message)),
+                            title=f"{plan.target}: {outcome.state}",
                             markup=False, severity="information" if good else "error")
         return result
