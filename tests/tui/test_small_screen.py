@@ -34,3 +34,22 @@ async def test_toasts_stay_small():
         await pilot.pause(0.5)
         toast = app.screen.query(Toast).last()
         assert toast.region.width <= 48 and toast.region.height <= 5, toast.region
+
+
+async def test_confirming_four_releases_shows_its_keys_at_80x24():
+    """The walkthrough's one confirmation for every release of midwestmtg is taller than the
+    pane: the plan scrolls, "y/Enter: run it" stays on screen."""
+    from kubetriage.tui.screens.confirm_screen import ConfirmScreen
+    from kubetriage.tui.screens.walkthrough_screen import WalkthroughScreen
+    from tests.tui.conftest import until
+
+    app = pinned_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        app.push_screen(WalkthroughScreen(namespace="midwestmtg", reconcile=True, stability=1))
+        await until(lambda: isinstance(app.screen, ConfirmScreen), 15, "the confirmation")
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "y/Enter: run it" in text and "n/Esc: cancel" in text
+        assert "reconcile 4 HelmReleases" in text
+        await pilot.press("n")

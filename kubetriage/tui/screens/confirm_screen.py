@@ -43,7 +43,7 @@ class ConfirmScreen(ModalScreen[bool]):
         border: thick $warning; border-title-color: $warning; background: $surface;
         padding: 0 1; }
     ConfirmScreen.-refused > VerticalScroll { border: thick $error; border-title-color: $error; }
-    ConfirmScreen #keys { margin-top: 1; color: $text-muted; }
+    ConfirmScreen > VerticalScroll { border-subtitle-color: $foreground; }
     """
 
     def __init__(self, title: str, lines: list[str], refused: str | None = None) -> None:
@@ -58,11 +58,11 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         self.set_class(self.refused is not None, "-refused")
-        box = VerticalScroll(
-            Static(lines_text(self.lines), id="plan"),
-            Static(Text("Esc: close (nothing was changed)") if self.refused else
-                   Text("y/Enter: run it    n/Esc: cancel"), id="keys"))
+        box = VerticalScroll(Static(lines_text(self.lines), id="plan"))
         box.border_title = f"{'Refused' if self.refused else 'Confirm'}: {clean(self.title_text)}"
+        # in the frame, not under the plan: a long plan (four releases) scrolls, its keys stay
+        box.border_subtitle = "Esc: close (nothing was changed)" if self.refused else \
+            "y/Enter: run it  n/Esc: cancel  ↑↓: scroll"
         yield box
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
