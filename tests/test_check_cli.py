@@ -138,4 +138,39 @@ def test_text_fits_80_columns_without_colour(tmp_path, capsys, monkeypatch):
     dump = write_dump(tmp_path, CRASHING, logs={("shop", "web-1", "app"): "x" * 500 + "\n"})
     _, out, _ = run(capsys, "--from-dump", dump)
     assert "\x1b[" not in out
-    assert max(len(line) for line in out.splitlines()) <= 80
+    # a command is never broken (the terminal's soft wrap copies whole); the rest fits
+    assert max(len(line) for line in out.splitlines() if not line.lstrip().startswith("$ ")) \
+        <= 80
+
+
+def test_text_commands_copy_whole_and_wrapped_evidence_keeps_its_marker(capsys, monkeypatch):
+    """80 columns, midwestmtg: each `$ ` line is a whole command of the JSON's fixes; every
+    line of an evidence block (wrapped ones too) starts with │; an evidence line cut for length
+    ends at a word, not inside one."""
+    import json
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    _, out, _ = run(capsys, "--demo", "midwestmtg")
+    _, raw, _ = run(capsys, "--demo", "midwestmtg", "-o", "json")
+    commands = {r["command"] for f in json.loads(raw)["findings"] for r in f["remediations"]
+                if r["command"]}
+    printed = [line.strip()[2:] for line in out.splitlines() if line.strip().startswith("$ ")]
+    assert printed and set(printed) == commands
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("    │ ") and i + 1 < len(lines):
+            following = lines[i + 1]
+            # after an evidence line comes more evidence, a fix, or the next finding
+            assert following.startswith(("    │ ", "    fix: ", "  └→ ", "  ● ")) or \
+                not following.strip(), (line, following)
+
+
+def test_evidence_cut_for_length_ends_at_a_word():
+    from kubetriage.checks.finding import EVIDENCE_WIDTH, Finding, ObjectRef
+
+    f = Finding(id="x", check="KT-000", title="t", severity="error",
+                object=ObjectRef(kind="Pod", namespace="a", name="b"), summary="s",
+                evidence=["running hooks " * 60])
+    [line] = f.evidence
+    assert len(line) <= EVIDENCE_WIDTH and line.endswith(("running…", "hooks…"))

@@ -21,7 +21,12 @@ EVIDENCE_WIDTH = 400  # a log line can be a megabyte of JSON; evidence is for re
 
 def _clean_line(value: str) -> str:
     value = clean(value).strip()
-    return value if len(value) <= EVIDENCE_WIDTH else value[: EVIDENCE_WIDTH - 1] + "…"
+    if len(value) <= EVIDENCE_WIDTH:
+        return value
+    head = value[: EVIDENCE_WIDTH - 1]
+    space = head.rfind(" ")
+    # at a word's end where there is one near (a word cut in two reads as a typo)
+    return (head[:space] if space > EVIDENCE_WIDTH * 3 // 4 else head).rstrip() + "…"
 
 
 class ObjectRef(BaseModel):

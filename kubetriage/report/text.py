@@ -38,11 +38,20 @@ class _Out:
     def __init__(self, console: Console) -> None:
         self.console = console
 
-    def line(self, text: Text | str = "", indent: int = 0) -> None:
+    def line(self, text: Text | str = "", indent: int = 0, marker: Text | None = None) -> None:
+        """`text` wrapped under `indent`; `marker` (evidence's `│ `) starts every wrapped line,
+        so a continuation still reads as evidence."""
         text = Text(text) if isinstance(text, str) else text
-        for part in text.wrap(self.console, max(self.console.width - indent, 20)):
+        room = max(self.console.width - indent - (marker.cell_len if marker else 0), 20)
+        for part in text.wrap(self.console, room):
             part.rstrip()
-            self.console.print(Text(" " * indent) + part)
+            self.console.print(Text(" " * indent) + (marker or Text()) + part)
+
+    def command(self, command: str, indent: int) -> None:
+        """A command on one line, never wrapped: copied from a terminal, a line break put in
+        by the report would split it (the terminal's own soft wrap copies whole)."""
+        self.console.print(Text(" " * indent) + Text.assemble(("$ ", "dim"), (command, "bold")),
+                           soft_wrap=True)
 
 
 def _finding(out: _Out, f: Finding, marker: str, shown: bool) -> None:
@@ -53,11 +62,11 @@ def _finding(out: _Out, f: Finding, marker: str, shown: bool) -> None:
         return
     out.line(Text(f.summary), 4)
     for line in f.evidence:
-        out.line(Text.assemble(("│ ", "dim"), (line, "dim")), 4)
+        out.line(Text(line, style="dim"), 4, marker=Text("│ ", style="dim"))
     for r in f.remediations:
         out.line(Text.assemble(("fix: ", "green"), r.title), 4)
         if r.command:
-            out.line(Text.assemble(("$ ", "dim"), (r.command, "bold")), 9)
+            out.command(r.command, 9)
 
 
 def render_text(report: Report, out: TextIO, width: int | None = None) -> None:
