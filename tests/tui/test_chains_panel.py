@@ -78,7 +78,7 @@ async def test_each_report_shows_what_a_fresh_tree_would_and_the_cursor_stays():
         await pilot.pause()
         live.move_cursor(next(n for n in dns.children if n.data.finding == "KT-000/mail"))
         await pilot.pause()
-        assert cursor_on(live) == "↳ ● error pod apps/mail broken"
+        assert cursor_on(live) == "↳ ● error pod mail broken"
         for step in steps[1:]:
             live.show_report(step)
             fresh = app.query_one("#fresh", ChainsPanel)
@@ -88,9 +88,9 @@ async def test_each_report_shows_what_a_fresh_tree_would_and_the_cursor_stays():
             fresh.show_report(step)
             await pilot.pause()
             assert outline(live) == outline(fresh)
-            assert cursor_on(live) == "↳ ● error pod apps/mail broken"
-        assert outline(live)[0] == "● error pod apps/dns broken"
-        assert lines(live)[-1] == "● warning pod apps/disk broken"
+            assert cursor_on(live) == "↳ ● error pod mail broken"
+        assert outline(live)[0] == "● error pod dns broken"
+        assert lines(live)[-1] == "● warning pod disk broken"
         assert "▸ NXDOMAIN x3" in lines(live)
         assert not any("db" in line for line in outline(live))
 
@@ -135,9 +135,59 @@ async def test_a_chain_shows_its_worst_symptoms_and_counts_the_rest():
         live.show_report(report({"node": pods, "dns": ["mail"]},
                                 severity={"pod-019": "critical"}))
         await pilot.pause()
-        node = outline(live)[:outline(live).index("● error pod apps/dns broken")]
+        node = outline(live)[:outline(live).index("● error pod dns broken")]
         symptoms = [line for line in node if "↳" in line]
         assert len(symptoms) == MAX_SYMPTOMS
-        assert symptoms[0] == "  ↳ ● critical pod apps/pod-019 broken"  # the worst first
+        assert symptoms[0] == "  ↳ ● critical pod pod-019 broken"  # the worst first
         assert node[-1] == "  … 12 more: marked in the other panels"
-        assert "● error pod apps/dns broken" in lines(live)  # the next chain is still in view
+        assert "● error pod dns broken" in lines(live)  # the next chain is still in view
+
+
+async def test_the_cursor_on_an_evidence_line_stays_there_as_reports_come():
+    """Issue 19: on an evidence line, a report changing a count moved the cursor back to the
+    chain's first line (every detail line was the same node data)."""
+    app = Panels()
+    async with app.run_test(size=(100, 60)) as pilot:
+        live = app.query_one("#live", ChainsPanel)
+        live.show_report(report({"dns": ["mail"]}, evidence={"dns": ("NXDOMAIN x2", "SERVFAIL")}))
+        await pilot.pause()
+        live.cursor_line = lines(live).index("▸ SERVFAIL")
+        await pilot.pause()
+        live.show_report(report({"dns": ["mail"]}, evidence={"dns": ("NXDOMAIN x3", "SERVFAIL")}))
+        await pilot.pause(0.8)
+        assert cursor_on(live) == "▸ SERVFAIL"
+
+
+async def test_an_empty_panel_says_nothing_is_wrong_and_how_much_was_watched():
+    app = Panels()
+    async with app.run_test(size=(100, 20)) as pilot:
+        live = app.query_one("#live", ChainsPanel)
+        assert lines(live) == ["reading the cluster…"]
+        live.show_report(Report(findings=[], chains=[]), watched=1234)
+        await pilot.pause()
+        assert lines(live) == ["✓ nothing wrong found, 1,234 objects watched"]
+        live.show_report(report({"dns": ["mail"]}))
+        live.set_filter("nothing matches this")
+        await pilot.pause()
+        assert lines(live) == ["no chain matches the filter (1 hidden: Esc clears it)"]
+        assert live.shown_count == 0
+
+
+async def test_compact_shows_one_line_per_chain_and_opens_the_one_under_the_cursor():
+    """80x24: seven chains are seven lines plus the open one's; moving onto another opens it
+    and folds the rest."""
+    app = Panels()
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = app.query_one("#live", ChainsPanel)
+        live.set_compact(True)
+        names = ["a1", "b2", "c3", "d4", "e5", "f6", "g7"]
+        live.show_report(report({n: [f"{n}-x", f"{n}-y"] for n in names}))
+        await pilot.pause()
+        roots = [line for line in lines(live) if line.startswith("● ")]
+        assert len(roots) == 7
+        assert len(lines(live)) <= 7 + 4  # the first open: its summary and symptoms
+        live.focus()
+        live.cursor_line = lines(live).index(roots[1])
+        await pilot.pause()
+        opened = [n.data.chain for n in live.root.children if n.is_expanded]
+        assert opened == [live.cursor_node.data.chain] and cursor_on(live) == roots[1]

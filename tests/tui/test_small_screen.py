@@ -53,3 +53,48 @@ async def test_confirming_four_releases_shows_its_keys_at_80x24():
         assert "y/Enter: run it" in text and "n/Esc: cancel" in text
         assert "reconcile 4 HelmReleases" in text
         await pilot.press("n")
+
+
+async def test_the_cause_its_evidence_and_its_fix_on_the_first_screen():
+    """Acceptance of issue 17: at 80x24 a new user reads the root (labelled as the object to
+    act on: the hook Job), the evidence line and the fix without scrolling sideways."""
+    app = pinned_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        text = screen_text(app)
+        assert "● error job midwestmtg-backend-migration Hook Job never completes" in text
+        assert "▸ ERROR [alembic.util.messaging] Multiple head revisions are present" in text
+        assert "fix: Merge the heads" in text
+        assert "fix: Reset the failure counts and retry" in text and "--reset" in text
+        # the second chain is a line of its own on the same screen
+        assert "● error pod midwestmtg-frontend-bb7d869dd-ww4w8 Image cannot be pulled" in text
+        assert app.screen_main.query_one("ChainsPanel").cursor_line == 0  # a cursor at once
+
+
+async def test_without_colours_the_cursor_and_the_focus_still_show(monkeypatch):
+    """NO_COLOR: the chains' cursor is drawn in reverse, the focused panel's title too."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = pinned_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        tree = app.screen_main.query_one("ChainsPanel")
+        assert tree.cursor_line == 0
+        style = tree.get_component_rich_style("tree--cursor")
+        assert style.reverse
+        panel = app.screen_main.query_one("#chains")
+        assert panel.styles.border_title_style.reverse
+
+
+async def test_marks_go_when_their_chain_resolves():
+    from kubetriage.checks.finding import Report
+    from kubetriage.tui.widgets.resource_table import ResourceTable
+
+    app = pinned_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        pods = app.screen_main.query_one("#pods-table", ResourceTable)
+        assert pods._marked  # the first chain's pods
+        app.screen_main.show_report(Report(findings=[], chains=[]))
+        await pilot.pause()
+        assert not pods._marked
+        assert "nothing wrong found" in screen_text(app)

@@ -89,6 +89,7 @@ class MainScreen(Screen):
         self.active = "chains"
         self.report = Report(findings=[], chains=[])
         self._columns_shown: dict[str, list] = {}
+        self._marked_chain: tuple | None = None  # the chain whose objects are marked
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -131,6 +132,7 @@ class MainScreen(Screen):
             self.query_one(f"#{pid}", Panel).display = not self.compact or pid == self.active
         for column in self.query("#left, #right"):
             column.display = any(child.display for child in column.children)
+        self.query_one(ChainsPanel).set_compact(self.compact)
         self.call_after_refresh(self._fit_columns)
 
     def _fit_columns(self) -> None:
@@ -169,12 +171,30 @@ class MainScreen(Screen):
 
     def show_report(self, report: Report) -> None:
         self.report = report
-        self.query_one(ChainsPanel).show_report(report)
+        panel = self.query_one(ChainsPanel)
+        panel.show_report(report, watched=0 if report.chains else self._watched())
         ns = self.model.set_report(report)
         if ns:
             self.query_one("#namespaces-table", ResourceTable).apply(ns.upserts, ns.deletes,
                                                                      ns.sort_keys)
         self._counts()
+        self._remark(panel)
+
+    def _watched(self) -> int:
+        store = getattr(getattr(self.app, "source", None), "store", None)
+        if store is None:
+            return 0
+        return sum(store.count(kind) for kind in store.kinds())
+
+    def _remark(self, panel: ChainsPanel) -> None:
+        """The marks follow the chain under the cursor as reports come: a chain that resolved
+        leaves no marks behind on the rows it had marked."""
+        chain, finding = panel.selected()
+        marked = (chain.id, tuple(chain.links)) if chain is not None else None
+        if marked != self._marked_chain:
+            root = panel._findings.get(chain.root) if chain is not None else None
+            self.on_chains_panel_chain_highlighted(ChainsPanel.ChainHighlighted(chain, finding,
+                                                                                root))
 
     def _counts(self) -> None:
         for pid in ("namespaces", "releases", "pods", "events"):
@@ -182,10 +202,16 @@ class MainScreen(Screen):
             shown = table.visible_count
             self.query_one(f"#{pid}", Panel).set_count(
                 shown if shown == table.row_count else f"{shown}/{table.row_count}")
-        chains = len(self.report.chains)
+        total, shown = len(self.report.chains), self.query_one(ChainsPanel).shown_count
+        chains = total if shown == total else f"{shown}/{total}"  # a filter hides some
         self.query_one("#chains", Panel).set_count(chains)
+        counts = {"chains": chains}
+        if self.filter_text:  # every tab says what the filter leaves of it
+            for pid in ("namespaces", "releases", "pods", "events"):
+                table = self.query_one(f"#{pid}-table", ResourceTable)
+                counts[pid] = f"{table.visible_count}/{table.row_count}"
         for pid in PANELS:
-            label = PANELS[pid] + (f" {chains}" if pid == "chains" else "")
+            label = PANELS[pid] + (f" {counts[pid]}" if pid in counts else "")
             tab = self.query_one(f"#tab-{pid}", Tab)
             if tab.label.plain != label:  # a relabel lays the tabs out again: a second frame
                 tab.label = label
@@ -194,6 +220,8 @@ class MainScreen(Screen):
 
     def on_chains_panel_chain_highlighted(self, event: ChainsPanel.ChainHighlighted) -> None:
         hint = self.query_one("#caused-by", Static)
+        self._marked_chain = (event.chain.id, tuple(event.chain.links)) \
+            if event.chain is not None else None
         members: set = set()
         if event.chain is not None:
             by_id = {f.id: f for f in self.report.findings}
@@ -207,7 +235,7 @@ class MainScreen(Screen):
         self.query_one("#events-table", ResourceTable).set_marked(
             self.model.event_keys_about(members))
         symptom = event.finding is not None and event.root is not None and \
-            event.finding.id != event.root.id
+            event.finding.id != event.root.id and not event.on_root
         hint.set_class(not symptom, "-empty")
         if symptom:
             hint.update(Text.assemble(

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -125,9 +126,10 @@ class ObjectScreen(Screen):
             sub.close()
 
     def set_progress(self, message: str, style: str = "") -> None:
-        if not self.is_attached:  # the user left while an action was followed: say nothing
+        try:
+            line = self.query_one("#progress", Static)
+        except NoMatches:  # the user left while an action was followed: nothing to say it on
             return
-        line = self.query_one("#progress", Static)
         line.set_class(bool(message), "-on")
         line.update(Text(clean(message), style=style))
 

@@ -12,12 +12,17 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Report
+from kubetriage.core.text import clean
 from kubetriage.tui.rows import rich_color, text
 
 MAX_CHAINS = 100  # worst first; a tree of every chain of a 10k-pod cluster costs seconds to build
 # a chain's worst symptoms: a node that breaks 100 pods would push every other chain off an
 # 80x24 pane; selecting its root marks all of them in the other panels
 MAX_SYMPTOMS = 8
+MAX_SYMPTOMS_COMPACT = 3  # 80x24: the next chains' lines stay on the first screen
+MAX_EVIDENCE = 3
+MAX_FIXES = 2
+MAX_ROWS_PER_LINE = 3  # a wrapped evidence line shows at most this many rows
 _KIND_SHORT = {"HelmRelease": "hr", "Kustomization": "ks", "Pod": "pod", "Job": "job",
                "Service": "svc", "Deployment": "deploy", "SealedSecret": "sealedsecret"}
 
@@ -25,13 +30,45 @@ _KIND_SHORT = {"HelmRelease": "hr", "Kustomization": "ks", "Pod": "pod", "Job": 
 @dataclass(frozen=True)
 class ChainNode:
     chain: str
-    finding: str | None  # None on the detail lines (summary, evidence)
+    finding: str | None  # None on the detail lines (summary, evidence, fixes)
+    line: int = 0  # which detail line: the cursor stays on it when the tree is made again
 
 
-def object_label(f: Finding) -> str:
+def object_label(f: Finding, namespace: bool = True) -> str:
     kind = _KIND_SHORT.get(f.object.kind, f.object.kind.lower())
-    where = f"{f.object.namespace}/" if f.object.namespace else ""
+    where = f"{f.object.namespace}/" if f.object.namespace and namespace else ""
     return f"{kind} {where}{f.object.name}"
+
+
+def act_on(chain: Chain, root: Finding, findings: dict[str, Finding]) -> Finding:
+    """The finding about the object the user acts on for this chain's root: a hook pod's Job
+    (deleting the pod, the Job makes another; the Job is what Helm waits on), else the root."""
+    if root.object.kind != "Pod":
+        return root
+    for fid in chain.links[1:]:
+        f = findings.get(fid)
+        if f is not None and f.object.kind == "Job" and f.facts.get("hook") and \
+                root.object.name in (f.facts.get("pods") or ()) and \
+                f.object.namespace == root.object.namespace:
+            return f
+    return root
+
+
+_READING = ("logs-previous", "describe")  # fixes that read more; the evidence shows it already
+RETRIES = ("reset", "reconcile-with-source", "reconcile", "force")
+
+
+def fixes(*found: Finding) -> list[tuple[str, str | None]]:
+    """(title, command) of what to do: the changes first (the cause's, then a release's
+    retry), what only reads more (a log the evidence quotes) last, each once."""
+    seen, out = set(), []
+    for f in found:
+        for r in f.remediations:
+            if r.title not in seen:
+                seen.add(r.title)
+                rank = 2 if r.action in _READING else 1 if r.action == "delete-hook-job" else 0
+                out.append((rank, r.title, r.command))
+    return [(title, command) for _, title, command in sorted(out, key=lambda t: t[0])]
 
 
 def _same(a: object, b: Text) -> bool:
@@ -50,14 +87,19 @@ class ChainsPanel(Tree[ChainNode]):
 
     DEFAULT_CSS = """
     ChainsPanel { background: $surface; }
+    /* the cursor in reverse too: without colours (NO_COLOR) a background alone is invisible */
+    ChainsPanel:focus > .tree--cursor { text-style: bold reverse; }
+    ChainsPanel > .tree--cursor { text-style: reverse; }
     """
 
     class ChainHighlighted(Message):
         """The cursor is on a chain (chain None: on nothing, or the tree is empty)."""
 
-        def __init__(self, chain: Chain | None, finding: Finding | None, root: Finding | None):
+        def __init__(self, chain: Chain | None, finding: Finding | None, root: Finding | None,
+                     on_root: bool = False):
             super().__init__()
             self.chain, self.finding, self.root = chain, finding, root
+            self.on_root = on_root  # on the chain's own line (labelled as the object to act on)
 
     def __init__(self, **kwargs) -> None:
         super().__init__("chains", **kwargs)
@@ -71,12 +113,31 @@ class ChainsPanel(Tree[ChainNode]):
         self._drawn_palette: dict[str, str] = {}  # the colours the labels were made in
         self._findings: dict[str, Finding] = {}
         self._chains: dict[str, Chain] = {}
+        self.compact = False  # 80x24: one line per chain, the chain under the cursor open
+        self.watched = 0  # objects the diagnosis read, for "nothing wrong found"
+        self.diagnosed = False
+        self._one_namespace = False
+        self._width = 0  # the width the detail lines were wrapped to
+        self.shown_count = 0  # chains matching the filter
 
-    def show_report(self, report: Report) -> None:
+    def show_report(self, report: Report, watched: int = 0) -> None:
         self.report = report
+        self.watched = watched
+        self.diagnosed = True
         self._findings = {f.id: f for f in report.findings}
         self._chains = {c.id: c for c in report.chains}
+        # one namespace on screen: "ns/" before every name only eats an 80-column line
+        self._one_namespace = len({f.object.namespace for f in report.findings}) <= 1
         self._rebuild()
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self._relabel()
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self._wrap_width() != self._width:
+            self._relabel()  # the detail lines are wrapped to the width
 
     def set_filter(self, needle: str) -> None:
         self._filter = needle.lower()
@@ -94,24 +155,43 @@ class ChainsPanel(Tree[ChainNode]):
         report in which one chain appeared adds that chain's nodes, not every chain's again (a
         10k-pod cluster's tree holds thousands of lines; each added line costs ~70 us)."""
         matching = [c for c in ordered(self.report) if self._matches(c)]
+        self.shown_count = len(matching)
         wanted = []
+        limit = MAX_SYMPTOMS_COMPACT if self.compact else MAX_SYMPTOMS
         for chain in matching[:MAX_CHAINS]:
             if (root := self._findings.get(chain.root)) is None:
                 continue
+            head = act_on(chain, root, self._findings)
+            # the object the root's line names is not listed again under it
             symptoms = sorted((self._findings[fid] for fid in chain.links[1:]
-                               if fid in self._findings), key=lambda f: -f.rank)
-            hidden = max(0, len(symptoms) - MAX_SYMPTOMS)
-            symptoms = symptoms[:MAX_SYMPTOMS]
-            members = (root.id, min(len(root.evidence), 3), tuple(f.id for f in symptoms),
-                       hidden)
+                               if fid in self._findings and fid != head.id),
+                              key=lambda f: -f.rank)
+            hidden = max(0, len(symptoms) - limit)
+            symptoms = symptoms[:limit]
+            members = (root.id, head.id, min(len(root.evidence), MAX_EVIDENCE),
+                       tuple(f.id for f in symptoms), hidden)
             words = tuple((f.severity, f.summary, *f.evidence) for f in (root, *symptoms))
             wanted.append((chain, root, symptoms, members, words))
         more = len(matching) - min(len(matching), MAX_CHAINS)
-        shape = tuple((c.id, members, words) for c, _, _, members, words in wanted) + (more,)
+        empty = self._empty_text(matching)
+        shape = tuple((c.id, members, words) for c, _, _, members, words in wanted) + \
+            (more, empty.plain if empty else "", self._width, self.compact)
         if shape == self._shape:
             return
         self._shape = shape
-        self._sync(wanted, more)
+        self._sync(wanted, more, empty)
+
+    def _empty_text(self, matching: list[Chain]) -> Text | None:
+        """What an empty panel says: never a blank box."""
+        if matching:
+            return None
+        if not self.diagnosed:
+            return Text("reading the cluster…", style="italic")
+        if self.report.chains:
+            return Text(f"no chain matches the filter ({len(self.report.chains)} hidden: "
+                        "Esc clears it)", style="italic")
+        what = f", {self.watched:,} objects watched" if self.watched else ""
+        return Text(f"✓ nothing wrong found{what}", style="bold")
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -122,9 +202,9 @@ class ChainsPanel(Tree[ChainNode]):
         self._shape, self._words = (), {}  # every label again, in the new colours
         self._rebuild()
 
-    def _sync(self, wanted: list, more: int) -> None:
+    def _sync(self, wanted: list, more: int, empty: Text | None = None) -> None:
         here = self.cursor_node.data if self.cursor_node is not None else None
-        first = not self.root.children
+        first = not self.root.children or all(n.data is None for n in self.root.children)
         shown = {n.data.chain: n for n in self.root.children if n.data is not None}
         # chains shown with the same members, in the wanted order, stay; the rest are made anew
         order = {chain: i for i, chain in enumerate(shown)}
@@ -138,29 +218,37 @@ class ChainsPanel(Tree[ChainNode]):
             if node.data is None or node.data.chain not in stay:
                 node.remove()
         palette = self._drawn_palette = self._palette()
+        self._width = self._wrap_width()
         previous: TreeNode[ChainNode] | None = None
         for chain, root, symptoms, members, words in wanted:
+            head = self._findings.get(members[1], root)
             lines = self._lines(chain, root, symptoms, members[-1], palette) \
                 if chain.id not in stay or self._words.get(chain.id) != words else None
             if chain.id in stay:
                 node = shown[chain.id]
                 if lines is not None:  # the same lines, their words changed (an event's count)
-                    self._relabel_chain(node, self._label(root, palette), lines)
+                    self._relabel_chain(node, self._label(head, palette), lines)
             else:
                 where = {"after": previous} if previous is not None else \
                     {"before": 0} if self.root.children else {}
-                node = self.root.add(self._label(root, palette), ChainNode(chain.id, root.id),
-                                     expand=first or (chain.id in shown and
-                                                      shown[chain.id].is_expanded), **where)
+                # compact: only the first chain opens by itself, the others are one line each
+                opened = (first and (not self.compact or previous is None)) or (
+                    chain.id in shown and shown[chain.id].is_expanded)
+                node = self.root.add(self._label(head, palette), ChainNode(chain.id, head.id),
+                                     expand=opened, **where)
                 for label, data in lines or ():
                     node.add_leaf(label, data)
             previous = node
+        if empty is not None:
+            self.root.add_leaf(empty, None)
         self._members = {chain.id: members for chain, _, _, members, _ in wanted}
         self._words = {chain.id: words for chain, _, _, _, words in wanted}
         if more:
             self.root.add_leaf(Text(f"… {more} more chains: narrow them with /", style="dim"),
                                None)
         self._restore(here)
+        if self.cursor_line < 0 and wanted:
+            self.cursor_line = 0  # a cursor from the start: without colours it showed only once moved
         _ = self.last_line  # reading it lays the lines out: now, in the caller's frame, not on idle
 
     @staticmethod
@@ -177,16 +265,51 @@ class ChainsPanel(Tree[ChainNode]):
 
     def _lines(self, chain: Chain, root: Finding, symptoms: list[Finding], hidden: int,
                palette: dict[str, str]) -> list[tuple[Text, ChainNode]]:
-        """A chain's lines under its root: the summary, evidence, then symptoms worst first."""
-        lines = [(text(root.summary, "italic"), ChainNode(chain.id, None))]
-        lines += [(text(f"▸ {line}", palette["muted"]), ChainNode(chain.id, None))
-                  for line in root.evidence[:3]]
+        """A chain's lines under its root: the summary, the evidence and the fixes, each wrapped
+        to the panel's width (an 80-column pane reads them without scrolling sideways), then
+        the symptoms worst first."""
+        head = act_on(chain, root, self._findings)
+        rows: list[Text] = self._wrapped(text(root.summary, "italic"))
+        for line in root.evidence[:MAX_EVIDENCE]:
+            rows += self._wrapped(Text("▸ " + line, palette["muted"]), hang="  ")
+        # the cause's own fix first, then the retry its releases need
+        members = [self._findings[fid] for fid in chain.links if fid in self._findings]
+        retries = [f for f in members if any(r.action in RETRIES for r in f.remediations)]
+        for title, command in fixes(root, head, *retries)[:MAX_FIXES]:
+            fix = Text.assemble(("fix: ", palette["ok"]), title)
+            if command:
+                fix.append(f"  $ {command}", "dim")
+            rows += self._wrapped(fix, hang="     ")
+        lines = [(row, ChainNode(chain.id, None, i)) for i, row in enumerate(rows)]
         lines += [(Text("↳ ").append_text(self._label(f, palette)), ChainNode(chain.id, f.id))
                   for f in symptoms]
         if hidden:
             lines.append((Text(f"… {hidden} more: marked in the other panels", style="dim"),
-                          ChainNode(chain.id, None)))
+                          ChainNode(chain.id, None, len(rows))))
         return lines
+
+    def _wrap_width(self) -> int:
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        return max((width or 80) - self.guide_depth - 1, 20)
+
+    def _wrapped(self, line: Text, hang: str = "") -> list[Text]:
+        """One detail line as the rows it takes at the panel's width (at most a few)."""
+        line = Text(clean(line.plain), spans=line.spans, style=line.style)
+        width = self._width or self._wrap_width()
+        rows = line.wrap(self.app.console, width, overflow="fold") if self.is_mounted \
+            else [line]
+        out: list[Text] = []
+        for i, row in enumerate(rows[:MAX_ROWS_PER_LINE]):
+            row.rstrip()
+            if i:
+                row = Text(hang, style=line.style) + row
+            if i == MAX_ROWS_PER_LINE - 1 and len(rows) > MAX_ROWS_PER_LINE:
+                row.truncate(max(width - 1, 1))
+                row.append("…")
+            row.no_wrap = True
+            row.overflow = "ellipsis"
+            out.append(row)
+        return out
 
     def _restore(self, here: ChainNode | None) -> None:
         if here is None:
@@ -205,11 +328,13 @@ class ChainsPanel(Tree[ChainNode]):
         error = rich_color(theme.error, "red")
         return {"critical": f"bold {error}", "error": error,
                 "warning": rich_color(theme.warning, "yellow"),
-                "info": rich_color(theme.primary, "blue"), "muted": "dim"}
+                "info": rich_color(theme.primary, "blue"), "muted": "dim",
+                "ok": rich_color(theme.success, "green")}
 
     def _label(self, f: Finding, palette: dict[str, str]) -> Text:
         return Text.assemble(Text(f"● {f.severity} ", palette[f.severity]),
-                             text(object_label(f), "bold"), " ", text(f.title))
+                             text(object_label(f, not self._one_namespace), "bold"), " ",
+                             text(f.title))
 
     def selected(self) -> tuple[Chain | None, Finding | None]:
         node = self.cursor_node
@@ -221,9 +346,30 @@ class ChainsPanel(Tree[ChainNode]):
         event.stop()
         chain, finding = self.selected()
         root = self._findings.get(chain.root) if chain else None
-        self.post_message(self.ChainHighlighted(chain, finding, root))
+        if self.compact and chain is not None:
+            self._open_only(chain.id)
+        node = self.cursor_node
+        on_root = node is not None and node.parent is self.root
+        self.post_message(self.ChainHighlighted(chain, finding, root, on_root))
+
+    def _open_only(self, chain_id: str) -> None:
+        """Compact: the chain under the cursor open, every other one a line."""
+        here = self.cursor_node.data if self.cursor_node is not None else None
+        changed = False
+        for node in self.root.children:
+            if node.data is None:
+                continue
+            want = node.data.chain == chain_id
+            if node.is_expanded != want:
+                (node.expand if want else node.collapse)()
+                changed = True
+        if changed:
+            self._restore(here)
 
     def action_jump_to_root(self) -> None:
         chain, _ = self.selected()
         if chain is not None:
-            self._restore(ChainNode(chain.id, chain.root))
+            node = next((n for n in self.root.children
+                         if n.data is not None and n.data.chain == chain.id), None)
+            if node is not None:
+                self.move_cursor(node)

@@ -10,7 +10,10 @@ class Panel(Vertical):
 
     DEFAULT_CSS = """
     Panel { border: round $panel-lighten-2; border-title-color: $foreground-muted; height: 1fr; }
-    Panel:focus-within { border: round $accent; border-title-color: $accent; }
+    /* focus shown by more than the border's colour (16 colours, NO_COLOR): a heavy frame and
+       the title in reverse */
+    Panel:focus-within { border: heavy $accent; border-title-color: $accent;
+        border-title-style: bold reverse; }
     """
 
     def __init__(self, *children, title: str, **kwargs) -> None:
