@@ -40,9 +40,10 @@ from kubetriage.cluster.resources import by_kind
 REPO = Path(__file__).resolve().parents[2]
 BINARIES = ("kube-apiserver", "etcd")
 CONTEXT = "realapi"
-# Tokens known to the server from the start (--token-auth-file is read once): `reader` gets an
-# explicit Role in one namespace, `nobody` no RBAC at all.
-TOKENS = {"reader": "reader-token-0123456789", "nobody": "nobody-token-0123456789"}
+# Tokens known to the server from the start (--token-auth-file is read once): `reader` and
+# `lister` get an explicit Role in one namespace, `lister` may list namespaces too, `nobody`
+# has no RBAC at all.
+TOKENS = {user: f"{user}-token-0123456789" for user in ("reader", "lister", "nobody")}
 # The server's watch timeout when a client asks for none (kubectl get -w): short, so that a
 # test sees the server end watches. Our reflector asks for its own timeoutSeconds, which the
 # server honours instead.
@@ -390,26 +391,38 @@ class RealApi:
 
     # -- RBAC for the restricted users ---------------------------------------------------------
 
-    def grant_reader(self, namespace: str, user: str = "reader") -> None:
+    def grant_reader(self, user: str, namespace: str, *, list_namespaces: bool = False) -> None:
         """An explicit Role (the built-in view role is empty without a controller-manager to
-        aggregate it): list and watch pods and events in one namespace, read logs there."""
-        role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
-                "metadata": {"name": "pods-and-events", "namespace": namespace},
+        aggregate it): get, list and watch pods and events in one namespace, and read logs
+        there; with list_namespaces, a ClusterRole to list and watch namespaces too."""
+        rbac = "/apis/rbac.authorization.k8s.io/v1"
+        subject = [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]
+        objects = [
+            (f"{rbac}/namespaces/{namespace}/roles", {
+                "kind": "Role", "metadata": {"name": f"{user}-pods-and-events"},
                 "rules": [{"apiGroups": [""], "resources": ["pods", "events"],
                            "verbs": ["get", "list", "watch"]},
-                          {"apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"]}]}
-        binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-                   "metadata": {"name": f"{user}-pods-and-events", "namespace": namespace},
-                   "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
-                               "name": "pods-and-events"},
-                   "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User",
-                                 "name": user}]}
-        base = f"/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}"
-        for path, obj in ((f"{base}/roles", role), (f"{base}/rolebindings", binding)):
-            code, answer = self.request("POST", path, obj)
+                          {"apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"]}]}),
+            (f"{rbac}/namespaces/{namespace}/rolebindings", {
+                "kind": "RoleBinding", "metadata": {"name": f"{user}-pods-and-events"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
+                            "name": f"{user}-pods-and-events"}, "subjects": subject})]
+        if list_namespaces:
+            objects += [
+                (f"{rbac}/clusterroles", {
+                    "kind": "ClusterRole", "metadata": {"name": f"{user}-namespaces"},
+                    "rules": [{"apiGroups": [""], "resources": ["namespaces"],
+                               "verbs": ["get", "list", "watch"]}]}),
+                (f"{rbac}/clusterrolebindings", {
+                    "kind": "ClusterRoleBinding", "metadata": {"name": f"{user}-namespaces"},
+                    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                                "name": f"{user}-namespaces"}, "subjects": subject})]
+        for path, obj in objects:
+            code, answer = self.request("POST", path, {
+                "apiVersion": "rbac.authorization.k8s.io/v1", **obj})
             if code >= 300:
-                raise LoadError(f"{obj['kind']} {namespace}/{obj['metadata']['name']}: "
-                                f"{code} {_message(answer)}")
+                raise LoadError(f"{obj['kind']} {obj['metadata']['name']}: {code} "
+                                f"{_message(answer)}")
 
 
 # -- how a dump's object becomes a create request ----------------------------------------------

@@ -21,7 +21,7 @@ from kubetriage.cluster.source import ClusterSource
 from tests.realapi.cluster import CONTEXT, TOKENS, RealApi, find_binaries
 
 SEED = "midwestmtg"  # the scenario, and the namespace its objects live in
-READER_NAMESPACE = SEED  # the one namespace where the `reader` token user may see pods/events
+READER_NAMESPACE = SEED  # the one namespace where `reader` and `lister` may see pods and events
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +42,8 @@ def realapi(tmp_path_factory, seed_objects) -> RealApi:
         if problems:
             pytest.fail(f"the real kube-apiserver refused {len(problems)} object(s) of the "
                         f"{SEED} scenario:\n  " + "\n  ".join(problems), pytrace=False)
-        api.grant_reader(READER_NAMESPACE)
+        api.grant_reader("reader", READER_NAMESPACE)
+        api.grant_reader("lister", READER_NAMESPACE, list_namespaces=True)
         yield api
     finally:
         api.stop()
