@@ -20,6 +20,7 @@ import ctypes
 import gzip
 import hashlib
 import http.client
+import ipaddress
 import json
 import os
 import platform
@@ -49,6 +50,7 @@ TOKENS = {user: f"{user}-token-0123456789" for user in ("reader", "lister", "nob
 # server honours instead.
 MIN_REQUEST_TIMEOUT_S = 5
 READY_TIMEOUT_S = 30.0
+SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 # Kinds created before the rest, in this order; owners before dependents inside the rest.
 FIRST = ("Namespace", "Node", "ServiceAccount")
 LAST = ("Event",)
@@ -61,19 +63,19 @@ class LoadError(Exception):
 
 
 def find_binaries(environ: os._Environ | dict[str, str] = os.environ) -> tuple[Path | None, str]:
-    """(the folder holding kube-apiserver.gz and etcd.gz, "") or (None, why it is absent).
-    KUBETRIAGE_REALAPI_DIR first (an explicit choice), then <repo>/../shared/realapi, then
-    /work/shared/realapi (a git worktree sits elsewhere than the main checkout)."""
-    candidates = []
+    """(the folder holding kube-apiserver.gz and etcd.gz, "") or (None, why the tier is
+    skipped). KUBETRIAGE_REALAPI_DIR when set (only it: pointing it elsewhere turns the tier
+    off), else <repo>/../shared/realapi, else /work/shared/realapi (a git worktree does not sit
+    beside ../shared)."""
     if environ.get("KUBETRIAGE_REALAPI_DIR"):
-        candidates.append(Path(environ["KUBETRIAGE_REALAPI_DIR"]))
-    candidates += [REPO.parent / "shared" / "realapi", Path("/work/shared/realapi")]
-    for folder in candidates:
-        if all((folder / f"{name}.gz").is_file() for name in BINARIES):
-            break
+        candidates = [Path(environ["KUBETRIAGE_REALAPI_DIR"])]
     else:
-        return None, ("no real kube-apiserver: kube-apiserver.gz and etcd.gz not found in "
-                      + ", ".join(map(str, candidates)) + " (set KUBETRIAGE_REALAPI_DIR)")
+        candidates = [REPO.parent / "shared" / "realapi", Path("/work/shared/realapi")]
+    folder = next((f for f in candidates
+                   if all((f / f"{name}.gz").is_file() for name in BINARIES)), None)
+    if folder is None:
+        return None, ("no real kube-apiserver: kube-apiserver.gz and etcd.gz are not in "
+                      + " nor ".join(map(str, candidates)) + " (see KUBETRIAGE_REALAPI_DIR)")
     if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
         return None, f"the real kube-apiserver binaries are linux/amd64, this is " \
                      f"{platform.system()}/{platform.machine()}"
@@ -171,7 +173,7 @@ class RealApi:
             "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
             f"--service-account-key-file={pki / 'sa.pub'}",
             f"--service-account-signing-key-file={pki / 'sa.key'}",
-            "--service-cluster-ip-range=10.96.0.0/12", "--allow-privileged=true",
+            f"--service-cluster-ip-range={SERVICE_CIDR}", "--allow-privileged=true",
             "--kubelet-preferred-address-types=InternalIP", "--event-ttl=24h",
             "--profiling=false", f"--min-request-timeout={MIN_REQUEST_TIMEOUT_S}"])
         try:
@@ -339,21 +341,23 @@ class RealApi:
     def load(self, objects: list[Obj]) -> list[str]:
         """Create a dump's objects as a cluster would have made them; returns one line per
         object the server refused ("Kind ns/name: POST: 422 ...: message"), empty when all
-        went in. A dump is a record of a cluster, not a request to one, so what the server
-        itself owns is taken out (uid, resourceVersion, creationTimestamp, managedFields) and
-        what links objects is rewritten to this server's uids."""
-        objects = [copy.deepcopy(o) for o in objects]
+        went in. A dump is a record of a cluster, not a request to one: what the server owns
+        is taken out (uid, resourceVersion, creationTimestamp, managedFields), what links
+        objects is rewritten to this server's uids, what belongs to the dump's network (node
+        addresses, another service range) is replaced (see _for_create)."""
         problems: list[str] = []
-        namespaces = sorted({o["metadata"]["namespace"] for o in objects
-                             if o["metadata"].get("namespace")})
-        have = {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objects
-                if o["kind"] == "ServiceAccount"}
-        # no controller-manager makes `default`, and admission refuses pods without it
-        defaults = [{"apiVersion": "v1", "kind": "ServiceAccount",
-                     "metadata": {"name": "default", "namespace": ns}}
-                    for ns in namespaces if (ns, "default") not in have]
+        # Admission refuses a pod whose service account does not exist, and no
+        # controller-manager makes `default`; a dump of some kinds seldom holds them all.
+        wanted = {(o["metadata"]["namespace"], "default") for o in objects
+                  if o["metadata"].get("namespace")}
+        wanted |= {(o["metadata"]["namespace"], o["spec"].get("serviceAccountName") or "default")
+                   for o in objects if o["kind"] == "Pod"}
+        wanted -= {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objects
+                   if o["kind"] == "ServiceAccount"}
+        accounts = [{"apiVersion": "v1", "kind": "ServiceAccount",
+                     "metadata": {"name": name, "namespace": ns}} for ns, name in sorted(wanted)]
         uids: dict[str, str] = {}  # the dump's uid -> the server's
-        for obj in _ordered(objects + defaults):
+        for obj in _ordered(objects + accounts):
             problem = self._create(obj, uids)
             if problem:
                 problems.append(problem)
@@ -454,6 +458,14 @@ def _for_create(obj: Obj, uids: dict[str, str]) -> Obj:
         status = body.get("status") or {}
         status["addresses"] = [{"type": "InternalIP", "address": "127.0.0.1"},
                                {"type": "Hostname", "address": meta["name"]}]
+    elif kind == "Service":
+        spec = body.get("spec") or {}
+        if any(ip != "None" and ipaddress.ip_address(ip) not in SERVICE_CIDR
+               for ip in spec.get("clusterIPs") or [spec.get("clusterIP") or "None"]):
+            # another cluster's service range (k3s 10.43/16, GKE 34.118/...): let the server
+            # allocate; headless ("None") stays headless
+            spec.pop("clusterIP", None)
+            spec.pop("clusterIPs", None)
     elif kind == "Job":
         selector = json.dumps((body.get("spec") or {}).get("selector") or {})
         if "controller-uid" in selector:

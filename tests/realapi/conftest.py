@@ -61,15 +61,11 @@ _numbers = itertools.count(1)
 @pytest.fixture
 def scratch(realapi, seed_objects) -> Callable[..., str]:
     """scratch(("Kind", "name"), ...) -> a new namespace holding copies of those seed objects
-    (with the events about them and the service accounts their pods run as), loaded as the
-    seed was."""
+    (events about them included), loaded as the seed was."""
 
     def make(*wanted: tuple[str, str]) -> str:
         namespace = f"scratch-{next(_numbers)}"
         names = {name for _, name in wanted}
-        wanted = {*wanted, *(("ServiceAccount", o["spec"].get("serviceAccountName"))
-                             for o in seed_objects if o["kind"] == "Pod"
-                             and o["metadata"]["name"] in names)}
         copies = [copy.deepcopy(o) for o in seed_objects
                   if o["metadata"].get("namespace") == SEED
                   and ((o["kind"], o["metadata"]["name"]) in wanted
