@@ -1,7 +1,7 @@
 """A real kube-apiserver (v1.36.2) and etcd for the tests, with a scenario loaded through its API.
 
-    dir, why = find_binaries()             # ../shared/realapi, or why the tier is skipped
-    api = RealApi.start(dir, workdir)      # PKI, etcd, kube-apiserver, CRDs, ready
+    folder, why = find_binaries()          # ../shared/realapi, or why the tier is skipped
+    api = RealApi.start(folder, workdir, crds)  # PKI, etcd, kube-apiserver, CRDs, ready
     problems = api.load(objects)           # a scenario through the real API: what it refused
     api.kubectl("get", "pods", "-A")
     api.stop()
@@ -146,14 +146,12 @@ class RealApi:
     workdir: Path
     port: int
     processes: list[subprocess.Popen] = field(default_factory=list)
-    started_in: float = 0.0  # seconds from nothing to /readyz with the CRDs established
     _conn: http.client.HTTPSConnection | None = field(default=None, repr=False)
 
     # -- start and stop ------------------------------------------------------------------------
 
     @classmethod
-    def start(cls, folder: Path, workdir: Path, crds: Path | None = None) -> "RealApi":
-        began = time.monotonic()
+    def start(cls, folder: Path, workdir: Path, crds: Path | None = None) -> RealApi:
         binaries = unpack(folder)
         pki = workdir / "pki"
         make_pki(pki)
@@ -184,7 +182,6 @@ class RealApi:
         except BaseException:
             api.stop()
             raise
-        api.started_in = time.monotonic() - began
         return api
 
     def _spawn(self, name: str, argv: list[str]) -> None:
@@ -202,8 +199,7 @@ class RealApi:
                     raise LoadError(f"{Path(proc.args[0]).name} exited with {proc.returncode}:"
                                     f"\n{self.log_tail(Path(proc.args[0]).name)}")
             try:
-                status, body = self.request("GET", "/readyz")
-                if status == 200:
+                if self.request("GET", "/readyz")[0] == 200:
                     return
             except OSError:
                 pass
@@ -373,12 +369,7 @@ class RealApi:
         old_uid = meta.get("uid")
         body = _for_create(obj, uids)
         status = body.pop("status", None)
-        collection = res.path(meta.get("namespace"))
-        for attempt in range(40):  # a CRD just Established may still 404 for a moment
-            code, answer = self.request("POST", collection, body)
-            if not (code == 404 and res.group and attempt < 39):
-                break
-            time.sleep(0.05)
+        code, answer = self.request("POST", res.path(meta.get("namespace")), body)
         if code == 409 and kind == "Namespace":
             code, answer = self.request("GET", res.path(None, meta["name"]))
         if code >= 300:
