@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from kubetriage.cluster.resources import by_kind
+from kubetriage.core.resources import by_kind
 
 REPO = Path(__file__).resolve().parents[2]
 BINARIES = ("kube-apiserver", "etcd")

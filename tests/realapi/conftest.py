@@ -17,12 +17,21 @@ from typing import Any
 
 import pytest
 
-from kubetriage.cluster import scenario
 from kubetriage.cluster.source import ClusterSource
+from kubetriage.sim import scenario
 from tests.realapi.cluster import CONTEXT, TOKENS, RealApi, find_binaries
 
 SEED = "midwestmtg"  # the scenario, and the namespace its objects live in
 READER_NAMESPACE = SEED  # the one namespace where `reader` and `lister` may see pods and events
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of the tier on one xdist worker (`make test` runs --dist loadgroup): one real
+    server per session (~330 MB, 7 s to start), not one per worker."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.xdist_group("realapi"))
 
 
 @pytest.fixture(scope="session")
