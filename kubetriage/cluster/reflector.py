@@ -131,8 +131,9 @@ class Reflector:
                 error = _describe(exc)
             # a failed list is retried whole; a failed watch resumes from the last version
             # (a 410 then says if that is too old)
-            self.store.set_state(self.kind, "reconnecting", error, namespace=self.namespace)
             delay = self.backoff.next()
+            self.store.set_state(self.kind, "reconnecting", error, namespace=self.namespace,
+                                 retry_at=time.time() + delay)
             log.info("%s%s: %s; retrying in %.1f s", self.kind,
                      f" in {self.namespace}" if self.namespace else "", error, delay)
             await asyncio.sleep(delay)

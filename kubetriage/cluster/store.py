@@ -43,6 +43,7 @@ class KindState:
     phase: Phase
     since: float  # wall-clock time this phase began
     error: str | None = None  # the last error, while reconnecting, forbidden or unavailable
+    retry_at: float | None = None  # wall-clock time of the next try, while reconnecting
 
     def stale_for(self, now: float | None = None) -> float:
         """Seconds the data may have been behind the server: 0 while live or syncing."""
@@ -197,13 +198,14 @@ class Store:
     # -- connection state ----------------------------------------------------------------------
 
     def set_state(self, kind: str, phase: Phase, error: str | None = None,
-                  namespace: str | None = None) -> None:
+                  namespace: str | None = None, retry_at: float | None = None) -> None:
         """Record the state of the reflector for kind (in namespace, or cluster-wide)."""
         old = self._states.get((kind, namespace))
-        if old is not None and old.phase == phase and old.error == error:
+        if old is not None and old.phase == phase and old.error == error and \
+                old.retry_at == retry_at:
             return
         since = old.since if old is not None and old.phase == phase else time.time()
-        self._states[(kind, namespace)] = KindState(phase, since, error)
+        self._states[(kind, namespace)] = KindState(phase, since, error, retry_at)
         for sub in self._subscribers:
             sub._state(kind)
 
@@ -229,6 +231,11 @@ class Store:
     def stale_for(self, now: float | None = None) -> float:
         """How long the oldest reconnecting watch has been down: what "stale for N s" shows."""
         return max((s.stale_for(now) for s in self._states.values()), default=0.0)
+
+    def stale_state(self) -> KindState | None:
+        """The oldest reconnecting watch's state: why it is down and when it tries again."""
+        down = [s for s in self._states.values() if s.phase == "reconnecting"]
+        return min(down, key=lambda s: s.since) if down else None
 
     # -- writing (the reflectors) --------------------------------------------------------------
 

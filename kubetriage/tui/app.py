@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import math
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -396,8 +397,18 @@ class KubetriageApp(App):
 
     # -- the status bar ------------------------------------------------------------------------
 
+    def refresh_status(self) -> None:
+        """The status bar again now (a filter typed): not at the next tick."""
+        if self.screen_main.is_mounted:
+            self._show_status()
+
     def _show_status(self) -> None:
-        stale = self.source.store.stale_for() if self.source is not None else 0.0
+        store = self.source.store if self.source is not None else None
+        stale = store.stale_for() if store is not None else 0.0
+        down = store.stale_state() if store is not None and stale > 0 else None
+        retry_in = None
+        if down is not None and down.retry_at is not None:
+            retry_in = max(0, math.ceil(down.retry_at - time.time()))
         connection = "stale" if stale > 0 else self.connection
         ready, releases = self.model.releases_ready()
         conn = self.source.conn if self.source is not None else None
@@ -405,9 +416,12 @@ class KubetriageApp(App):
             context=conn.context if conn else "",
             cluster=conn.cluster if conn and conn.cluster != conn.context else "",
             # whole seconds, as shown: a status that did not change draws no frame
-            connection=connection, stale_for=int(stale), releases_ready=ready, releases=releases,
+            connection=connection, stale_for=int(stale),
+            stale_reason=(down.error or "") if down is not None else "", retry_in=retry_in,
+            releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
-            chains=len(self.report.chains), read_only=self.read_only))
+            chains=len(self.report.chains), read_only=self.read_only,
+            namespace=self.namespace, filter=self.screen_main.filter_text))
 
     # -- the command palette lists the `:` commands --------------------------------------------
 

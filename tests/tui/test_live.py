@@ -193,8 +193,11 @@ async def test_a_stalled_watch_shows_stale_then_live(tmp_path):
         store = app.source.store
         await until(lambda: "presumed dead" in (store.state("Pod").error or ""), 5,
                     "the source notices the stall")
-        await until(lambda: "stale for" in screen_text(app).splitlines()[0], 1,
+        await until(lambda: "stale " in screen_text(app).splitlines()[0], 1,
                     "the status bar says stale within a second")
+        # and why (the status bar gives way to it: the counts go first at 80 columns)
+        await until(lambda: "watch down: no data for" in screen_text(app).splitlines()[0], 1,
+                    "the status bar says why")
 
         faults.stall_watch_every = 0
         await until(lambda: store.stale_for() == 0, 5, "the watch resumes")

@@ -468,3 +468,5 @@ class MainScreen(Screen):
         line.set_class(bool(needle), "-on")
         line.update(Text.assemble(("/", "bold"), rows.text(needle), ("  (Esc clears)", "dim")))
         self._counts()
+        if hasattr(self.app, "refresh_status"):
+            self.app.refresh_status()
