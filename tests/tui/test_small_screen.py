@@ -98,3 +98,34 @@ async def test_marks_go_when_their_chain_resolves():
         await pilot.pause()
         assert not pods._marked
         assert "nothing wrong found" in screen_text(app)
+
+
+async def test_enter_on_nothing_says_so():
+    from kubetriage.checks.finding import Report
+
+    app = pinned_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settled(pilot, app)
+        await pilot.press("4", "slash", *"no-such-pod", "enter", "enter")
+        await pilot.pause(0.3)
+        assert any("no row here to open" in str(n.message) for n in app._notifications)
+        await pilot.press("escape", "1")
+        app.screen_main.show_report(Report(findings=[], chains=[]))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert any("nothing wrong found" in str(n.message) for n in app._notifications)
+
+
+async def test_events_message_column_keeps_its_room_at_160x45():
+    from kubetriage.tui.widgets.resource_table import ResourceTable
+
+    app = pinned_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settled(pilot, app)
+        table = app.screen_main.query_one("#events-table", ResourceTable)
+        width = table.scrollable_content_region.width
+        message = table._column_widths(width - 1)[-1]
+        assert message >= width * 2 // 5
+        chains = app.screen_main.query_one("#chains")
+        assert chains.region.width >= 78  # half the screen, not the narrowest column

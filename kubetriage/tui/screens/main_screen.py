@@ -253,6 +253,8 @@ class MainScreen(Screen):
         key = self._cursor_object()
         if key is not None:
             self.post_message(self.ObjectOpened(key))
+        elif not self.report.chains:
+            self.notify("no chain to open: nothing wrong found", timeout=3)
 
     def action_object_actions(self) -> None:
         """`a` on a row or a finding: its screen, with the actions menu open over it."""

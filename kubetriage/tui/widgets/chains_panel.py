@@ -337,10 +337,15 @@ class ChainsPanel(Tree[ChainNode]):
                              text(f.title))
 
     def selected(self) -> tuple[Chain | None, Finding | None]:
+        """The chain under the cursor and its finding there; on a detail line (the summary,
+        evidence, a fix) the chain's own line's: what Enter and `a` act on."""
         node = self.cursor_node
         if node is None or node.data is None:
             return None, None
-        return self._chains.get(node.data.chain), self._findings.get(node.data.finding or "")
+        finding = node.data.finding
+        if finding is None and node.parent is not None and node.parent.data is not None:
+            finding = node.parent.data.finding
+        return self._chains.get(node.data.chain), self._findings.get(finding or "")
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
@@ -349,7 +354,8 @@ class ChainsPanel(Tree[ChainNode]):
         if self.compact and chain is not None:
             self._open_only(chain.id)
         node = self.cursor_node
-        on_root = node is not None and node.parent is self.root
+        on_root = node is not None and (node.parent is self.root or (
+            node.data is not None and node.data.finding is None))
         self.post_message(self.ChainHighlighted(chain, finding, root, on_root))
 
     def _open_only(self, chain_id: str) -> None:

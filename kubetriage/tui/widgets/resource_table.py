@@ -322,6 +322,10 @@ class ResourceTable(ScrollView, can_focus=True):
     def action_select_row(self) -> None:
         if self._cursor is not None:
             self.post_message(self.RowSelected(self, self._cursor))
+        else:  # Enter on nothing said nothing
+            self.notify("no row here to open" + (" (the filter hides every row: Esc clears "
+                                                 "it)" if self._filter and self._rows else ""),
+                        severity="warning", timeout=3)
 
     def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -428,7 +432,9 @@ class ResourceTable(ScrollView, can_focus=True):
             return widths
         last, others = flexible[-1], flexible[:-1]
         room = width - (len(widths) - 1) - sum(w for i, w in enumerate(widths) if i != last)
-        last_min = cell_len(self._columns[last][0])
+        # the last flexible column (an event's MESSAGE) keeps at least two fifths of a wide
+        # table: a long object name in the column before it left it 7 cells at 160x45
+        last_min = max(cell_len(self._columns[last][0]), width * 2 // 5 if others else 0)
         if room < last_min and others:
             # too narrow: the other flexible columns give way, down to their labels
             spare = sum(widths[i] for i in others) - (last_min - room)
