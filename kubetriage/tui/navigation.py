@@ -10,14 +10,15 @@ from textual.message import Message
 
 from kubetriage.core.types import Key
 
-View = Literal["object", "yaml", "verify", "fix", "logs", "previous"]
+View = Literal["object", "yaml", "verify", "fix", "logs", "previous", "flux", "sources"]
 
 
 @dataclass
 class Open(Message):
     """Open a view: an object's own screen (pod, release; YAML for any other kind), its YAML,
-    the reconcile-and-verify walkthrough of a namespace, the fix of a failing release, or a
-    pod's log (current, or its previous instance's)."""
+    the reconcile-and-verify walkthrough of a namespace, the fix of a failing release, a
+    pod's log (current, or its previous instance's), a Flux object's view (tree, events,
+    controller log), or the list of Flux sources."""
 
     view: View
     key: Key | None = None

@@ -9,7 +9,9 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from kubetriage.core.types import Key
+from kubetriage.tui.flux_details import SOURCE_KINDS
 from kubetriage.tui.navigation import Open
+from kubetriage.tui.screens.flux_screen import FluxScreen, SourcesScreen
 from kubetriage.tui.screens.pod_screen import PodScreen
 from kubetriage.tui.screens.release_screen import ReleaseScreen
 from kubetriage.tui.screens.walkthrough_screen import FixReleaseScreen, WalkthroughScreen
@@ -22,6 +24,8 @@ def screen_for(key: Key) -> Screen:
         return PodScreen(key)
     if kind == "HelmRelease":
         return ReleaseScreen(key)
+    if kind == "Kustomization" or kind in SOURCE_KINDS:
+        return FluxScreen(key)
     return YamlScreen(key)
 
 
@@ -29,12 +33,16 @@ def screen_opened_by(request: Open) -> Screen | None:
     """The screen a screen's request to open a view means (None for a request missing its key)."""
     if request.view == "verify":
         return WalkthroughScreen(namespace=request.namespace, reconcile=request.reconcile)
+    if request.view == "sources":
+        return SourcesScreen(request.namespace)
     if request.key is None:
         return None
     if request.view == "yaml":
         return YamlScreen(request.key)
     if request.view == "fix":
         return FixReleaseScreen(request.key)
+    if request.view == "flux":
+        return FluxScreen(request.key)
     if request.view in ("logs", "previous") and request.key[0] == "Pod":
         return PodScreen(request.key, previous=request.view == "previous")
     return screen_for(request.key)

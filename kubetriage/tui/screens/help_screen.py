@@ -14,7 +14,7 @@ from textual.widgets import Static
 # scrolling
 SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Main screen", [
-        (":", "pods hr ks events chains, ns NAME, ctx NAME (Tab completes)"),
+        (":", "pods hr ks events chains sources, ns NAME, ctx NAME; Tab completes"),
         ("/", "filter every panel (Enter keeps it, Esc clears)"),
         ("n  0", "choose a namespace (:ns); 0: every namespace again"),
         ("1-5  Tab", "chains, namespaces, releases, pods, events; Tab: next panel"),
@@ -26,7 +26,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ]),
     ("Pod", [("p  c", "previous/current log; next container"),
              ("/ n N w s", "search the log, next/previous match, wrap, save")]),
-    ("Release", [("f  Enter", "fix a failing release; Enter on a hook Job: the Job")]),
+    ("Release", [("f t Enter", "fix it; t: flux tree, events, logs; Enter: a hook's Job")]),
     ("Anywhere", [("y  v", "YAML; reconcile and verify the namespace"),
                   ("Esc  q", "back: close, clear the filter, every namespace; q quits"),
                   ("ctrl+p  ?", "command palette (the walkthroughs); this help")]),

@@ -40,12 +40,14 @@ COMMANDS: dict[str, tuple[str | None, str]] = {  # `:name` -> (panel, what it sh
     "pods": ("pods", "Pods"),
     "events": ("events", "Events, warnings first"),
     "ctx": (None, "Another kubeconfig context (`:ctx NAME`; `:ctx` lists them)"),
+    "sources": (None, "Flux sources: revision, SUSPENDED, READY, message (flux get sources)"),
 }
 TABLE_COLUMNS = {"namespaces-table": rows.NAMESPACE_COLUMNS, "releases-table": rows.RELEASE_COLUMNS,
                  "pods-table": rows.POD_COLUMNS, "events-table": rows.EVENT_COLUMNS}
 ALIASES = {"po": "pods", "pod": "pods", "helmreleases": "hr", "kustomizations": "ks",
            "ev": "events", "namespace": "ns", "namespaces": "ns", "chain": "chains",
-           "context": "ctx"}
+           "context": "ctx", "src": "sources", "source": "sources", "gitrepo": "sources",
+           "helmrepo": "sources", "helmchart": "sources", "oci": "sources"}
 
 
 class MainScreen(Screen):
@@ -455,6 +457,9 @@ class MainScreen(Screen):
         if name == "ctx":
             self.app.run_worker(self.app.switch_context(arg.strip()), group="reload",
                                 exclusive=True)
+            return
+        if name == "sources":
+            self.post_message(Open("sources", namespace=self.model.namespace))
             return
         if name == "ns" and arg.strip():
             namespace = None if arg.strip() in ("all", "-A") else arg.strip()

@@ -40,7 +40,8 @@ class ReleaseScreen(ObjectScreen):
     """One HelmRelease and everything it brings up."""
 
     BINDINGS = [Binding("f", "fix", "Fix release"), Binding("h", "reload_history", "History",
-                                                            show=False)]
+                                                            show=False),
+                Binding("t", "flux", "Flux view")]  # flux tree, events --for, controller logs
     DEFAULT_CSS = """
     ReleaseScreen #body { height: 1fr; }
     ReleaseScreen #summary { height: auto; padding: 0 1; }
@@ -233,3 +234,6 @@ class ReleaseScreen(ObjectScreen):
 
     def action_fix(self) -> None:
         self.post_message(Open("fix", self.key))
+
+    def action_flux(self) -> None:
+        self.post_message(Open("flux", self.key))
