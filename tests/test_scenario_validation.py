@@ -243,10 +243,12 @@ def test_the_timeline_names_what_exists(name: str) -> None:
             inv = step.event["involvedObject"]
             if (inv["kind"], inv.get("namespace"), inv["name"]) not in objects:
                 problems.append(f"{where}: event about a missing {inv['kind']} {inv['name']}")
+    flux = ("HelmRelease", "Kustomization", "GitRepository", "HelmRepository", "HelmChart",
+            "OCIRepository")  # a source's reconcile has an outcome too (a new chart version)
     for release in sc.timeline.reconcile:
-        ns, _, hr_name = release.partition("/")
-        if ("HelmRelease", ns, hr_name) not in objects:
-            problems.append(f"reconcile: no HelmRelease {release}")
+        ns, _, name = release.partition("/")
+        if not any((kind, ns, name) in objects for kind in flux):
+            problems.append(f"reconcile: no Flux object {release}")
     assert not problems, "\n".join(problems)
 
 

@@ -97,15 +97,17 @@ class MainScreen(Screen):
         yield StatusBar(id="status")
         yield Tabs(*(Tab(label, id=f"tab-{pid}") for pid, label in PANELS.items()), id="tabs")
         with Horizontal(id="body"):
+            # the wide column for what is read as sentences (chains, event messages); the
+            # other for the tables of names and states
             with Vertical(id="left"):
-                yield Panel(ResourceTable(id="namespaces-table"), title="Namespaces",
-                            id="namespaces")
                 yield Panel(ChainsPanel(id="chains-tree"), Static(id="caused-by", classes="-empty"),
                             title="Chains", id="chains")
+                yield Panel(ResourceTable(id="events-table"), title="Events", id="events")
             with Vertical(id="right"):
+                yield Panel(ResourceTable(id="namespaces-table"), title="Namespaces",
+                            id="namespaces")
                 yield Panel(ResourceTable(id="releases-table"), title="Releases", id="releases")
                 yield Panel(ResourceTable(id="pods-table"), title="Pods", id="pods")
-                yield Panel(ResourceTable(id="events-table"), title="Events", id="events")
         yield Static(id="filter-line")
         yield PromptLine(":", "command", "pods hr ks events chains ns NAME ctx NAME  "
                          "(Tab completes, Enter runs, Esc cancels)",
