@@ -134,3 +134,25 @@ async def test_events_message_column_keeps_its_room_at_160x45():
         labels = [label for label, _ in pods._columns]
         restarts = pods._column_widths(pods_width - 1)[labels.index("RESTARTS")]
         assert restarts < pods_width // 4  # not the message's share: AGE comes after it
+
+
+async def test_namespace_column_first_when_several_namespaces_are_in_view():
+    """Pods and releases across namespaces show NAMESPACE first (as kubectl -A), at 80x24 too;
+    narrowed to one namespace, the column goes."""
+    from tests.tui.conftest import until
+
+    app = pinned_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("4")
+        await pilot.pause(0.2)
+        header = next(line for line in screen_text(app).splitlines() if "READY" in line)
+        assert header.split()[:2] == ["┃", "NAMESPACE"] or "NAMESPACE NAME" in header, header
+        assert "flux-system" in screen_text(app)
+        app.screen_main.run_command("ns midwestmtg")
+        await until(lambda: app.model.namespace == "midwestmtg", 5, "one namespace")
+        await pilot.press("4")
+        await pilot.pause(0.3)
+        header = next(line for line in screen_text(app).splitlines() if "READY" in line)
+        assert "NAMESPACE" not in header
+        assert "ns midwestmtg" in screen_text(app).splitlines()[0]  # the status bar says so

@@ -90,8 +90,9 @@ class MainScreen(Screen):
         self.filter_text = ""
         self.active = "chains"
         self.report = Report(findings=[], chains=[])
-        self._columns_shown: dict[str, list] = {}
+        self._columns_shown: dict[str, tuple] = {}
         self._marked_chain: tuple | None = None  # the chain whose objects are marked
+        self._several = (False, False)  # several namespaces in the pods, the releases
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -143,10 +144,30 @@ class MainScreen(Screen):
         for table_id, spec in TABLE_COLUMNS.items():
             table = self.query_one(f"#{table_id}", ResourceTable)
             width = table.size.width or self.size.width
-            columns = rows.columns_for(spec, width)
-            if columns != self._columns_shown.get(table_id):
-                self._columns_shown[table_id] = columns
-                table.set_columns(columns)
+            indexed = list(enumerate(spec))
+            if table_id in ("pods-table", "releases-table"):
+                ns = next(i for i, (label, _, _) in indexed if label == "NAMESPACE")
+                rest = [(i, c) for i, c in indexed if i != ns]
+                # several namespaces in view: NAMESPACE first, at any width (kubectl -A, k9s);
+                # one namespace: it says nothing, whatever the width
+                # as wide as the longest name (up to 16): the NAME column gives way, not it
+                ns_width = min(max((len(n) for n in self.model.namespaces), default=9), 16)
+                indexed = [(ns, (spec[ns][0], max(ns_width, 9), 0)), *rest] \
+                    if self._several_namespaces(table_id) else rest
+            shown = [(i, (label, fixed)) for i, (label, fixed, needs) in indexed
+                     if width >= needs]
+            columns, cells = [c for _, c in shown], [i for i, _ in shown]
+            if (columns, cells) != self._columns_shown.get(table_id):
+                self._columns_shown[table_id] = (columns, cells)
+                table.set_columns(columns, cells)
+
+    def _several_namespaces(self, table_id: str) -> bool:
+        if self.model.namespace is not None:
+            return False
+        health = self.model.health.values() if hasattr(self.model, "health") else ()
+        count = sum(1 for h in health
+                    if (h.pods if table_id == "pods-table" else h.releases) > 0)
+        return count > 1
 
     @on(Tabs.TabActivated, "#tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
@@ -172,6 +193,11 @@ class MainScreen(Screen):
                 table.apply(update.upserts, update.deletes, update.sort_keys,
                             severities=update.severities)
         self._counts()
+        several = (self._several_namespaces("pods-table"),
+                   self._several_namespaces("releases-table"))
+        if several != self._several:  # a second namespace came into view, or went
+            self._several = several
+            self._fit_columns()
 
     def show_report(self, report: Report) -> None:
         self.report = report

@@ -37,6 +37,7 @@ class PlainCell(Protocol):
 
 
 Cell = Text | PlainCell
+_BLANK = Text("")
 GUTTER = 1  # a column left of every row for the chain marker
 BULK_ROWS = 1000
 LINE_CACHE_SIZE = 1000  # a few screens of drawn rows
@@ -150,6 +151,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._columns: list[tuple[str, int | None]] = []
         self._natural: list[int] = []  # widest cell seen per flexible column
         self._flexible: list[int] = []  # the indices of those columns
+        self._cell_of: list[int] = []  # column -> the index of its cell in a row
         self._rows: dict[Hashable, tuple[Cell, ...]] = {}
         self._haystacks: dict[Hashable, str] = {}
         self._order_keys: dict[Hashable, Any] = {}
@@ -190,9 +192,18 @@ class ResourceTable(ScrollView, can_focus=True):
             index = len(self._visible) - 1 - index
         return self._by_seq[self._visible[index][-1]]
 
-    def set_columns(self, columns: list[tuple[str, int | None]]) -> None:
-        """Labels with a fixed width, or None for flexible (the last flexible one takes the rest)."""
+    def set_columns(self, columns: list[tuple[str, int | None]],
+                    cells: list[int] | None = None) -> None:
+        """Labels with a fixed width, or None for flexible (the last flexible one takes the rest);
+        `cells` says which cell of a row each column shows (by default the same position), so a
+        column can move (NAMESPACE first when several are in view) without the rows changing."""
+        sorted_by = self._columns[self._sort_column][0] if self._sort_column is not None and \
+            self._sort_column < len(self._columns) else None
         self._columns = list(columns)
+        self._cell_of = list(cells) if cells is not None else list(range(len(columns)))
+        labels = [label for label, _ in self._columns]
+        if sorted_by is not None:  # the same column, wherever it is now
+            self.sort_by(labels.index(sorted_by) if sorted_by in labels else None, self._reverse)
         self._natural = [cell_len(label) for label, _ in self._columns]
         self._flexible = [i for i, (_, fixed) in enumerate(self._columns) if fixed is None]
         for cells in self._rows.values():
@@ -390,7 +401,7 @@ class ResourceTable(ScrollView, can_focus=True):
         cells = self._rows[key]
         # a refresh redraws every line on screen, most of them unchanged since the last one
         # (by the cells' identity: a changed row is a new tuple, and the entry keeps it alive)
-        line_key = (key, id(cells), tuple(widths), width, style, marked)
+        line_key = (key, id(cells), tuple(widths), tuple(self._cell_of), width, style, marked)
         cached = self._lines.get(line_key)
         if cached is not None and cached[0] is cells:
             strip = cached[1]
@@ -400,7 +411,7 @@ class ResourceTable(ScrollView, can_focus=True):
                 # a glyph as well as a colour, so a chain still shows without colours
                 gutter = Text("▌", self.get_component_rich_style("resource-table--marker",
                                                                  partial=True))
-            strip = self._strip(gutter, cells, widths, width, style)
+            strip = self._strip(gutter, self._shown_cells(cells), widths, width, style)
             self._lines[line_key] = (cells, strip)
         return strip
 
@@ -423,6 +434,12 @@ class ResourceTable(ScrollView, can_focus=True):
         line.truncate(width, overflow="ellipsis", pad=True)
         # Text.render drops the base style when the line has no spans, so lay it under here
         return Strip(line.render(self.app.console), width).apply_style(style)
+
+    def _shown_cells(self, cells: Sequence[Cell]) -> list[Cell]:
+        """The cells of a row in the order of the columns shown."""
+        if self._cell_of == list(range(len(self._cell_of))):
+            return list(cells)
+        return [cells[i] if i < len(cells) else _BLANK for i in self._cell_of]
 
     def _column_widths(self, width: int) -> list[int]:
         widths = [fixed if fixed is not None else natural
@@ -455,8 +472,9 @@ class ResourceTable(ScrollView, can_focus=True):
     def _measure(self, cells: tuple[Cell, ...]) -> None:
         natural = self._natural
         for index in self._flexible:
-            if index < len(cells):
-                plain = cells[index].plain
+            cell_index = self._cell_of[index] if index < len(self._cell_of) else index
+            if cell_index < len(cells):
+                plain = cells[cell_index].plain
                 width = len(plain) if plain.isascii() else cell_len(plain)
                 if width > natural[index]:
                     natural[index] = width
@@ -466,7 +484,8 @@ class ResourceTable(ScrollView, can_focus=True):
         if column is None:
             value: tuple = ()
         else:
-            value = sort_value(cells[column].plain) if column < len(cells) else (2,)
+            index = self._cell_of[column] if column < len(self._cell_of) else column
+            value = sort_value(cells[index].plain) if index < len(cells) else (2,)
         return (value, self._order_keys.get(key, ()), seq)
 
     def _passes(self, key: Hashable) -> bool:
