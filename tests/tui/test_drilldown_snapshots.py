@@ -16,9 +16,10 @@ PINNED_SERVER = "https://127.0.0.1:6443"  # the embedded server's port is random
 class TestPodScreen:
     def test_frontend_pod_log(self, snap_compare):
         """100x32: the crash-looping frontend pod: its container Waiting: CrashLoopBackOff with
-        67 restarts and last exit 1 (Error); its log (in back-off, the instance that crashed
-        last) ending in the two nginx "host not found in upstream" lines, both marked ▌ as the
-        evidence KT-201 used; its events, the BackOff warning first."""
+        67 restarts and last exit 1 (Error); its log, "(current)  p: previous", following,
+        ending in the two nginx "host not found in upstream" lines, both marked ▌ as the
+        evidence KT-201 used; its events, the BackOff warning first; a footer with p, / and
+        Back, uncut; no scrollbars."""
         app = pinned_app()
 
         async def run(pilot):
@@ -73,7 +74,7 @@ class TestWalkthrough:
         """120x36: "Fix a failing release" on the backend: Ready=False with the hook message,
         5 revisions all failed and no good one to roll back to, the hook job with the alembic
         "Multiple head revisions" lines from its log, and options A (fix forward: delete the
-        hook job, reconcile, verify), B (disable hooks) and C greyed (nothing ever deployed)."""
+        hook job, retry, verify), B (disable hooks) and C greyed (nothing ever deployed)."""
         app = pinned_app()
 
         async def run(pilot):

@@ -8,21 +8,25 @@ from tests.tui.conftest import pinned_app, settled
 
 class TestMainScreen:
     def test_main_80x24(self, snap_compare):
-        """80x24: status bar (2 chains, rel 1/4, 3 pods failing), tabs with "Chains 2", the chains
-        tab open: the migration hook pod as the root with its symptoms under it."""
+        """80x24: status bar (⚠ 2 chains, rel 1/4, 3 pods failing), tabs with "Chains 2", the
+        chains tab open: the root named as the object to act on (job
+        midwestmtg-backend-migration, Hook Job never completes), its summary, evidence (the
+        alembic ERROR line) and two fixes (merge the heads; reset the release, with its flux
+        command) wrapped to the width, three symptoms, and the second chain as one line."""
         app = pinned_app()
         assert snap_compare(app, terminal_size=(80, 24), run_before=lambda p: settled(p, app))
 
     def test_main_160x48(self, snap_compare):
-        """160x48: every panel at once: namespaces with badges, chains, releases (backend,
-        discord-bot, frontend not ready first), pods (failing first), events (warnings first)."""
+        """160x48: every panel at once: the chains and the events (warnings first, their
+        messages wide) in the wide column; namespaces with badges, releases (backend,
+        discord-bot, frontend not ready first) and pods (failing first) with NAMESPACE first."""
         app = pinned_app()
         assert snap_compare(app, terminal_size=(160, 48), run_before=lambda p: settled(p, app))
 
 
 class TestChains:
     def test_root_selected_marks_members(self, snap_compare):
-        """160x48, cursor on the midwestmtg root (the migration hook pod): its members are marked
+        """160x48, cursor on the midwestmtg root (the migration hook Job): its members are marked
         in releases (backend, discord-bot, frontend), pods and events, and midwestmtg in
         namespaces; flux-system and redis are not."""
         app = pinned_app()
@@ -34,20 +38,26 @@ class TestChains:
         assert snap_compare(app, terminal_size=(160, 48), run_before=select_root)
 
     def test_symptom_says_caused_by(self, snap_compare):
-        """160x48, cursor on a symptom (the discord-bot release): "caused by pod
-        midwestmtg/midwestmtg-backend-migration-…" with "r: jump to root" under the tree."""
+        """160x48, cursor on a symptom (the discord-bot release): "caused by job
+        midwestmtg/midwestmtg-backend-migration" with "r: jump to it" under the tree."""
         app = pinned_app()
 
         async def to_symptom(pilot):
             await settled(pilot, app)
-            await pilot.press(*["down"] * 7)
+            tree = app.screen_main.query_one("ChainsPanel")
+            for _ in range(30):  # down to the discord-bot's line, as a user would
+                if tree.cursor_node.data and tree.cursor_node.data.finding and \
+                        "discord-bot" in tree.cursor_node.data.finding:
+                    break
+                await pilot.press("down")
 
         assert snap_compare(app, terminal_size=(160, 48), run_before=to_symptom)
 
 
 class TestHelp:
     def test_help_screen(self, snap_compare):
-        """80x24: the help over the main screen, every key with what it does, and the legend."""
+        """80x24: the help over the main screen, every key grouped by where it works (main,
+        pod, release, anywhere) and the legend, all of it without scrolling."""
         app = pinned_app()
 
         async def help_(pilot):

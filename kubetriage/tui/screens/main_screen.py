@@ -22,7 +22,7 @@ from kubetriage.tui import release_details as rd
 from kubetriage.tui import rows
 from kubetriage.tui.model import DashboardModel, PanelUpdate, Updates
 from kubetriage.tui.navigation import Open
-from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
+from kubetriage.tui.widgets.chains_panel import ChainsPanel, act_on, object_label
 from kubetriage.tui.widgets.panel import Panel
 from kubetriage.tui.widgets.prompt import CommandSuggester, PromptInput, PromptLine
 from kubetriage.tui.widgets.resource_table import ResourceTable
@@ -268,8 +268,11 @@ class MainScreen(Screen):
             event.finding.id != event.root.id and not event.on_root
         hint.set_class(not symptom, "-empty")
         if symptom:
+            # named as the chain's own line names it: the object to act on (a hook pod's Job)
+            panel = self.query_one(ChainsPanel)
+            head = act_on(event.chain, event.root, panel._findings)
             hint.update(Text.assemble(
-                "caused by ", rows.text(object_label(event.root), "bold"), ("  r: jump to it", "dim"),
+                "caused by ", rows.text(object_label(head), "bold"), ("  r: jump to it", "dim"),
                 "\n", rows.text(event.root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
 
     # -- opening an object ---------------------------------------------------------------------

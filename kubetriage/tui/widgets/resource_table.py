@@ -451,7 +451,8 @@ class ResourceTable(ScrollView, can_focus=True):
         room = width - (len(widths) - 1) - sum(w for i, w in enumerate(widths) if i != last)
         # the last flexible column (an event's MESSAGE) keeps at least two fifths of a wide
         # table: a long object name in the column before it left it 7 cells at 160x45
-        wide_last = others and last == len(widths) - 1  # a free-text column at the end
+        # a free-text column at the end (MESSAGE); a REASON or RESTARTS keeps only its label
+        wide_last = others and last == len(widths) - 1 and self._columns[last][0] == "MESSAGE"
         last_min = max(cell_len(self._columns[last][0]), width * 2 // 5 if wide_last else 0)
         if room < last_min and others:
             # too narrow: the other flexible columns give way, down to their labels
