@@ -152,6 +152,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._natural: list[int] = []  # widest cell seen per flexible column
         self._flexible: list[int] = []  # the indices of those columns
         self._cell_of: list[int] = []  # column -> the index of its cell in a row
+        self._widths_cache: tuple[tuple, list[int]] = ((), [])
         self._rows: dict[Hashable, tuple[Cell, ...]] = {}
         self._haystacks: dict[Hashable, str] = {}
         self._order_keys: dict[Hashable, Any] = {}
@@ -442,6 +443,13 @@ class ResourceTable(ScrollView, can_focus=True):
         return [cells[i] if i < len(cells) else _BLANK for i in self._cell_of]
 
     def _column_widths(self, width: int) -> list[int]:
+        # asked for every line drawn: the same answer until the width or a column changes
+        key = (width, tuple(self._natural), tuple(self._columns))
+        if self._widths_cache[0] != key:
+            self._widths_cache = (key, self._fit_widths(width))
+        return list(self._widths_cache[1])
+
+    def _fit_widths(self, width: int) -> list[int]:
         widths = [fixed if fixed is not None else natural
                   for (_, fixed), natural in zip(self._columns, self._natural)]
         flexible = [i for i, (_, fixed) in enumerate(self._columns) if fixed is None]
@@ -455,11 +463,10 @@ class ResourceTable(ScrollView, can_focus=True):
         wide_last = others and last == len(widths) - 1 and self._columns[last][0] == "MESSAGE"
         last_min = max(cell_len(self._columns[last][0]), width * 2 // 5 if wide_last else 0)
         if room < last_min and others:
-            # too narrow: the other flexible columns give way, down to their labels
-            spare = sum(widths[i] for i in others) - (last_min - room)
-            total = sum(widths[i] for i in others)
-            for i in others:
-                widths[i] = max(cell_len(self._columns[i][0]), widths[i] * max(spare, 0) // total)
+            # too narrow: the other flexible columns give way, the widest first (a long NAME,
+            # not a STATUS like CrashLoopBackOff), down to their labels
+            _level_down(widths, {i: cell_len(self._columns[i][0]) for i in others},
+                        last_min - room)
             room = width - (len(widths) - 1) - sum(w for i, w in enumerate(widths) if i != last)
         widths[last] = max(room, last_min)
         return widths
@@ -654,3 +661,15 @@ class ResourceTable(ScrollView, can_focus=True):
                 self.sort_by(index, reverse=not self._reverse if same else False)
                 return
             start += cell_width + 1
+
+
+def _level_down(widths: list[int], floors: dict[int, int], excess: int) -> None:
+    """Take `excess` cells from the columns in `floors`, the widest first: every column wider
+    than a level is cut to it (never below its floor), the lowest level that frees enough."""
+    columns = sorted(floors, key=lambda i: -widths[i])
+    for level in range(max((widths[i] for i in columns), default=0), -1, -1):
+        freed = sum(max(widths[i] - max(level, floors[i]), 0) for i in columns)
+        if freed >= excess or level == 0:
+            for i in columns:
+                widths[i] = min(widths[i], max(level, floors[i]))
+            return
