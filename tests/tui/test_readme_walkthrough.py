@@ -53,12 +53,14 @@ async def press_action(pilot, app, title: str, target: str) -> None:
 async def cursor_on(pilot, app, name: str) -> None:
     table = app.screen_main.query_one("#releases-table", ResourceTable)
     await until(lambda: table.row_count >= 4, 5, "the releases listed")
+    table.focus()
     await pilot.press("home")
-    for _ in range(table.row_count):
+    for _ in range(4 * table.row_count):  # rows move as releases turn Ready: go round again
         if table.cursor_key[2] == name:
             return
-        await pilot.press("down")
-    raise AssertionError(f"no release {name} in the table")
+        last = table.cursor_key == table.key_at(table.visible_count - 1)
+        await pilot.press("home" if last else "down")
+    raise AssertionError(f"no release {name} in the table (focus on {app.focused})")
 
 
 def ready_status(app, name: str) -> str:
