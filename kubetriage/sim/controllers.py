@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from kubetriage.core import helm, resources
+from kubetriage.core import durations, helm, resources
 from kubetriage.core.types import Obj
 from kubetriage.sim import endpoints, helm_controller
 from kubetriage.sim.errors import StatusError
@@ -248,21 +248,26 @@ class Controllers:
         if decision.stalled is not None:
             status["conditions"] = helm_controller.stalled_conditions(obj, decision.stalled,
                                                                       now_rfc3339())
-        elif outcome is not None and key not in self._played and not ready \
-                and not self._blocked(outcome):
+        elif outcome is not None and key not in self._played and not ready:
             self._played.add(key)
             self._attempting.add(key)
             if status:
                 self.state.patch_merge(res, namespace, name, {"status": status})
-            self._spawn(self._attempt(res, namespace, name, outcome.steps))
+            self._spawn(self._attempt(res, namespace, name, outcome))
             return
         if decision.requested is not None:
             status["lastHandledReconcileAt"] = decision.requested
         status["observedGeneration"] = obj["metadata"].get("generation", 1)
         self.state.patch_merge(res, namespace, name, {"status": status})
 
-    async def _attempt(self, res, namespace: str, name: str, steps: list[Step]) -> None:
+    async def _attempt(self, res, namespace: str, name: str, outcome) -> None:
         key = f"{namespace}/{name}"
+        steps: list[Step] = outcome.steps
+        if self._blocked(outcome) and not await self._wait_unblocked(res, namespace, name,
+                                                                      outcome):
+            self._attempting.discard(key)
+            self._played.discard(key)  # a later attempt may succeed
+            return
         # the attempt ends with the release's own last status patch; later steps (what its
         # success sets off elsewhere) play on without it
         own = [s.at for s in steps if s.patch and (s.patch.kind, s.patch.namespace,
@@ -284,6 +289,61 @@ class Controllers:
         if requested:
             status["lastHandledReconcileAt"] = requested  # written last, as helm-controller does
         self.state.patch_merge(res, namespace, name, {"status": status})
+
+    async def _wait_unblocked(self, res, namespace: str, name: str, outcome) -> bool:
+        """Helm waits for the release's workloads within its timeout: while the outcome's
+        blocker is there (a stuck hook pod nginx needs gone), the upgrade runs (Reconciling);
+        past the timeout it fails as Helm's does, and the release is exhausted again."""
+        obj = self.state.get(res, namespace, name) or {}
+        text = str((obj.get("spec") or {}).get("timeout") or "5m0s")  # Flux's default
+        try:
+            timeout = durations.parse(text)
+        except durations.DurationError:
+            timeout = 300.0
+        message = f"Running 'upgrade' action with timeout of {text}"
+        generation = obj.get("metadata", {}).get("generation", 1)
+        now = now_rfc3339()
+        self.state.patch_merge(res, namespace, name, {"status": {"conditions": [
+            {"type": "Reconciling", "status": "True", "reason": "Progressing",
+             "message": message, "lastTransitionTime": now, "observedGeneration": generation},
+            {"type": "Ready", "status": "Unknown", "reason": "Progressing", "message": message,
+             "lastTransitionTime": now, "observedGeneration": generation}]}})
+        deadline = self._loop.time() + timeout / self.speed
+        while self._blocked(outcome):
+            if self._loop.time() >= deadline:
+                self._fail(res, namespace, name, "context deadline exceeded")
+                return False
+            await asyncio.sleep(min(0.1, timeout / self.speed / 10))
+        return True
+
+    def _fail(self, res, namespace: str, name: str, error: str) -> None:
+        obj = self.state.get(res, namespace, name)
+        if obj is None:
+            return
+        status = obj.get("status") or {}
+        failures = int(status.get("upgradeFailures") or 0) + 1
+        message = f"Helm upgrade failed for release {namespace}/{name}: {error}"
+        now = now_rfc3339()
+        generation = obj["metadata"].get("generation", 1)
+        conditions = [{"type": "Ready", "status": "False", "reason": "UpgradeFailed",
+                       "message": message, "lastTransitionTime": now,
+                       "observedGeneration": generation},
+                      {"type": "Released", "status": "False", "reason": "UpgradeFailed",
+                       "message": message, "lastTransitionTime": now,
+                       "observedGeneration": generation}]
+        patch: Obj = {"failures": int(status.get("failures") or 0) + 1,
+                      "upgradeFailures": failures, "lastAttemptedReleaseAction": "upgrade",
+                      "conditions": conditions}
+        if helm_controller.exhausted(obj, {**status, "upgradeFailures": failures,
+                                           "lastAttemptedReleaseAction": "upgrade"}):
+            conditions.insert(0, {"type": "Stalled", "status": "True",
+                                  "reason": "RetriesExceeded",
+                                  "message": f"Failed to upgrade after {failures} attempt(s)",
+                                  "lastTransitionTime": now, "observedGeneration": generation})
+        requested = (obj["metadata"].get("annotations") or {}).get(REQUESTED_AT)
+        if requested:
+            patch["lastHandledReconcileAt"] = requested
+        self.state.patch_merge(res, namespace, name, {"status": patch})
 
     def _chart_revision(self, hr: Obj) -> str | None:
         ns, _, chart = str((hr.get("status") or {}).get("helmChart") or "").partition("/")

@@ -71,21 +71,46 @@ async def test_steps_play_at_their_times_divided_by_speed(tmp_path):
 
 
 async def test_a_reconcile_outcome_waits_for_its_blocker_to_go(sim):
+    """As Helm waits for a release's workloads: the upgrade runs (Reconciling, not handled)
+    while the blocker is there, and goes through once it is gone."""
     blocker = {"apiVersion": "batch/v1", "kind": "Job",
                "metadata": {"name": "blocker", "namespace": "web"}, "spec": {"template": {}}}
     sim.state.create(blocker)
     sim.state.patch_merge(HR, "web", "web", {"metadata": {"annotations": {
         "reconcile.fluxcd.io/requestedAt": "first"}}})
+
+    def ready() -> dict:
+        return next(c for c in sim.state.get(HR, "web", "web")["status"]["conditions"]
+                    if c["type"] == "Ready")
+    await wait_for(lambda: ready()["status"] == "Unknown")
+    await asyncio.sleep(0.3)
+    assert ready()["reason"] == "Progressing"  # waiting: the blocker is still there
+    assert sim.state.get(HR, "web", "web")["status"].get("lastHandledReconcileAt") != "first"
+    sim.state.delete(JOB, "web", "blocker")
+    await wait_for(lambda: ready()["status"] == "True")
     await wait_for(lambda: sim.state.get(HR, "web", "web")["status"].get(
         "lastHandledReconcileAt") == "first")
-    await asyncio.sleep(0.3)
-    ready = sim.state.get(HR, "web", "web")["status"]["conditions"][0]
-    assert ready["status"] == "False"  # handled, but the hook Job still blocks the upgrade
-    sim.state.delete(JOB, "web", "blocker")
-    sim.state.patch_merge(HR, "web", "web", {"metadata": {"annotations": {
-        "reconcile.fluxcd.io/requestedAt": "second"}}})
-    await wait_for(lambda: sim.state.get(HR, "web", "web")["status"]["conditions"][0][
-        "status"] == "True")
+
+
+async def test_a_blocked_upgrade_fails_at_its_timeout(tmp_path):
+    """Past spec.timeout Helm gives up: UpgradeFailed, one more failure, the request handled."""
+    objects = TINY_OBJECTS.replace("spec: {interval: 5m, chart: {spec: {chart: web,",
+                                   "spec: {interval: 5m, timeout: 2s, chart: {spec: {chart: web,")
+    path = write_scenario(tmp_path / "s", objects)
+    async with SimServer(str(path), speed=10.0) as sim:
+        sim.state.create({"apiVersion": "batch/v1", "kind": "Job", "metadata": {
+            "name": "blocker", "namespace": "web"}, "spec": {"template": {}}})
+        sim.state.patch_merge(HR, "web", "web", {"metadata": {"annotations": {
+            "reconcile.fluxcd.io/requestedAt": "first"}}})
+        await wait_for(lambda: sim.state.get(HR, "web", "web")["status"].get(
+            "lastHandledReconcileAt") == "first", 3)
+        status = sim.state.get(HR, "web", "web")["status"]
+        ready = next(c for c in status["conditions"] if c["type"] == "Ready")
+        assert (ready["status"], ready["reason"]) == ("False", "UpgradeFailed")
+        assert "context deadline exceeded" in ready["message"] and status["upgradeFailures"] == 1
+        # retries 0 (the default): exhausted at once
+        assert any(c["type"] == "Stalled" and c["status"] == "True"
+                   for c in status["conditions"])
 
 
 async def test_a_suspended_release_handles_its_request_when_resumed(sim):
