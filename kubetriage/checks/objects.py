@@ -2,7 +2,7 @@
 check must say less rather than crash. Also the walks every check shares: a pod's owners up to its
 workload, the HelmRelease that installed an object, the events about an object."""
 
-from __future__ import annotations
+from __future__ import annotations  # pyright: ignore[reportAssignmentType]  # annotations() reuses the name
 
 import shlex
 from datetime import datetime
