@@ -70,8 +70,8 @@ class ClusterSource:
         self.kinds = kinds
         self.discovered = Discovered()
         self.reflectors: list[Reflector] = []
-        self._options = dict(idle_timeout=idle_timeout, page_size=page_size,
-                             min_watch_timeout=min_watch_timeout)
+        self._options: dict[str, Any] = dict(idle_timeout=idle_timeout, page_size=page_size,
+                                             min_watch_timeout=min_watch_timeout)
         self._backoff = backoff
         self._tasks: set[asyncio.Task] = set()
         self._log_cache: dict[LogRef, tuple[float, LogVersion, list[str]]] = {}
@@ -98,6 +98,7 @@ class ClusterSource:
         except BaseException:
             if sim is not None:
                 await sim.stop()
+            if demo_dir is not None:
                 shutil.rmtree(demo_dir, ignore_errors=True)
             raise
         source = cls(conn, **options)
@@ -140,6 +141,7 @@ class ClusterSource:
         await self.conn.close()
         if self._demo is not None:
             await self._demo.stop()
+        if self._demo_dir is not None:
             shutil.rmtree(self._demo_dir, ignore_errors=True)
 
     async def __aenter__(self) -> ClusterSource:
