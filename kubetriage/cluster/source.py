@@ -40,6 +40,7 @@ from kubetriage.cluster.reflector import (
     Forbidden,
     Reflector,
 )
+from kubetriage.cluster.slim import LAST_APPLIED
 from kubetriage.cluster.store import Store
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
@@ -256,14 +257,22 @@ class ClusterSource:
     # -- objects on demand ---------------------------------------------------------------------
 
     async def get_object(self, kind: str, namespace: str | None, name: str) -> dict[str, Any]:
-        """The whole object as the server has it now (for a detail view), without managedFields,
-        and without data for a Secret."""
+        """The whole object as the server has it now (for a detail view), without managedFields.
+        A Secret keeps the keys of its data with no value (None), and its last-applied
+        annotation (which can repeat them) no value either: the values never leave here."""
         resource = self.discovered.resources[kind]
         obj = await self.conn.get_json(resource.path(namespace, name))
-        (obj.get("metadata") or {}).pop("managedFields", None)
+        meta = obj.get("metadata") or {}
+        meta.pop("managedFields", None)
         if kind == "Secret":
-            obj.pop("data", None)
-            obj.pop("stringData", None)
+            for field in ("data", "stringData"):
+                if isinstance(obj.get(field), dict):
+                    obj[field] = dict.fromkeys(obj[field])
+                else:
+                    obj.pop(field, None)
+            annotations = meta.get("annotations")
+            if isinstance(annotations, dict) and LAST_APPLIED in annotations:
+                annotations[LAST_APPLIED] = None
         return obj
 
     async def helm_release_secrets(self, namespace: str, release: str) -> list[dict[str, Any]]:
