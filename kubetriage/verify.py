@@ -26,6 +26,7 @@ from kubetriage.actions import Actions, Result
 from kubetriage.actions.catalogue import SOURCES, source_of
 from kubetriage.actions.reconcile import condition, judge, ready_state
 from kubetriage.checks.finding import Report
+from kubetriage.cluster.protocol import Source
 from kubetriage.core import durations
 from kubetriage.core.podstatus import pod_cells
 from kubetriage.core.text import clean
@@ -138,7 +139,7 @@ def release_timeout(release: Obj) -> float:
 
 
 class Walkthrough:
-    def __init__(self, source: Any, *, namespace: str | None = None, reconcile: bool = False,
+    def __init__(self, source: Source, *, namespace: str | None = None, reconcile: bool = False,
                  timeout: float | None = None, stability: float = 900.0,
                  actions: Actions | None = None,
                  on_event: Callable[[StepEvent], None] | None = None) -> None:
@@ -240,7 +241,8 @@ class Walkthrough:
             result = await self.actions.run(plan, confirmed=True)  # --reconcile confirms
             self.v.actions.append(result)
             if result.ok:
-                self._requested[name_of(release)] = (plan.requested_at, plan.ready_before)
+                if plan.requested_at is not None:  # always: a reconcile's patch is stamped
+                    self._requested[name_of(release)] = (plan.requested_at, plan.ready_before)
                 self._emit(step, "progress", f"{name_of(release)}: requested at "
                                              f"{plan.requested_at}")
             else:

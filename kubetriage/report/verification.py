@@ -107,7 +107,7 @@ def _remains(v: Verification) -> list[str]:
     if not failing and not chains:
         return ["Nothing: every step passed."]
     out = [f"- {_cell(s.title)}: {_cell(s.summary)}" for s in failing]
-    if not chains:
+    if not chains or report is None:
         return out
     by_id = {f.id: f for f in report.findings}
     out += ["", "Failure chains (root first):", ""]
