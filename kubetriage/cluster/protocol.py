@@ -8,7 +8,7 @@ connection's `request` (actions/runner.py), after an access review and a server 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, Iterable
 from typing import Any, Protocol
 
 from kubetriage.cluster.connect import Connection
@@ -45,7 +45,7 @@ class Source(Protocol):
                    tail: int = LOG_TAIL) -> list[str]: ...
 
     def follow(self, namespace: str, pod: str, container: str, *,
-               tail: int = 100) -> AsyncIterator[str]: ...
+               tail: int = 100) -> AsyncGenerator[str, None]: ...
 
     async def snapshot(self, with_logs: bool = True) -> Snapshot: ...
 

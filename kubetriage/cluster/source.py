@@ -23,7 +23,7 @@ import contextlib
 import shutil
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -303,7 +303,7 @@ class ClusterSource:
         return data.decode("utf-8", "replace").splitlines()[-tail:]
 
     async def follow(self, namespace: str, pod: str, container: str, *,
-                     tail: int = 100) -> AsyncIterator[str]:
+                     tail: int = 100) -> AsyncGenerator[str, None]:
         """The last `tail` lines, then every new line until the container ends. Nothing is
         buffered here beyond one line: a slow reader slows the stream (TCP), memory stays flat.
         Read it inside `contextlib.aclosing(...)` so that stopping early closes the stream."""

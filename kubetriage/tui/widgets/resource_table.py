@@ -543,7 +543,8 @@ class ResourceTable(ScrollView, can_focus=True):
             else:
                 # rows in or out move the scrollbar only: no layout of the whole screen for
                 # that (which redraws every widget on it, ten times a second under churn)
-                self.set_reactive(ResourceTable.virtual_size, size)
+                # Textual's Reactive.__get__ overloads are shadowed by its plain def
+                self.set_reactive(ResourceTable.virtual_size, size)  # pyright: ignore[reportArgumentType]
                 self._scroll_update(size)
         if before is not None and before[1] is not None:
             anchor = self._index_of(before[1])
