@@ -143,6 +143,12 @@ def by_kind(api_version: str, kind: str) -> Resource | None:
     return _BY_GVK.get((api_version, kind))
 
 
+def known(api_version: str, kind: str) -> Resource:
+    """The resource of a kind this table lists, named in code (not read from an object): a
+    KeyError at import when the table loses it, rather than None met later."""
+    return _BY_GVK[(api_version, kind)]
+
+
 def by_plural(group: str, version: str, plural: str) -> Resource | None:
     return _BY_GVP.get((group, version, plural))
 

@@ -15,9 +15,9 @@ from kubetriage.core import resources
 from kubetriage.sim.errors import StatusError
 from kubetriage.sim.generate import _HASH_CHARS
 
-_POD = resources.by_kind("v1", "Pod")
-_EVENT = resources.by_kind("v1", "Event")
-_HR = resources.by_kind("helm.toolkit.fluxcd.io/v2", "HelmRelease")
+_POD = resources.known("v1", "Pod")
+_EVENT = resources.known("v1", "Event")
+_HR = resources.known("helm.toolkit.fluxcd.io/v2", "HelmRelease")
 _CHURN_EVENTS_KEPT = 2000  # events churn created beyond this are deleted, oldest first, as the
 # API server's event TTL would: a long churn keeps the cluster's size steady
 

@@ -19,7 +19,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import orjson
 
@@ -29,6 +29,15 @@ from kubetriage.sim.scenario import Scenario
 from kubetriage.sim.timeline import Timeline
 
 SCALE_KEYS = ("pods", "events", "helmreleases", "namespaces")
+
+
+class Scale(TypedDict, total=False):
+    """The counts --scale gives: generate_scenario's keywords of the same names."""
+
+    pods: int
+    events: int
+    helmreleases: int
+    namespaces: int
 _WHOLE = re.compile(r"^(\d+)(k?)$")
 _RATE = re.compile(r"^(\d+(?:\.\d+)?)(/s)?$")
 
@@ -51,7 +60,7 @@ _APPS = (("api", None, 8080, "/healthz"), ("worker", None, 8080, "/healthz"),
          ("reports", None, 8000, "/healthz"), ("notifier", None, 8080, "/healthz"))
 
 
-def parse_scale(text: str) -> dict[str, int]:
+def parse_scale(text: str) -> Scale:
     """`pods=10000,events=30k,helmreleases=500[,namespaces=N]` -> counts.
 
     Raises ValueError with the one line a user sees, naming the bad part."""
@@ -69,7 +78,7 @@ def parse_scale(text: str) -> dict[str, int]:
         out[key] = int(m.group(1)) * (1000 if m.group(2) else 1)
     if out.get("namespaces") == 0:
         raise ValueError('--scale: "namespaces=0" must be at least 1')
-    return out
+    return cast(Scale, out)  # its keys are SCALE_KEYS, checked above
 
 
 def parse_rate(text: str) -> float:
@@ -388,7 +397,7 @@ class _Builder:
                               "pre-upgrade hooks failed: 1 error occurred:\n\t* job "
                               f"{name}-migrate failed: BackoffLimitExceeded",
                       "dependency": f"dependency '{ns}/{app.upstream}' is not ready"}.get(
-            app.failure, f"Helm upgrade failed for release {ns}/{name} with chart {chart}: "
+            app.failure or "", f"Helm upgrade failed for release {ns}/{name} with chart {chart}: "
                          "context deadline exceeded")
         if app.failure == "dependency":
             conditions = [self._ready("False", "DependencyNotReady", failed_msg, gen, 26 * 3600)]

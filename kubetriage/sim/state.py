@@ -251,7 +251,7 @@ class ClusterState:
         """The container exits and is started again: restartCount + 1, lastState.terminated with
         the same exit code and reason, CrashLoopBackOff stays CrashLoopBackOff, and the current
         log becomes the previous one (a crash-looping container prints the same again)."""
-        res = resources.by_kind("v1", "Pod")
+        res = resources.known("v1", "Pod")
         old = self._stored(res, namespace, pod)
         new = copy.deepcopy(old)
         statuses = [s for key in ("containerStatuses", "initContainerStatuses")
@@ -403,7 +403,7 @@ class ClusterState:
 
     def _load_log(self, key: LogKey, text: str) -> None:
         log = self.log(key.namespace, key.pod, key.container)
-        pod = self.get(resources.by_kind("v1", "Pod"), key.namespace, key.pod) or {}
+        pod = self.get(resources.known("v1", "Pod"), key.namespace, key.pod) or {}
         at = _started(pod, key.container, key.previous)
         lines = deque((LogLine(at, t) for t in text.splitlines()), maxlen=LOG_LINES)
         if key.previous:
