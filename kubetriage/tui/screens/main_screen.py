@@ -7,8 +7,10 @@ filter, `?` help, Esc back, `q` quit, Enter opens the object under the cursor.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,6 +26,9 @@ from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
 from kubetriage.tui.widgets.panel import Panel
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from kubetriage.tui.app import KubetriageApp
 
 COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32
 PANELS = {"chains": "Chains", "namespaces": "Namespaces", "releases": "Releases",
@@ -47,6 +52,9 @@ ALIASES = {"po": "pods", "pod": "pods", "helmreleases": "hr", "kustomizations": 
 
 class MainScreen(Screen):
     """Everything at a glance; chains drive the highlight in every panel."""
+
+    if TYPE_CHECKING:  # for the type checker only: Textual's own is untyped past App
+        app = getters.app(KubetriageApp)
 
     CSS_PATH = "main_screen.tcss"
     BINDINGS = [
@@ -189,13 +197,13 @@ class MainScreen(Screen):
         self.query_one("#namespaces-table", ResourceTable).set_marked(namespaces)
         self.query_one("#events-table", ResourceTable).set_marked(
             self.model.event_keys_about(members))
-        symptom = event.finding is not None and event.root is not None and \
-            event.finding.id != event.root.id
+        root = event.root
+        symptom = event.finding is not None and root is not None and event.finding.id != root.id
         hint.set_class(not symptom, "-empty")
-        if symptom:
+        if symptom and root is not None:
             hint.update(Text.assemble(
-                "caused by ", rows.text(object_label(event.root), "bold"), ("  r: jump to it", "dim"),
-                "\n", rows.text(event.root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
+                "caused by ", rows.text(object_label(root), "bold"), ("  r: jump to it", "dim"),
+                "\n", rows.text(root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
 
     # -- opening an object ---------------------------------------------------------------------
 
@@ -298,7 +306,9 @@ class MainScreen(Screen):
         if name == "ns" and arg.strip():
             namespace = None if arg.strip() in ("all", "-A") else arg.strip()
             self.app.run_worker(self.app.set_namespace(namespace), group="reload", exclusive=True)
-        self.action_show_panel(COMMANDS[name][0])
+        panel = COMMANDS[name][0]
+        if panel is not None:  # only :ctx shows none, and it returned above
+            self.action_show_panel(panel)
 
     def set_filter(self, needle: str) -> None:
         self.filter_text = needle
