@@ -11,8 +11,6 @@ from typing import Any
 from kubetriage.checks.finding import ObjectRef
 from kubetriage.core.snapshot import Snapshot
 
-EVENT_LINES = 3  # events shown as evidence per finding
-
 
 def at(node: Any, *path: str | int) -> Any:
     """node[path[0]][path[1]]..., or None as soon as a step is missing or of the wrong type."""
@@ -79,11 +77,6 @@ def condition(obj: Any, type_: str) -> dict[str, Any] | None:
 
 def is_false(cond: dict[str, Any] | None) -> bool:
     return cond is not None and cond.get("status") == "False"
-
-
-def qualified(obj: Any) -> str:
-    ns = namespace(obj)
-    return f"{ns}/{name(obj)}" if ns else name(obj)
 
 
 _CONTAINER_FIELDS = (("initContainerStatuses", "initContainers", True),

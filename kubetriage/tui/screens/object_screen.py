@@ -75,7 +75,6 @@ class ObjectScreen(Screen):
     def __init__(self, key: Key) -> None:
         super().__init__()
         self.key = key
-        self.last_result: Result | None = None
 
     # -- what is on screen ---------------------------------------------------------------------
 
@@ -185,7 +184,6 @@ class ObjectScreen(Screen):
                               health_style(self, "error" if plan.refused else "unknown"))
             return None
         result = await actions.run(plan, confirmed=True)
-        self.last_result = result
         self.set_progress(f"{title}: {result.outcome}: {result.message}",
                           health_style(self, "ok" if result.ok else "error"))
         self.notify(clean(result.message), title=f"{title}: {result.outcome}", markup=False,
