@@ -13,7 +13,7 @@ import orjson
 
 from kubetriage.core import resources
 from kubetriage.sim.errors import StatusError
-from kubetriage.sim.generate import _HASH_CHARS
+from kubetriage.sim.generate.base import SAFE_CHARS
 
 _POD = resources.known("v1", "Pod")
 _EVENT = resources.known("v1", "Event")
@@ -241,7 +241,7 @@ def _replacement(old: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     for k in ("name", "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
               "managedFields"):
         meta.pop(k, None)
-    meta["name"] = meta["generateName"] + "".join(rng.choices(_HASH_CHARS, k=5))
+    meta["name"] = meta["generateName"] + "".join(rng.choices(SAFE_CHARS, k=5))
     meta["creationTimestamp"] = now
     status = pod.get("status") or {}
     status["startTime"] = now
