@@ -23,7 +23,7 @@ demo: $(VENV)/.installed
 	$(PY) -m kubetriage --demo midwestmtg
 
 test: $(VENV)/.installed-test lint
-	$(PY) -m pytest -q -n 4
+	$(PY) -m pytest -q -n 4 --dist loadgroup
 
 # the layers (import-linter contracts in pyproject.toml) and ruff's rules hold on every run
 lint: $(VENV)/.installed-test

@@ -215,11 +215,16 @@ class Actions:
         """The server's answer, or the error line it gave."""
         t = request.target
         params = {"dryRun": "All"} if dry_run else None
+        body = request.body
+        if dry_run and request.verb == "delete":
+            # kube-apiserver reads a DELETE's options from its body alone when it has one, and
+            # ignores ?dryRun=All then: without this the "dry run" deletes for real
+            body = {**body, "dryRun": ["All"]}
         headers = {"Content-Type": request.content_type} if request.content_type else None
         method = "PATCH" if request.verb == "patch" else "DELETE"
         try:
             resp = await self._conn.request(method, t.resource.path(t.namespace, t.name), params,
-                                            body=request.body, headers=headers)
+                                            body=body, headers=headers)
             async with resp:
                 data = await resp.read()
         except (TimeoutError, OSError) as exc:
