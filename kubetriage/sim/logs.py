@@ -12,8 +12,8 @@ from aiohttp import web
 from kubetriage.core import resources
 from kubetriage.sim import api
 from kubetriage.sim.errors import StatusError
+from kubetriage.sim.podlogs import LogLine
 from kubetriage.sim.routes import PathTarget
-from kubetriage.sim.state import LogLine
 
 if TYPE_CHECKING:
     from kubetriage.sim.server import SimServer
