@@ -10,9 +10,10 @@ from datetime import datetime
 from kubetriage.actions.reconcile import condition
 from kubetriage.core import durations
 from kubetriage.core.text import clean
+from kubetriage.health import name_of, pod_row
 from kubetriage.report.markdown import _cell as _escape
 from kubetriage.report.markdown import _code
-from kubetriage.verify import Verification, name_of, pod_row
+from kubetriage.verify import Verification
 
 _MARK = {"passed": "✅ passed", "failed": "❌ failed", "skipped": "— skipped",
          "pending": "not reached", "running": "interrupted"}

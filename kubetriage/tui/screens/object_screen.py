@@ -17,10 +17,10 @@ from textual.widgets import Footer, Static
 from kubetriage.actions import Actions, Offer, Result, Target
 from kubetriage.core.text import clean
 from kubetriage.core.types import Key, Obj
+from kubetriage.health import release_timeout
 from kubetriage.tui.navigation import Open
 from kubetriage.tui.screens.actions_menu import ActionCommands, ActionsMenu
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
-from kubetriage.verify import release_timeout
 
 if TYPE_CHECKING:
     from kubetriage.cluster.protocol import Source
