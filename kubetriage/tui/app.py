@@ -11,7 +11,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -202,7 +202,9 @@ class KubetriageApp(App):
     def _show_ages(self) -> None:
         if self.source is None:
             return
-        shown = {panel: self.screen_main.query_one(f"#{panel}-table", ResourceTable).shown_keys()
+        # the dashboard's tables are keyed by Key (kind, namespace, name), the table by Hashable
+        shown = {panel: cast(list[Key], self.screen_main.query_one(f"#{panel}-table",
+                                                                   ResourceTable).shown_keys())
                  for panel in ("pods", "releases", "events")}
         self.screen_main.apply_updates(self.model.rows_again(shown, self.source.store,
                                                              self.clock()))

@@ -7,7 +7,8 @@ filter, `?` help, Esc back, `q` quit, Enter opens the object under the cursor.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import getters, on
@@ -20,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
 from kubetriage.checks.finding import Report
+from kubetriage.core.types import Key
 from kubetriage.tui import rows
 from kubetriage.tui.model import DashboardModel, PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
@@ -154,8 +156,11 @@ class MainScreen(Screen):
             update: PanelUpdate = getattr(updates, pid)
             if update:
                 table = self.query_one(f"#{pid}-table", ResourceTable)
-                table.apply(update.upserts, update.deletes, update.sort_keys,
-                            severities=update.severities)
+                # rows.Cell and the table's Cell, str and Severity: one type each once
+                # ResourceTable.apply takes a PanelUpdate whole (issue 16, item 5)
+                table.apply(update.upserts,  # pyright: ignore[reportArgumentType]
+                            update.deletes, update.sort_keys,
+                            severities=update.severities)  # pyright: ignore[reportArgumentType]
         self._counts()
 
     def show_report(self, report: Report) -> None:
@@ -163,8 +168,8 @@ class MainScreen(Screen):
         self.query_one(ChainsPanel).show_report(report)
         ns = self.model.set_report(report)
         if ns:
-            self.query_one("#namespaces-table", ResourceTable).apply(ns.upserts, ns.deletes,
-                                                                     ns.sort_keys)
+            self.query_one("#namespaces-table", ResourceTable).apply(
+                ns.upserts, ns.deletes, ns.sort_keys)  # pyright: ignore[reportArgumentType]  # as above
         self._counts()
 
     def _counts(self) -> None:
@@ -224,8 +229,9 @@ class MainScreen(Screen):
             self.app.open_object(key)
             self.app.call_after_refresh(lambda: self.app.screen.run_action("actions"))
 
-    def _object_key(self, key: tuple) -> tuple[str, str | None, str] | None:
+    def _object_key(self, row: Hashable) -> Key | None:
         """The object a row stands for: a folded event row stands for the object it is about."""
+        key = cast(Key, row)  # the dashboard's tables are keyed by (kind, namespace, name)
         if key[0] != "Event":
             return key
         folded = self.model.folded.get(key)
