@@ -18,8 +18,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
 from kubetriage.checks.finding import Report
-from kubetriage.tui import rows
-from kubetriage.tui.model import DashboardModel, PanelUpdate, Updates
+from kubetriage.core.text import clean
+from kubetriage.tui.styling import text
+from kubetriage.tui.viewmodel import rows
+from kubetriage.tui.viewmodel.dashboard import DashboardModel
+from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
 from kubetriage.tui.widgets.panel import Panel
 from kubetriage.tui.widgets.resource_table import ResourceTable
@@ -146,8 +149,7 @@ class MainScreen(Screen):
             update: PanelUpdate = getattr(updates, pid)
             if update:
                 table = self.query_one(f"#{pid}-table", ResourceTable)
-                table.apply(update.upserts, update.deletes, update.sort_keys,
-                            severities=update.severities)
+                table.apply(update)
         self._counts()
 
     def show_report(self, report: Report) -> None:
@@ -155,8 +157,7 @@ class MainScreen(Screen):
         self.query_one(ChainsPanel).show_report(report)
         ns = self.model.set_report(report)
         if ns:
-            self.query_one("#namespaces-table", ResourceTable).apply(ns.upserts, ns.deletes,
-                                                                     ns.sort_keys)
+            self.query_one("#namespaces-table", ResourceTable).apply(ns)
         self._counts()
 
     def _counts(self) -> None:
@@ -194,8 +195,8 @@ class MainScreen(Screen):
         hint.set_class(not symptom, "-empty")
         if symptom:
             hint.update(Text.assemble(
-                "caused by ", rows.text(object_label(event.root), "bold"), ("  r: jump to it", "dim"),
-                "\n", rows.text(event.root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
+                "caused by ", text(object_label(event.root), "bold"), ("  r: jump to it", "dim"),
+                "\n", text(event.root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
 
     # -- opening an object ---------------------------------------------------------------------
 
@@ -289,7 +290,7 @@ class MainScreen(Screen):
         name, _, arg = line.strip().lstrip(":").partition(" ")
         name = ALIASES.get(name.lower(), name.lower())
         if name not in COMMANDS:
-            self.notify(f"unknown command: {rows.clean(line)}", severity="warning", markup=False)
+            self.notify(f"unknown command: {clean(line)}", severity="warning", markup=False)
             return
         if name == "ctx":
             self.app.run_worker(self.app.switch_context(arg.strip()), group="reload",
@@ -307,5 +308,5 @@ class MainScreen(Screen):
         self.query_one(ChainsPanel).set_filter(needle)
         line = self.query_one("#filter-line", Static)
         line.set_class(bool(needle), "-on")
-        line.update(Text.assemble(("/", "bold"), rows.text(needle), ("  (Esc clears)", "dim")))
+        line.update(Text.assemble(("/", "bold"), text(needle), ("  (Esc clears)", "dim")))
         self._counts()
