@@ -305,8 +305,10 @@ def _reconcile_with_source(obj: Obj, lookup: Lookup, now: datetime) -> list[Requ
     """As `flux reconcile --with-source`: a HelmChart's own source first (a new chart version
     needs a fresh repository index), then the chart, then the object, each waited on."""
     src = source_of(obj, lookup)
+    if src is None:  # unfit() refuses the action first; build is never asked then
+        raise ValueError(f"{obj.get('kind')} has no source to reconcile")
     chain = [src]
-    if src is not None and src.get("kind") == "HelmChart":
+    if src.get("kind") == "HelmChart":
         upstream = source_of(src, lookup)
         if upstream is not None:
             chain.insert(0, upstream)

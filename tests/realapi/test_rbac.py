@@ -53,7 +53,8 @@ async def test_reader_sees_its_namespace_and_is_told_what_it_may_not(reader_kube
         store = source.store
         assert sorted(store.kinds()) == ["Event", "Pod"]
         assert {p["metadata"]["namespace"] for p in store.list("Pod")} == {READER_NAMESPACE}
-        assert len(store.list("Pod")) == 4 and len(store.list("Event")) == 20
+        assert len(store.list("Pod")) == 4, sorted(p["metadata"]["name"] for p in store.list("Pod"))
+        assert len(store.list("Event")) == 20, len(store.list("Event"))
         assert store.not_visible["Pod"] == (
             f"not allowed across all namespaces ({forbidden('reader', 'pods')}); "
             f"showing namespaces {READER_NAMESPACE} only")

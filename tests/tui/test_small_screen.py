@@ -125,14 +125,14 @@ async def test_events_message_column_keeps_its_room_at_160x45():
         await settled(pilot, app)
         table = app.screen_main.query_one("#events-table", ResourceTable)
         width = table.scrollable_content_region.width
-        message = table._column_widths(width - 1)[-1]
+        message = table._table.column_widths(width - 1)[-1]
         assert message >= width * 2 // 5
         chains = app.screen_main.query_one("#chains")
         assert chains.region.width >= 78  # half the screen, not the narrowest column
         pods = app.screen_main.query_one("#pods-table", ResourceTable)
         pods_width = pods.scrollable_content_region.width
-        labels = [label for label, _ in pods._columns]
-        restarts = pods._column_widths(pods_width - 1)[labels.index("RESTARTS")]
+        labels = [label for label, _ in pods._table.columns]
+        restarts = pods._table.column_widths(pods_width - 1)[labels.index("RESTARTS")]
         assert restarts < pods_width // 4  # not the message's share: AGE comes after it
 
 

@@ -7,8 +7,11 @@ filter, `?` help, Esc back, `q` quit, Enter opens the object under the cursor.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
+
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,15 +21,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
 from kubetriage.checks.finding import Report
-from kubetriage.tui import release_details as rd
-from kubetriage.tui import rows
-from kubetriage.tui.model import DashboardModel, PanelUpdate, Updates
+from kubetriage.core.text import clean
+from kubetriage.core.types import Key
 from kubetriage.tui.navigation import Open
+from kubetriage.tui.styling import text
+from kubetriage.tui.viewmodel import release_details as rd
+from kubetriage.tui.viewmodel import rows
+from kubetriage.tui.viewmodel.dashboard import DashboardModel
+from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel, act_on, object_label
 from kubetriage.tui.widgets.panel import Panel
 from kubetriage.tui.widgets.prompt import CommandSuggester, PromptInput, PromptLine
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from kubetriage.tui.app import KubetriageApp
 
 COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32
 PANELS = {"chains": "Chains", "namespaces": "Namespaces", "releases": "Releases",
@@ -50,8 +60,18 @@ ALIASES = {"po": "pods", "pod": "pods", "helmreleases": "hr", "kustomizations": 
            "helmrepo": "sources", "helmchart": "sources", "oci": "sources"}
 
 
+@runtime_checkable
+class ObjectScreenLike(Protocol):
+    """A screen that runs an action on an object (the object screens): ctrl+d opens one."""
+
+    def start_action(self, action_id: str, obj: dict) -> None: ...
+
+
 class MainScreen(Screen):
     """Everything at a glance; chains drive the highlight in every panel."""
+
+    if TYPE_CHECKING:  # for the type checker only: Textual's own is untyped past App
+        app = getters.app(KubetriageApp)
 
     CSS_PATH = "main_screen.tcss"
     BINDINGS = [
@@ -190,8 +210,7 @@ class MainScreen(Screen):
             update: PanelUpdate = getattr(updates, pid)
             if update:
                 table = self.query_one(f"#{pid}-table", ResourceTable)
-                table.apply(update.upserts, update.deletes, update.sort_keys,
-                            severities=update.severities)
+                table.apply(update)
         self._counts()
         several = (self._several_namespaces("pods-table"),
                    self._several_namespaces("releases-table"))
@@ -205,8 +224,7 @@ class MainScreen(Screen):
         panel.show_report(report, watched=0 if report.chains else self._watched())
         ns = self.model.set_report(report)
         if ns:
-            self.query_one("#namespaces-table", ResourceTable).apply(ns.upserts, ns.deletes,
-                                                                     ns.sort_keys)
+            self.query_one("#namespaces-table", ResourceTable).apply(ns)
         self._counts()
         self._remark(panel)
 
@@ -222,7 +240,7 @@ class MainScreen(Screen):
         chain, finding = panel.selected()
         marked = (chain.id, tuple(chain.links)) if chain is not None else None
         if marked != self._marked_chain:
-            root = panel._findings.get(chain.root) if chain is not None else None
+            root = panel.findings.get(chain.root) if chain is not None else None
             self.on_chains_panel_chain_highlighted(ChainsPanel.ChainHighlighted(chain, finding,
                                                                                 root))
 
@@ -264,16 +282,16 @@ class MainScreen(Screen):
         self.query_one("#namespaces-table", ResourceTable).set_marked(namespaces)
         self.query_one("#events-table", ResourceTable).set_marked(
             self.model.event_keys_about(members))
-        symptom = event.finding is not None and event.root is not None and \
-            event.finding.id != event.root.id and not event.on_root
+        root = event.root
+        symptom = event.finding is not None and root is not None and \
+            event.finding.id != root.id and not event.on_root
         hint.set_class(not symptom, "-empty")
-        if symptom:
+        if symptom and root is not None and event.chain is not None:
             # named as the chain's own line names it: the object to act on (a hook pod's Job)
-            panel = self.query_one(ChainsPanel)
-            head = act_on(event.chain, event.root, panel._findings)
+            head = act_on(event.chain, root, self.query_one(ChainsPanel).findings)
             hint.update(Text.assemble(
-                "caused by ", rows.text(object_label(head), "bold"), ("  r: jump to it", "dim"),
-                "\n", rows.text(event.root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
+                "caused by ", text(object_label(head), "bold"), ("  r: jump to it", "dim"),
+                "\n", text(root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
 
     # -- opening an object ---------------------------------------------------------------------
 
@@ -332,8 +350,11 @@ class MainScreen(Screen):
     def _pod_for(self, key: tuple[str, str | None, str]) -> tuple[str, str | None, str] | None:
         if key[0] == "Pod":
             return key
-        store = getattr(getattr(self.app, "source", None), "store", None)
-        obj = store.get(*key) if store is not None else None
+        source = getattr(self.app, "source", None)
+        if source is None:
+            return None
+        store = source.store
+        obj = store.get(*key)
         if obj is None:
             return None
         pods: list[dict] = []
@@ -363,13 +384,17 @@ class MainScreen(Screen):
                         f"{key[0] if key else 'nothing'}", severity="warning", timeout=3,
                         markup=False)
             return
+        source = getattr(self.app, "source", None)
+        if source is None:
+            return
         self.app.open_object(key)
-        store = self.app.source.store
+        store = source.store
 
         def start() -> None:
             obj = store.get(*key)
-            if obj is not None and hasattr(self.app.screen, "start_action"):
-                self.app.screen.start_action(action, obj)
+            screen = self.app.screen
+            if obj is not None and isinstance(screen, ObjectScreenLike):
+                screen.start_action(action, obj)
         self.app.call_after_refresh(start)
 
     def action_sort(self, label: str) -> None:
@@ -385,8 +410,9 @@ class MainScreen(Screen):
     def _nothing_here(self) -> None:
         self.notify("nothing under the cursor", severity="warning", timeout=3)
 
-    def _object_key(self, key: tuple) -> tuple[str, str | None, str] | None:
+    def _object_key(self, row: Hashable) -> Key | None:
         """The object a row stands for: a folded event row stands for the object it is about."""
+        key = cast(Key, row)  # the dashboard's tables are keyed by (kind, namespace, name)
         if key[0] != "Event":
             return key
         folded = self.model.folded.get(key)
@@ -419,7 +445,8 @@ class MainScreen(Screen):
             line.remove_class("-open")
         prompt = self.query_one(selector, Input)
         prompt.value = value
-        prompt.parent.add_class("-open")
+        if prompt.parent is not None:
+            prompt.parent.add_class("-open")
         prompt.focus()
         prompt.cursor_position = len(value)
 
@@ -483,7 +510,7 @@ class MainScreen(Screen):
         name, _, arg = line.strip().lstrip(":").partition(" ")
         name = ALIASES.get(name.lower(), name.lower())
         if name not in COMMANDS:
-            self.notify(f"unknown command: {rows.clean(line)}", severity="warning", markup=False)
+            self.notify(f"unknown command: {clean(line)}", severity="warning", markup=False)
             return
         if name == "ctx":
             self.app.run_worker(self.app.switch_context(arg.strip()), group="reload",
@@ -495,7 +522,9 @@ class MainScreen(Screen):
         if name == "ns" and arg.strip():
             namespace = None if arg.strip() in ("all", "-A") else arg.strip()
             self.app.run_worker(self.app.set_namespace(namespace), group="reload", exclusive=True)
-        self.action_show_panel(COMMANDS[name][0])
+        panel = COMMANDS[name][0]
+        if panel is not None:  # only :ctx shows none, and it returned above
+            self.action_show_panel(panel)
 
     def set_filter(self, needle: str) -> None:
         self.filter_text = needle
@@ -504,7 +533,7 @@ class MainScreen(Screen):
         self.query_one(ChainsPanel).set_filter(needle)
         line = self.query_one("#filter-line", Static)
         line.set_class(bool(needle), "-on")
-        line.update(Text.assemble(("/", "bold"), rows.text(needle), ("  (Esc clears)", "dim")))
+        line.update(Text.assemble(("/", "bold"), text(needle), ("  (Esc clears)", "dim")))
         self._counts()
         if hasattr(self.app, "refresh_status"):
             self.app.refresh_status()

@@ -13,7 +13,7 @@ from textual.widgets.tree import TreeNode
 
 from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Report
 from kubetriage.core.text import clean
-from kubetriage.tui.rows import rich_color, text
+from kubetriage.tui.styling import rich_color, text
 
 MAX_CHAINS = 100  # worst first; a tree of every chain of a 10k-pod cluster costs seconds to build
 # a chain's worst symptoms: a node that breaks 100 pods would push every other chain off an
@@ -130,6 +130,11 @@ class ChainsPanel(Tree[ChainNode]):
         self._one_namespace = len({f.object.namespace for f in report.findings}) <= 1
         self._rebuild()
 
+    @property
+    def findings(self) -> dict[str, Finding]:
+        """The report's findings by id."""
+        return self._findings
+
     def set_compact(self, compact: bool) -> None:
         if compact != self.compact:
             self.compact = compact
@@ -221,7 +226,7 @@ class ChainsPanel(Tree[ChainNode]):
         self._width = self._wrap_width()
         previous: TreeNode[ChainNode] | None = None
         for chain, root, symptoms, members, words in wanted:
-            head = self._findings.get(members[1], root)
+            head = self._findings.get(members[1]) or root
             lines = self._lines(chain, root, symptoms, members[-1], palette) \
                 if chain.id not in stay or self._words.get(chain.id) != words else None
             if chain.id in stay:
@@ -229,13 +234,13 @@ class ChainsPanel(Tree[ChainNode]):
                 if lines is not None:  # the same lines, their words changed (an event's count)
                     self._relabel_chain(node, self._label(head, palette), lines)
             else:
-                where = {"after": previous} if previous is not None else \
-                    {"before": 0} if self.root.children else {}
+                # after the chain before it, else first
+                before = 0 if previous is None and self.root.children else None
                 # compact: only the first chain opens by itself, the others are one line each
                 opened = (first and (not self.compact or previous is None)) or (
                     chain.id in shown and shown[chain.id].is_expanded)
                 node = self.root.add(self._label(head, palette), ChainNode(chain.id, head.id),
-                                     expand=opened, **where)
+                                     before=before, after=previous, expand=opened)
                 for label, data in lines or ():
                     node.add_leaf(label, data)
             previous = node
@@ -320,8 +325,8 @@ class ChainsPanel(Tree[ChainNode]):
                 return
 
     def _all_nodes(self) -> list[TreeNode[ChainNode]]:
-        return [self.get_node_at_line(i) for i in range(self.last_line + 1)
-                if self.get_node_at_line(i) is not None]
+        nodes = (self.get_node_at_line(i) for i in range(self.last_line + 1))
+        return [node for node in nodes if node is not None]
 
     def _palette(self) -> dict[str, str]:
         theme = self.app.current_theme

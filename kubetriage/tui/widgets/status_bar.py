@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.events import Resize
 from textual.widgets import Static
 
-from kubetriage.tui.rows import rich_color, text
+from kubetriage.tui.styling import rich_color, text
 
 SEPARATOR = " │ "
 
