@@ -26,11 +26,16 @@ request, for a reconcile outcome) and are divided by the server's speed factor.
         create: {...a whole object...}
       - at: 30
         delete: {apiVersion: batch/v1, kind: Job, namespace: NS, name: NAME}
-    reconcile:                  # what the controller does when reconcile.fluxcd.io/requestedAt
-      midwestmtg/midwestmtg-backend:           # is set on this HelmRelease (namespace/name)
-        unless_exists: {...ref...}             # optional: the outcome applies only when this object
-                                               #   is absent (say, the stuck hook Job was deleted)
-        steps: [...same step types, `at` relative to the request...]
+    reconcile:                  # what an attempt does: for a HelmRelease when helm-controller's
+      midwestmtg/midwestmtg-backend:           # retry rules let it try (sim/helm_controller.py:
+                                               #   a new request within its retries, a reset or
+                                               #   force, a new generation or chart revision),
+                                               #   once; for a source or Kustomization on every
+                                               #   new reconcile.fluxcd.io/requestedAt
+        unless_exists: {...ref...}             # optional: while this object exists the attempt
+                                               #   waits, as Helm waits for a release's workloads,
+                                               #   and fails at the release's spec.timeout
+        steps: [...same step types, `at` relative to the attempt...]
 """
 
 from __future__ import annotations
