@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -23,6 +24,7 @@ MAX_SYMPTOMS_COMPACT = 3  # 80x24: the next chains' lines stay on the first scre
 MAX_EVIDENCE = 3
 MAX_FIXES = 2
 MAX_ROWS_PER_LINE = 3  # a wrapped evidence line shows at most this many rows
+WRAP_CACHE = 4096  # wrapped detail lines remembered
 _KIND_SHORT = {"HelmRelease": "hr", "Kustomization": "ks", "Pod": "pod", "Job": "job",
                "Service": "svc", "Deployment": "deploy", "SealedSecret": "sealedsecret"}
 
@@ -80,6 +82,42 @@ def ordered(report: Report) -> list[Chain]:
     return sorted(report.chains, key=lambda c: (-SEVERITY_RANK[c.severity], -len(c.links), c.id))
 
 
+def _breaks(text: str, first: int, rest: int) -> list[int]:
+    """Where a line breaks into rows of `first`, then `rest` cells: at a space where there is
+    one, else inside a word longer than a row."""
+    offsets, start, limit = [], 0, first
+    while len(text) - start > limit:
+        cut = text.rfind(" ", start + 1, start + limit + 1)
+        cut = cut if cut > start else start + limit
+        offsets.append(cut)
+        start, limit = cut, rest
+    return offsets
+
+
+def _wrap(line: Text, width: int, hang: str) -> list[Text]:
+    """A Text as at most MAX_ROWS_PER_LINE rows of `width` cells (plain word wrap: rich's own
+    costs ten times as much, and this runs for every line of hundreds of chains)."""
+    plain = line.plain
+    # most lines fit; wide characters (CJK) would need cell counting: cut, not wrapped
+    if len(plain) <= width or not (plain.isascii() or cell_len(plain) == len(plain)):
+        line.no_wrap, line.overflow = True, "ellipsis"
+        return [line]
+    rest = max(width - len(hang), 10)
+    parts = line.divide(_breaks(plain, width, rest))
+    rows: list[Text] = []
+    for i, part in enumerate(parts[:MAX_ROWS_PER_LINE]):
+        if i:
+            spaces = len(part.plain) - len(part.plain.lstrip(" "))
+            part = Text(hang, style=line.style) + part[spaces:]
+        part.rstrip()
+        if i == MAX_ROWS_PER_LINE - 1 and len(parts) > MAX_ROWS_PER_LINE:
+            part.truncate(max(width - 1, 1))
+            part.append("…")
+        part.no_wrap, part.overflow = True, "ellipsis"
+        rows.append(part)
+    return rows
+
+
 class ChainsPanel(Tree[ChainNode]):
     """Root causes and their symptoms; moving the cursor says which chain is in view."""
 
@@ -118,6 +156,7 @@ class ChainsPanel(Tree[ChainNode]):
         self.diagnosed = False
         self._one_namespace = False
         self._width = 0  # the width the detail lines were wrapped to
+        self._wrap_cache: dict[tuple, list[Text]] = {}
         self.shown_count = 0  # chains matching the filter
 
     def show_report(self, report: Report, watched: int = 0) -> None:
@@ -298,23 +337,18 @@ class ChainsPanel(Tree[ChainNode]):
         return max((width or 80) - self.guide_depth - 1, 20)
 
     def _wrapped(self, line: Text, hang: str = "") -> list[Text]:
-        """One detail line as the rows it takes at the panel's width (at most a few)."""
-        line = Text(clean(line.plain), spans=line.spans, style=line.style)
+        """One detail line as the rows it takes at the panel's width (at most a few), the rows
+        after the first indented by `hang`. Remembered: a report under churn changes a few
+        lines of hundreds (an event's count), the rest are the same words at the same width."""
         width = self._width or self._wrap_width()
-        rows = line.wrap(self.app.console, width, overflow="fold") if self.is_mounted \
-            else [line]
-        out: list[Text] = []
-        for i, row in enumerate(rows[:MAX_ROWS_PER_LINE]):
-            row.rstrip()
-            if i:
-                row = Text(hang, style=line.style) + row
-            if i == MAX_ROWS_PER_LINE - 1 and len(rows) > MAX_ROWS_PER_LINE:
-                row.truncate(max(width - 1, 1))
-                row.append("…")
-            row.no_wrap = True
-            row.overflow = "ellipsis"
-            out.append(row)
-        return out
+        key = (line.plain, tuple(line.spans), str(line.style), width, hang)
+        rows = self._wrap_cache.get(key)
+        if rows is None:
+            if len(self._wrap_cache) > WRAP_CACHE:
+                self._wrap_cache.clear()
+            rows = self._wrap_cache[key] = _wrap(Text(clean(line.plain), spans=line.spans,
+                                                      style=line.style), width, hang)
+        return list(rows)
 
     def _restore(self, here: ChainNode | None) -> None:
         if here is None:
