@@ -50,3 +50,23 @@ async def test_filter_echoes_what_is_typed():
         await pilot.press("escape")
         await pilot.pause(0.1)
         assert "/redis" not in screen_text(app)
+
+
+async def test_the_log_search_echoes_what_is_typed():
+    """On a pod's screen at 80x24, `/` in the log: the text typed shows (Input's own focused
+    border left it no row)."""
+    from kubetriage.tui.screens.pod_screen import PodScreen
+    from kubetriage.tui.widgets.resource_table import ResourceTable
+
+    app = pinned_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot, app)
+        await pilot.press("4")
+        table = app.screen_main.query_one("#pods-table", ResourceTable)
+        assert table.move_cursor_to(("Pod", "midwestmtg", "midwestmtg-backend-migration-kwtdz"))
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, PodScreen), 5, "the pod's screen")
+        await pilot.pause(0.3)
+        await pilot.press("slash", *"alembic")
+        await pilot.pause(0.2)
+        assert any(line.strip("│ ") == "alembic" for line in screen_text(app).splitlines())

@@ -76,6 +76,9 @@ class LogView(ScrollView, can_focus=True):
             border: none;
             padding: 0 1;
         }
+        /* focused, Input's own `tall` border won over the rule above and left no row for
+           the text: what was typed never showed */
+        & > Input:focus { border: none; height: 1; }
         &.-searching > Input { display: block; }
         & > .log-view--timestamp { color: $text-muted; }
         & > .log-view--evidence { background: $warning-muted; }
@@ -277,7 +280,7 @@ class LogView(ScrollView, can_focus=True):
     # -- events -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search (Enter: find, n/N: next/previous, Esc: close)")
+        yield Input(placeholder="/ search (Enter: find, n/N: next/previous, Esc: close)")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
