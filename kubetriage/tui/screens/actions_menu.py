@@ -41,13 +41,13 @@ def fit_note(obj: Obj, action_id: str) -> str:
 def offer_label(obj: Obj, offer: Offer) -> Text:
     """The action, the object, and the command that does the same (flux/kubectl)."""
     text = Text(clean(offer.action.title), style="bold" if offer.available else "")
-    text.append(f"  {clean(str(Target.of(obj)))}", style="dim")
     note = fit_note(obj, offer.action.id)
     if note:
         text.append(f"\n  {note}", style="italic")
-    if offer.reason:
+    if offer.reason:  # no command to show: the object named here
+        text.append(f"  {clean(str(Target.of(obj)))}", style="dim")
         text.append(f"\n  {clean(offer.reason)}", style="italic")
-    else:
+    else:  # the command names the object (an 80-column menu had both wrap)
         text.append(f"\n  $ {clean(offer.action.command(obj, ''))}", style="dim")
     return text
 
@@ -60,6 +60,8 @@ class ActionsMenu(ModalScreen[tuple[Obj, str] | None]):
     ActionsMenu { align: center middle; }
     ActionsMenu > OptionList { width: 90; max-width: 100%; height: auto; max-height: 80%;
         border: round $accent; border-title-color: $accent; background: $surface; }
+    /* OptionList's own focused frame (tall: ▊ ▎ down the sides) read as stray glyphs */
+    ActionsMenu > OptionList:focus { border: round $accent; }
     ActionsMenu > #none { width: 60; height: auto; border: round $accent; padding: 0 1;
         background: $surface; }
     """
