@@ -1,15 +1,17 @@
 """KT-201: a container in CrashLoopBackOff, with the cause read where the cluster states it.
 
 The cause comes, in this order, from the last termination (OOMKilled, whatever the exit code the
-runtime reports), from the log of the instance that crashed last (see causes.py), or from an exit
-code 0 under a Deployment (a one-shot program run as a service). Init containers count too.
-Otherwise the cause is unknown and the summary says so.
+runtime reports), from the log of the instance that crashed last (see causes.py: a precise
+pattern, else the line that states the failure, quoted as the reason read from the log), from an
+exit code 0 under a Deployment (a one-shot program run as a service), from the termination
+message, or from the last words of a non-zero exit. Init containers count too. Otherwise the
+cause is unknown and the summary says so.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from kubetriage.checks import causes
 from kubetriage.checks.check import Check
@@ -46,12 +48,18 @@ def log_cause(snap: Snapshot, pod: dict, status: dict) -> causes.Cause | None:
     the previous instance; while it waits in back-off or has terminated, the kubelet serves it as
     the current log (the previous one is then older, or the same). The other log is the fallback.
     """
+    return _log_lines(snap, pod, status, causes.precise) or \
+        _log_lines(snap, pod, status, causes.stated)
+
+
+def _log_lines(snap: Snapshot, pod: dict, status: dict,
+               read: Callable[[list[str]], causes.Cause | None]) -> causes.Cause | None:
     ns, pod_name, container = namespace(pod) or "", name(pod), str_at(status, "name")
     current, previous = snap.log(ns, pod_name, container, False), \
         snap.log(ns, pod_name, container, True)
     first, then = (previous, current) if at(status, "state", "running") is not None \
         else (current, previous)
-    return causes.from_log(first) or causes.from_log(then)
+    return read(first) or read(then)
 
 
 def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], str | None, dict]:
@@ -74,6 +82,10 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
                 "one-shot program run as a service", [exit_line],
                 "run it as a Job, or make its command keep serving", {})
     said = f": {str_at(last, 'message')}" if str_at(last, "message") else ""
+    if not said and isinstance(code, int) and code != 0:
+        words = _log_lines(snap, pod, status, causes.last_words)
+        if words:
+            return words.label, [exit_line, *words.lines], None, words.facts
     return f"cause unknown, the log does not say why{said}", [exit_line], None, {}
 
 

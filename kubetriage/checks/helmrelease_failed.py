@@ -33,11 +33,23 @@ CHECK = Check(code="KT-101", title="HelmRelease failed", severity="error",
 _HOOK = re.compile(r"(pre|post)-(install|upgrade|rollback|delete) hooks? failed", re.I)
 _TIMEOUT = re.compile(r"context deadline exceeded|timed out waiting for the condition", re.I)
 _RETRIES = re.compile(r"retries exhausted|RetriesExceeded", re.I)
-_CHART = re.compile(r"HelmChart '[^']*' is not ready|chart pull error|no artifact|"
-                    r"failed to (get|fetch) (source|chart|artifact)|ArtifactFailed|"
-                    r"chart .*not found|source .*not (found|ready)", re.I)
+_CHART = re.compile(r"(?:HelmChart|OCIRepository) '[^']*' is not ready|chart pull error|"
+                    r"no artifact|failed to (get|fetch) (source|chart|artifact)|ArtifactFailed|"
+                    r"SourceNotReady", re.I)
+# "chart ... not found", "source ... not found/ready": found as two words in order, since one
+# pattern with `.*` between them is quadratic on a long message
+_CHART_WORD = re.compile(r"(?:chart|source)", re.I)
+_NOT_FOUND = re.compile(r"not (?:found|ready)", re.I)
+
+
+def _chart_trouble(text: str) -> bool:
+    if _CHART.search(text):
+        return True
+    word = _CHART_WORD.search(text)
+    return word is not None and _NOT_FOUND.search(text, word.end()) is not None
 _VALUES = re.compile(r"could not resolve (\w+) chart values reference '([^/']+)/([^']+)'", re.I)
 _WAITING = ("DependencyNotReady",)
+_DEPENDENCY = re.compile(r"dependency '[^']+' is not ready")
 _ACTION = re.compile(r"(upgrade|uninstall|install|rollback)", re.I)
 _ACTIONS = {"upgrade": "upgrade", "uninstall": "uninstall", "install": "install",
             "rollback": "roll back"}
@@ -46,7 +58,7 @@ _ACTIONS = {"upgrade": "upgrade", "uninstall": "uninstall", "install": "install"
 def is_waiting(hr: dict) -> bool:
     ready = condition(hr, "Ready")
     return str_at(ready, "reason") in _WAITING or bool(
-        re.search(r"dependency '[^']+' is not ready", str_at(ready, "message")))
+        _DEPENDENCY.search(str_at(ready, "message")))
 
 
 @CHECK.runs
@@ -85,7 +97,7 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     elif (m := _VALUES.search(text)):
         facts["values_ref"] = (m.group(1), m.group(2), m.group(3))
         what = f"its values reference {m.group(1)} {m.group(2)}/{m.group(3)} cannot be resolved"
-    elif _CHART.search(text):
+    elif _chart_trouble(text):
         facts["chart"] = True
         what = "its chart or the chart's source is not ready"
     else:

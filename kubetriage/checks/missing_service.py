@@ -26,9 +26,8 @@ def check(snap: Snapshot) -> Iterator[Finding]:
     if not snap.has_kind("Service"):
         return  # without Services in the snapshot, absence proves nothing
     wanted: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(dict)
-    for (ns, pod, _container, _previous), lines in snap.logs.items():
-        cause = causes.from_log(lines)
-        host = cause.facts.get("unresolved_host") if cause else None
+    for (ns, pod, _container, _previous), cause in causes.precise_by_log(snap).items():
+        host = cause.facts.get("unresolved_host")
         svc = service_for_host(snap, host, ns) if host else None
         if svc and snap.get("Service", *svc) is None:
             wanted[svc].setdefault(f"{ns}/{pod}", cause.lines[-1:])
