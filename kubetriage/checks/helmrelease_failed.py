@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.flux import helmrelease_sources
 from kubetriage.checks.objects import (
     at,
     condition,
@@ -31,7 +32,12 @@ CHECK = Check(code="KT-101", title="HelmRelease failed", severity="error",
               kinds=("HelmRelease", "Event"), doc=__doc__)
 
 _HOOK = re.compile(r"(pre|post)-(install|upgrade|rollback|delete) hooks? failed", re.I)
-_TIMEOUT = re.compile(r"context deadline exceeded|timed out waiting for the condition", re.I)
+_TIMEOUT = re.compile(r"context deadline exceeded|timed out waiting for the condition|"
+                      r"timeout waiting for: \[", re.I)
+# kstatus's wait names each object it gave up on: `[Deployment/ns/name status: 'InProgress']`
+_WAITED = re.compile(r"\b(\w+)/([\w.-]+)/([\w.-]+) status")
+_SOURCE = re.compile(r"\b(HelmChart|OCIRepository|HelmRepository|GitRepository|Bucket) "
+                     r"'([^'/]+)/([^']+)' is not ready")
 _RETRIES = re.compile(r"retries exhausted|RetriesExceeded", re.I)
 _CHART = re.compile(r"(?:HelmChart|OCIRepository) '[^']*' is not ready|chart pull error|"
                     r"no artifact|failed to (get|fetch) (source|chart|artifact)|ArtifactFailed|"
@@ -93,12 +99,20 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
         what = f"its {facts['hook']} hook failed"
     elif _TIMEOUT.search(text):
         facts["timeout"] = True
+        facts["waits_for"] = [(k, ns, n) for k, ns, n in _WAITED.findall(str_at(ready, "message"))]
         what = "Helm timed out waiting for its workloads to become ready"
     elif (m := _VALUES.search(text)):
         facts["values_ref"] = (m.group(1), m.group(2), m.group(3))
         what = f"its values reference {m.group(1)} {m.group(2)}/{m.group(3)} cannot be resolved"
+    elif (m := _SOURCE.search(str_at(ready, "message"))):
+        facts["chart"] = True
+        facts["caused_by"] = [(m.group(1), m.group(2), m.group(3)), *helmrelease_sources(hr)]
+        said = str_at(ready, "message")[m.end():].lstrip(": ")
+        what = f"its chart source {m.group(1)} {m.group(2)}/{m.group(3)} is not ready" + \
+            (f" ({said})" if said else "")
     elif _chart_trouble(text):
         facts["chart"] = True
+        facts["caused_by"] = helmrelease_sources(hr)
         what = "its chart or the chart's source is not ready"
     else:
         what = "cause unknown beyond the status message below"

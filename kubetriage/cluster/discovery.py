@@ -16,14 +16,16 @@ from kubetriage.errors import ApiError
 
 # The kinds the checks and the dashboard read (kubetriage/core/snapshot.py lists the fields).
 WATCHED = ("Namespace", "Node", "Pod", "Service", "Endpoints", "Event", "ConfigMap", "Secret",
-           "PersistentVolumeClaim", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
-           "CronJob", "HorizontalPodAutoscaler", "NetworkPolicy", "HelmRelease", "Kustomization",
-           "GitRepository", "HelmRepository", "HelmChart", "OCIRepository", "SealedSecret")
+           "PersistentVolumeClaim", "ResourceQuota", "LimitRange", "StorageClass", "Deployment",
+           "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "HorizontalPodAutoscaler",
+           "NetworkPolicy", "Ingress", "HelmRelease", "Kustomization", "GitRepository",
+           "HelmRepository", "HelmChart", "OCIRepository", "Bucket", "SealedSecret",
+           "Certificate", "CertificateRequest", "Issuer", "ClusterIssuer")
 
 _PRODUCTS = {"helm.toolkit.fluxcd.io": "Flux (helm-controller)",
              "kustomize.toolkit.fluxcd.io": "Flux (kustomize-controller)",
              "source.toolkit.fluxcd.io": "Flux (source-controller)",
-             "bitnami.com": "Sealed Secrets"}
+             "bitnami.com": "Sealed Secrets", "cert-manager.io": "cert-manager"}
 
 
 @dataclass

@@ -19,7 +19,8 @@ CHART = ("HelmChart 'flux-system/app-b' is not ready: chart pull error: failed t
     ("InstallFailed", TIMED_OUT, "timeout",
      "failed to install: Helm timed out waiting for its workloads to become ready."),
     ("ArtifactFailed", CHART, "chart",
-     "failed to reconcile: its chart or the chart's source is not ready."),
+     "failed to reconcile: its chart source HelmChart flux-system/app-b is not ready (chart pull "
+     "error: failed to download chart for remote reference: 0.9.0: not found)."),
     ("InstallFailed", "could not resolve Secret chart values reference 'app/b-values' with key "
                       "'values.yaml'", "values_ref",
      "failed to install: its values reference Secret app/b-values cannot be resolved."),
