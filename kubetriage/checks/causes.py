@@ -120,6 +120,7 @@ _PATTERNS: list[Rule] = [
                 "make the password in the Secret match the one the database was initialised "
                 "with (a database on an old volume keeps its first password)", {})),
     (re.compile(r"could not translate host name \"([^\"]+)\"|getaddrinfo ENOTFOUND (\S+)|"
+                r"nslookup: can't resolve '([^']+)'|wget: bad address '([^']+)'|"
                 r"\blookup ([\w.-]+)(?: on [\d.:]+)?: no such host"),
      lambda m: _host(next(g for g in m.groups() if g))),
     (re.compile(r"java\.net\.SocketTimeoutException|java\.net\.ConnectException"),

@@ -357,10 +357,16 @@ class ClusterSource:
 def _wanted_logs(pods: list[dict[str, Any]]) -> dict[LogRef, LogVersion]:
     """The logs worth reading, each with what its content depends on: of every container that
     restarted, waits on a crash, or terminated with an error (the current instance's log, and
-    the previous instance's once there is one)."""
+    the previous instance's once there is one), and of init containers still running in a
+    Pending pod (one that never finishes says in its log what it waits for: KT-209)."""
     out: dict[LogRef, LogVersion] = {}
     for pod in pods:
         meta, status = pod["metadata"], pod.get("status") or {}
+        if status.get("phase") == "Pending":
+            for cs in status.get("initContainerStatuses") or []:
+                if "running" in (cs.get("state") or {}):
+                    ref = (meta.get("namespace"), meta["name"], cs.get("name"))
+                    out[(*ref, False)] = (cs.get("restartCount") or 0, True)
         for cs in (status.get("initContainerStatuses") or []) + \
                 (status.get("containerStatuses") or []):
             restarts = cs.get("restartCount") or 0
