@@ -129,7 +129,9 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
         evidence.append(f"failed attempts: {failures}")
     evidence += [event_line(e) for e in warnings[:2]]
     ns = obj.namespace or "default"
-    fixes = [Remediation(title="Retry the release once the cause is fixed",
+    first = [Remediation(title="Fix its chart source first (the source's finding says how); "
+                               "the release follows on its own")] if facts.get("caused_by") else []
+    fixes = first + [Remediation(title="Retry the release once the cause is fixed",
                          command=f"flux reconcile helmrelease {obj.name} -n {ns} --force",
                          action="reconcile"),
              Remediation(title="See the Helm history of the release",

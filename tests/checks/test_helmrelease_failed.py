@@ -33,8 +33,8 @@ def test_fires_and_classifies(reason, message, fact, summary):
     assert f.summary == f"HelmRelease app/b {summary}"
     assert f.facts.get(fact)
     assert f.evidence[0] == f"Ready=False {reason}: {message}"
-    assert f.remediations[0].command == "flux reconcile helmrelease b -n app --force"
-    assert f.remediations[1].command == "helm history b -n app"
+    assert f.remediations[-2].command == "flux reconcile helmrelease b -n app --force"
+    assert f.remediations[-1].command == "helm history b -n app"
 
 
 def test_fires_when_retries_are_exhausted_with_the_attempts_and_the_event():
