@@ -327,3 +327,48 @@ def write(b: Builder, name: str, script: str, description: str, sources: str,
 def bump(b: Builder, event: Obj, at: float, every: float) -> Obj:
     return {"at": at, "every": every, "bump_event": {
         "namespace": event["metadata"]["namespace"], "name": event["metadata"]["name"]}}
+
+
+def deployment(b: Builder, ns: str, name: str, rs_hash: str, *, replicas: int,
+               pods: list[Obj], release: Release | None = None,
+               containers: list[Obj], labels: dict[str, str] | None = None,
+               pod_names: list[str] | None = None) -> tuple[Obj, Obj, list[Obj]]:
+    """A Deployment that wants `replicas` pods and has len(pods), its ReplicaSet named
+    <name>-<rs_hash> (the name a public event quotes) and pods named pod_names when given."""
+    import json
+    start = len(b.objects)
+    deploy, made = workload(b, "Deployment", ns, name, release=release, labels=labels,
+                            containers=containers, pods=pods, created=pods[0]["created"]
+                            if pods else 3600)
+    rs = b.objects[start + 1]
+    old = rs["metadata"]["name"].rsplit("-", 1)[1]
+    renames = {old: rs_hash}
+    for pod, new in zip(made, pod_names or []):
+        renames[pod["metadata"]["name"].rsplit("-", 1)[1]] = new.rsplit("-", 1)[1]
+    for i in range(start, len(b.objects)):
+        text = json.dumps(b.objects[i])
+        for a, z in renames.items():
+            text = text.replace(a, z)
+        b.objects[i] = json.loads(text)
+    deploy, rs = b.objects[start], b.objects[start + 1]
+    made = [o for o in b.objects[start:] if o["kind"] == "Pod"]
+    deploy["spec"]["replicas"] = replicas
+    rs["spec"]["replicas"] = replicas
+    rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(replicas)
+    rs["metadata"]["annotations"]["deployment.kubernetes.io/max-replicas"] = str(replicas + 1)
+    have = len(made)
+    rs["status"]["replicas"] = have
+    rs["status"]["fullyLabeledReplicas"] = have
+    deploy["status"]["replicas"] = have
+    deploy["status"]["updatedReplicas"] = have
+    if replicas > have:
+        deploy["status"]["unavailableReplicas"] = replicas - have
+    return deploy, rs, made
+
+
+def replica_failure(b: Builder, deploy: Obj, message: str, ago: float) -> None:
+    """The Deployment condition the controller sets when its ReplicaSet cannot create pods."""
+    t = b.ts(ago)
+    deploy["status"]["conditions"].append({"lastTransitionTime": t, "lastUpdateTime": t,
+                                           "message": message, "reason": "FailedCreate",
+                                           "status": "True", "type": "ReplicaFailure"})
