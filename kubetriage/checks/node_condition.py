@@ -21,6 +21,8 @@ from kubetriage.checks.objects import (
     dicts,
     event_line,
     events,
+    labels,
+    mapping,
     name,
     namespace,
     ref,
@@ -109,5 +111,11 @@ def _finding(snap: Snapshot, node: dict, trouble: list[tuple[str, dict]],
     fixes.append(Remediation(title="See the node's conditions, taints and pods",
                              command=f"kubectl describe node {shlex.quote(obj.name)}"))
     linked = [*evicted, *(p for p, _ in turned_away), *stranded]
-    return CHECK.finding(obj, summary, evidence, fixes, conditions=kinds,
-                         breaks=[("Pod", namespace(p), name(p)) for p in linked])
+    breaks = [("Pod", namespace(p), name(p)) for p in linked]
+    # a Service whose only pods are stranded there has no ready endpoint because of it
+    for svc in {(namespace(s), name(s)): s for p in stranded
+                for s in snap.in_namespace("Service", namespace(p))
+                if (sel := mapping(s, "spec", "selector"))
+                and all(labels(p).get(k) == v for k, v in sel.items())}.values():
+        breaks.append(("Service", namespace(svc), name(svc), ("KT-401",)))
+    return CHECK.finding(obj, summary, evidence, fixes, conditions=kinds, breaks=breaks)
