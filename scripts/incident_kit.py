@@ -37,7 +37,7 @@ CONTROLLERS = (("source-controller", "v1.6.2"), ("kustomize-controller", "v1.6.1
 
 def cluster(seed: str, recorded_at: datetime, nodes: list[tuple[str, str]],
             namespaces: list[str], *, kubelet: str = "v1.33.4+k3s1",
-            arch: dict[str, str] | None = None) -> Builder:
+            arch: dict[str, str] | None = None, dns_service: str = "kube-dns") -> Builder:
     """Nodes, namespaces, Flux's controllers, CoreDNS behind kube-dns, and the cluster's own
     GitRepository and Kustomization, Ready."""
     b = Builder(seed, recorded_at, nodes[0][0], nodes[0][1])
@@ -68,7 +68,7 @@ def cluster(seed: str, recorded_at: datetime, nodes: list[tuple[str, str]],
                                             port=53, port_name="dns", memory="170Mi")],
                       pods=[{"created": 20 * DAY, "statuses": [running(20 * DAY - 20)]}],
                       service_account="coredns", priority_class="system-cluster-critical")
-    service(b, "kube-system", "kube-dns", selector={"k8s-app": "kube-dns"},
+    service(b, "kube-system", dns_service, selector={"k8s-app": "kube-dns"},
             labels={"k8s-app": "kube-dns"}, ports=[("dns", 53, 53)], created=120 * DAY, pods=dns)
     git_repository(b, "flux-system", "ssh://git@github.com/homelab/cluster",
                    secret="flux-system")

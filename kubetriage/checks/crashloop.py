@@ -76,7 +76,12 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
                 "(OOMKilled)", [exit_line], "raise the memory limit or reduce its use", {})
     found = log_cause(snap, pod, status)
     if found:
-        return found.label, [exit_line, *found.lines], found.fix, found.facts
+        label = found.label
+        node = snap.get("Node", None, str_at(pod, "spec", "nodeName"))
+        arch = str_at(node, "metadata", "labels", "kubernetes.io/arch") if node else ""
+        if found.facts.get("exec_format") and arch:
+            label += f"; node {str_at(pod, 'spec', 'nodeName')} is {arch}"
+        return label, [exit_line, *found.lines], found.fix, found.facts
     if code == 0 and owner_kind(pod) in _SERVING_OWNERS:
         return ("it exits with code 0 (Completed), yet its workload restarts it forever: a "
                 "one-shot program run as a service", [exit_line],
