@@ -135,6 +135,11 @@ def _cond(b, type_, status, reason, message, ago):
             "reason": reason, "status": status, "type": type_}
 
 
+def _cr_cond(cond):
+    """A CertificateRequest's conditions carry no observedGeneration (its CRD has none)."""
+    return {k: v for k, v in cond.items() if k != "observedGeneration"}
+
+
 def grafana(b, steps):
     ciss = _cm(b, "ClusterIssuer", "letsencrypt-prod", None,
                {"acme": {"email": "platform@example.org", "privateKeySecretRef": {
@@ -160,9 +165,10 @@ def grafana(b, steps):
              {"issuerRef": {"name": "letsencrypt-prod"}, "request": csr,
               "usages": ["digital signature", "key encipherment"],
               "username": "system:serviceaccount:cert-manager:cert-manager"},
-             [_cond(b, "Approved", "True", "cert-manager.io",
-                    "Certificate request has been approved by cert-manager.io", 40 * 60),
-              _cond(b, "Ready", "False", "Pending", NOT_FOUND, 40 * 60)], 40 * 60, owner=cert,
+             [_cr_cond(_cond(b, "Approved", "True", "cert-manager.io",
+                             "Certificate request has been approved by cert-manager.io", 40 * 60)),
+              _cr_cond(_cond(b, "Ready", "False", "Pending", NOT_FOUND, 40 * 60))], 40 * 60,
+             owner=cert,
              annotations={"cert-manager.io/certificate-name": "grafana-tls",
                           "cert-manager.io/certificate-revision": "1",
                           "cert-manager.io/private-key-secret-name": "grafana-tls-r4pkk"})
