@@ -25,7 +25,7 @@ from incident_kit import (
     unschedulable,
     write,
 )
-from scenario_objects import Release, container, running, service, waiting, workload
+from scenario_objects import Release, container, service, waiting, workload
 
 SOURCES = """
 Sources (verbatim lines; names, counts and pod suffixes substituted where marked):

@@ -91,6 +91,9 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("", "v1", "ResourceQuota", "resourcequotas", short_names=("quota",),
              subresources=("status",)),
     Resource("", "v1", "LimitRange", "limitranges", short_names=("limits",)),
+    # served (empty) because `kubectl cluster-info dump` lists them in every namespace
+    Resource("", "v1", "ReplicationController", "replicationcontrollers", short_names=("rc",),
+             categories=("all",), subresources=("status", "scale")),
     # apps/v1
     Resource("apps", "v1", "Deployment", "deployments", short_names=("deploy",),
              categories=("all",), subresources=("status", "scale")),
