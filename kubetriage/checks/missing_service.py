@@ -30,7 +30,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
     for (ns, pod, _container, _previous), cause in causes.precise_by_log(snap).items():
         host = cause.facts.get("unresolved_host")
         svc = service_for_host(snap, host, ns) if host else None
-        if svc and snap.get("Service", *svc) is None:
+        if cause and svc and snap.get("Service", *svc) is None:
             wanted[svc].setdefault(f"{ns}/{pod}", cause.lines[-1:])
             if cause.facts.get("resolver"):
                 resolvers.add(svc)

@@ -4,8 +4,8 @@ HelmRepository is what the operator must see next to the release, not only "char
 from datetime import UTC, datetime
 
 from kubetriage.core.snapshot import Snapshot
-from kubetriage.tui import release_details as rd
-from kubetriage.tui.rows import Palette, release_row
+from kubetriage.tui.viewmodel import release_details as rd
+from kubetriage.tui.viewmodel.rows import release_row
 from tests.checks.flux_fixtures import INDEX_404, helmchart, helmrelease, source
 
 
@@ -41,5 +41,5 @@ def test_the_source_rows_carry_the_failing_repository_message():
 
 def test_the_releases_panel_names_the_source():
     hr = helmrelease("renovate", "tools", chart="renovate", repo="renovate")
-    cells = release_row(hr, datetime.now(UTC), Palette())
+    cells = release_row(hr, datetime.now(UTC))
     assert cells[-1].plain == "HelmRepository/renovate"
