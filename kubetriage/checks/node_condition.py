@@ -111,7 +111,7 @@ def _finding(snap: Snapshot, node: dict, trouble: list[tuple[str, dict]],
     fixes.append(Remediation(title="See the node's conditions, taints and pods",
                              command=f"kubectl describe node {shlex.quote(obj.name)}"))
     linked = [*evicted, *(p for p, _ in turned_away), *stranded]
-    breaks = [("Pod", namespace(p), name(p)) for p in linked]
+    breaks: list[tuple] = [("Pod", namespace(p), name(p)) for p in linked]
     # a Service whose only pods are stranded there has no ready endpoint because of it
     for svc in {(namespace(s), name(s)): s for p in stranded
                 for s in snap.in_namespace("Service", namespace(p))
