@@ -19,6 +19,7 @@ from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (
     age,
+    all_containers,
     at,
     kubectl,
     ref,
@@ -53,19 +54,18 @@ def _took(status: dict) -> float | None:
 
 @CHECK.runs
 def check(snap: Snapshot) -> Iterator[Finding]:
-    for pod in snap.of_kind("Pod"):
-        statuses = at(pod, "status", "initContainerStatuses")
-        if not statuses or str_at(pod, "status", "phase") != "Pending":
+    # the containers index every pod check shares: init containers of a cluster are few
+    for pod, status, _, init in all_containers(snap):
+        if not init or str_at(pod, "status", "phase") != "Pending":
             continue
-        for status in statuses:
-            started = str_at(status, "state", "running", "startedAt")
-            running = _seconds(snap, started) if started else None
-            if running is None or running < STUCK_AFTER:
-                continue
-            usual = _usual(snap, pod, str_at(status, "name"))
-            if usual is not None and running < max(usual * SIBLING_FACTOR, STUCK_AFTER):
-                continue
-            yield _finding(snap, pod, status, started, usual)
+        started = str_at(status, "state", "running", "startedAt")
+        running = _seconds(snap, started) if started else None
+        if running is None or running < STUCK_AFTER:
+            continue
+        usual = _usual(snap, pod, str_at(status, "name"))
+        if usual is not None and running < max(usual * SIBLING_FACTOR, STUCK_AFTER):
+            continue
+        yield _finding(snap, pod, status, started, usual)
 
 
 def _usual(snap: Snapshot, pod: dict, container: str) -> float | None:
