@@ -21,7 +21,8 @@ class Faults:
     # is bound to a node stays Terminating until deleted with gracePeriodSeconds 0
     kubelet_down: bool = False
     seed: int = 1
-    _rng: random.Random = field(default=None, init=False, repr=False, compare=False)
+    _rng: random.Random = field(default_factory=random.Random, init=False, repr=False,
+                                compare=False)  # seeded from `seed` below
     _watches: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
