@@ -86,12 +86,13 @@ async def test_actions_are_refused_with_the_servers_access_review(reader_kubecon
     async with await open_source(reader_kubeconfig) as source:
         actions = Actions(source, audit_path=tmp_path / "audit.log")
         pod = source.store.get("Pod", READER_NAMESPACE, "midwestmtg-frontend-bb7d869dd-ww4w8")
-        [offer] = await actions.offers(pod)
-        assert offer.action.id == "delete-pod"
-        assert offer.reason == ("RBAC: reader may not delete pods "
-                                "midwestmtg-frontend-bb7d869dd-ww4w8 in namespace midwestmtg")
+        offers = {o.action.id: o.reason for o in await actions.offers(pod)}
+        assert offers["delete-pod"] == ("RBAC: reader may not delete pods "
+                                        "midwestmtg-frontend-bb7d869dd-ww4w8 in namespace "
+                                        "midwestmtg")
+        assert offers["force-delete-pod"].startswith("not applicable: it is not terminating")
         result = await actions.run(await actions.plan("delete-pod", pod), confirmed=True)
-        assert result.outcome == "refused" and result.message == offer.reason
+        assert result.outcome == "refused" and result.message == offers["delete-pod"]
 
 
 def test_reader_check_finds_the_pod_findings_only(reader_kubeconfig):

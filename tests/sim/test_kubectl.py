@@ -218,3 +218,16 @@ def test_logs_on_a_node_whose_kubelet_is_down_fail_as_kubectl_shows_it(cluster):
     assert re.fullmatch(r'Error from server: Get "https://[\d.]+:10250/containerLogs/web/'
                         r'web-abc-x1/app\?previous=true": dial tcp [\d.]+:10250: connect: '
                         r"connection refused\n", out.stderr), out.stderr
+
+
+@pytest.mark.parametrize("cluster", [{"faults": Faults(kubelet_down=True)}], indirect=True)
+def test_a_pod_on_a_node_that_is_gone_stays_terminating_until_force_deleted(cluster):
+    kubectl, sim = cluster
+    assert kubectl("delete", "pod", "web-abc-x1", "--wait=false").returncode == 0
+    row = kubectl("get", "pod", "web-abc-x1", "--no-headers").stdout.split()
+    assert row[2] == "Terminating", row
+    pod = json.loads(kubectl("get", "pod", "web-abc-x1", "-o", "json").stdout)
+    assert pod["metadata"]["deletionGracePeriodSeconds"] == 30
+    out = kubectl("delete", "pod", "web-abc-x1", "--force", "--grace-period=0")
+    assert out.returncode == 0 and "force deleted" in out.stdout + out.stderr
+    assert sim.call(lambda s: s.state.get(POD, "web", "web-abc-x1")) is None
