@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kubetriage.core.unseen import Unseen
-from kubetriage.tui.rows import rich_color, text
+from kubetriage.tui.styling import rich_color, text
 
 UNSEEN_KINDS_SHOWN = 2
 
