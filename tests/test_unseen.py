@@ -59,3 +59,10 @@ def test_minus_n_keeps_what_is_unseen_across_namespaces_or_in_that_one():
     shop = unseen.restricted_to("shop")
     assert dict(shop.kinds) == {"Pod": "across", "Secret in shop": "here"}
     assert list(shop.logs) == [("shop", "a", "c", False)]
+
+
+def test_a_namespace_the_source_fell_back_to_is_seen_there():
+    unseen = Unseen({"Pod": "not allowed across all namespaces (pods is forbidden: ...); "
+                            "showing namespaces shop, web only; not allowed in db"})
+    assert not unseen.restricted_to("web")
+    assert list(unseen.restricted_to("db").kinds) == ["Pod"]

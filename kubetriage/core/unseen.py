@@ -46,9 +46,14 @@ class Unseen:
         return self.logs.get((namespace, pod, container, previous))
 
     def restricted_to(self, namespace: str) -> Unseen:
-        """What `-n namespace` leaves: the kinds unseen across namespaces or in this one."""
-        return Unseen({k: why for k, why in self.kinds.items()
-                       if " in " not in k or k.split(" in ", 1)[1] == namespace},
+        """What `-n namespace` (`:ns`) leaves: the kinds unseen in this namespace, or across
+        namespaces unless the source fell back to reading them in this one."""
+        def unseen_here(key: str, why: str) -> bool:
+            if " in " in key:
+                return key.split(" in ", 1)[1] == namespace
+            partly = _PARTLY.search(why)
+            return not (partly and namespace in partly.group(1).split(", "))
+        return Unseen({k: why for k, why in self.kinds.items() if unseen_here(k, why)},
                       {ref: why for ref, why in self.logs.items() if ref[0] == namespace})
 
     def lines(self) -> list[str]:
