@@ -58,3 +58,15 @@ async def test_kinds_rbac_forbids_in_the_namespace_asked_for_are_unseen():
     report = diagnose(snap, namespace=SEED)
     assert report.unavailable == [f"{key}: {why}" for key, why in sorted(snap.unseen.kinds.items())]
     assert report.cannot_judge is None  # pods, events and logs were read
+
+
+async def test_kinds_not_listed_yet_are_unseen_for_a_check_that_stops_waiting():
+    """check waits 60 s for the lists, then reports what is still unlisted rather than hang."""
+    async with await ClusterSource.open(demo=SEED, kinds=("Pod", "Event"), demo_options={
+            "speed": 1e-6, "faults": Faults(latency=0.5)}) as source:
+        unseen = source.unseen(unsynced=True)  # the lists are still on their way
+        assert dict(unseen.kinds) == {"Pod": "not listed yet: no answer",
+                                      "Event": "not listed yet: no answer"}
+        assert source.unseen().kinds == {}  # the dashboard shows "syncing" for that instead
+        await source.wait_synced(20)
+        assert source.unseen(unsynced=True).kinds == {}
