@@ -139,3 +139,12 @@ def test_text_fits_80_columns_without_colour(tmp_path, capsys, monkeypatch):
     _, out, _ = run(capsys, "--from-dump", dump)
     assert "\x1b[" not in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_help_documents_every_exit_code(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    for code in ("0  nothing at severity error", "1  something at severity error",
+                 "2  usage or connection error", "3  nothing at error or above, but too little"):
+        assert code in out
