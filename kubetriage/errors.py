@@ -24,3 +24,7 @@ class ApiError(Exception):
         self.status = status
         self.reason = reason
         self.message = message
+
+
+class ReadOnlyError(UsageError):
+    """A change asked of a connection opened with --read-only: it is never sent."""

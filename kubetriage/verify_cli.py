@@ -38,6 +38,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stability", metavar="D", help=f"the window in which nothing may regress "
                    f"(default: {STABILITY}; {DEMO_STABILITY} with --demo)")
     p.add_argument("--report", metavar="FILE", help="write the Markdown verification report")
+    # also taken before the command (kubetriage --read-only verify): SUPPRESS keeps that one
+    p.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
+                   help="change nothing: no reconcile request, whatever else is asked")
     p.set_defaults(run=run)
 
 
@@ -48,6 +51,10 @@ def run(args: argparse.Namespace) -> int:
     if args.demo and (args.kubeconfig or args.context):
         raise UsageError("--demo runs the embedded cluster: it takes no --kubeconfig or "
                          "--context")
+    read_only = bool(getattr(args, "read_only", False))
+    if read_only and args.reconcile:
+        raise UsageError("--reconcile asks for a change to every release and --read-only "
+                         "forbids changes: drop one of them")
     try:
         timeout = durations.parse(args.timeout, "--timeout") if args.timeout else None
         stability = durations.parse(args.stability or (DEMO_STABILITY if args.demo
@@ -68,7 +75,8 @@ async def _verify(args: argparse.Namespace, timeout: float | None, stability: fl
 
     # an unknown --demo scenario raises DumpError and a connection problem UsageError: main()
     # prints either as one line and exits 2
-    source = await ClusterSource.open(args.kubeconfig, args.context, demo=args.demo)
+    source = await ClusterSource.open(args.kubeconfig, args.context, demo=args.demo,
+                                      read_only=bool(getattr(args, "read_only", False)))
     try:
         await source.wait_synced(timeout=60)
         start = asyncio.get_running_loop().time()

@@ -24,7 +24,7 @@ from kubetriage.actions.catalogue import ACTIONS, BY_ID, Action, Request, Target
 from kubetriage.actions.reconcile import Outcome, await_reconcile, condition
 from kubetriage.cluster.connect import api_error
 from kubetriage.core.types import Obj
-from kubetriage.errors import ApiError
+from kubetriage.errors import ApiError, ReadOnlyError
 
 READ_ONLY = "read-only mode: kubetriage was started with --read-only"
 SOURCE_TIMEOUT_S = 120.0  # --with-source: how long the source may take before the release
@@ -90,9 +90,14 @@ class Actions:
     def __init__(self, source: Any, *, read_only: bool = False, audit_path: Path | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.source = source
-        self.read_only = read_only
+        self._read_only = read_only
         self.audit_path = audit_path
         self.now = now
+
+    @property
+    def read_only(self) -> bool:
+        """Asked for, or the source's: an Actions on a read-only source cannot be made to act."""
+        return self._read_only or bool(getattr(self.source, "read_only", False))
 
     @property
     def _conn(self):
@@ -223,6 +228,8 @@ class Actions:
                 data = await resp.read()
         except (TimeoutError, OSError) as exc:
             return f"cannot reach the API server: {exc}"
+        except ReadOnlyError as exc:
+            return str(exc)
         if resp.status >= 300:
             err: ApiError = api_error(resp.status, resp.reason or "", data)
             return str(err)

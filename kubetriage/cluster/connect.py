@@ -33,12 +33,14 @@ from kubernetes_asyncio.config.incluster_config import (
 from kubernetes_asyncio.config.kube_config import ConfigNode, KubeConfigLoader, KubeConfigMerger
 from yarl import URL
 
-from kubetriage.errors import ApiError, UsageError
+from kubetriage.errors import ApiError, ReadOnlyError, UsageError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 PROBE_TIMEOUT_S = 10.0
-
-
+# what a read-only connection may still send: reads, and questions that change nothing
+READS = frozenset({"GET", "HEAD"})
+QUESTIONS = ("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+             "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
 
 
 @dataclass
@@ -51,11 +53,17 @@ class Connection:
     namespace: str | None = None  # the context's default namespace
     cluster: str = ""
     user: str = ""  # the kubeconfig's user name, for the audit log
+    # --read-only: every request goes through here, so a change cannot leave by another door
+    read_only: bool = False
     _closed: bool = field(default=False, repr=False)
 
     async def request(self, method: str, path: str, params: dict[str, Any] | None = None, *,
                       body: Any = None, timeout: aiohttp.ClientTimeout | None = None,
                       headers: dict[str, str] | None = None) -> aiohttp.ClientResponse:
+        if self.read_only and method.upper() not in READS and \
+                not (method.upper() == "POST" and path in QUESTIONS):
+            raise ReadOnlyError(f"read-only mode: {method.upper()} {path} not sent "
+                                "(kubetriage was started with --read-only)")
         if params:
             path = f"{path}?{urlencode({k: _q(v) for k, v in params.items() if v is not None})}"
         hdrs = {"Accept": "application/json", **(headers or {})}
@@ -125,9 +133,11 @@ def context_names(kubeconfig: str | None = None,
 
 async def connect(kubeconfig: str | None = None, context: str | None = None, *,
                   probe: bool = True, probe_timeout: float = PROBE_TIMEOUT_S,
+                  read_only: bool = False,
                   environ: dict[str, str] | os._Environ = os.environ) -> Connection:
     """Connect as kubectl would (--kubeconfig, $KUBECONFIG, ~/.kube/config, or in-cluster when
-    none exists and the pod's service account is mounted), then ask /version to prove it works."""
+    none exists and the pod's service account is mounted), then ask /version to prove it works.
+    A read_only connection refuses to send anything but reads and access reviews."""
     config = Configuration()
     paths = kubeconfig_paths(kubeconfig, environ)
     existing = [p for p in paths if p.is_file()]
@@ -136,6 +146,7 @@ async def connect(kubeconfig: str | None = None, context: str | None = None, *,
         conn = _in_cluster(config, environ)
     else:
         conn = await _from_kubeconfig(config, paths, existing, kubeconfig, context, environ)
+    conn.read_only = read_only
     if probe:
         try:
             await _probe(conn, probe_timeout)

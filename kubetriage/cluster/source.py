@@ -82,8 +82,9 @@ class ClusterSource:
     @classmethod
     async def open(cls, kubeconfig: str | None = None, context: str | None = None, *,
                    demo: str | Scenario | None = None, demo_options: dict[str, Any] | None = None,
-                   **options: Any) -> ClusterSource:
-        """Connect (raising UsageError with the line a user reads), discover, start watching."""
+                   read_only: bool = False, **options: Any) -> ClusterSource:
+        """Connect (raising UsageError with the line a user reads), discover, start watching.
+        read_only: the connection sends no change, whoever asks (--read-only)."""
         sim = demo_dir = None
         if demo is not None:
             from kubetriage.sim.server import SimServer
@@ -94,7 +95,7 @@ class ClusterSource:
             kubeconfig = str(sim.write_kubeconfig(Path(demo_dir) / "kubeconfig"))
             context = None
         try:
-            conn = await connect(kubeconfig, context)
+            conn = await connect(kubeconfig, context, read_only=read_only)
         except BaseException:
             if sim is not None:
                 await sim.stop()
@@ -127,6 +128,11 @@ class ClusterSource:
                                              if wanted is None or r.kind in wanted):
                 await asyncio.sleep(0.02)
         await asyncio.wait_for(settled(), timeout)
+
+    @property
+    def read_only(self) -> bool:
+        """Opened with --read-only: its connection refuses every change."""
+        return self.conn.read_only
 
     @property
     def demo(self) -> Any:
