@@ -12,7 +12,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from kubetriage.errors import UsageError
+from kubetriage.errors import UsageError, writable
 
 EXIT_VERIFIED, EXIT_FAILED = 0, 1
 DEMO_STABILITY = "10s"  # the demo's window: long enough to see a crash loop come back
@@ -62,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
     except durations.DurationError as exc:
         raise UsageError(str(exc)) from None
     report = Path(args.report) if args.report else None
-    if report is not None and not report.parent.is_dir():
-        raise UsageError(f"--report {report}: directory {report.parent} does not exist")
+    if report is not None:  # said now, not after a run of many minutes
+        writable(report, "--report")
     return asyncio.run(_verify(args, timeout, stability, report))
 
 
@@ -92,7 +92,10 @@ async def _verify(args: argparse.Namespace, timeout: float | None, stability: fl
         await source.close()
     text = render_verification(verification)
     if report is not None:
-        report.write_text(text, encoding="utf-8")
+        try:
+            report.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--report {report}: cannot write: {exc.strerror or exc}") from None
         print(f"report written to {report}")
     print("verified" if verification.ok else "NOT verified: " + "; ".join(
         f"{s.title}: {s.summary}" for s in verification.steps if s.status == "failed"))

@@ -33,6 +33,7 @@ from kubernetes_asyncio.config.incluster_config import (
 from kubernetes_asyncio.config.kube_config import ConfigNode, KubeConfigLoader, KubeConfigMerger
 from yarl import URL
 
+from kubetriage.core.text import clean
 from kubetriage.errors import ApiError, ReadOnlyError, UsageError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
@@ -328,7 +329,7 @@ async def _probe(conn: Connection, timeout: float) -> None:
     try:
         resp = await conn.request("GET", "/version", timeout=aiohttp.ClientTimeout(total=timeout))
         async with resp:
-            await resp.read()
+            body = await resp.read()
     except aiohttp.ClientConnectorCertificateError as exc:
         reason = getattr(exc.certificate_error, "verify_message", None) or exc.certificate_error
         raise UsageError(f"TLS failure talking to {where}: certificate verify failed: {reason}") \
@@ -346,6 +347,24 @@ async def _probe(conn: Connection, timeout: float) -> None:
                          "certificate has expired or is not valid; log in again")
     if resp.status >= 500:
         raise UsageError(f"{where} answered {resp.status} {resp.reason} to GET /version")
+    if resp.status < 300 and not _is_version(body):
+        # a proxy's or web server's page where the API server should be
+        raise UsageError(f"{where} is not a Kubernetes API server: GET /version answered "
+                         f"{resp.status} {resp.content_type or 'without a type'} "
+                         f"({_excerpt(body)})")
+
+
+def _is_version(body: bytes) -> bool:
+    try:
+        doc = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("gitVersion", doc.get("major")), str)
+
+
+def _excerpt(body: bytes, limit: int = 60) -> str:
+    text = clean(body[:limit * 4].decode("utf-8", "replace")).strip()
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
 
 def _os_reason(err: OSError) -> str:

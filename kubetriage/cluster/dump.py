@@ -184,5 +184,14 @@ def _read_logs(logs_dir: Path, pods: set[tuple[str | None, str]], dump: Dump) ->
         if (namespace, pod) not in pods:
             dump.warnings.append(f"{file}: no pod {namespace}/{pod} in the dump; log ignored")
             continue
-        dump.logs[LogKey(namespace, pod, container, previous)] = file.read_text(
-            encoding="utf-8", errors="replace")
+        dump.logs[LogKey(namespace, pod, container, previous)] = _read_log(file)
+
+
+def _read_log(file: Path) -> str:
+    if not file.is_file():
+        raise DumpError(f"{file}: a directory (or not a regular file) where a container log "
+                        "should be")
+    try:
+        return file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise DumpError(f"{file}: cannot read: {exc.strerror or exc}") from None

@@ -112,7 +112,11 @@ class ClusterSource:
             raise
         source = cls(conn, **options)
         source._demo, source._demo_dir = sim, demo_dir
-        await source.start()
+        try:
+            await source.start()
+        except BaseException:  # discovery refused: nothing left open behind the error line
+            await source.close()
+            raise
         return source
 
     async def start(self) -> None:

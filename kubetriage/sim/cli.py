@@ -48,6 +48,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--error-rate must be between 0 and 1, not {args.error_rate}")
     if args.churn and not args.scale:
         raise UsageError("--churn needs --scale")
+    if args.kubeconfig_out:
+        from pathlib import Path
+
+        from kubetriage.errors import writable
+        writable(Path(args.kubeconfig_out), "--kubeconfig-out")
     churn = _churn_rate(args.churn) if args.churn else None
     scenario = _scenario(args)
     faults = Faults(drop_watch_every=args.drop_watch_every,
@@ -102,7 +107,13 @@ async def _serve(args: argparse.Namespace, scenario, faults, churn: float | None
         raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
     print(f"kubetriage sim: serving scenario {scenario.name} at {url}", flush=True)
     if args.kubeconfig_out:
-        path = sim.write_kubeconfig(args.kubeconfig_out)
+        try:
+            path = sim.write_kubeconfig(args.kubeconfig_out)
+        except OSError as exc:
+            await sim.stop()
+            from kubetriage.errors import UsageError
+            raise UsageError(f"--kubeconfig-out {args.kubeconfig_out}: cannot write: "
+                             f"{exc.strerror or exc}") from None
         print(f"kubeconfig: {path}  (kubectl --kubeconfig {path} get pods -A)", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
