@@ -7,6 +7,7 @@ anything unforeseen (exit 1 is `check`'s "findings", never an error).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import traceback
@@ -51,7 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quiet_logging() -> None:
+    """Libraries log through logging's last resort, straight to stderr: kubernetes-asyncio
+    repeats an exec plugin's error, asyncio reports unclosed sessions, each a second, raw line
+    beside ours (and over the dashboard). Their logs show with KUBETRIAGE_DEBUG=1 only."""
+    root = logging.getLogger()
+    if root.handlers:
+        return  # configured by whoever runs us (a test, an embedding program)
+    if os.environ.get("KUBETRIAGE_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+    else:
+        root.addHandler(logging.NullHandler())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -8,11 +8,14 @@ above this module sees the client's model classes.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime
 import ipaddress
+import json
 import os
 import ssl
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,8 @@ import orjson
 import yaml
 from aiohttp.helpers import get_env_proxy_for_url
 from kubernetes_asyncio.client import ApiClient, Configuration
-from kubernetes_asyncio.config import ConfigException
+from kubernetes_asyncio.config import ConfigException, kube_config
+from kubernetes_asyncio.config.exec_provider import ExecProvider
 from kubernetes_asyncio.config.incluster_config import (
     SERVICE_CERT_FILENAME,
     SERVICE_HOST_ENV_NAME,
@@ -42,6 +46,10 @@ PROBE_TIMEOUT_S = 10.0
 READS = frozenset({"GET", "HEAD"})
 QUESTIONS = ("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
              "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+# an exec credential plugin that answers nothing in this long is killed: long enough for a
+# browser login, short of hanging `check` in CI for ever (kubectl itself waits without end)
+EXEC_TIMEOUT_S = 60.0
+EXEC_TIMEOUT_ENV = "KUBETRIAGE_EXEC_TIMEOUT"
 
 
 @dataclass
@@ -223,7 +231,7 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
         raise UsageError(f"context {name!r}: {exc.filename}: no such file") from None
     _check_expiry(loader, name, user_name)
     if "exec" in user:
-        config.refresh_api_key_hook = _exec_refresher(loader)
+        config.refresh_api_key_hook = _exec_refresher(loader, user_name)
     try:
         api = _env_proxy_once(ApiClient(config))
     except (ssl.SSLError, OSError) as exc:
@@ -287,6 +295,8 @@ def _config_problem(context: str, user_name: str | None, user: dict[str, Any], t
     if text.startswith("exec:"):
         command = (user.get("exec") or {}).get("command", "?")
         detail = text.removeprefix("exec:").strip().splitlines()[0] if text.strip() else text
+        if detail.startswith("gave no credential"):
+            return f"exec credential plugin {command!r} of user {user_name!r} {detail}"
         return (f"exec credential plugin {command!r} of user {user_name!r} failed: {detail}")
     return f"context {context!r}: {text}"
 
@@ -313,14 +323,77 @@ def _check_expiry(loader: KubeConfigLoader, context: str, user_name: str | None)
                              "get a new one")
 
 
-def _exec_refresher(loader: KubeConfigLoader):
-    """Re-run the exec plugin once its token expires (the library's loader caches it until then)."""
+def _exec_refresher(loader: KubeConfigLoader, user_name: str | None):
+    """Re-run the exec plugin once its token expires (the library's loader caches it until then).
+    A plugin failing then is an ApiError 401 for the request: reflectors back off and retry."""
 
     async def refresh(config: Configuration) -> None:
-        await loader.load_from_exec_plugin()
+        try:
+            await loader.load_from_exec_plugin()
+        except ConfigException as exc:
+            raise ApiError(401, "Unauthorized", _config_problem(
+                "", user_name, loader._user.value if loader._user else {}, str(exc))) from None
         config.api_key["BearerToken"] = loader.token
 
     return refresh
+
+
+def exec_timeout(environ: dict[str, str] | os._Environ = os.environ) -> float:
+    text = environ.get(EXEC_TIMEOUT_ENV, "")
+    try:
+        value = float(text) if text else EXEC_TIMEOUT_S
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise UsageError(f"{EXEC_TIMEOUT_ENV}={text}: not a number of seconds above 0")
+    return value
+
+
+class BoundedExecProvider(ExecProvider):
+    """kubernetes-asyncio's exec credential runner (the same protocol and messages) with a
+    deadline: a plugin that answers nothing in time is killed, and the error says so."""
+
+    async def run(self, previous_response: str | None = None) -> Any:
+        timeout = exec_timeout()
+        info: dict[str, Any] = {"apiVersion": self.api_version, "kind": "ExecCredential",
+                                "spec": {"interactive": sys.stdout.isatty()}}
+        if previous_response:
+            info["spec"]["response"] = previous_response
+        self.env["KUBERNETES_EXEC_INFO"] = json.dumps(info)
+        proc = await asyncio.create_subprocess_exec(
+            *self.args, env=self.env, stdin=None, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE)
+        try:
+            stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout)
+        except TimeoutError:
+            raise ConfigException(f"exec: gave no credential within {timeout:g} s and was "
+                                  f"stopped (set {EXEC_TIMEOUT_ENV}=SECONDS to wait longer)"
+                                  ) from None
+        finally:
+            if proc.returncode is None:  # timed out, or the caller gave up: never left behind
+                proc.kill()
+                await proc.wait()
+        if proc.returncode != 0:
+            msg = f"exec: process returned {proc.returncode}"
+            if stderr.strip():
+                msg += f". {stderr.strip().decode('utf-8', 'replace')}"
+            raise ConfigException(msg)
+        try:
+            data = json.loads(stdout)
+        except ValueError as exc:
+            raise ConfigException(f"exec: failed to decode process output: {exc}") from None
+        for key in ("apiVersion", "kind", "status"):
+            if not isinstance(data, dict) or key not in data:
+                raise ConfigException(f"exec: malformed response. missing key '{key}'")
+        if data["apiVersion"] != self.api_version:
+            raise ConfigException(f"exec: plugin api version {data['apiVersion']} does not "
+                                  f"match {self.api_version}")
+        return data["status"]
+
+
+# the library's loader looks its runner up by this name each time it runs a plugin (the first
+# time and at every refresh): the one place to give every run a deadline
+kube_config.ExecProvider = BoundedExecProvider  # type: ignore[misc]  # deliberate replacement
 
 
 async def _probe(conn: Connection, timeout: float) -> None:
