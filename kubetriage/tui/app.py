@@ -11,7 +11,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from kubetriage.checks.finding import Chain, Report
 from kubetriage.cluster.connect import context_names
+from kubetriage.cluster.protocol import Source
 from kubetriage.cluster.source import ClusterSource
 from kubetriage.cluster.store import Store, StoreChange, Subscription
 from kubetriage.core.gcpause import gc_paused
@@ -66,20 +67,21 @@ class KubetriageApp(App):
                  demo: Any = None, namespace: str | None = None, theme: str | None = None,
                  read_only: bool = False, settings: Settings | None = None,
                  source_options: dict[str, Any] | None = None,
-                 clock: Callable[[], datetime] = utc_now, source: Any = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, source: Source | None = None) -> None:
         """source: a ClusterSource opened already (the command opens it before the screen is
         taken over, so its lists arrive while Textual starts); else one is opened from the
         connection arguments once the screen is up."""
         super().__init__()
-        self.connect_args = dict(kubeconfig=kubeconfig, context=context, demo=demo,
-                                 **(source_options or {}))
+        # ClusterSource.open's arguments, source_options (any of its keywords) included
+        self.connect_args: dict[str, Any] = dict(kubeconfig=kubeconfig, context=context,
+                                                 demo=demo, **(source_options or {}))
         self.namespace = namespace
         self.read_only = read_only
         self.remember = settings is not None  # only the real command saves a theme switch
         settings = settings or Settings()
         self.ring_bell = settings.bell
         self.clock = clock
-        self.source: Any = source
+        self.source: Source | None = source
         self.error: str | None = None
         self.report = Report(findings=[], chains=[])
         self.diagnoses = 0  # how many reports have been drawn
@@ -199,7 +201,11 @@ class KubetriageApp(App):
         self._ages_due = True  # drawn by the next tick, in its frame: no frame of its own
 
     def _show_ages(self) -> None:
-        shown = {panel: self.screen_main.query_one(f"#{panel}-table", ResourceTable).shown_keys()
+        if self.source is None:
+            return
+        # the dashboard's tables are keyed by Key (kind, namespace, name), the table by Hashable
+        shown = {panel: cast(list[Key], self.screen_main.query_one(f"#{panel}-table",
+                                                                   ResourceTable).shown_keys())
                  for panel in ("pods", "releases", "events")}
         self.screen_main.apply_updates(self.model.rows_again(shown, self.source.store,
                                                              self.clock()))
@@ -208,6 +214,8 @@ class KubetriageApp(App):
         """Every row again (of these kinds): at start, on `:ns`, and when the theme's colours
         change. 10,000 pods and 30,000 events take a while: the rows are built in a thread and
         reach the tables in chunks, the top rows of each panel first."""
+        if self.source is None:
+            return
         async with self._model_lock:  # batches wait: the new model is built from the store now
             old = self.model
             model = DashboardModel(self._palette(), self.namespace)
@@ -228,6 +236,8 @@ class KubetriageApp(App):
     async def _add_events(self) -> None:
         """The event rows, built apart from the rest (see _watch) into a model of their own whose
         folds the current model then takes over."""
+        if self.source is None:
+            return
         async with self._model_lock:
             part = DashboardModel(self._palette(), self.namespace)
             changes = part.initial_changes(self.source.store, ("Event",))
@@ -296,6 +306,8 @@ class KubetriageApp(App):
     async def _diagnose(self) -> None:
         # the first round reads the failing containers' logs as soon as the pods are listed,
         # while the (larger) event list still arrives: I/O beside the sync, not after it
+        if self.source is None:
+            return
         await self.source.wait_synced(kinds=("Pod",))
         logs: dict[LogRef, list[str]] | None = await self.source.failing_container_logs()
         while True:

@@ -5,7 +5,6 @@ fixed amount of memory."""
 from __future__ import annotations
 
 import gc
-import time
 import tracemalloc
 
 from textual.app import App, ComposeResult
@@ -291,8 +290,7 @@ async def test_a_million_streamed_lines_stay_under_a_fixed_heap_bound():
         gc.collect()
         tracemalloc.start()
         base = tracemalloc.get_traced_memory()[0]
-        started = time.monotonic()
-        for _ in range(1000):
+        for _ in range(1000):  # how fast is bench/logview.py's to say, not a test's
             for chunk in chunks:
                 await view.feed(chunk)
         await settle(pilot)
@@ -301,4 +299,3 @@ async def test_a_million_streamed_lines_stay_under_a_fixed_heap_bound():
         assert view.line_count == 1_000_000
         assert peak < 32 << 20, f"heap peak {peak / 1e6:.1f} MB while following 1,000,000 lines"
         assert texts(view)[-1].endswith("n=0000999") and view.following
-        assert time.monotonic() - started < 20

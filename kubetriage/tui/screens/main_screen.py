@@ -7,8 +7,11 @@ filter, `?` help, Esc back, `q` quit, Enter opens the object under the cursor.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,12 +21,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
 from kubetriage.checks.finding import Report
+from kubetriage.core.types import Key
 from kubetriage.tui import rows
 from kubetriage.tui.model import DashboardModel, PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
 from kubetriage.tui.widgets.panel import Panel
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from kubetriage.tui.app import KubetriageApp
 
 COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32
 PANELS = {"chains": "Chains", "namespaces": "Namespaces", "releases": "Releases",
@@ -47,6 +54,9 @@ ALIASES = {"po": "pods", "pod": "pods", "helmreleases": "hr", "kustomizations": 
 
 class MainScreen(Screen):
     """Everything at a glance; chains drive the highlight in every panel."""
+
+    if TYPE_CHECKING:  # for the type checker only: Textual's own is untyped past App
+        app = getters.app(KubetriageApp)
 
     CSS_PATH = "main_screen.tcss"
     BINDINGS = [
@@ -146,8 +156,11 @@ class MainScreen(Screen):
             update: PanelUpdate = getattr(updates, pid)
             if update:
                 table = self.query_one(f"#{pid}-table", ResourceTable)
-                table.apply(update.upserts, update.deletes, update.sort_keys,
-                            severities=update.severities)
+                # rows.Cell and the table's Cell, str and Severity: one type each once
+                # ResourceTable.apply takes a PanelUpdate whole (issue 16, item 5)
+                table.apply(update.upserts,  # pyright: ignore[reportArgumentType]
+                            update.deletes, update.sort_keys,
+                            severities=update.severities)  # pyright: ignore[reportArgumentType]
         self._counts()
 
     def show_report(self, report: Report) -> None:
@@ -155,8 +168,8 @@ class MainScreen(Screen):
         self.query_one(ChainsPanel).show_report(report)
         ns = self.model.set_report(report)
         if ns:
-            self.query_one("#namespaces-table", ResourceTable).apply(ns.upserts, ns.deletes,
-                                                                     ns.sort_keys)
+            self.query_one("#namespaces-table", ResourceTable).apply(
+                ns.upserts, ns.deletes, ns.sort_keys)  # pyright: ignore[reportArgumentType]  # as above
         self._counts()
 
     def _counts(self) -> None:
@@ -189,13 +202,13 @@ class MainScreen(Screen):
         self.query_one("#namespaces-table", ResourceTable).set_marked(namespaces)
         self.query_one("#events-table", ResourceTable).set_marked(
             self.model.event_keys_about(members))
-        symptom = event.finding is not None and event.root is not None and \
-            event.finding.id != event.root.id
+        root = event.root
+        symptom = event.finding is not None and root is not None and event.finding.id != root.id
         hint.set_class(not symptom, "-empty")
-        if symptom:
+        if symptom and root is not None:
             hint.update(Text.assemble(
-                "caused by ", rows.text(object_label(event.root), "bold"), ("  r: jump to it", "dim"),
-                "\n", rows.text(event.root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
+                "caused by ", rows.text(object_label(root), "bold"), ("  r: jump to it", "dim"),
+                "\n", rows.text(root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
 
     # -- opening an object ---------------------------------------------------------------------
 
@@ -216,8 +229,9 @@ class MainScreen(Screen):
             self.app.open_object(key)
             self.app.call_after_refresh(lambda: self.app.screen.run_action("actions"))
 
-    def _object_key(self, key: tuple) -> tuple[str, str | None, str] | None:
+    def _object_key(self, row: Hashable) -> Key | None:
         """The object a row stands for: a folded event row stands for the object it is about."""
+        key = cast(Key, row)  # the dashboard's tables are keyed by (kind, namespace, name)
         if key[0] != "Event":
             return key
         folded = self.model.folded.get(key)
@@ -298,7 +312,9 @@ class MainScreen(Screen):
         if name == "ns" and arg.strip():
             namespace = None if arg.strip() in ("all", "-A") else arg.strip()
             self.app.run_worker(self.app.set_namespace(namespace), group="reload", exclusive=True)
-        self.action_show_panel(COMMANDS[name][0])
+        panel = COMMANDS[name][0]
+        if panel is not None:  # only :ctx shows none, and it returned above
+            self.action_show_panel(panel)
 
     def set_filter(self, needle: str) -> None:
         self.filter_text = needle

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Literal, Protocol
 
 from rich.cells import cell_len
@@ -267,7 +268,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._rebuild_visible()
         self._settle(before)
 
-    def set_marked(self, keys: set[Hashable]) -> None:
+    def set_marked(self, keys: AbstractSet[Hashable]) -> None:
         """The rows drawn as marked (the members of the selected failure chain)."""
         self._marked = set(keys)
         self.refresh()
@@ -543,7 +544,8 @@ class ResourceTable(ScrollView, can_focus=True):
             else:
                 # rows in or out move the scrollbar only: no layout of the whole screen for
                 # that (which redraws every widget on it, ten times a second under churn)
-                self.set_reactive(ResourceTable.virtual_size, size)
+                # Textual's Reactive.__get__ overloads are shadowed by its plain def
+                self.set_reactive(ResourceTable.virtual_size, size)  # pyright: ignore[reportArgumentType]
                 self._scroll_update(size)
         if before is not None and before[1] is not None:
             anchor = self._index_of(before[1])
