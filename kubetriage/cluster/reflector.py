@@ -259,10 +259,13 @@ class Reflector:
         resp = await self.conn.request("GET", self._path, params, timeout=timeout)
         self._resp = resp
         try:
-            return await self._read_watch(resp)
+            events = await self._read_watch(resp)
         finally:
             self._resp = None
-            self._doubt = self._doubt or time.monotonic() < ends
+        # ended cleanly before its time: a server going away ends its watches so (an idle
+        # timeout is a silent connection, not a server gone, and is not doubted)
+        self._doubt = self._doubt or time.monotonic() < ends
+        return events
 
     async def _read_watch(self, resp: aiohttp.ClientResponse) -> int:
         async with resp:
