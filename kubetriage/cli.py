@@ -12,22 +12,44 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import IO
 
 from kubetriage import __version__
+from kubetriage.core.text import clean_lines
 from kubetriage.errors import EXIT_USAGE, UsageError
 
 
 def fail(message: str) -> int:
-    print(f"kubetriage: error: {message}", file=sys.stderr)
+    say(f"kubetriage: error: {message}")
     return EXIT_USAGE
 
 
 def warn(message: str) -> None:
-    print(f"kubetriage: warning: {message}", file=sys.stderr)
+    say(f"kubetriage: warning: {message}")
+
+
+def say(text: str) -> None:
+    """Every line kubetriage writes to stderr: messages quote names and text from the cluster,
+    cleaned as everything on stdout is."""
+    print(clean_lines(text), file=sys.stderr, flush=True)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse quoting a flag's value back (usage errors) goes through the cleaner too."""
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        super()._print_message(clean_lines(message) if message else message, file)
+
+
+class CleanFormatter(logging.Formatter):
+    """Log records (KUBETRIAGE_DEBUG=1) carry server messages and plugin output: cleaned."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return clean_lines(super().format(record))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="kubetriage",
         description="A live terminal dashboard that links Kubernetes and Flux failures to their "
                     "cause.")
@@ -60,7 +82,10 @@ def quiet_logging() -> None:
     if root.handlers:
         return  # configured by whoever runs us (a test, an embedding program)
     if os.environ.get("KUBETRIAGE_DEBUG"):
-        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+        handler = logging.StreamHandler()
+        handler.setFormatter(CleanFormatter("%(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG)
     else:
         root.addHandler(logging.NullHandler())
 

@@ -24,3 +24,8 @@ def clean(text: str) -> str:
     if text.isascii() and text.isprintable() or not _UNSAFE.search(text):
         return text  # nearly all cluster text: the C checks answer before the regex runs
     return _ESCAPES.sub("", text).translate(_TABLE)
+
+
+def clean_lines(text: str) -> str:
+    """clean() for each line of a text whose line breaks are its own (a message, usage text)."""
+    return "\n".join(clean(line) for line in text.split("\n"))
