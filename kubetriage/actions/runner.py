@@ -24,6 +24,7 @@ from kubetriage.actions.catalogue import ACTIONS, BY_ID, Action, Request, Target
 from kubetriage.actions.reconcile import Outcome, await_reconcile, condition
 from kubetriage.cluster.connect import Connection, api_error
 from kubetriage.cluster.protocol import Source
+from kubetriage.core.names import target_problem
 from kubetriage.core.types import Obj
 from kubetriage.errors import ApiError, ReadOnlyError
 
@@ -121,6 +122,10 @@ class Actions:
     async def _refusal(self, action: Action, obj: Obj) -> str | None:
         if self.read_only:
             return READ_ONLY
+        target = Target.of(obj)
+        bad_name = target_problem(target.kind, target.namespace, target.name)
+        if bad_name:  # what the dialog shows, cleaned, would not be what the request names
+            return bad_name
         unfit = action.unfit(obj, self.source.store)
         if unfit:
             return f"not applicable: {unfit}"

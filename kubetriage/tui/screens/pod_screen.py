@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from kubetriage.core.names import name_problem
 from kubetriage.errors import ApiError
 from kubetriage.tui import pod_details
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
@@ -207,9 +208,23 @@ class PodScreen(ObjectScreen):
 
     async def action_save_log(self) -> None:
         kind, ns, name = self.key
+        # the file is named after the pod and container: only names the API server would
+        # accept, so that it lands in this folder (`../../x` would not)
+        problem = name_problem("Pod", name) or name_problem("container", self.container or "")
+        if problem:
+            self.set_progress(f"log not saved: {problem}", "bold")
+            return
         suffix = ".previous" if self.previous else ""
-        path = Path.cwd() / f"{name}.{self.container}{suffix}.log"
-        size = await self.query_one(LogView).save(path)
+        folder = Path.cwd()
+        path = folder / f"{name}.{self.container}{suffix}.log"
+        if path.resolve().parent != folder.resolve():
+            self.set_progress(f"log not saved: {path} is outside {folder}", "bold")
+            return
+        try:
+            size = await self.query_one(LogView).save(path)
+        except OSError as exc:
+            self.set_progress(f"log not saved to {path}: {exc.strerror or exc}", "bold")
+            return
         self.set_progress(f"log saved to {path} ({size} bytes)")
 
     def action_back(self) -> None:
