@@ -19,6 +19,7 @@ import yaml
 
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.snapshot import LOG_TAIL, Snapshot
+from kubetriage.core.text import log_lines
 from kubetriage.errors import DumpError
 
 OBJECT_SUFFIXES = (".json", ".yaml", ".yml")
@@ -45,7 +46,7 @@ class Dump:
 
     def snapshot(self, tail: int = LOG_TAIL, now: datetime | None = None) -> Snapshot:
         """The dump as the checks read it: its objects, and the last `tail` lines of each log."""
-        logs = {(k.namespace, k.pod, k.container, k.previous): text.splitlines()[-tail:]
+        logs = {(k.namespace, k.pod, k.container, k.previous): log_lines(text)[-tail:]
                 for k, text in self.logs.items()}
         return Snapshot(self.objects, logs, now)
 

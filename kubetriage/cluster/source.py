@@ -46,6 +46,7 @@ from kubetriage.cluster.slim import LAST_APPLIED
 from kubetriage.cluster.store import Store
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
+from kubetriage.core.text import log_lines
 from kubetriage.errors import ApiError
 
 if TYPE_CHECKING:  # the embedded server is imported only when a demo is asked for
@@ -360,7 +361,7 @@ class ClusterSource:
             if exc.status in (400, 404):  # no previous instance, or the pod is gone
                 return []
             raise
-        return data.decode("utf-8", "replace").splitlines()[-tail:]
+        return log_lines(data.decode("utf-8", "replace"))[-tail:]
 
     async def follow(self, namespace: str, pod: str, container: str, *,
                      tail: int = 100) -> AsyncGenerator[str, None]:
