@@ -8,6 +8,7 @@ objects. Every problem is one line naming the file and the line or item: user in
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,7 @@ OBJECT_SUFFIXES = (".json", ".yaml", ".yml")
 # libyaml parses a scenario about 7x faster than the pure-Python loader
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NOT_OBJECTS = ("timeline.yaml",)
+LOG_READ_BYTES = 1024 * 1024  # of each log, its end: as the live source asks for a tail
 
 
 
@@ -188,11 +190,19 @@ def _read_logs(logs_dir: Path, pods: set[tuple[str | None, str]], dump: Dump) ->
         dump.logs[LogKey(namespace, pod, container, previous)] = _read_log(file)
 
 
-def _read_log(file: Path) -> str:
+def _read_log(file: Path, limit: int = LOG_READ_BYTES) -> str:
+    """The log's last `limit` bytes, from its first whole line: a 200 MB log costs what its tail
+    does, and the checks read only its last LOG_TAIL lines."""
     if not file.is_file():
         raise DumpError(f"{file}: a directory (or not a regular file) where a container log "
                         "should be")
     try:
-        return file.read_text(encoding="utf-8", errors="replace")
+        with file.open("rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - limit))
+            data = f.read(limit)
     except OSError as exc:
         raise DumpError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    if size > limit:
+        data = data[data.find(b"\n") + 1:]  # the first line was cut: dropped
+    return data.decode("utf-8", errors="replace")
