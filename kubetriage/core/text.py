@@ -44,3 +44,10 @@ def log_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def cap(text: str, limit: int) -> str:
+    """At most `limit` characters of text, saying when it was cut and how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… (cut: {len(text):,} characters)"

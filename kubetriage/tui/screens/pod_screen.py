@@ -15,12 +15,14 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from kubetriage.core.names import name_problem
+from kubetriage.core.text import cap
 from kubetriage.errors import ApiError
 from kubetriage.tui import pod_details
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
 from kubetriage.tui.widgets.log_view import LogView
 
 PREVIOUS_TAIL = 10_000  # lines of a previous instance (it has ended: read once)
+SHOWN_MESSAGE = 500  # characters of a status or event message: a screen, not a dump
 FOLLOW_TAIL = 1_000  # lines before the live tail
 
 
@@ -134,7 +136,7 @@ class PodScreen(ObjectScreen):
         for e in pod_details.events_about(self.source.store.list("Event", ns), "Pod",
                                           self.key[2], now):
             events.add_row(cell(e.type, health_style(self, e.health)), cell(e.reason),
-                           cell(e.age), cell(e.count), cell(e.message))
+                           cell(e.age), cell(e.count), cell(cap(e.message, SHOWN_MESSAGE)))
 
     def _summary(self, pod: dict) -> None:
         meta, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
@@ -150,7 +152,7 @@ class PodScreen(ObjectScreen):
         for c in pod_details.containers(pod, self.now(), self.sidecars):
             if c.message and c.health == "error":
                 text.append(f"\n{c.name}: ", style="bold")
-                text.append(cell(c.message, health_style(self, "error")))
+                text.append(cell(cap(c.message, SHOWN_MESSAGE), health_style(self, "error")))
         self.query_one("#summary", Static).update(text)
 
     # -- the log -------------------------------------------------------------------------------
