@@ -42,6 +42,7 @@ from kubetriage.errors import ApiError, ReadOnlyError, UsageError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 PROBE_TIMEOUT_S = 10.0
+PROBE_RETRY_DELAYS_S = (0.3, 1.0)  # a 5xx on the first GET /version is asked again after these
 # what a read-only connection may still send: reads, and questions that change nothing
 READS = frozenset({"GET", "HEAD"})
 QUESTIONS = ("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
@@ -397,6 +398,22 @@ kube_config.ExecProvider = BoundedExecProvider  # type: ignore[misc]  # delibera
 
 
 async def _probe(conn: Connection, timeout: float) -> None:
+    """GET /version, asked again after a 5xx (a server restarting, a load balancer between
+    backends), then once more: a single bad answer is not a broken cluster."""
+    for delay in PROBE_RETRY_DELAYS_S:
+        try:
+            await _ask_version(conn, timeout)
+            return
+        except _Retry:
+            await asyncio.sleep(delay)
+    await _ask_version(conn, timeout, last=True)
+
+
+class _Retry(Exception):
+    """A 5xx on GET /version: worth asking again."""
+
+
+async def _ask_version(conn: Connection, timeout: float, last: bool = False) -> None:
     """GET /version: turns every way of not reaching the server into the line a user reads."""
     where = f"the API server {conn.server} (context {conn.context!r})"
     try:
@@ -419,7 +436,11 @@ async def _probe(conn: Connection, timeout: float) -> None:
         raise UsageError(f"{where} rejected the credentials (401 Unauthorized): the token or "
                          "certificate has expired or is not valid; log in again")
     if resp.status >= 500:
-        raise UsageError(f"{where} answered {resp.status} {resp.reason} to GET /version")
+        if not last:
+            raise _Retry()
+        said = api_error(resp.status, resp.reason or "", body).message
+        raise UsageError(f"{where} answered {resp.status} {resp.reason} to GET /version"
+                         + (f": {said}" if said else ""))
     if resp.status < 300 and not _is_version(body):
         # a proxy's or web server's page where the API server should be
         raise UsageError(f"{where} is not a Kubernetes API server: GET /version answered "
