@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from kubetriage import __version__
+from kubetriage.core.names import name_problem
 from kubetriage.core.text import clean_lines
 from kubetriage.errors import EXIT_USAGE, UsageError
 
@@ -90,11 +91,19 @@ def quiet_logging() -> None:
         root.addHandler(logging.NullHandler())
 
 
+def _check_namespace(args: argparse.Namespace) -> None:
+    """-n, for every command: a name no namespace can have is a mistake, not an empty view."""
+    namespace = getattr(args, "namespace", None)
+    if namespace is not None and (problem := name_problem("Namespace", namespace)):
+        raise UsageError(f"-n/--namespace: {problem}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_namespace(args)
         if args.command is None:
             from kubetriage.tui.run import run_dashboard
             return run_dashboard(args)

@@ -46,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     if not 0 <= args.error_rate <= 1:
         raise UsageError(f"--error-rate must be between 0 and 1, not {args.error_rate}")
+    for flag in ("drop_watch_every", "gone_watch_every", "latency"):
+        if getattr(args, flag) < 0:
+            raise UsageError(f"--{flag.replace('_', '-')} must be 0 (off) or more, not "
+                             f"{getattr(args, flag)}")
     if args.churn and not args.scale:
         raise UsageError("--churn needs --scale")
     if args.kubeconfig_out:
