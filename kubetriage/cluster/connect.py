@@ -191,8 +191,8 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
         raise UsageError(f"no kubeconfig: {paths[0]} does not exist and KUBECONFIG is not set "
                          "(use --kubeconfig FILE, or --demo to try the embedded cluster)")
     current = None
-    for path in existing:
-        doc = _read_kubeconfig(path)
+    docs = {path: _read_kubeconfig(path) for path in existing}
+    for doc in docs.values():
         current = current or doc.get("current-context")  # kubectl: the first file that sets it
     where = str(existing[0]) if len(existing) == 1 else f"KUBECONFIG ({len(existing)} files)"
     merged = KubeConfigMerger(os.pathsep.join(str(p) for p in existing))
@@ -209,6 +209,7 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
                          f"{known}")
     ctx = contexts[name]["context"] or {}
     cluster_name = ctx.get("cluster")
+    _no_twins(docs, (("contexts", name), ("clusters", cluster_name), ("users", ctx.get("user"))))
     clusters = {str(c["name"]): c for c in map(_raw, root.get("clusters") or [])}
     if cluster_name not in clusters:
         raise UsageError(f"context {name!r} in {where} names cluster {cluster_name!r}, "
@@ -239,6 +240,19 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
         raise UsageError(f"context {name!r}: cannot load its TLS files: {exc}") from None
     return Connection(api, name, config.host or "", ctx.get("namespace"), str(cluster_name),
                       str(user_name or ""))
+
+
+def _no_twins(docs: dict[Path, dict[str, Any]], names: tuple[tuple[str, Any], ...]) -> None:
+    """A context, cluster or user named twice in one file: kubectl takes the last entry, a
+    reader of the list the first, so which server is reached would depend on the tool."""
+    for path, doc in docs.items():
+        for section, name in names:
+            entries = doc.get(section) or []
+            count = sum(1 for e in entries if isinstance(e, dict) and e.get("name") == name)
+            if name and count > 1:
+                raise UsageError(f"{section[:-1]} {name!r} is defined {count} times in "
+                                 f"kubeconfig {path}: kubectl would use the last, other tools "
+                                 "the first; keep one")
 
 
 def _env_proxy_once(api: ApiClient) -> ApiClient:
