@@ -25,6 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="cut every Nth watch mid-stream")
     faults.add_argument("--gone-watch-every", type=int, default=0, metavar="N",
                         help="answer every Nth watch with 410 Expired")
+    faults.add_argument("--stall-watch-every", type=int, default=0, metavar="N",
+                        help="leave every Nth watch open and silent (a half-open connection)")
     faults.add_argument("--error-rate", type=float, default=0.0, metavar="R",
                         help="answer this fraction of requests with 500")
     faults.add_argument("--latency", type=float, default=0.0, metavar="S",
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     if not 0 <= args.error_rate <= 1:
         raise UsageError(f"--error-rate must be between 0 and 1, not {args.error_rate}")
-    for flag in ("drop_watch_every", "gone_watch_every", "latency"):
+    for flag in ("drop_watch_every", "gone_watch_every", "stall_watch_every", "latency"):
         if getattr(args, flag) < 0:
             raise UsageError(f"--{flag.replace('_', '-')} must be 0 (off) or more, not "
                              f"{getattr(args, flag)}")
@@ -60,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     churn = _churn_rate(args.churn) if args.churn else None
     scenario = _scenario(args)
     faults = Faults(drop_watch_every=args.drop_watch_every,
-                    gone_watch_every=args.gone_watch_every, error_rate=args.error_rate,
+                    gone_watch_every=args.gone_watch_every,
+                    stall_watch_every=args.stall_watch_every, error_rate=args.error_rate,
                     latency=args.latency, forbid_cluster_wide=args.forbid_cluster_wide)
     return asyncio.run(_serve(args, scenario, faults, churn))
 
