@@ -51,3 +51,12 @@ def cap(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… (cut: {len(text):,} characters)"
+
+
+def visible(text: str) -> str:
+    """The text with every character clean() would remove or change written as its escape
+    (\\x1b, \\u200b): for a command or a name that must not read as another one."""
+    if not _UNSAFE.search(text):
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if _UNSAFE.match(c) else c
+                   for c in text)
