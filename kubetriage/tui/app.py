@@ -29,11 +29,11 @@ from kubetriage.diagnosis import diagnose
 from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
 from kubetriage.themes import Settings, register_themes, remember_theme
-from kubetriage.tui.model import PANEL_KINDS, ROW_KINDS, DashboardModel, PanelUpdate, Updates
 from kubetriage.tui.navigation import Open
-from kubetriage.tui.rows import Palette, rich_color
 from kubetriage.tui.screens.drilldown import screen_for, screen_opened_by, system_commands
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
+from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, DashboardModel
+from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
@@ -99,13 +99,8 @@ class KubetriageApp(App):
         self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
-        self.model = DashboardModel(self._palette(), namespace)
+        self.model = DashboardModel(namespace)
         self.screen_main = MainScreen(self.model)
-
-    def _palette(self) -> Palette:
-        t = self.current_theme
-        return Palette(error=rich_color(t.error, "red"), warning=rich_color(t.warning, "yellow"),
-                       ok=rich_color(t.success, "green"), muted="dim")
 
     def on_mount(self) -> None:
         if self.remember:
@@ -113,10 +108,6 @@ class KubetriageApp(App):
         self.push_screen(self.screen_main)
         self.run_worker(self._watch(), name="source", group="source", exit_on_error=False)
         self._status_timer = self.set_interval(STATUS_INTERVAL_S, self._show_status)
-
-    async def watch_theme(self, theme: str) -> None:
-        if self.source is not None and self.screen_main.is_mounted:
-            await self._reload()
 
     async def on_unmount(self) -> None:
         if self.source is not None:
@@ -211,14 +202,14 @@ class KubetriageApp(App):
                                                              self.clock()))
 
     async def _reload(self, kinds: tuple[str, ...] = PANEL_KINDS) -> None:
-        """Every row again (of these kinds): at start, on `:ns`, and when the theme's colours
-        change. 10,000 pods and 30,000 events take a while: the rows are built in a thread and
-        reach the tables in chunks, the top rows of each panel first."""
+        """Every row again (of these kinds): at start and on `:ns` (a theme's colours are
+        applied as rows are drawn). 10,000 pods and 30,000 events take a while: the rows are
+        built in a thread and reach the tables in chunks, the top rows of each panel first."""
         if self.source is None:
             return
         async with self._model_lock:  # batches wait: the new model is built from the store now
             old = self.model
-            model = DashboardModel(self._palette(), self.namespace)
+            model = DashboardModel(self.namespace)
             changes = model.initial_changes(self.source.store, kinds)
             if self._sub is not None:
                 self._sub.take()  # what it holds is in the store, so in the rows built now
@@ -239,7 +230,7 @@ class KubetriageApp(App):
         if self.source is None:
             return
         async with self._model_lock:
-            part = DashboardModel(self._palette(), self.namespace)
+            part = DashboardModel(self.namespace)
             changes = part.initial_changes(self.source.store, ("Event",))
             if self._sub is not None:
                 self._sub.drop("Event")  # in the store, so in the rows built now

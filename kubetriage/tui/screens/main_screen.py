@@ -21,9 +21,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, Tab, Tabs
 
 from kubetriage.checks.finding import Report
+from kubetriage.core.text import clean
 from kubetriage.core.types import Key
-from kubetriage.tui import rows
-from kubetriage.tui.model import DashboardModel, PanelUpdate, Updates
+from kubetriage.tui.styling import text
+from kubetriage.tui.viewmodel import rows
+from kubetriage.tui.viewmodel.dashboard import DashboardModel
+from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
 from kubetriage.tui.widgets.panel import Panel
 from kubetriage.tui.widgets.resource_table import ResourceTable
@@ -156,11 +159,7 @@ class MainScreen(Screen):
             update: PanelUpdate = getattr(updates, pid)
             if update:
                 table = self.query_one(f"#{pid}-table", ResourceTable)
-                # rows.Cell and the table's Cell, str and Severity: one type each once
-                # ResourceTable.apply takes a PanelUpdate whole (issue 16, item 5)
-                table.apply(update.upserts,  # pyright: ignore[reportArgumentType]
-                            update.deletes, update.sort_keys,
-                            severities=update.severities)  # pyright: ignore[reportArgumentType]
+                table.apply(update)
         self._counts()
 
     def show_report(self, report: Report) -> None:
@@ -168,8 +167,7 @@ class MainScreen(Screen):
         self.query_one(ChainsPanel).show_report(report)
         ns = self.model.set_report(report)
         if ns:
-            self.query_one("#namespaces-table", ResourceTable).apply(
-                ns.upserts, ns.deletes, ns.sort_keys)  # pyright: ignore[reportArgumentType]  # as above
+            self.query_one("#namespaces-table", ResourceTable).apply(ns)
         self._counts()
 
     def _counts(self) -> None:
@@ -207,8 +205,8 @@ class MainScreen(Screen):
         hint.set_class(not symptom, "-empty")
         if symptom and root is not None:
             hint.update(Text.assemble(
-                "caused by ", rows.text(object_label(root), "bold"), ("  r: jump to it", "dim"),
-                "\n", rows.text(root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
+                "caused by ", text(object_label(root), "bold"), ("  r: jump to it", "dim"),
+                "\n", text(root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
 
     # -- opening an object ---------------------------------------------------------------------
 
@@ -303,7 +301,7 @@ class MainScreen(Screen):
         name, _, arg = line.strip().lstrip(":").partition(" ")
         name = ALIASES.get(name.lower(), name.lower())
         if name not in COMMANDS:
-            self.notify(f"unknown command: {rows.clean(line)}", severity="warning", markup=False)
+            self.notify(f"unknown command: {clean(line)}", severity="warning", markup=False)
             return
         if name == "ctx":
             self.app.run_worker(self.app.switch_context(arg.strip()), group="reload",
@@ -323,5 +321,5 @@ class MainScreen(Screen):
         self.query_one(ChainsPanel).set_filter(needle)
         line = self.query_one("#filter-line", Static)
         line.set_class(bool(needle), "-on")
-        line.update(Text.assemble(("/", "bold"), rows.text(needle), ("  (Esc clears)", "dim")))
+        line.update(Text.assemble(("/", "bold"), text(needle), ("  (Esc clears)", "dim")))
         self._counts()

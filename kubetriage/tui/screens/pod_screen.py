@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Static
 from kubetriage.core.names import name_problem
 from kubetriage.core.text import cap
 from kubetriage.errors import ApiError
-from kubetriage.tui import pod_details
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
+from kubetriage.tui.viewmodel import pod_details
 from kubetriage.tui.widgets.log_view import LogView
 
 PREVIOUS_TAIL = 10_000  # lines of a previous instance (it has ended: read once)

@@ -16,11 +16,11 @@ from textual.widgets import DataTable, Static
 
 from kubetriage.core import helm
 from kubetriage.errors import ApiError
-from kubetriage.tui import pod_details
-from kubetriage.tui import release_details as rd
 from kubetriage.tui.navigation import Open
-from kubetriage.tui.rows import pod_status
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
+from kubetriage.tui.viewmodel import pod_details
+from kubetriage.tui.viewmodel import release_details as rd
+from kubetriage.tui.viewmodel.rows import pod_status
 
 HISTORY_HEALTH = {"deployed": "ok", "superseded": "unknown", "failed": "error",
                   "pending-upgrade": "warn", "pending-install": "warn",

@@ -26,9 +26,9 @@ from kubetriage.core import durations, helm
 from kubetriage.core.text import clean
 from kubetriage.errors import ApiError
 from kubetriage.report.verification import render_verification
-from kubetriage.tui import release_details as rd
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style, live_source
+from kubetriage.tui.viewmodel import release_details as rd
 from kubetriage.verify import StepEvent, Verification, Walkthrough
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Report
-from kubetriage.tui.rows import rich_color, text
+from kubetriage.tui.styling import rich_color, text
 
 MAX_CHAINS = 100  # worst first; a tree of every chain of a 10k-pod cluster costs seconds to build
 # a chain's worst symptoms: a node that breaks 100 pods would push every other chain off an

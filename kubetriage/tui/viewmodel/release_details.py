@@ -15,7 +15,7 @@ from kubetriage.core import helm
 from kubetriage.core.durations import human_duration, parse_time
 from kubetriage.core.helm import HistoryRow
 from kubetriage.core.types import Obj
-from kubetriage.tui.pod_details import Health
+from kubetriage.tui.viewmodel.pod_details import Health
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 RELEASE_NAME = "meta.helm.sh/release-name"
