@@ -23,7 +23,7 @@ def port_of(sim: SimServer) -> int:
 
 def pods_shown(app: KubetriageApp) -> set[tuple]:
     from kubetriage.tui.widgets.resource_table import ResourceTable
-    return set(app.screen_main.query_one("#pods-table", ResourceTable)._rows)
+    return set(app.screen_main.query_one("#pods-table", ResourceTable).keys())
 
 
 async def test_the_dashboard_follows_a_cluster_recreated_at_the_same_address(tmp_path):
