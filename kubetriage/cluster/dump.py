@@ -15,6 +15,7 @@ lines. Files the reader does not know are warned about and skipped, never fatal.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,12 +28,14 @@ import yaml
 
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.snapshot import LOG_TAIL, Snapshot
+from kubetriage.core.text import log_lines
 from kubetriage.errors import DumpError
 
 OBJECT_SUFFIXES = (".json", ".yaml", ".yml")
 # libyaml parses a scenario about 7x faster than the pure-Python loader
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NOT_OBJECTS = ("timeline.yaml",)
+LOG_READ_BYTES = 1024 * 1024  # of each log, its end: as the live source asks for a tail
 
 
 
@@ -53,7 +56,7 @@ class Dump:
 
     def snapshot(self, tail: int = LOG_TAIL, now: datetime | None = None) -> Snapshot:
         """The dump as the checks read it: its objects, and the last `tail` lines of each log."""
-        logs = {(k.namespace, k.pod, k.container, k.previous): text.splitlines()[-tail:]
+        logs = {(k.namespace, k.pod, k.container, k.previous): log_lines(text)[-tail:]
                 for k, text in self.logs.items()}
         return Snapshot(self.objects, logs, now)
 
@@ -233,5 +236,22 @@ def _read_logs(logs_dir: Path, pods: set[tuple[str | None, str]], dump: Dump) ->
         if (namespace, pod) not in pods:
             dump.warnings.append(f"{file}: no pod {namespace}/{pod} in the dump; log ignored")
             continue
-        dump.logs[LogKey(namespace, pod, container, previous)] = file.read_text(
-            encoding="utf-8", errors="replace")
+        dump.logs[LogKey(namespace, pod, container, previous)] = _read_log(file)
+
+
+def _read_log(file: Path, limit: int = LOG_READ_BYTES) -> str:
+    """The log's last `limit` bytes, from its first whole line: a 200 MB log costs what its tail
+    does, and the checks read only its last LOG_TAIL lines."""
+    if not file.is_file():
+        raise DumpError(f"{file}: a directory (or not a regular file) where a container log "
+                        "should be")
+    try:
+        with file.open("rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - limit))
+            data = f.read(limit)
+    except OSError as exc:
+        raise DumpError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    if size > limit:
+        data = data[data.find(b"\n") + 1:]  # the first line was cut: dropped
+    return data.decode("utf-8", errors="replace")

@@ -5,6 +5,7 @@ the workloads it owns and their health. Pure (reads a store-like lookup), no Tex
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -287,4 +288,5 @@ async def read_history(source, release: dict) -> list[HistoryRow]:
     """`helm history` of the release, from its release secrets read now."""
     name = release_name(release)
     secrets = await source.helm_release_secrets(storage_namespace(release), name)
-    return helm.history(secrets, name)
+    # unpacking and parsing megabytes of records: not on the loop the screen draws from
+    return await asyncio.to_thread(helm.history, secrets, name)
