@@ -46,4 +46,6 @@ def _diagnose(snap: Snapshot, ignore: Iterable[str], silences: Silences | None, 
             if f.check not in ignored and not (silences and silences.silenced(f))]
     kept.sort(key=lambda f: (-f.rank, f.id))
     return Report(findings=kept, chains=chains.build(snap, kept), silenced=len(found) - len(kept),
-                  source=source, namespace=namespace, unavailable=broken)
+                  source=source, namespace=namespace, unavailable=snap.unseen.lines() + broken,
+                  unavailable_brief=snap.unseen.brief() + broken,
+                  cannot_judge=snap.unseen.judgement(logs_read=len(snap.logs)))

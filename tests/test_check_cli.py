@@ -174,3 +174,12 @@ def test_evidence_cut_for_length_ends_at_a_word():
                 evidence=["running hooks " * 60])
     [line] = f.evidence
     assert len(line) <= EVIDENCE_WIDTH and line.endswith(("running…", "hooks…"))
+
+
+def test_help_documents_every_exit_code(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    for code in ("0  nothing at severity error", "1  something at severity error",
+                 "2  usage or connection error", "3  nothing at error or above, but too little"):
+        assert code in out

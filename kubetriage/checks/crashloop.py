@@ -1,15 +1,18 @@
 """KT-201: a container in CrashLoopBackOff, with the cause read where the cluster states it.
 
 The cause comes, in this order, from the last termination (OOMKilled, whatever the exit code the
-runtime reports), from the log of the instance that crashed last (see causes.py), or from an exit
-code 0 under a Deployment (a one-shot program run as a service). Init containers count too.
-Otherwise the cause is unknown and the summary says so.
+runtime reports), from the log of the instance that crashed last (see causes.py: a precise
+pattern, else the line that states the failure, quoted as the reason read from the log), from an
+exit code 0 under a Deployment (a one-shot program run as a service), from the termination
+message, or from the last words of a non-zero exit. Init containers count too. Otherwise the
+cause is unknown and the summary says so, and why: the log could not be read (with the server's
+words), or it does not say.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from kubetriage.checks import causes
 from kubetriage.checks.check import Check
@@ -46,12 +49,18 @@ def log_cause(snap: Snapshot, pod: dict, status: dict) -> causes.Cause | None:
     the previous instance; while it waits in back-off or has terminated, the kubelet serves it as
     the current log (the previous one is then older, or the same). The other log is the fallback.
     """
+    return _log_lines(snap, pod, status, causes.precise) or \
+        _log_lines(snap, pod, status, causes.stated)
+
+
+def _log_lines(snap: Snapshot, pod: dict, status: dict,
+               read: Callable[[list[str]], causes.Cause | None]) -> causes.Cause | None:
     ns, pod_name, container = namespace(pod) or "", name(pod), str_at(status, "name")
     current, previous = snap.log(ns, pod_name, container, False), \
         snap.log(ns, pod_name, container, True)
     first, then = (previous, current) if at(status, "state", "running") is not None \
         else (current, previous)
-    return causes.from_log(first) or causes.from_log(then)
+    return read(first) or read(then)
 
 
 def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], str | None, dict]:
@@ -68,13 +77,34 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
                 "(OOMKilled)", [exit_line], "raise the memory limit or reduce its use", {})
     found = log_cause(snap, pod, status)
     if found:
-        return found.label, [exit_line, *found.lines], found.fix, found.facts
+        label = found.label
+        node = snap.get("Node", None, str_at(pod, "spec", "nodeName"))
+        arch = str_at(node, "metadata", "labels", "kubernetes.io/arch") if node else ""
+        if found.facts.get("exec_format") and arch:
+            label += f"; node {str_at(pod, 'spec', 'nodeName')} is {arch}"
+        return label, [exit_line, *found.lines], found.fix, found.facts
     if code == 0 and owner_kind(pod) in _SERVING_OWNERS:
         return ("it exits with code 0 (Completed), yet its workload restarts it forever: a "
                 "one-shot program run as a service", [exit_line],
                 "run it as a Job, or make its command keep serving", {})
+    unread = _unread_logs(snap, pod, container)
+    if unread:  # the log may well say why: nobody could read it
+        which = "its log" if len(unread) == 2 else unread[0].split(" could", 1)[0]
+        return f"cause unknown: {which} could not be read", [exit_line, *unread], None, {}
     said = f": {str_at(last, 'message')}" if str_at(last, "message") else ""
+    if not said and isinstance(code, int) and code != 0:
+        words = _log_lines(snap, pod, status, causes.last_words)
+        if words:
+            return words.label, [exit_line, *words.lines], None, words.facts
     return f"cause unknown, the log does not say why{said}", [exit_line], None, {}
+
+
+def _unread_logs(snap: Snapshot, pod: dict, container: str) -> list[str]:
+    """`the previous log could not be read: <the server's words>`, for each that could not."""
+    ns, pod_name = namespace(pod) or "", name(pod)
+    return [f"the {which} log could not be read: {why}"
+            for which, previous in (("previous", True), ("current", False))
+            if (why := snap.unseen.log(ns, pod_name, container, previous))]
 
 
 def _spec(pod: dict, container: str) -> dict:

@@ -26,6 +26,7 @@ from kubetriage.cluster.store import Store, StoreChange, Subscription
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.snapshot import Snapshot
 from kubetriage.core.types import Key, LogRef
+from kubetriage.core.unseen import Unseen
 from kubetriage.diagnosis import diagnose
 from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
@@ -37,7 +38,7 @@ from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, Dashboard
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
 from kubetriage.tui.widgets.resource_table import ResourceTable
-from kubetriage.tui.widgets.status_bar import Status, StatusBar
+from kubetriage.tui.widgets.status_bar import Status, StatusBar, unseen_text
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
 # one announcement on screen at a time (a toast shows 5 s; a stack of them hides an 80x24
@@ -123,7 +124,8 @@ class KubetriageApp(App):
         try:
             if self.source is None:
                 namespaces = [self.namespace] if self.namespace else None
-                self.source = await ClusterSource.open(demo=demo, namespaces=namespaces, **args)
+                self.source = await ClusterSource.open(demo=demo, namespaces=namespaces,
+                                                       read_only=self.read_only, **args)
         except (UsageError, OSError) as exc:
             self.error = str(exc)
             self.exit(return_code=2)
@@ -264,7 +266,8 @@ class KubetriageApp(App):
                 return
             self.notify(f"connecting to context {name}", markup=False)
             source = await ClusterSource.open(
-                kubeconfig, name, namespaces=[self.namespace] if self.namespace else None)
+                kubeconfig, name, namespaces=[self.namespace] if self.namespace else None,
+                read_only=self.read_only)
         except UsageError as exc:
             self.notify(str(exc), severity="error", markup=False, title=f":ctx {name}")
             return
@@ -324,7 +327,7 @@ class KubetriageApp(App):
                 continue  # `:ctx` closed that source under the request
             # forked: on the other core, while this one draws (see forked.py)
             report = await asyncio.to_thread(call_forked, _diagnosis, objects, logs,
-                                             self.namespace)
+                                             self.namespace, source.unseen())
             logs = None
             if source is not self.source or report.namespace != self.namespace:
                 continue  # `:ctx` or `:ns` switched meanwhile
@@ -424,7 +427,15 @@ class KubetriageApp(App):
             releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
             chains=len(self.report.chains), read_only=self.read_only,
-            namespace=self.namespace, filter=self.screen_main.filter_text))
+            namespace=self.namespace, filter=self.screen_main.filter_text,
+            unseen=unseen_text(self._unseen())))
+
+    def _unseen(self) -> Unseen:
+        """What the user cannot see in the namespace in view (all of it without `:ns`)."""
+        if self.source is None:
+            return Unseen()
+        unseen = self.source.unseen()
+        return unseen.restricted_to(self.namespace) if self.namespace else unseen
 
     # -- the command palette lists the `:` commands --------------------------------------------
 
@@ -463,12 +474,13 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None) -> Report:
+def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None,
+               unseen: Unseen | None = None) -> Report:
     """The report on these objects (in a forked child, else a thread). Where it runs in a thread,
     the snapshot indexing them is gone before the collector runs again, so its 100,000s of
     containers never reach an old generation that every full collection would rescan."""
     with gc_paused():
-        return diagnose(Snapshot.from_objects(objects, logs), namespace=namespace)
+        return diagnose(Snapshot.from_objects(objects, logs, unseen=unseen), namespace=namespace)
 
 
 def _build(model: DashboardModel, changes: list[StoreChange], now: datetime) -> Updates:

@@ -19,7 +19,8 @@ CHART = ("HelmChart 'flux-system/app-b' is not ready: chart pull error: failed t
     ("InstallFailed", TIMED_OUT, "timeout",
      "failed to install: Helm timed out waiting for its workloads to become ready."),
     ("ArtifactFailed", CHART, "chart",
-     "failed to reconcile: its chart or the chart's source is not ready."),
+     "failed to reconcile: its chart source HelmChart flux-system/app-b is not ready (chart pull "
+     "error: failed to download chart for remote reference: 0.9.0: not found)."),
     ("InstallFailed", "could not resolve Secret chart values reference 'app/b-values' with key "
                       "'values.yaml'", "values_ref",
      "failed to install: its values reference Secret app/b-values cannot be resolved."),
@@ -32,9 +33,9 @@ def test_fires_and_classifies(reason, message, fact, summary):
     assert f.summary == f"HelmRelease app/b {summary}"
     assert f.facts.get(fact)
     assert f.evidence[0] == f"Ready=False {reason}: {message}"
-    assert (f.remediations[0].command, f.remediations[0].action) == (
+    assert (f.remediations[-2].command, f.remediations[-2].action) == (
         "flux reconcile helmrelease b -n app", "reconcile")  # within its retries: a plain retry
-    assert f.remediations[1].command == "helm history b -n app"
+    assert f.remediations[-1].command == "helm history b -n app"
 
 
 def test_fires_when_retries_are_exhausted_with_the_attempts_and_the_event():
@@ -53,7 +54,7 @@ def test_fires_when_retries_are_exhausted_with_the_attempts_and_the_event():
                           f"Warning UpgradeFailed (x4): {DEADLINE}"]
     # helm-controller ignores a plain request now: the fix resets the counts, and its action
     # sends what its command says
-    assert (f.remediations[0].command, f.remediations[0].action) == (
+    assert (f.remediations[-2].command, f.remediations[-2].action) == (
         "flux reconcile helmrelease b -n app --reset", "reset")
 
 

@@ -11,9 +11,11 @@ from rich.text import Text
 from textual.events import Resize
 from textual.widgets import Static
 
+from kubetriage.core.unseen import Unseen
 from kubetriage.tui.styling import rich_color, text
 
 SEPARATOR = " │ "
+UNSEEN_KINDS_SHOWN = 2
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Status:
     read_only: bool = False
     namespace: str | None = None  # `:ns NAME`
     filter: str = ""  # `/`
+    unseen: str = ""  # what could not be seen (unseen_text): absence there proves nothing
 
 
 class StatusBar(Static):
@@ -82,6 +85,8 @@ class StatusBar(Static):
             parts.append((Text("live", style=ok), 8))
         else:
             parts.append((Text(s.connection, style=warn), 8))
+        if s.unseen:  # absence there proves nothing: said before the counts
+            parts.append((text(s.unseen, warn), 7))
         if s.namespace:
             parts.append((text(f"ns {s.namespace}", "bold"), 8))
         if s.filter:
@@ -106,3 +111,16 @@ class StatusBar(Static):
 
 def _width(parts: list[tuple[Text, int]]) -> int:
     return sum(t.cell_len for t, _ in parts) + cell_len(SEPARATOR) * (len(parts) - 1)
+
+
+def unseen_text(unseen: Unseen) -> str:
+    """`can't see HelmRelease, Secret +3 · 4 logs`: the kinds RBAC or discovery hide and the logs
+    the server would not give, in one short field (`kubetriage check` lists each, with why)."""
+    kinds = sorted({key.split(" in ", 1)[0] for key in unseen.kinds})
+    parts = []
+    if kinds:
+        more = len(kinds) - UNSEEN_KINDS_SHOWN
+        parts.append(", ".join(kinds[:UNSEEN_KINDS_SHOWN]) + (f" +{more}" if more > 0 else ""))
+    if unseen.logs:
+        parts.append(f"{len(unseen.logs)} log{'s' if len(unseen.logs) != 1 else ''}")
+    return f"can't see {' · '.join(parts)}" if parts else ""
