@@ -219,7 +219,9 @@ class FixReleaseScreen(ObjectScreen):
     BINDINGS = [Binding("v", "verify", "Verify")]
     DEFAULT_CSS = """
     FixReleaseScreen #investigation { height: auto; padding: 0 1; }
-    FixReleaseScreen #options { height: auto; }
+    /* OptionList's own focused frame is `tall` (▊ ▎ down its sides): inside the section it
+       read as stray glyphs; the section's frame is enough */
+    FixReleaseScreen #options, FixReleaseScreen #options:focus { height: auto; border: none; }
     FixReleaseScreen #plan-box { height: 1fr; }
     """
     WATCHED = {"Job", "Pod"}
@@ -309,7 +311,7 @@ class FixReleaseScreen(ObjectScreen):
         highlighted = menu.highlighted
         failing = [h for h in hooks if h.failing]
         forward = "A. Fix forward: " + (
-            f"delete the failed hook Job{'s' if len(failing) > 1 else ''} "
+            f"delete the stuck hook Job{'s' if len(failing) > 1 else ''} "
             f"{', '.join(h.job['metadata']['name'] for h in failing)}, retry, verify"
             if failing else "retry the release, then verify")
         rollback = f"C. Roll back to revision {good.revision} ({good.chart})" if good else \
