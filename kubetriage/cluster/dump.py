@@ -8,6 +8,7 @@ objects. Every problem is one line naming the file and the line or item: user in
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,7 @@ import orjson
 import yaml
 
 from kubetriage.core.gcpause import gc_paused
+from kubetriage.core.logs_read import wanted_logs
 from kubetriage.core.snapshot import LOG_TAIL, Snapshot
 from kubetriage.errors import DumpError
 
@@ -25,8 +27,6 @@ OBJECT_SUFFIXES = (".json", ".yaml", ".yml")
 # libyaml parses a scenario about 7x faster than the pure-Python loader
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NOT_OBJECTS = ("timeline.yaml",)
-
-
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,16 @@ class Dump:
     warnings: list[str] = field(default_factory=list)
 
     def snapshot(self, tail: int = LOG_TAIL, now: datetime | None = None) -> Snapshot:
-        """The dump as the checks read it: its objects, and the last `tail` lines of each log."""
-        logs = {(k.namespace, k.pod, k.container, k.previous): text.splitlines()[-tail:]
-                for k, text in self.logs.items()}
+        """The dump as the checks read it: its objects, and the last `tail` lines of the logs the
+        diagnosis reads (core/logs_read.py), as the live source fetches them. A log beside the
+        dump that the rule does not name (a healthy container's) is not read: the dashboard on
+        the same cluster could not read it either, and would tell another story."""
+        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for obj in self.objects:
+            by_kind[obj["kind"]].append(obj)
+        wanted = wanted_logs(lambda kind: by_kind.get(kind, []))
+        logs = {ref: text.splitlines()[-tail:] for k, text in self.logs.items()
+                if (ref := (k.namespace, k.pod, k.container, k.previous)) in wanted}
         return Snapshot(self.objects, logs, now)
 
 

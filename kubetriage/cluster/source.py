@@ -41,8 +41,10 @@ from kubetriage.cluster.reflector import (
     Reflector,
 )
 from kubetriage.cluster.store import Store
+from kubetriage.core.logs_read import LOG_RULE_KINDS, LogVersion, wanted_logs
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
+from kubetriage.core.types import Obj
 from kubetriage.errors import ApiError
 
 if TYPE_CHECKING:  # the embedded server is imported only when a demo is asked for
@@ -52,10 +54,7 @@ LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
 LOG_CONCURRENCY = 8
 CURRENT_LOG_TTL_S = 15.0  # a running container's log is refetched at most this often
 LOG_REFRESHES_PER_ROUND = 50  # running containers' logs refetched per diagnosis, at most
-LogVersion = tuple[int, bool]  # (restart count, running): a container's log changes with either
 FORBIDDEN_RETRY_S = 60.0  # a kind the user may not see is asked for again this often
-_FAILING_REASONS = {"CrashLoopBackOff", "Error", "RunContainerError", "OOMKilled",
-                    "CreateContainerError", "ContainerCannotRun"}
 
 
 class ClusterSource:
@@ -316,21 +315,27 @@ class ClusterSource:
     # -- snapshot for the checks ---------------------------------------------------------------
 
     async def snapshot(self, with_logs: bool = True) -> Snapshot:
-        """The store as a Snapshot, with the last lines of every failing container's logs
-        (current and previous instance). Indexing 40,000 objects happens in a thread: the
-        store's objects are replaced, never changed, so the list taken here stays as it was."""
+        """The store as a Snapshot, with the logs the diagnosis reads (core/logs_read.py).
+        Indexing 40,000 objects happens in a thread: the store's objects are replaced, never
+        changed, so the list taken here stays as it was."""
         objects = list(self.store.objects())
-        logs = await self.failing_container_logs() if with_logs else {}
+        logs = await self.diagnosis_logs(objects) if with_logs else {}
         return await asyncio.to_thread(Snapshot.from_objects, objects, logs)
 
-    async def failing_container_logs(self) -> dict[LogRef, list[str]]:
-        """The last lines of every failing container's logs, as the snapshot holds them.
+    async def diagnosis_logs(self, objects: list[Obj] | None = None) -> dict[LogRef, list[str]]:
+        """The last lines of every log the diagnosis reads about these objects (the store's now,
+        without them): core/logs_read.py's rule, the one a dump's diagnosis follows too.
 
         Logs are fetched again only when they can have changed: a new restart (a new previous
         instance), a container starting or stopping, or, for a running container, its log
         being older than CURRENT_LOG_TTL_S, stalest first and at most LOG_REFRESHES_PER_ROUND
-        of those a round. After the first round a round fetches only what changed."""
-        wanted = await asyncio.to_thread(_wanted_logs, self.store.list("Pod"))
+        of those a round. After the first round a round fetches only what changed. A log that
+        is empty or cannot be read is left out, as a dump without that file."""
+        if objects is None:
+            lists = {kind: self.store.list(kind) for kind in LOG_RULE_KINDS}
+            wanted = await asyncio.to_thread(wanted_logs, lambda kind: lists.get(kind, []))
+        else:
+            wanted = await asyncio.to_thread(_wanted_in, objects)
         now = time.monotonic()
         fetch, refresh = [], []
         for ref, version in wanted.items():
@@ -351,29 +356,15 @@ class ClusterSource:
 
         await asyncio.gather(*(get(ref) for ref in fetch + refresh[:LOG_REFRESHES_PER_ROUND]))
         self._log_cache = {ref: c for ref, c in self._log_cache.items() if ref in wanted}
-        return {ref: c[2] for ref, c in self._log_cache.items()}
+        return {ref: c[2] for ref, c in self._log_cache.items() if c[2]}
 
 
-def _wanted_logs(pods: list[dict[str, Any]]) -> dict[LogRef, LogVersion]:
-    """The logs worth reading, each with what its content depends on: of every container that
-    restarted, waits on a crash, or terminated with an error (the current instance's log, and
-    the previous instance's once there is one)."""
-    out: dict[LogRef, LogVersion] = {}
-    for pod in pods:
-        meta, status = pod["metadata"], pod.get("status") or {}
-        for cs in (status.get("initContainerStatuses") or []) + \
-                (status.get("containerStatuses") or []):
-            restarts = cs.get("restartCount") or 0
-            state, last = cs.get("state") or {}, cs.get("lastState") or {}
-            reason = ((state.get("waiting") or state.get("terminated") or {}).get("reason") or "")
-            failed_now = reason in _FAILING_REASONS or \
-                (state.get("terminated") or {}).get("exitCode", 0) not in (0, None)
-            ref = (meta.get("namespace"), meta["name"], cs.get("name"))
-            if failed_now or restarts:
-                out[(*ref, False)] = (restarts, "running" in state)
-            if restarts and last.get("terminated"):
-                out[(*ref, True)] = (restarts, False)
-    return out
+def _wanted_in(objects: list[Obj]) -> dict[LogRef, LogVersion]:
+    by_kind: dict[str, list[Obj]] = {kind: [] for kind in LOG_RULE_KINDS}
+    for obj in objects:
+        if obj.get("kind") in by_kind:
+            by_kind[obj["kind"]].append(obj)
+    return wanted_logs(lambda kind: by_kind.get(kind, []))
 
 
 def _not_visible(message: str, namespaces: list[str], denied: list[str]) -> str:

@@ -74,6 +74,7 @@ class MainScreen(Screen):
         self.filter_text = ""
         self.active = "chains"
         self.report = Report(findings=[], chains=[])
+        self.waiting = ""  # before the first report, what it waits for ("reading logs")
         self._columns_shown: dict[str, list] = {}
 
     def compose(self) -> ComposeResult:
@@ -150,8 +151,16 @@ class MainScreen(Screen):
                             severities=update.severities)
         self._counts()
 
+    def show_waiting(self, what: str) -> None:
+        """Before the first report: what it waits for, in place of the chains and their count."""
+        if what != self.waiting:
+            self.waiting = what
+            self.query_one(ChainsPanel).show_waiting(f"{what}…")
+            self._counts()
+
     def show_report(self, report: Report) -> None:
         self.report = report
+        self.waiting = ""
         self.query_one(ChainsPanel).show_report(report)
         ns = self.model.set_report(report)
         if ns:
@@ -165,7 +174,7 @@ class MainScreen(Screen):
             shown = table.visible_count
             self.query_one(f"#{pid}", Panel).set_count(
                 shown if shown == table.row_count else f"{shown}/{table.row_count}")
-        chains = len(self.report.chains)
+        chains = "…" if self.waiting else len(self.report.chains)
         self.query_one("#chains", Panel).set_count(chains)
         for pid in PANELS:
             label = PANELS[pid] + (f" {chains}" if pid == "chains" else "")

@@ -71,8 +71,21 @@ class ChainsPanel(Tree[ChainNode]):
         self._drawn_palette: dict[str, str] = {}  # the colours the labels were made in
         self._findings: dict[str, Finding] = {}
         self._chains: dict[str, Chain] = {}
+        self._waiting = ""  # the line shown until the first report
+
+    def show_waiting(self, what: str) -> None:
+        """Before the first report: what the diagnosis waits for, where the chains will be."""
+        if self._waiting == what:
+            return
+        self.clear()
+        self._shape, self._members, self._words = (), {}, {}
+        self.root.add_leaf(Text(what, style="dim"), None)
+        self._waiting = what
 
     def show_report(self, report: Report) -> None:
+        if self._waiting:
+            self.clear()
+            self._waiting = ""
         self.report = report
         self._findings = {f.id: f for f in report.findings}
         self._chains = {c.id: c for c in report.chains}

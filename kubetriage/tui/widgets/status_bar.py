@@ -22,6 +22,7 @@ class Status:
     warnings: int = 0
     chains: int = 0
     read_only: bool = False
+    diagnosis: str = ""  # before the first report, what it waits for ("reading logs")
 
 
 class StatusBar(Static):
@@ -53,7 +54,8 @@ class StatusBar(Static):
             conn = Text("live", style=ok)
         else:
             conn = Text(s.connection, style=warn)
-        chains = Text(f"⛓ {s.chains}", style=f"bold {err}" if s.chains else ok)
+        chains = Text(f"⛓ {s.diagnosis}", style=warn) if s.diagnosis else \
+            Text(f"⛓ {s.chains}", style=f"bold {err}" if s.chains else ok)
         parts = [chains, conn,
                  Text(f"rel {s.releases_ready}/{s.releases}",
                       style=warn if s.releases_ready < s.releases else ""),

@@ -1,0 +1,144 @@
+"""Which container logs the diagnosis reads: one rule, for the live source (what it fetches) and a
+dump (what it keeps of the logs beside it), so that `check`, `verify` and the dashboard judge the
+same lines.
+
+Reading every container's log costs a request a container on a live cluster (10,000 pods: minutes)
+and would make a dump's diagnosis depend on which logs happened to be saved. So the rule names the
+logs a check can learn a cause from, from the objects alone:
+
+1. A failing container (it restarted, waits on a crash, or terminated with an error): its current
+   log and, once it restarted, its previous instance's. Why it exits (KT-201, KT-104), which host
+   it cannot resolve (KT-402), which port it times out on (KT-403).
+2. A pod still initialising: its running init container's log (it waits on something and says
+   on what: a host that does not resolve, a port that does not answer).
+3. The sealed-secrets controller, while a SealedSecret is not Synced: its current log names each
+   SealedSecret it could not decrypt and whether it began with a new key (KT-302).
+4. A container configured (in its environment) to talk to an in-cluster host that no Service
+   answers: its current log (an exporter retrying for ever, KT-601; a client that cannot connect).
+
+A check that reads other logs adds its rule here, or its finding differs between a dump and the
+dashboard; tests/test_same_story.py shows it on the seed scenarios.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from kubetriage.core.types import LogRef, Obj
+
+LogVersion = tuple[int, bool]
+"""(restart count, running): what a container log's content depends on; a log is read again when
+either changes (and, while it runs, now and then)."""
+
+FAILING_REASONS = frozenset({"CrashLoopBackOff", "Error", "RunContainerError", "OOMKilled",
+                             "CreateContainerError", "ContainerCannotRun"})
+# the controller by its image, as the project publishes it (bitnami's, the upstream chart's)
+_SEALED_SECRETS_IMAGE = re.compile(r"(^|/)sealed-secrets-controller(:|@|$)")
+# a host in a URL or host:port inside an environment value
+_ENDPOINT = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/\s]*@)?([a-z0-9][a-z0-9.-]*)(?::\d+)?"
+                       r"(?:/\S*)?$", re.I)
+_LABEL = re.compile(r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$")  # a DNS label a Service may be named
+
+LOG_RULE_KINDS = ("Pod", "SealedSecret", "Service")
+"""The kinds the rule reads."""
+
+Lister = Callable[[str], Iterable[Obj]]
+"""The objects of one kind: a snapshot's of_kind, a store's list."""
+
+
+def wanted_logs(list_kind: Lister) -> dict[LogRef, LogVersion]:
+    """Every log the rule names (see the module's docstring), with what its content depends on."""
+    pods = list(list_kind("Pod"))
+    out: dict[LogRef, LogVersion] = {}
+    for pod in pods:
+        _failing(pod, out)
+    if any(not _synced(ss) for ss in list_kind("SealedSecret")):
+        for pod in pods:
+            for spec in _specs(pod, "containers"):
+                if _SEALED_SECRETS_IMAGE.search(str(spec.get("image") or "")):
+                    _current(pod, str(spec.get("name") or ""), out)
+    services = {(_meta(s).get("namespace"), _meta(s).get("name")) for s in list_kind("Service")}
+    namespaces = {ns for ns, _ in services} | {_meta(p).get("namespace") for p in pods}
+    for pod in pods:
+        for spec in _specs(pod, "containers"):
+            if _names_absent_service(spec, _meta(pod).get("namespace"), services, namespaces):
+                _current(pod, str(spec.get("name") or ""), out)
+    return out
+
+
+def _failing(pod: Obj, out: dict[LogRef, LogVersion]) -> None:
+    meta, status = _meta(pod), pod.get("status") or {}
+    for field in ("initContainerStatuses", "containerStatuses"):
+        for cs in status.get(field) or []:
+            if not isinstance(cs, dict):
+                continue
+            restarts = cs.get("restartCount") or 0
+            state, last = cs.get("state") or {}, cs.get("lastState") or {}
+            stopped = state.get("waiting") or state.get("terminated") or {}
+            failed_now = stopped.get("reason") in FAILING_REASONS or \
+                (state.get("terminated") or {}).get("exitCode", 0) not in (0, None)
+            initialising = field == "initContainerStatuses" and "running" in state
+            ref = (meta.get("namespace"), meta.get("name"), cs.get("name"))
+            if failed_now or restarts or initialising:
+                out[(*ref, False)] = (restarts, "running" in state)
+            if restarts and last.get("terminated"):
+                out[(*ref, True)] = (restarts, False)
+
+
+def _current(pod: Obj, container: str, out: dict[LogRef, LogVersion]) -> None:
+    meta = _meta(pod)
+    ref = (meta.get("namespace"), meta.get("name"), container, False)
+    if ref in out:
+        return
+    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+        if isinstance(cs, dict) and cs.get("name") == container:
+            out[ref] = (cs.get("restartCount") or 0, "running" in (cs.get("state") or {}))
+            return
+    out[ref] = (0, False)
+
+
+def _names_absent_service(spec: Obj, namespace: Any, services: set[tuple[Any, Any]],
+                         namespaces: set[Any]) -> bool:
+    for env in spec.get("env") or []:
+        value = env.get("value") if isinstance(env, dict) else None
+        if not isinstance(value, str) or ":" not in value:
+            continue  # an endpoint has a scheme or a port
+        m = _ENDPOINT.match(value.strip())
+        service = _service_of(m.group(1).lower().rstrip("."), namespace, namespaces) if m \
+            else None
+        if service is not None and service not in services:
+            return True
+    return False
+
+
+def _service_of(host: str, namespace: Any, namespaces: set[Any]) -> tuple[Any, str] | None:
+    """The Service a cluster DNS name means (`S`, `S.NS`, `S.NS.svc[.DOMAIN]`), or None for an
+    outside host, an address or the pod itself."""
+    parts = host.split(".")
+    if not all(_LABEL.match(p) for p in parts) or host == "localhost":
+        return None
+    if len(parts) == 1:
+        return namespace, parts[0]
+    if len(parts) == 2 and parts[1] in namespaces:
+        return parts[1], parts[0]
+    if len(parts) >= 3 and parts[2] == "svc":
+        return parts[1], parts[0]
+    return None
+
+
+def _synced(sealed_secret: Obj) -> bool:
+    for cond in (sealed_secret.get("status") or {}).get("conditions") or []:
+        if isinstance(cond, dict) and cond.get("type") == "Synced":
+            return cond.get("status") != "False"
+    return True
+
+
+def _specs(pod: Obj, field: str) -> list[Obj]:
+    return [c for c in (pod.get("spec") or {}).get(field) or [] if isinstance(c, dict)]
+
+
+def _meta(obj: Obj) -> Obj:
+    meta = obj.get("metadata")
+    return meta if isinstance(meta, dict) else {}
