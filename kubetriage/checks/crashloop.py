@@ -1,13 +1,16 @@
 """KT-201: a container in CrashLoopBackOff, with the cause read where the cluster states it.
 
 The cause comes, in this order, from the last termination (OOMKilled, whatever the exit code the
-runtime reports), from the log of the instance that crashed last (see causes.py), or from an exit
-code 0 under a Deployment (a one-shot program run as a service). Init containers count too.
-Otherwise the cause is unknown and the summary says so.
+runtime reports), from the log of the instance that crashed last (see causes.py), from the
+kubelet's own word that it kills the container for a failing liveness or startup probe (then exit
+143, SIGTERM, or even 0 is the kill, not the program ending), or from an exit code 0 under a
+Deployment (a one-shot program run as a service). Init containers count too. Otherwise the cause
+is unknown and the summary says so.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Iterator
 
@@ -33,6 +36,9 @@ CHECK = Check(code="KT-201", title="Container crash-looping", severity="error",
               kinds=("Pod", "Event"), doc=__doc__)
 
 _SERVING_OWNERS = ("ReplicaSet", "StatefulSet", "DaemonSet", "Deployment")
+_PROBE_KILL = re.compile(r"Container (\S+) failed (liveness|startup) probe", re.I)
+_FIELD_PATH = re.compile(r"spec\.(?:initC|c)ontainers\{([^}]+)\}")
+_NAMED = re.compile(r"failed container (\S+) in pod")  # a BackOff event without a field path
 
 
 @CHECK.runs
@@ -69,12 +75,46 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
     found = log_cause(snap, pod, status)
     if found:
         return found.label, [exit_line, *found.lines], found.fix, found.facts
+    killed = probe_kill(snap, pod, container)
+    if killed is not None:
+        probe, said = killed
+        signal = {143: " (exit 143: SIGTERM)", 137: " (exit 137: SIGKILL after the grace "
+                  "period)", 0: " (it exits 0 when told to stop)"}.get(code, "")
+        return (f"the kubelet kills it because its {probe} probe fails{signal}, not because it "
+                "exits by itself", [exit_line, *said],
+                f"make the {probe} probe match what the container serves (see its probe finding)",
+                {"probe_killed": probe})
     if code == 0 and owner_kind(pod) in _SERVING_OWNERS:
         return ("it exits with code 0 (Completed), yet its workload restarts it forever: a "
                 "one-shot program run as a service", [exit_line],
                 "run it as a Job, or make its command keep serving", {})
     said = f": {str_at(last, 'message')}" if str_at(last, "message") else ""
-    return f"cause unknown, the log does not say why{said}", [exit_line], None, {}
+    # a crash without a stated cause: another finding about this pod may hold it (ranking.py)
+    return f"cause unknown, the log does not say why{said}", [exit_line], None, {"symptom": True}
+
+
+def probe_kill(snap: Snapshot, pod: dict, container: str) -> tuple[str, list[str]] | None:
+    """(probe, evidence) when the kubelet states it restarts this container for a failing
+    liveness or startup probe ("Container X failed liveness probe, will be restarted"), with
+    that event and the probe's own failure as evidence."""
+    said = events(snap, pod, "Pod")
+    for event in said:
+        m = _PROBE_KILL.search(str_at(event, "message"))
+        if str_at(event, "reason") == "Killing" and m and m.group(1) == container:
+            probe = m.group(2).lower()
+            failing = [e for e in said if str_at(e, "reason") == "Unhealthy"
+                       and _in_container(e, container)
+                       and str_at(e, "message").lower().startswith(probe)][:1]
+            return probe, [event_line(event), *(event_line(e) for e in failing)]
+    return None
+
+
+def _in_container(event: dict, container: str) -> bool:
+    """The event is about this very container (its field path names it), not another one
+    whose name this one's is part of."""
+    m = _FIELD_PATH.search(str_at(event, "involvedObject", "fieldPath")) or \
+        _NAMED.search(str_at(event, "message"))
+    return m is not None and m.group(1) == container
 
 
 def _spec(pod: dict, container: str) -> dict:
@@ -92,8 +132,7 @@ def _finding(snap: Snapshot, pod: dict, status: dict, init: bool) -> Finding:
     cause, lines, fix, facts = explain(snap, pod, status)
     what = "init container" if init else "container"
     backoff = [event_line(e) for e in events(snap, pod, "Pod")
-               if str_at(e, "reason") == "BackOff" and container in str_at(e, "involvedObject", "fieldPath")
-               + str_at(e, "message")][:1]
+               if str_at(e, "reason") == "BackOff" and _in_container(e, container)][:1]
     fixes = [Remediation(title="Read the log of the instance that crashed",
                          command=kubectl("logs", obj, f"-c {shlex.quote(container)}", "--previous"),
                          action="logs-previous")]

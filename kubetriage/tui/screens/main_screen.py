@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
@@ -153,10 +154,14 @@ class MainScreen(Screen):
 
     def show_waiting(self, what: str) -> None:
         """Before the first report: what it waits for, in place of the chains and their count."""
-        if what != self.waiting:
-            self.waiting = what
+        if what == self.waiting:
+            return
+        self.waiting = what
+        try:
             self.query_one(ChainsPanel).show_waiting(f"{what}…")
             self._counts()
+        except NoMatches:  # the screen is being put together, or taken apart
+            self.waiting = ""
 
     def show_report(self, report: Report) -> None:
         self.report = report

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Report
+from kubetriage.checks.finding import Chain, Finding, Report
 from kubetriage.tui.rows import rich_color, text
 
 MAX_CHAINS = 100  # worst first; a tree of every chain of a 10k-pod cluster costs seconds to build
@@ -39,8 +39,9 @@ def _same(a: object, b: Text) -> bool:
 
 
 def ordered(report: Report) -> list[Chain]:
-    """Worst first, then the longest (the most it explains), then by id for a stable order."""
-    return sorted(report.chains, key=lambda c: (-SEVERITY_RANK[c.severity], -len(c.links), c.id))
+    """As the diagnosis orders them (worst first, the deeper cause first, then the widest:
+    checks/ranking.py), so the panel tells `check`'s story in `check`'s order."""
+    return list(report.chains)
 
 
 class ChainsPanel(Tree[ChainNode]):
