@@ -26,7 +26,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from kubetriage.tui.logspool import LogSpool
+from kubetriage.tui.viewmodel.logspool import LogSpool
 
 LINE = ("2025-10-18T01:%02d:%02d.%06d000Z level=info msg=\"request served\" "
         "path=/api/v1/items/%07d status=200\n")

@@ -22,6 +22,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+from kubetriage.tui.viewmodel.updates import PanelUpdate
 from kubetriage.tui.widgets.resource_table import ResourceTable
 
 COLUMNS = [("NAMESPACE", 14), ("NAME", None), ("READY", 5), ("STATUS", 18), ("RESTARTS", 8),
@@ -65,11 +66,11 @@ async def run(widget: str, rows: int, changes: int) -> tuple[float, float]:
             table.set_columns(COLUMNS)
             table.sort_by(5)
             started = time.perf_counter()
-            table.apply(all_rows)
+            table.apply(PanelUpdate(upserts=all_rows))
             await pilot.pause()
             fill = time.perf_counter() - started
             started = time.perf_counter()
-            table.apply({**updates, **new}, deletes)
+            table.apply(PanelUpdate(upserts={**updates, **new}, deletes=set(deletes)))
         else:
             table = app.query_one(DataTable)
             columns = table.add_columns(*(label for label, _ in COLUMNS))

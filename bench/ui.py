@@ -37,8 +37,8 @@ from pathlib import Path
 from textual import events as textual_events
 
 from kubetriage.tui.app import KubetriageApp  # first: kubetriage.tui sets Textual's frame rate
-from kubetriage.tui.rows import fold_key
 from kubetriage.tui.run import open_source
+from kubetriage.tui.viewmodel.rows import fold_key
 from kubetriage.tui.widgets.resource_table import ResourceTable
 
 KEYS = 100

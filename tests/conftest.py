@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# beside the checkout: /work/main/../shared, and from a worktree /work/wt/NAME/../../shared
+SHARED = next((p / "shared" for p in REPO.parents if (p / "shared" / "crds").is_dir()),
+              REPO.parent / "shared")
 CRDS = SHARED / "crds"
 
 

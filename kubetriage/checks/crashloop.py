@@ -79,7 +79,8 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
     if killed is not None:
         probe, said = killed
         signal = {143: " (exit 143: SIGTERM)", 137: " (exit 137: SIGKILL after the grace "
-                  "period)", 0: " (it exits 0 when told to stop)"}.get(code, "")
+                  "period)", 0: " (it exits 0 when told to stop)"}.get(code, "") \
+            if isinstance(code, int) else ""
         return (f"the kubelet kills it because its {probe} probe fails{signal}, not because it "
                 "exits by itself", [exit_line, *said],
                 f"make the {probe} probe match what the container serves (see its probe finding)",

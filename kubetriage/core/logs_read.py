@@ -80,16 +80,15 @@ def _failing(pod: Obj, out: dict[LogRef, LogVersion]) -> None:
             failed_now = stopped.get("reason") in FAILING_REASONS or \
                 (state.get("terminated") or {}).get("exitCode", 0) not in (0, None)
             initialising = field == "initContainerStatuses" and "running" in state
-            ref = (meta.get("namespace"), meta.get("name"), cs.get("name"))
+            container = str(cs.get("name") or "")
             if failed_now or restarts or initialising:
-                out[(*ref, False)] = (restarts, "running" in state)
+                out[_ref(meta, container, False)] = (restarts, "running" in state)
             if restarts and last.get("terminated"):
-                out[(*ref, True)] = (restarts, False)
+                out[_ref(meta, container, True)] = (restarts, False)
 
 
 def _current(pod: Obj, container: str, out: dict[LogRef, LogVersion]) -> None:
-    meta = _meta(pod)
-    ref = (meta.get("namespace"), meta.get("name"), container, False)
+    ref = _ref(_meta(pod), container, False)
     if ref in out:
         return
     for cs in (pod.get("status") or {}).get("containerStatuses") or []:
@@ -137,6 +136,10 @@ def _synced(sealed_secret: Obj) -> bool:
 
 def _specs(pod: Obj, field: str) -> list[Obj]:
     return [c for c in (pod.get("spec") or {}).get(field) or [] if isinstance(c, dict)]
+
+
+def _ref(meta: Obj, container: str, previous: bool) -> LogRef:
+    return str(meta.get("namespace") or ""), str(meta.get("name") or ""), container, previous
 
 
 def _meta(obj: Obj) -> Obj:

@@ -11,7 +11,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from kubetriage.checks.finding import Chain, Report
 from kubetriage.cluster.connect import context_names
+from kubetriage.cluster.protocol import Source
 from kubetriage.cluster.source import ClusterSource
 from kubetriage.cluster.store import Store, StoreChange, Subscription
 from kubetriage.core.gcpause import gc_paused
@@ -29,11 +30,11 @@ from kubetriage.diagnosis import diagnose
 from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
 from kubetriage.themes import Settings, register_themes, remember_theme
-from kubetriage.tui.model import PANEL_KINDS, ROW_KINDS, DashboardModel, PanelUpdate, Updates
 from kubetriage.tui.navigation import Open
-from kubetriage.tui.rows import Palette, rich_color
 from kubetriage.tui.screens.drilldown import screen_for, screen_opened_by, system_commands
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
+from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, DashboardModel
+from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
@@ -67,20 +68,21 @@ class KubetriageApp(App):
                  demo: Any = None, namespace: str | None = None, theme: str | None = None,
                  read_only: bool = False, settings: Settings | None = None,
                  source_options: dict[str, Any] | None = None,
-                 clock: Callable[[], datetime] = utc_now, source: Any = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, source: Source | None = None) -> None:
         """source: a ClusterSource opened already (the command opens it before the screen is
         taken over, so its lists arrive while Textual starts); else one is opened from the
         connection arguments once the screen is up."""
         super().__init__()
-        self.connect_args = dict(kubeconfig=kubeconfig, context=context, demo=demo,
-                                 **(source_options or {}))
+        # ClusterSource.open's arguments, source_options (any of its keywords) included
+        self.connect_args: dict[str, Any] = dict(kubeconfig=kubeconfig, context=context,
+                                                 demo=demo, **(source_options or {}))
         self.namespace = namespace
         self.read_only = read_only
         self.remember = settings is not None  # only the real command saves a theme switch
         settings = settings or Settings()
         self.ring_bell = settings.bell
         self.clock = clock
-        self.source: Any = source
+        self.source: Source | None = source
         self.error: str | None = None
         self.report = Report(findings=[], chains=[])
         self.diagnoses = 0  # how many reports have been drawn
@@ -99,13 +101,8 @@ class KubetriageApp(App):
         self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
-        self.model = DashboardModel(self._palette(), namespace)
+        self.model = DashboardModel(namespace)
         self.screen_main = MainScreen(self.model)
-
-    def _palette(self) -> Palette:
-        t = self.current_theme
-        return Palette(error=rich_color(t.error, "red"), warning=rich_color(t.warning, "yellow"),
-                       ok=rich_color(t.success, "green"), muted="dim")
 
     def on_mount(self) -> None:
         if self.remember:
@@ -113,10 +110,6 @@ class KubetriageApp(App):
         self.push_screen(self.screen_main)
         self.run_worker(self._watch(), name="source", group="source", exit_on_error=False)
         self._status_timer = self.set_interval(STATUS_INTERVAL_S, self._show_status)
-
-    async def watch_theme(self, theme: str) -> None:
-        if self.source is not None and self.screen_main.is_mounted:
-            await self._reload()
 
     async def on_unmount(self) -> None:
         if self.source is not None:
@@ -200,18 +193,24 @@ class KubetriageApp(App):
         self._ages_due = True  # drawn by the next tick, in its frame: no frame of its own
 
     def _show_ages(self) -> None:
-        shown = {panel: self.screen_main.query_one(f"#{panel}-table", ResourceTable).shown_keys()
+        if self.source is None:
+            return
+        # the dashboard's tables are keyed by Key (kind, namespace, name), the table by Hashable
+        shown = {panel: cast(list[Key], self.screen_main.query_one(f"#{panel}-table",
+                                                                   ResourceTable).shown_keys())
                  for panel in ("pods", "releases", "events")}
         self.screen_main.apply_updates(self.model.rows_again(shown, self.source.store,
                                                              self.clock()))
 
     async def _reload(self, kinds: tuple[str, ...] = PANEL_KINDS) -> None:
-        """Every row again (of these kinds): at start, on `:ns`, and when the theme's colours
-        change. 10,000 pods and 30,000 events take a while: the rows are built in a thread and
-        reach the tables in chunks, the top rows of each panel first."""
+        """Every row again (of these kinds): at start and on `:ns` (a theme's colours are
+        applied as rows are drawn). 10,000 pods and 30,000 events take a while: the rows are
+        built in a thread and reach the tables in chunks, the top rows of each panel first."""
+        if self.source is None:
+            return
         async with self._model_lock:  # batches wait: the new model is built from the store now
             old = self.model
-            model = DashboardModel(self._palette(), self.namespace)
+            model = DashboardModel(self.namespace)
             changes = model.initial_changes(self.source.store, kinds)
             if self._sub is not None:
                 self._sub.take()  # what it holds is in the store, so in the rows built now
@@ -229,8 +228,10 @@ class KubetriageApp(App):
     async def _add_events(self) -> None:
         """The event rows, built apart from the rest (see _watch) into a model of their own whose
         folds the current model then takes over."""
+        if self.source is None:
+            return
         async with self._model_lock:
-            part = DashboardModel(self._palette(), self.namespace)
+            part = DashboardModel(self.namespace)
             changes = part.initial_changes(self.source.store, ("Event",))
             if self._sub is not None:
                 self._sub.drop("Event")  # in the store, so in the rows built now
@@ -301,6 +302,8 @@ class KubetriageApp(App):
         cluster, or before its logs, would draw roots that change a moment later: until the
         first complete one the dashboard says "reading logs" instead."""
         source = self.source
+        if source is None:
+            return
         # the logs are read as soon as the kinds the rule reads are listed, while the (larger)
         # event list still arrives: I/O beside the sync, not after it
         await source.wait_synced(kinds=LOG_RULE_KINDS)
@@ -311,7 +314,7 @@ class KubetriageApp(App):
             await self._keys_quiet()
             self._dirty.clear()
             started, source = time.monotonic(), self.source
-            if not await self._listed(source):
+            if source is None or not await self._listed(source):
                 continue
             try:
                 objects = list(source.store.objects())  # replaced, never changed: a snapshot
@@ -333,7 +336,7 @@ class KubetriageApp(App):
             took = time.monotonic() - started
             await asyncio.sleep(max(DIAGNOSIS_INTERVAL_S - took, took))
 
-    async def _listed(self, source: ClusterSource) -> bool:
+    async def _listed(self, source: Source) -> bool:
         """Until every kind of the source has been listed (at once, but for the first report
         and after `:ctx`); False when `:ctx` replaced the source meanwhile."""
         while source is self.source:

@@ -110,7 +110,7 @@ async def test_a_chain_that_did_not_change_keeps_its_nodes():
 
 
 async def test_a_theme_switched_at_run_time_recolours_the_chains():
-    from kubetriage.tui.rows import rich_color
+    from kubetriage.tui.styling import rich_color
 
     app = Panels()
     async with app.run_test(size=(100, 60)) as pilot:

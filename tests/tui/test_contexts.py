@@ -27,7 +27,7 @@ def two_contexts(path, home, lab) -> str:
 
 
 def pods_shown(app: KubetriageApp) -> set[tuple]:
-    return set(app.screen_main.query_one("#pods-table", ResourceTable)._rows)
+    return set(app.screen_main.query_one("#pods-table", ResourceTable).keys())
 
 
 def pods_of(sim: SimServer) -> set[tuple]:

@@ -28,7 +28,7 @@ def tiny_app(tmp_path, speed: float = 1.0, **source) -> KubetriageApp:
 
 def cells(app: KubetriageApp, table: str, key) -> list[str]:
     t = app.screen_main.query_one(f"#{table}-table", ResourceTable)
-    return [c.plain for c in t._rows.get(key, ())]
+    return [c.plain for c in t.cells(key)]
 
 
 async def test_timeline_changes_reach_the_screen_keeping_the_selection(tmp_path):

@@ -1,12 +1,9 @@
 """The pod screen against the embedded server: containers with state, restarts and last exit; the
 previous instance's log with the checks' evidence marked; the pod's events; YAML, with a Secret's
-values masked. The container rows of init and sidecar containers are checked on their own."""
+values masked."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from kubetriage.tui.pod_details import containers
 from kubetriage.tui.screens.pod_screen import PodScreen
 from kubetriage.tui.screens.yaml_screen import YamlScreen
 from kubetriage.tui.widgets.log_view import LogView
@@ -54,22 +51,3 @@ async def test_secret_yaml_shows_keys_never_values(tmp_path):
         text = screen_text(app).replace(" ", "")  # highlighted tokens come apart
         assert f"password:{MASK}" in text and "ZHVtbXk=" not in text and "dummy" not in text
 
-
-def test_init_and_sidecar_containers_are_listed_first_with_their_state():
-    pod = {"spec": {"initContainers": [{"name": "setup"}, {"name": "proxy"}],
-                    "containers": [{"name": "app", "image": "app:1"}]},
-           "status": {"initContainerStatuses": [
-               {"name": "setup", "restartCount": 0, "ready": False,
-                "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
-               {"name": "proxy", "restartCount": 2, "ready": True, "state": {"running": {}},
-                "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled",
-                                             "finishedAt": "2025-10-18T01:20:00Z"}}}],
-               "containerStatuses": [
-               {"name": "app", "restartCount": 5, "ready": False,
-                "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off"}}}]}}
-    now = datetime(2025, 10, 18, 1, 30, tzinfo=UTC)
-    rows = containers(pod, now, sidecars=["proxy"])
-    assert [(r.name, r.role, r.state, r.restarts, r.last_exit, r.health) for r in rows] == [
-        ("setup", "init", "Terminated: Completed (0)", 0, "", "ok"),
-        ("proxy", "sidecar", "Running", 2, "137 (OOMKilled) 10m ago", "warn"),
-        ("app", "app", "Waiting: CrashLoopBackOff", 5, "", "error")]

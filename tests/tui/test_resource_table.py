@@ -7,7 +7,9 @@ import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from kubetriage.tui.widgets.resource_table import ResourceTable, sort_value
+from kubetriage.tui.viewmodel.updates import PanelUpdate
+from kubetriage.tui.widgets.resource_table import ResourceTable
+from kubetriage.tui.widgets.table_rows import sort_value
 
 COLUMNS = [("NAME", None), ("RESTARTS", 8), ("AGE", 6)]
 
@@ -54,14 +56,15 @@ async def test_cursor_stays_on_its_row_when_rows_above_it_come_and_go():
     app = TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(ResourceTable)
-        table.apply({f"pod-{i:03}": row(f"pod-{i:03}") for i in range(10, 200)})
+        table.apply(PanelUpdate(upserts={f"pod-{i:03}": row(f"pod-{i:03}")
+                                         for i in range(10, 200)}))
         table.sort_by(0)
         assert table.move_cursor_to("pod-050")
         await pilot.pause()
         line = cursor_line(table)
 
-        table.apply({f"pod-{i:03}": row(f"pod-{i:03}") for i in range(0, 10)},
-                    deletes=[f"pod-{i:03}" for i in range(20, 30)])
+        table.apply(PanelUpdate(upserts={f"pod-{i:03}": row(f"pod-{i:03}") for i in range(0, 10)},
+                                deletes={f"pod-{i:03}" for i in range(20, 30)}))
         await pilot.pause()
         assert table.cursor_key == "pod-050"
         assert cursor_line(table) == line, "the cursor's row must not jump on screen"
@@ -74,13 +77,13 @@ async def test_deleting_the_cursor_row_moves_the_cursor_to_the_row_now_in_its_pl
     app = TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(ResourceTable)
-        table.apply({name: row(name) for name in ["a", "b", "c", "d"]})
+        table.apply(PanelUpdate(upserts={name: row(name) for name in ["a", "b", "c", "d"]}))
         table.move_cursor_to("b")
-        table.apply({}, deletes=["b"])
+        table.apply(PanelUpdate(deletes={"b"}))
         await pilot.pause()
         assert table.cursor_key == "c"
         assert app.highlighted[-1] == "c"
-        table.apply({}, deletes=["c", "d"])
+        table.apply(PanelUpdate(deletes={"c", "d"}))
         assert table.cursor_key == "a"
         table.clear()
         assert (table.cursor_key, table.row_count, table.visible_count) == (None, 0, 0)
@@ -90,13 +93,14 @@ async def test_sort_understands_ages_and_numbers_and_survives_updates():
     app = TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(ResourceTable)
-        table.apply({"old": row("old", 598, "2y3d"), "day": row("day", 10, "3d"),
-                     "new": row("new", 2, "45s"), "hour": row("hour", 9, "2h")})
+        table.apply(PanelUpdate(upserts={
+            "old": row("old", 598, "2y3d"), "day": row("day", 10, "3d"),
+            "new": row("new", 2, "45s"), "hour": row("hour", 9, "2h")}))
         table.sort_by(2)
         assert [table.key_at(i) for i in range(4)] == ["new", "hour", "day", "old"]
         table.sort_by(1, reverse=True)
         assert [table.key_at(i) for i in range(4)] == ["old", "day", "hour", "new"]
-        table.apply({"new": row("new", 700, "46s")})
+        table.apply(PanelUpdate(upserts={"new": row("new", 700, "46s")}))
         assert table.key_at(0) == "new"
         await pilot.pause()
         assert screen_lines(table)[0].startswith("NAME") and "RESTART↓" in screen_lines(table)[0]
@@ -107,12 +111,13 @@ async def test_order_keys_give_the_default_order_and_break_column_ties():
     async with app.run_test(size=(60, 12)):
         table = app.query_one(ResourceTable)
         worst_first = {"ok": (2, "ok"), "failing": (0, "failing"), "pending": (1, "pending")}
-        table.apply({key: row(key, age="5m") for key in worst_first}, sort_keys=worst_first)
+        table.apply(PanelUpdate(upserts={key: row(key, age="5m") for key in worst_first},
+                                sort_keys=worst_first))
         assert [table.key_at(i) for i in range(3)] == ["failing", "pending", "ok"]
         table.sort_by(2)  # every age is equal: the order key decides
         assert [table.key_at(i) for i in range(3)] == ["failing", "pending", "ok"]
         table.sort_by(None)
-        table.apply({}, sort_keys={"ok": (-1, "ok")})  # its order changed, its cells did not
+        table.apply(PanelUpdate(sort_keys={"ok": (-1, "ok")}))  # its order changed, its cells did not
         assert table.key_at(0) == "ok"
 
 
@@ -126,12 +131,13 @@ async def test_filter_is_a_case_insensitive_substring_over_cells_and_holds_acros
     app = TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(ResourceTable)
-        table.apply({name: row(name) for name in ["frontend-1", "backend-1", "redis-0"]})
+        table.apply(PanelUpdate(upserts={name: row(name)
+                                         for name in ["frontend-1", "backend-1", "redis-0"]}))
         table.move_cursor_to("backend-1")
         table.filter("END")
         assert table.visible_count == 2 and table.row_count == 3
         assert table.cursor_key == "backend-1"
-        table.apply({"frontend-2": row("frontend-2"), "worker": row("worker")})
+        table.apply(PanelUpdate(upserts={"frontend-2": row("frontend-2"), "worker": row("worker")}))
         assert table.visible_count == 3
         await pilot.pause()
         shown = [line.split()[0] for line in screen_lines(table)[1:] if line.strip()]
@@ -146,7 +152,8 @@ async def test_marked_and_severity_rows_take_their_component_styles():
     app = TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(ResourceTable)
-        table.apply({name: row(name) for name in ["a", "b", "c"]}, severities={"c": "error"})
+        table.apply(PanelUpdate(upserts={name: row(name) for name in ["a", "b", "c"]},
+                                severities={"c": "error"}))
         table.set_marked({"b"})
         table.move_cursor_to("a")
         await pilot.pause()
@@ -168,7 +175,7 @@ async def test_enter_and_click_select_the_row_under_the_cursor():
     app = TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(ResourceTable)
-        table.apply({name: row(name) for name in ["a", "b", "c"]})
+        table.apply(PanelUpdate(upserts={name: row(name) for name in ["a", "b", "c"]}))
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.selected == ["b"]
@@ -194,7 +201,8 @@ async def test_ten_thousand_rows_draw_only_the_visible_lines():
         table = app.query_one(ResourceTable)
         await pilot.pause()
         CountingTable.calls = 0
-        table.apply({f"pod-{i}": row(f"pod-{i}", i % 7, f"{i % 90}m") for i in range(10_000)})
+        table.apply(PanelUpdate(upserts={f"pod-{i}": row(f"pod-{i}", i % 7, f"{i % 90}m")
+                                         for i in range(10_000)}))
         await pilot.pause()
         assert table.row_count == 10_000
         # speed is bench/table.py's to measure; here: only what is on screen is drawn
@@ -209,7 +217,7 @@ async def test_cell_text_is_shown_literally_and_escapes_never_reach_the_terminal
     app = TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(ResourceTable)
-        table.apply({"k": row(name)})
+        table.apply(PanelUpdate(upserts={"k": row(name)}))
         await pilot.pause()
         line = screen_lines(table)[1]
         if name.startswith("["):
@@ -223,7 +231,8 @@ async def test_a_narrow_terminal_truncates_with_an_ellipsis():
     async with app.run_test(size=(20, 6)) as pilot:
         table = app.query_one(ResourceTable)
         table.set_columns([("NAMESPACE", 10), ("NAME", None), ("STATUS", 16)])
-        table.apply({"k": (Text("kube-system"), Text("coredns"), Text("CrashLoopBackOff"))})
+        table.apply(PanelUpdate(upserts={"k": (Text("kube-system"), Text("coredns"),
+                                               Text("CrashLoopBackOff"))}))
         await pilot.pause()
         line = screen_lines(table)[1]
         assert line.startswith("kube-syst… ")

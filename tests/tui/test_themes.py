@@ -24,6 +24,7 @@ from kubetriage.themes import (
     save_settings,
     status_color,
 )
+from kubetriage.tui.viewmodel.updates import PanelUpdate
 from kubetriage.tui.widgets.resource_table import ResourceTable
 
 
@@ -45,10 +46,11 @@ class ThemedApp(App):
     def on_mount(self) -> None:
         table = self.query_one(ResourceTable)
         table.set_columns([("NAME", None), ("STATUS", 18)])
-        table.apply({name: (Text(name), Text(status, style="bold"))
+        table.apply(PanelUpdate(
+            upserts={name: (Text(name), Text(status, style="bold"))
                      for name, status in [("web", "Running"), ("api", "CrashLoopBackOff"),
                                           ("db", "Pending")]},
-                    severities={"api": "error", "db": "warning"})
+            severities={"api": "error", "db": "warning"}))
         table.set_marked({"api"})
         table.focus()
         if self.settings_path is not None:
@@ -174,3 +176,22 @@ async def test_the_app_stylesheet_parses_under_every_theme():
         async with app.run_test(size=(40, 8)) as pilot:
             await pilot.pause()
             assert app.query_one(ResourceTable).styles.scrollbar_size_vertical == 1
+
+
+async def test_a_theme_switched_at_run_time_recolours_the_rows_it_drew_before():
+    """Cells name the role of their style; the table colours them as it draws, so the rows
+    given once take the new theme's colours without being given again."""
+    from kubetriage.tui.styling import rich_color
+    from kubetriage.tui.viewmodel.rows import cell
+
+    app = ThemedApp("kubetriage-dark")
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.apply(PanelUpdate(upserts={"api": (cell("api"), cell("CrashLoop", "error"))}))
+        for theme in ("kubetriage-dark", "kubetriage-light"):
+            app.theme = theme
+            await pilot.pause()
+            error = rich_color(app.current_theme.error, "red")
+            drawn = {s.style.color.name for s in screen_segments(app)
+                     if s.text.startswith("CrashLoop") and s.style and s.style.color}
+            assert drawn == {error}, theme

@@ -15,8 +15,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from kubetriage.errors import ApiError
-from kubetriage.tui import pod_details
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
+from kubetriage.tui.viewmodel import pod_details
 from kubetriage.tui.widgets.log_view import LogView
 
 PREVIOUS_TAIL = 10_000  # lines of a previous instance (it has ended: read once)
@@ -163,6 +163,7 @@ class PodScreen(ObjectScreen):
     async def _log(self) -> None:
         view = self.query_one(LogView)
         kind, ns, name = self.key
+        ns = ns or ""  # a Pod's key always has its namespace
         view.reset(self._log_title())
         view.set_evidence(self.evidence())
         if not self.container:

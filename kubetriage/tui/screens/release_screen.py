@@ -16,11 +16,11 @@ from textual.widgets import DataTable, Static
 
 from kubetriage.core import helm
 from kubetriage.errors import ApiError
-from kubetriage.tui import pod_details
-from kubetriage.tui import release_details as rd
 from kubetriage.tui.navigation import Open
-from kubetriage.tui.rows import pod_status
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
+from kubetriage.tui.viewmodel import pod_details
+from kubetriage.tui.viewmodel import release_details as rd
+from kubetriage.tui.viewmodel.rows import pod_status
 
 HISTORY_HEALTH = {"deployed": "ok", "superseded": "unknown", "failed": "error",
                   "pending-upgrade": "warn", "pending-install": "warn",
@@ -80,9 +80,10 @@ class ReleaseScreen(ObjectScreen):
         if release is None:
             return []
         store = self.source.store
+        workloads = (store.get(w.kind, rd._target_ns(release), w.name)
+                     for w in rd.workloads(release, store))
         return [release, *(h.job for h in rd.hook_jobs(release, store)),
-                *(store.get(w.kind, rd._target_ns(release), w.name)
-                  for w in rd.workloads(release, store))]
+                *(w for w in workloads if w is not None)]  # a workload not (yet) made: none
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -221,7 +222,7 @@ class ReleaseScreen(ObjectScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = self._keys.get(event.data_table.id or "", {}).get(
-            event.row_key.value)
+            event.row_key.value or "")
         if key is not None:
             self.post_message(Open("object", key))
         elif event.data_table.id == "deps":

@@ -12,7 +12,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from kubetriage.checks.finding import Chain, Finding, Report
-from kubetriage.tui.rows import rich_color, text
+from kubetriage.tui.styling import rich_color, text
 
 MAX_CHAINS = 100  # worst first; a tree of every chain of a 10k-pod cluster costs seconds to build
 # a chain's worst symptoms: a node that breaks 100 pods would push every other chain off an
@@ -161,11 +161,12 @@ class ChainsPanel(Tree[ChainNode]):
                 if lines is not None:  # the same lines, their words changed (an event's count)
                     self._relabel_chain(node, self._label(root, palette), lines)
             else:
-                where = {"after": previous} if previous is not None else \
-                    {"before": 0} if self.root.children else {}
+                # after the chain before it, else first
+                before = 0 if previous is None and self.root.children else None
                 node = self.root.add(self._label(root, palette), ChainNode(chain.id, root.id),
+                                     before=before, after=previous,
                                      expand=first or (chain.id in shown and
-                                                      shown[chain.id].is_expanded), **where)
+                                                      shown[chain.id].is_expanded))
                 for label, data in lines or ():
                     node.add_leaf(label, data)
             previous = node
@@ -211,8 +212,8 @@ class ChainsPanel(Tree[ChainNode]):
                 return
 
     def _all_nodes(self) -> list[TreeNode[ChainNode]]:
-        return [self.get_node_at_line(i) for i in range(self.last_line + 1)
-                if self.get_node_at_line(i) is not None]
+        nodes = (self.get_node_at_line(i) for i in range(self.last_line + 1))
+        return [node for node in nodes if node is not None]
 
     def _palette(self) -> dict[str, str]:
         theme = self.app.current_theme

@@ -27,7 +27,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from kubetriage.core.text import clean
-from kubetriage.tui.logspool import LogLine, LogSpool
+from kubetriage.tui.viewmodel.logspool import LogLine, LogSpool
 
 GUTTER = 1  # a column left of every line for the evidence mark
 SETTLE_S = 0.1  # apply arrived lines at most ten times a second

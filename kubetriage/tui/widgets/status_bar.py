@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-from kubetriage.tui.rows import rich_color, text
+from kubetriage.tui.styling import rich_color, text
 
 
 @dataclass(frozen=True)

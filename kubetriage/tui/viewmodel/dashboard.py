@@ -10,42 +10,22 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from kubetriage.checks.finding import Report
 from kubetriage.cluster.store import Store, StoreChange
-from kubetriage.tui import rows
-from kubetriage.tui.rows import Cells, Key, Palette
+from kubetriage.core.types import Key
+from kubetriage.tui.viewmodel import rows
+from kubetriage.tui.viewmodel.rows import Cells
+from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 
 WARNINGS_EVERY_S = 2.0
 PANEL_KINDS = ("Namespace", "Pod", "HelmRelease", "Kustomization", "Event")
 ROW_KINDS = PANEL_KINDS[:-1]  # every panel's kind but the events
 
 
-@dataclass
-class PanelUpdate:
-    upserts: dict[Any, Cells] = field(default_factory=dict)
-    deletes: set[Any] = field(default_factory=set)
-    sort_keys: dict[Any, tuple] = field(default_factory=dict)
-    severities: dict[Any, str | None] = field(default_factory=dict)  # how the whole row reads
-
-    def __bool__(self) -> bool:
-        return bool(self.upserts or self.deletes)
-
-
-@dataclass
-class Updates:
-    namespaces: PanelUpdate = field(default_factory=PanelUpdate)
-    releases: PanelUpdate = field(default_factory=PanelUpdate)
-    pods: PanelUpdate = field(default_factory=PanelUpdate)
-    events: PanelUpdate = field(default_factory=PanelUpdate)
-
-
 class DashboardModel:
-    def __init__(self, palette: Palette, namespace: str | None = None) -> None:
-        self.palette = palette
+    def __init__(self, namespace: str | None = None) -> None:
         self.namespace = namespace  # `:ns NAME`: only this namespace's rows
         self.pod_failing: dict[Key, bool] = {}
         self.release_ready: dict[Key, bool] = {}
@@ -75,16 +55,16 @@ class DashboardModel:
     def rows_again(self, shown: dict[str, list[Key]], store: Store, now: datetime) -> Updates:
         """The rows of these keys built again at `now`: ages move on without their objects
         changing (only rows on screen are asked for; sort keys do not depend on `now`)."""
-        out, p = Updates(), self.palette
+        out = Updates()
         for key in shown.get("pods", ()):
             if (obj := store.get(*key)) is not None:
-                out.pods.upserts[key] = rows.pod_row(obj, now, p)
+                out.pods.upserts[key] = rows.pod_row(obj, now)
         for key in shown.get("releases", ()):
             if (obj := store.get(*key)) is not None:
-                out.releases.upserts[key] = rows.release_row(obj, now, p)
+                out.releases.upserts[key] = rows.release_row(obj, now)
         for key in shown.get("events", ()):
             if (folded := self.folded.get(key)) is not None:
-                out.events.upserts[key] = rows.event_row(folded, now, p)
+                out.events.upserts[key] = rows.event_row(folded, now)
         return out
 
     def adopt_events(self, other: DashboardModel) -> set[Key]:
@@ -97,7 +77,6 @@ class DashboardModel:
     def apply(self, changes: Iterable[StoreChange], now: datetime) -> Updates:
         out = Updates()
         touched_folds: set[Key] = set()
-        p = self.palette
         for ch in changes:
             key = (ch.kind, ch.namespace, ch.name)
             gone = ch.type == "DELETED" or not self._visible(ch.namespace) \
@@ -111,7 +90,7 @@ class DashboardModel:
                 failing = rows.pod_failing(*status[:2])
                 self._count_pod(key, failing)
                 out.pods.severities[key] = "error" if failing else None
-                out.pods.upserts[key] = rows.pod_row(ch.obj, now, p, status)
+                out.pods.upserts[key] = rows.pod_row(ch.obj, now, status)
                 out.pods.sort_keys[key] = rows.pod_sort(ch.obj, now, failing)
             elif ch.kind in ("HelmRelease", "Kustomization"):
                 if gone:
@@ -122,7 +101,7 @@ class DashboardModel:
                 self._count_release(key, ready == "True")
                 out.releases.severities[key] = {"True": None, "False": "error"}.get(ready,
                                                                                      "warning")
-                out.releases.upserts[key] = rows.release_row(ch.obj, now, p)
+                out.releases.upserts[key] = rows.release_row(ch.obj, now)
                 out.releases.sort_keys[key] = rows.release_sort(ch.obj, now)
             elif ch.kind == "Event":
                 old = self._fold_of.pop(key, None)
@@ -146,7 +125,7 @@ class DashboardModel:
                 continue
             folded = rows.fold(fold, events.values())
             self.folded[fold] = folded
-            out.events.upserts[fold] = rows.event_row(folded, now, p)
+            out.events.upserts[fold] = rows.event_row(folded, now)
             out.events.sort_keys[fold] = rows.event_sort(folded, now)
             out.events.severities[fold] = "warning" if folded.type == "Warning" else None
         out.namespaces = self._namespace_update()
@@ -199,7 +178,7 @@ class DashboardModel:
                 if self._ns_rows.pop(key, None) is not None:
                     update.deletes.add(key)
                 continue
-            cells = rows.namespace_row(name, h, self.palette)
+            cells = rows.namespace_row(name, h)
             if self._ns_rows.get(key) != cells:
                 self._ns_rows[key] = cells
                 update.upserts[key] = cells

@@ -1,4 +1,6 @@
-"""Objects as table rows: every cell cleaned text with a style from a palette the theme gives.
+"""Objects as table rows: every cell cleaned text with the role its style plays (error,
+warning, ok, muted), which the table turns into the current theme's colours when it draws the row:
+a theme switched at run time recolours the rows without building them again.
 
 Pure (no Textual, no I/O), so the same function serves the screen, the tests and the benchmark.
 Keys are (kind, namespace, name) as the store and the findings name objects; a folded event row
@@ -10,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
-
-from rich.text import Text
+from typing import Any, Literal, NamedTuple
 
 from kubetriage.checks.finding import SEVERITY_RANK
 from kubetriage.core.durations import human_duration, parse_time
@@ -20,13 +20,20 @@ from kubetriage.core.podstatus import pod_cells as _pod_cells
 from kubetriage.core.text import clean
 from kubetriage.core.types import Key, Obj
 
+# how a cell reads; the table styles each role from the theme ("" = the row's own style)
+Role = Literal["", "error", "warning", "ok", "muted"]
+ERROR: Role = "error"
+WARNING: Role = "warning"
+OK: Role = "ok"
+MUTED: Role = "muted"
+
 
 class Cell(NamedTuple):
     """One table cell, cleaned, not yet a Rich `Text`: the table draws only the rows on screen,
     and a `Text` per cell of a 10k-pod cluster's 40,000 rows costs seconds to build."""
 
     plain: str
-    style: str = ""
+    style: Role = ""
 
 
 Cells = tuple[Cell, ...]
@@ -37,28 +44,7 @@ _TRANSIENT_POD = {"ContainerCreating", "PodInitializing", "Terminating", "Pendin
 WARNING_WINDOW = timedelta(minutes=10)
 
 
-@dataclass(frozen=True)
-class Palette:
-    """Rich styles for states; the app fills it from the current Textual theme."""
-
-    error: str = "red"
-    warning: str = "yellow"
-    ok: str = "green"
-    muted: str = "dim"
-
-
-def rich_color(value: str | None, default: str) -> str:
-    """A theme's colour as Rich reads it (a 16-colour theme says `ansi_red`, Rich `color(1)`)."""
-    from textual.color import Color  # parsing only: rows stay free of widgets
-    return Color.parse(value).rich_color.name if value else default
-
-
-def text(value: Any, style: str = "") -> Text:
-    """Untrusted cluster text, inert: controls removed, never parsed as markup."""
-    return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")
-
-
-def cell(value: Any, style: str = "") -> Cell:
+def cell(value: Any, style: Role = "") -> Cell:
     """Untrusted cluster text as a cell: controls removed (drawn as `Text`, never markup)."""
     # a quarter of a million cells at 10k pods: the tuple is made without the Python-level
     # __new__ a NamedTuple call goes through
@@ -108,19 +94,17 @@ def image_tag(pod: Obj) -> str:
     return tag if name and "/" not in tag else "latest"
 
 
-def pod_row(pod: Obj, now: datetime, palette: Palette,
-            status: tuple[str, str, str] | None = None) -> Cells:
+def pod_row(pod: Obj, now: datetime, status: tuple[str, str, str] | None = None) -> Cells:
     """The pod's cells; `status` is its `pod_status`, when the caller has it already."""
     meta, spec = pod["metadata"], pod.get("spec") or {}
     ready, state, restarts = status or pod_status(pod, now)
     failing = pod_failing(ready, state)
-    style = palette.error if failing else (palette.ok if state in _HEALTHY_POD else
-                                           palette.warning)
-    restart_style = palette.warning if restarts != "0" else ""
+    style = ERROR if failing else (OK if state in _HEALTHY_POD else WARNING)
+    restart_style: Role = WARNING if restarts != "0" else ""
     return (cell(meta["name"]), cell(ready, style), cell(state, style),
             # "67 (2m21s)": kubectl's " ago" costs four of 80 columns and says nothing
             cell(restarts.replace(" ago)", ")"), restart_style),
-            cell(_age(meta.get("creationTimestamp"), now), palette.muted),
+            cell(_age(meta.get("creationTimestamp"), now), MUTED),
             cell(spec.get("nodeName") or "<none>"), cell(image_tag(pod)),
             cell(meta.get("namespace") or ""))
 
@@ -144,11 +128,11 @@ def release_ready(obj: Obj) -> str:
     return _condition(obj).get("status") or "Unknown"
 
 
-def release_row(obj: Obj, now: datetime, palette: Palette) -> Cells:
+def release_row(obj: Obj, now: datetime) -> Cells:
     meta, spec, status = obj["metadata"], obj.get("spec") or {}, obj.get("status") or {}
     ready_cond = _condition(obj)
     ready = ready_cond.get("status") or "Unknown"
-    style = {"True": palette.ok, "False": palette.error}.get(ready, palette.warning)
+    style = OK if ready == "True" else ERROR if ready == "False" else WARNING
     if obj["kind"] == "HelmRelease":
         chart = ((spec.get("chart") or {}).get("spec") or {})
         history = status.get("history") or [{}]
@@ -162,10 +146,10 @@ def release_row(obj: Obj, now: datetime, palette: Palette) -> Cells:
         revision = (status.get("lastAppliedRevision") or "").split("@")[0][:12]
         kind = "ks"
     suspended = bool(spec.get("suspend"))
-    return (cell(meta["name"]), cell(kind, palette.muted), cell(ready, style),
+    return (cell(meta["name"]), cell(kind, MUTED), cell(ready, style),
             cell(ready_cond.get("reason") or "", style), cell(what), cell(revision),
-            cell("yes" if suspended else "-", palette.warning if suspended else palette.muted),
-            cell(_age(meta.get("creationTimestamp"), now), palette.muted),
+            cell("yes" if suspended else "-", WARNING if suspended else MUTED),
+            cell(_age(meta.get("creationTimestamp"), now), MUTED),
             cell(meta.get("namespace") or ""))
 
 
@@ -232,13 +216,13 @@ def fold(key: Key, events: Iterable[Obj]) -> FoldedEvent:
     return out
 
 
-def event_row(ev: FoldedEvent, now: datetime, palette: Palette) -> Cells:
+def event_row(ev: FoldedEvent, now: datetime) -> Cells:
     warning = ev.type == "Warning"
-    style = palette.warning if warning else palette.muted
+    style = WARNING if warning else MUTED
     last = human_duration(now - ev.last) if ev.last else "<unknown>"
-    return (cell(last, palette.muted), cell(ev.type, style), cell(ev.reason, style),
+    return (cell(last, MUTED), cell(ev.type, style), cell(ev.reason, style),
             cell(f"{ev.target[0].lower()}/{ev.target[1]}"),
-            cell(ev.count, palette.warning if ev.count > 1 and warning else ""),
+            cell(ev.count, WARNING if ev.count > 1 and warning else ""),
             cell(ev.message))
 
 
@@ -273,15 +257,15 @@ class NamespaceHealth:
     worst: str = ""  # the most severe finding's severity in the namespace, or ""
 
 
-def namespace_row(name: str, health: NamespaceHealth, palette: Palette) -> Cells:
+def namespace_row(name: str, health: NamespaceHealth) -> Cells:
     if health.worst in ("critical", "error") or health.failing:
-        badge = cell("●", palette.error)
+        badge = cell("●", ERROR)
     elif health.worst == "warning" or health.releases_ready < health.releases:
-        badge = cell("●", palette.warning)
+        badge = cell("●", WARNING)
     else:
-        badge = cell("●", palette.ok)
+        badge = cell("●", OK)
     return (badge, cell(name), cell(health.pods),
-            cell(health.failing, palette.error if health.failing else palette.muted),
+            cell(health.failing, ERROR if health.failing else MUTED),
             cell(f"{health.releases_ready}/{health.releases}"))
 
 

@@ -1,0 +1,252 @@
+"""The rows of a ResourceTable, without the drawing: kept in a dict plus one sorted list of the rows
+that pass the filter, so a batch of changes costs O(changes · log n) bisections, and the widths
+the columns need.
+
+Pure (no Textual): the widget (resource_table.py) draws these rows and moves its cursor over
+them; this keeps their order under sort, filter and batches.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, insort
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+from rich.cells import cell_len
+
+from kubetriage.tui.viewmodel.updates import PanelUpdate, Severity
+
+Row = tuple[Any, ...]  # cells: a Rich `Text`, or anything with a `plain` string and a `style`
+BULK_ROWS = 1000  # more rows than this in one batch: one sort beats an insertion each
+
+_AGE = re.compile(r"(?:\d+[smhdy])+")
+_AGE_PART = re.compile(r"(\d+)([smhdy])")
+_AGE_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "y": 365 * 86400}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_DIGITS = re.compile(r"(\d+)")
+
+
+def sort_value(text: str) -> tuple:
+    """How a cell sorts: an age like `3d4h` by its seconds, a number by value, else naturally
+    (`pod-9` before `pod-10`), case-insensitive. Numbers and ages come before words."""
+    text = text.strip()
+    if _AGE.fullmatch(text):
+        return (0, sum(int(n) * _AGE_UNIT[unit] for n, unit in _AGE_PART.findall(text)), ())
+    if _NUMBER.fullmatch(text):
+        return (0, float(text), ())
+    parts = _DIGITS.split(text.lower())
+    return (1, 0, tuple(int(part) if i % 2 else part for i, part in enumerate(parts)))
+
+
+class TableRows:
+    """Rows keyed by any hashable key, in the order shown: sorted by a column or by their order
+    keys, filtered by a substring, reversed on demand."""
+
+    def __init__(self) -> None:
+        self.columns: list[tuple[str, int | None]] = []
+        self._natural: list[int] = []  # widest cell seen per flexible column
+        self._flexible: list[int] = []  # the indices of those columns
+        self._rows: dict[Hashable, Row] = {}
+        self._haystacks: dict[Hashable, str] = {}
+        self._order_keys: dict[Hashable, Any] = {}
+        # key -> (column sort value, order key, sequence number): unique, so bisect finds a row
+        self._entries: dict[Hashable, tuple] = {}
+        self._by_seq: dict[int, Hashable] = {}
+        self._next_seq = 0
+        self._visible: list[tuple] = []  # sorted entries of the rows that pass the filter
+        self.sort_column: int | None = None
+        self.reverse = False
+        self._filter = ""
+        self._severity: dict[Hashable, Severity] = {}
+
+    # -- reading --------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def visible_count(self) -> int:
+        return len(self._visible)
+
+    def has_row(self, key: Hashable) -> bool:
+        return key in self._rows
+
+    def keys(self) -> list[Hashable]:
+        return list(self._rows)
+
+    def cells(self, key: Hashable) -> Row:
+        return self._rows[key]
+
+    def severity(self, key: Hashable) -> Severity | None:
+        return self._severity.get(key)
+
+    def key_at(self, index: int) -> Hashable:
+        """The key of the row shown at `index` (0 = top row, after sort and filter)."""
+        if self.reverse:
+            index = len(self._visible) - 1 - index
+        return self._by_seq[self._visible[index][-1]]
+
+    def index_of(self, key: Hashable) -> int | None:
+        """Where the row is shown, or None when it is not (filtered out, or no such row)."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        index = bisect_left(self._visible, entry)
+        if index >= len(self._visible) or self._visible[index] != entry:
+            return None
+        return len(self._visible) - 1 - index if self.reverse else index
+
+    def natural_widths(self) -> list[int]:
+        return list(self._natural)
+
+    def column_widths(self, width: int) -> list[int]:
+        """Each column's width in a table `width` cells wide (a space between two columns):
+        fixed ones as given, flexible ones as wide as their widest cell, the last flexible one
+        taking the rest; too narrow, the other flexible ones give way down to their labels."""
+        widths = [fixed if fixed is not None else natural
+                  for (_, fixed), natural in zip(self.columns, self._natural)]
+        flexible = self._flexible
+        if not flexible:
+            return widths
+        last, others = flexible[-1], flexible[:-1]
+        room = width - (len(widths) - 1) - sum(w for i, w in enumerate(widths) if i != last)
+        last_min = cell_len(self.columns[last][0])
+        if room < last_min and others:
+            spare = sum(widths[i] for i in others) - (last_min - room)
+            total = sum(widths[i] for i in others)
+            for i in others:
+                widths[i] = max(cell_len(self.columns[i][0]), widths[i] * max(spare, 0) // total)
+            room = width - (len(widths) - 1) - sum(w for i, w in enumerate(widths) if i != last)
+        widths[last] = max(room, last_min)
+        return widths
+
+    # -- changing -------------------------------------------------------------------------------
+
+    def set_columns(self, columns: Sequence[tuple[str, int | None]]) -> None:
+        """Labels with a fixed width, or None for flexible (the last flexible one takes the rest)."""
+        self.columns = list(columns)
+        self._natural = [cell_len(label) for label, _ in self.columns]
+        self._flexible = [i for i, (_, fixed) in enumerate(self.columns) if fixed is None]
+        for cells in self._rows.values():
+            self._measure(cells)
+
+    def apply(self, update: PanelUpdate) -> set[Hashable]:
+        """Add or replace rows, remove others, give rows their order keys and severities; the
+        keys whose line must be drawn again."""
+        upserts, sort_keys, severities = update.upserts, update.sort_keys, update.severities
+        deletes = [key for key in update.deletes if key in self._rows]
+        for key in deletes:
+            self._remove(key)
+        if sort_keys:
+            self._order_keys.update(sort_keys)
+        # many rows at once (the first fill): one sort beats an insertion each
+        # (a sort of nearly sorted rows is close to linear; each insertion moves the tail)
+        bulk = len(upserts) > BULK_ROWS
+        same = set()
+        for key, cells in upserts.items():
+            cells = tuple(cells)
+            if self._rows.get(key) == cells and key not in sort_keys and key not in severities:
+                same.add(key)  # nothing to draw again (an age refresh that changed no age)
+                continue
+            self._upsert(key, cells, place=not bulk)
+        for key in sort_keys.keys() - upserts.keys():
+            if key in self._rows:  # moved without a change of cells
+                self._upsert(key, self._rows[key], place=not bulk)
+        if bulk:
+            self._rebuild_visible()
+        for key, severity in severities.items():
+            self.set_severity(key, severity)
+        return {*upserts, *deletes, *sort_keys, *severities} - same
+
+    def clear(self) -> None:
+        """Remove every row; columns, sort and filter stay."""
+        for store in (self._rows, self._haystacks, self._order_keys, self._entries,
+                      self._by_seq, self._severity):
+            store.clear()
+        self._visible.clear()
+
+    def sort_by(self, column: int | None, reverse: bool = False) -> None:
+        """Sort by one column (numbers and ages by value), ties by order key; None = by order key."""
+        self.sort_column, self.reverse = column, reverse
+        for key, entry in self._entries.items():
+            self._entries[key] = self._entry(key, entry[-1])
+        self._rebuild_visible()
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows with `text` in any cell (case-insensitive); empty shows all."""
+        self._filter = text.lower()
+        self._rebuild_visible()
+
+    def set_severity(self, key: Hashable, severity: Severity | None) -> None:
+        if severity is None:
+            self._severity.pop(key, None)
+        else:
+            self._severity[key] = severity
+
+    # -- inside ---------------------------------------------------------------------------------
+
+    def _measure(self, cells: Row) -> None:
+        natural = self._natural
+        for index in self._flexible:
+            if index < len(cells):
+                plain = cells[index].plain
+                width = len(plain) if plain.isascii() else cell_len(plain)
+                if width > natural[index]:
+                    natural[index] = width
+
+    def _entry(self, key: Hashable, seq: int) -> tuple:
+        column, cells = self.sort_column, self._rows[key]
+        if column is None:
+            value: tuple = ()
+        else:
+            value = sort_value(cells[column].plain) if column < len(cells) else (2,)
+        return (value, self._order_keys.get(key, ()), seq)
+
+    def _passes(self, key: Hashable) -> bool:
+        if not self._filter:
+            return True
+        haystack = self._haystacks.get(key)
+        if haystack is None:  # made on the first filter: most rows are never filtered
+            haystack = self._haystacks[key] = "\0".join(c.plain for c in self._rows[key]).lower()
+        return self._filter in haystack
+
+    def _upsert(self, key: Hashable, cells: Row, place: bool = True) -> None:
+        """Store the row; `place` = also put it in its place among the visible rows."""
+        old = self._entries.get(key)
+        self._rows[key] = cells
+        self._haystacks.pop(key, None)
+        self._measure(cells)
+        if old is None:
+            seq = self._next_seq
+            self._next_seq += 1
+            self._by_seq[seq] = key
+        else:
+            seq = old[-1]
+            if place:
+                self._discard_visible(old)
+        entry = self._entry(key, seq)
+        self._entries[key] = entry
+        if place and self._passes(key):
+            insort(self._visible, entry)
+
+    def _remove(self, key: Hashable) -> None:
+        entry = self._entries.pop(key)
+        self._discard_visible(entry)
+        del self._rows[key], self._by_seq[entry[-1]]
+        self._haystacks.pop(key, None)
+        self._order_keys.pop(key, None)
+        self._severity.pop(key, None)
+
+    def _discard_visible(self, entry: tuple) -> None:
+        index = bisect_left(self._visible, entry)
+        if index < len(self._visible) and self._visible[index] == entry:
+            del self._visible[index]
+
+    def _rebuild_visible(self) -> None:
+        if self._filter:
+            self._visible = sorted(entry for key, entry in self._entries.items()
+                                   if self._passes(key))
+        else:
+            self._visible = sorted(self._entries.values())

@@ -1,0 +1,158 @@
+"""DashboardModel: store changes in, panel rows out. Pods and releases count into their
+namespace's row, events with the same object, reason and message fold into one row whose count
+is their sum, `:ns` keeps one namespace's rows, and a report marks namespaces by their worst
+finding. Pure: no screen, no server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from kubetriage.checks.finding import Finding, ObjectRef, Report
+from kubetriage.cluster.store import StoreChange
+from kubetriage.tui.viewmodel.dashboard import DashboardModel
+
+NOW = datetime(2025, 10, 18, 1, 30, tzinfo=UTC)
+
+
+def pod(ns: str, name: str, waiting: str | None = None) -> dict:
+    state = {"waiting": {"reason": waiting}} if waiting else {"running": {}}
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"namespace": ns, "name": name, "resourceVersion": "1",
+                         "creationTimestamp": "2025-10-18T01:00:00Z"},
+            "spec": {"nodeName": "node-1", "containers": [{"name": "app", "image": "app:1.2"}]},
+            "status": {"phase": "Running" if not waiting else "Pending",
+                       "containerStatuses": [{"name": "app", "ready": not waiting,
+                                              "restartCount": 3 if waiting else 0,
+                                              "state": state}]}}
+
+
+def release(ns: str, name: str, ready: str) -> dict:
+    return {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
+            "metadata": {"namespace": ns, "name": name, "resourceVersion": "1",
+                         "creationTimestamp": "2025-10-18T01:00:00Z"},
+            "spec": {"chart": {"spec": {"chart": name, "version": "1.0.0"}}},
+            "status": {"conditions": [{"type": "Ready", "status": ready,
+                                       "reason": "Succeeded" if ready == "True" else "Failed"}]}}
+
+
+def event(ns: str, name: str, count: int, reason: str = "BackOff",
+          last: str = "2025-10-18T01:29:00Z") -> dict:
+    return {"apiVersion": "v1", "kind": "Event", "type": "Warning", "reason": reason,
+            "message": "Back-off  restarting failed container", "count": count,
+            "lastTimestamp": last,
+            "metadata": {"namespace": ns, "name": name, "resourceVersion": "1"},
+            "involvedObject": {"kind": "Pod", "namespace": ns, "name": "web-1"}}
+
+
+def added(obj: dict) -> StoreChange:
+    meta = obj["metadata"]
+    return StoreChange("ADDED", obj["kind"], meta.get("namespace"), meta["name"], obj, 1)
+
+
+def deleted(obj: dict) -> StoreChange:
+    change = added(obj)
+    change.type = "DELETED"
+    return change
+
+
+def plain(cells) -> list[str]:
+    return [c.plain for c in cells]
+
+
+def test_failing_pods_read_as_errors_come_first_and_count_in_their_namespace():
+    model = DashboardModel()
+    out = model.apply([added(pod("shop", "web-1")), added(pod("shop", "web-2", "CrashLoopBackOff"))],
+                      NOW)
+    web2 = out.pods.upserts[("Pod", "shop", "web-2")]
+    assert plain(web2)[:4] == ["web-2", "0/1", "CrashLoopBackOff", "3"]
+    assert [c.style for c in web2[1:3]] == ["error", "error"]
+    assert out.pods.severities[("Pod", "shop", "web-2")] == "error"
+    assert out.pods.severities[("Pod", "shop", "web-1")] is None
+    assert min(out.pods.sort_keys, key=out.pods.sort_keys.__getitem__) == ("Pod", "shop", "web-2")
+    assert model.pods_failing() == 1
+    ns_row = out.namespaces.upserts[("Namespace", None, "shop")]
+    assert plain(ns_row) == ["●", "shop", "2", "1", "0/0"] and ns_row[0].style == "error"
+
+
+def test_a_pod_deleted_leaves_its_namespace_row_when_it_was_the_last():
+    model = DashboardModel()
+    web = pod("shop", "web-1", "ImagePullBackOff")
+    model.apply([added(web)], NOW)
+    out = model.apply([deleted(web)], NOW)
+    assert out.pods.deletes == {("Pod", "shop", "web-1")}
+    assert out.namespaces.deletes == {("Namespace", None, "shop")}
+    assert model.pods_failing() == 0
+
+
+def test_a_listed_namespace_keeps_its_row_without_pods():
+    model = DashboardModel()
+    namespace = {"kind": "Namespace", "metadata": {"name": "empty", "resourceVersion": "1"}}
+    out = model.apply([added(namespace)], NOW)
+    assert plain(out.namespaces.upserts[("Namespace", None, "empty")]) == \
+        ["●", "empty", "0", "0", "0/0"]
+
+
+def test_releases_count_ready_and_not_ready_ones_read_as_errors():
+    model = DashboardModel()
+    out = model.apply([added(release("shop", "api", "False")), added(release("shop", "db", "True"))],
+                      NOW)
+    api = out.releases.upserts[("HelmRelease", "shop", "api")]
+    assert plain(api)[:5] == ["api", "hr", "False", "Failed", "api@1.0.0"]
+    assert api[2].style == "error"
+    assert out.releases.severities[("HelmRelease", "shop", "api")] == "error"
+    assert model.releases_ready() == (1, 2)
+    assert plain(out.namespaces.upserts[("Namespace", None, "shop")])[-1] == "1/2"
+
+
+def test_repeated_events_fold_into_one_row_whose_count_follows_them():
+    model = DashboardModel()
+    first, second = event("shop", "e1", 2), event("shop", "e2", 5, last="2025-10-18T01:29:30Z")
+    out = model.apply([added(first), added(second)], NOW)
+    assert len(out.events.upserts) == 1
+    (fold, cells), = out.events.upserts.items()
+    assert plain(cells) == ["30s", "Warning", "BackOff", "pod/web-1", "7",
+                            "Back-off  restarting failed container"]
+    assert model.warnings(NOW) == 1
+
+    out = model.apply([deleted(second)], NOW)
+    last, _, _, _, count, _ = plain(out.events.upserts[fold])
+    assert (last, count) == ("60s", "2"), "the fold is now the remaining event alone"
+    out = model.apply([deleted(first)], NOW)
+    assert out.events.deletes == {fold} and not model.folded
+
+
+def test_a_namespace_view_keeps_only_that_namespace():
+    model = DashboardModel(namespace="shop")
+    out = model.apply([added(pod("shop", "web-1")), added(pod("other", "db-0", "Error"))], NOW)
+    assert set(out.pods.upserts) == {("Pod", "shop", "web-1")}
+    assert ("Pod", "other", "db-0") in out.pods.deletes
+    assert set(out.namespaces.upserts) == {("Namespace", None, "shop")}
+    assert model.pods_failing() == 0
+
+
+def test_a_report_marks_a_namespace_by_its_worst_finding():
+    model = DashboardModel()
+    model.apply([added(pod("shop", "web-1"))], NOW)
+    finding = Finding(id="f1", check="KT-001", title="release failed", severity="error",
+                      object=ObjectRef(kind="HelmRelease", namespace="shop", name="api"),
+                      summary="failed")
+    update = model.set_report(Report(findings=[finding], chains=[]))
+    row = update.upserts[("Namespace", None, "shop")]
+    assert row[0].style == "error"
+    assert update.sort_keys[("Namespace", None, "shop")] < (True,)  # troubled first
+    assert not model.set_report(Report(findings=[finding], chains=[]))  # nothing changed
+
+
+def test_rows_built_again_later_show_older_ages():
+    model = DashboardModel()
+    web = pod("shop", "web-1")
+    model.apply([added(web)], NOW)
+
+    class Store:
+        def get(self, kind, namespace, name):
+            return web
+
+    later = datetime(2025, 10, 18, 3, 0, tzinfo=UTC)
+    # a store of one pod: rows_again reads only get()
+    out = model.rows_again({"pods": [("Pod", "shop", "web-1")]}, Store(), later)  # type: ignore[arg-type]
+    assert plain(out.pods.upserts[("Pod", "shop", "web-1")])[4] == "120m"
