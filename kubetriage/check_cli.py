@@ -1,7 +1,8 @@
 """`kubetriage check`: the diagnosis for scripts and CI.
 
 Exit codes: 0 when nothing is at severity error or above, 1 when something is, 2 on a usage or
-connection error (one line on stderr).
+connection error or an input holding no Kubernetes objects (one line on stderr). 3 is kept for
+"could not see enough to judge".
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="diagnose a cluster, a dump or a scenario and exit 0/1/2",
                        description="Diagnose and print findings linked into failure chains. "
                                    "Exit 0: nothing at error or above; 1: something is; "
-                                   "2: usage or connection error.")
+                                   "2: usage or connection error, or no Kubernetes objects "
+                                   "in the input.")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--from-dump", metavar="PATH",
                      help="a kubectl get -o json|yaml dump (directory or file) with logs/")
@@ -70,6 +72,11 @@ def run(args: argparse.Namespace) -> int:
     if args.from_dump:
         from kubetriage.cluster.dump import load_dump
         dump, source = load_dump(args.from_dump), args.from_dump
+        if not dump.objects:  # a wrong path in CI must not pass as a healthy cluster
+            skipped = sum("not a .json, .yaml or .yml file" in w for w in dump.warnings)
+            skipped = f" ({skipped} files, none .json, .yaml or .yml)" if skipped else ""
+            raise UsageError(f"--from-dump {args.from_dump}: no Kubernetes objects in it"
+                             f"{skipped}; expected what `kubectl get -A -o json` writes")
     elif args.demo:
         from kubetriage.sim import scenario
         dump, source = scenario.load(args.demo).dump, f"scenario {args.demo}"

@@ -104,6 +104,22 @@ def test_usage_errors_are_one_line_and_exit_2(capsys, monkeypatch, argv, message
     assert err.startswith("kubetriage: error: ") and message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("files", [{}, {"passwd": "root:x:0:0::/root:/bin/sh\n",
+                                      "ssh/sshd_config": "Port 22\n", "hosts.conf": "x\n"},
+                                     {"empty.json": '{"apiVersion": "v1", "kind": "List", '
+                                                    '"items": []}'}],
+                         ids=["empty-directory", "like-etc", "an-empty-list"])
+def test_a_path_without_kubernetes_objects_exits_2(tmp_path, capsys, files):
+    """A wrong path in CI is an error, not a healthy cluster."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    code, out, err = run(capsys, "--from-dump", str(tmp_path))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"--from-dump {tmp_path}: no Kubernetes objects in it" in err
+    assert ("3 files, none .json, .yaml or .yml" in err) == (len(files) == 3)
+
+
 def test_bad_silences_file_names_file_and_field(tmp_path, capsys):
     silences = tmp_path / "s.yaml"
     silences.write_text("silences:\n  - {code: KT-777}\n")
