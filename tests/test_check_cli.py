@@ -155,3 +155,49 @@ def test_text_fits_80_columns_without_colour(tmp_path, capsys, monkeypatch):
     _, out, _ = run(capsys, "--from-dump", dump)
     assert "\x1b[" not in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def text_of(capsys, monkeypatch, scenario: str) -> str:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(capsys, "--demo", scenario)
+    assert code == 1
+    return out
+
+
+def stated(out: str) -> list[str]:
+    """The evidence lines of a text report, each joined back from its wrapped lines."""
+    lines, current = [], None
+    for line in out.splitlines():
+        if line.startswith("    │ "):
+            current = line[len("    │ "):]
+            lines.append(current)
+        elif current is not None and line.startswith("    ") and not line.startswith("     ") \
+                and not line.lstrip().startswith(("fix:", "$", "└→", "●")):
+            lines[-1] += " " + line.strip()
+        else:
+            current = None
+    return lines
+
+
+@pytest.mark.parametrize("scenario", ["midwestmtg", "registry-rebuild", "staging"])
+def test_text_states_each_evidence_line_once(capsys, monkeypatch, scenario):
+    lines = stated(text_of(capsys, monkeypatch, scenario))
+    assert lines and len(lines) == len(set(lines))
+
+
+def test_text_tells_the_alembic_cause_once_and_its_members_briefly(capsys, monkeypatch):
+    out = text_of(capsys, monkeypatch, "midwestmtg")
+    assert out.count("ERROR [alembic.util.messaging] Multiple head revisions") == 1
+    chain1 = out.split("chain 2 ·")[0]
+    # what the hook breaks: each a summary, no evidence of its own
+    assert "KT-101 HelmRelease midwestmtg/midwestmtg-backend" in chain1
+    assert 'nginx cannot resolve its upstream host "midwestmtg-backend"' in " ".join(chain1.split())
+    assert chain1.count("│") == len(stated(chain1))  # evidence only under the root
+
+
+def test_text_folds_many_members_of_one_check(capsys, monkeypatch):
+    out = text_of(capsys, monkeypatch, "registry-rebuild")
+    assert len(out.splitlines()) < 150
+    assert "KT-301 5 × SealedSecret: SealedSecret not synced" in out
+    assert 'msg="New key written"' in out

@@ -141,7 +141,7 @@ def _finding(snap: Snapshot, pod: dict, status: dict, init: bool) -> Finding:
         fixes.append(Remediation(title=fix[0].upper() + fix[1:]))
     return CHECK.finding(obj,
                          f"{what.capitalize()} {container} of pod {obj.namespace}/{obj.name} is "
-                         f"crash-looping ({restarts} restarts): {cause}.",
+                         f"crash-looping ({restarts} restarts): {cause.rstrip('.')}.",
                          [f"{container}: CrashLoopBackOff, {restarts} restarts", *lines, *backoff],
                          fixes, part=container, container=container, init=init, restarts=restarts,
                          **facts)
