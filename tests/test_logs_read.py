@@ -76,3 +76,11 @@ def test_a_dump_reads_only_the_logs_the_rule_names(tmp_path, capsys):
     log.write_text('nginx: [emerg] host not found in upstream "backend" in /etc/nginx.conf\n')
     assert main(["check", "--from-dump", str(tmp_path)]) == 0
     assert "backend" not in capsys.readouterr().out
+
+
+def test_names_the_first_few_clients_of_an_absent_service_however_listed():
+    """Every pod of a cluster may carry the same OTEL endpoint: one log proves the flood."""
+    clients = [with_env("http://otel.app.svc:4317", name=f"client-{i}") for i in range(9)]
+    for order in (clients, clients[::-1]):
+        assert wanted(*order) == {("app", "client-0", "app", False),
+                                  ("app", "client-1", "app", False)}

@@ -8,7 +8,6 @@ objects. Every problem is one line naming the file and the line or item: user in
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,13 +47,12 @@ class Dump:
         diagnosis reads (core/logs_read.py), as the live source fetches them. A log beside the
         dump that the rule does not name (a healthy container's) is not read: the dashboard on
         the same cluster could not read it either, and would tell another story."""
-        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for obj in self.objects:
-            by_kind[obj["kind"]].append(obj)
-        wanted = wanted_logs(lambda kind: by_kind.get(kind, []))
-        logs = {ref: text.splitlines()[-tail:] for k, text in self.logs.items()
-                if (ref := (k.namespace, k.pod, k.container, k.previous)) in wanted}
-        return Snapshot(self.objects, logs, now)
+        snap = Snapshot(self.objects, None, now)
+        wanted = wanted_logs(snap.of_kind)
+        snap.logs = dict(sorted((ref, text.splitlines()[-tail:]) for k, text in self.logs.items()
+                                if (ref := (k.namespace, k.pod, k.container, k.previous))
+                                in wanted))
+        return snap
 
 
 def load_dump(path: str | Path) -> Dump:

@@ -42,7 +42,7 @@ from kubetriage.cluster.reflector import (
 )
 from kubetriage.cluster.slim import LAST_APPLIED
 from kubetriage.cluster.store import Store
-from kubetriage.core.logs_read import LOG_RULE_KINDS, LogVersion, wanted_logs
+from kubetriage.core.logs_read import LOG_RULE_KINDS, LogVersion, PodReadings, wanted_logs
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
 from kubetriage.core.types import Obj
@@ -75,6 +75,7 @@ class ClusterSource:
         self._backoff = backoff
         self._tasks: set[asyncio.Task] = set()
         self._log_cache: dict[LogRef, tuple[float, LogVersion, list[str]]] = {}
+        self._readings = PodReadings()  # what the log rule read of each pod, while unchanged
         self._demo: Any = None
         self._demo_dir: str | None = None
         self._fallbacks = 0  # kinds still finding the namespaces they may be seen in
@@ -344,9 +345,10 @@ class ClusterSource:
         is empty or cannot be read is left out, as a dump without that file."""
         if objects is None:
             lists = {kind: self.store.list(kind) for kind in LOG_RULE_KINDS}
-            wanted = await asyncio.to_thread(wanted_logs, lambda kind: lists.get(kind, []))
+            wanted = await asyncio.to_thread(wanted_logs, lambda kind: lists.get(kind, []),
+                                             self._readings)
         else:
-            wanted = await asyncio.to_thread(_wanted_in, objects)
+            wanted = await asyncio.to_thread(_wanted_in, objects, self._readings)
         now = time.monotonic()
         fetch, refresh = [], []
         for ref, version in wanted.items():
@@ -370,12 +372,12 @@ class ClusterSource:
         return {ref: c[2] for ref, c in self._log_cache.items() if c[2]}
 
 
-def _wanted_in(objects: list[Obj]) -> dict[LogRef, LogVersion]:
+def _wanted_in(objects: list[Obj], readings: PodReadings) -> dict[LogRef, LogVersion]:
     by_kind: dict[str, list[Obj]] = {kind: [] for kind in LOG_RULE_KINDS}
     for obj in objects:
         if obj.get("kind") in by_kind:
             by_kind[obj["kind"]].append(obj)
-    return wanted_logs(lambda kind: by_kind.get(kind, []))
+    return wanted_logs(lambda kind: by_kind.get(kind, []), readings)
 
 
 def _not_visible(message: str, namespaces: list[str], denied: list[str]) -> str:
