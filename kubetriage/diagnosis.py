@@ -55,4 +55,6 @@ def _diagnose(snap: Snapshot, ignore: Iterable[str], silences: Silences | None, 
     kept.sort(key=lambda f: (-f.rank, f.id))
     built = ranking.order(chains.build(snap, kept, linked), kept)
     return Report(findings=kept, chains=built, silenced=silenced,
-                  source=source, namespace=namespace, unavailable=broken)
+                  source=source, namespace=namespace, unavailable=snap.unseen.lines() + broken,
+                  unavailable_brief=snap.unseen.brief() + broken,
+                  cannot_judge=snap.unseen.judgement(logs_read=len(snap.logs)))

@@ -4,7 +4,8 @@ failed), each stamped with the seconds since the command started, and writes the
 with --report.
 
 Exit codes: 0 when everything is verified, 1 when something failed (its chains are in the
-report), 2 on a usage or connection error (one line on stderr).
+report), 2 on a usage or connection error (one line on stderr), 3 when nothing failed but a step
+could not read what it judges (RBAC, discovery), as `check` exits 3 when it cannot judge.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from kubetriage.errors import UsageError
 
-EXIT_VERIFIED, EXIT_FAILED = 0, 1
+EXIT_VERIFIED, EXIT_FAILED, EXIT_UNSEEN = 0, 1, 3
 DEMO_STABILITY = "10s"  # the demo's window: long enough to see a crash loop come back
 STABILITY = "15m"  # TASK-003: "stable for at least 15 minutes"
 
@@ -27,7 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Check that sources and releases are Ready, no pod is in "
                                    "ImagePullBackOff/CrashLoopBackOff, warning events, service "
                                    "endpoints, then a stability window. Exit 0: verified; 1: "
-                                   "something failed; 2: usage or connection error.")
+                                   "something failed; 2: usage or connection error; 3: nothing "
+                                   "failed, but a step could not read what it judges (listed).")
     p.add_argument("--demo", metavar="SCENARIO", help="a scenario of the embedded cluster")
     p.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig file (default: $KUBECONFIG, "
                    "then ~/.kube/config)")
@@ -99,7 +101,9 @@ async def _verify(args: argparse.Namespace, timeout: float | None, stability: fl
         report.write_text(text, encoding="utf-8")
         print(f"report written to {report}")
     print("verified" if verification.ok else "NOT verified: " + "; ".join(
-        f"{s.title}: {s.summary}" for s in verification.steps if s.status == "failed"))
+        f"{s.title}: {s.summary}" for s in verification.steps if s.status in ("failed", "unseen")))
     sys.stdout.flush()
-    return EXIT_VERIFIED if verification.ok else EXIT_FAILED
+    if verification.ok:
+        return EXIT_VERIFIED
+    return EXIT_UNSEEN if verification.unseen else EXIT_FAILED
 

@@ -201,3 +201,12 @@ def test_text_folds_many_members_of_one_check(capsys, monkeypatch):
     assert len(out.splitlines()) < 150
     assert "KT-301 5 × SealedSecret: SealedSecret not synced" in out
     assert 'msg="New key written"' in out
+
+
+def test_help_documents_every_exit_code(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    for code in ("0  nothing at severity error", "1  something at severity error",
+                 "2  usage or connection error", "3  nothing at error or above, but too little"):
+        assert code in out

@@ -7,6 +7,8 @@ import re
 import pytest
 
 from kubetriage.cli import main
+from kubetriage.sim.rbac import Deny, Rbac
+from kubetriage.sim.server import run_in_thread
 
 
 def test_midwestmtg_is_not_verified_and_the_report_names_the_hook_chain(tmp_path, capsys):
@@ -72,3 +74,25 @@ def test_reconcile_is_audited_per_release(tmp_path, capsys, monkeypatch):
     assert len(lines) == len(requested) > 0
     assert all('"action":"reconcile"' in line and '"outcome":"succeeded"' in line
                for line in lines)
+
+
+def test_releases_the_user_may_not_read_are_not_verified_exit_3(tmp_path, capsys):
+    """A user who may not list HelmReleases used to read "0 releases Ready" and VERIFIED."""
+    deny = Rbac(deny=[Deny(verbs=("list", "watch"), resources=("helmreleases",))])
+    with run_in_thread("healthy", speed=1e-6, rbac=deny) as sim:
+        kubeconfig = sim.write_kubeconfig(tmp_path / "kubeconfig")
+        report = tmp_path / "verify.md"
+        code = main(["verify", "--kubeconfig", str(kubeconfig), "--stability", "1s",
+                     "--report", str(report)])
+    out = capsys.readouterr().out
+    assert code == 3, out
+    assert "releases: unseen: 0 releases Ready, but could not read HelmRelease: not allowed " \
+           "across all namespaces (helmreleases.helm.toolkit.fluxcd.io is forbidden: " in out
+    assert "pods: passed: " in out
+    assert out.rstrip().splitlines()[-1].startswith(
+        "NOT verified: Releases Ready: 0 releases Ready, but could not read HelmRelease: ")
+    text = report.read_text()
+    assert text.startswith("# Verification: kubetriage-sim: NOT VERIFIED: could not read "
+                           "everything")
+    assert "| Releases Ready | ⚠ could not read |" in text
+    assert "## Could not be read" in text and "- HelmRelease: not allowed across" in text

@@ -5,7 +5,8 @@ runtime reports), from the log of the instance that crashed last (see causes.py)
 kubelet's own word that it kills the container for a failing liveness or startup probe (then exit
 143, SIGTERM, or even 0 is the kill, not the program ending), or from an exit code 0 under a
 Deployment (a one-shot program run as a service). Init containers count too. Otherwise the cause
-is unknown and the summary says so.
+is unknown and the summary says so, and why: the log could not be read (with the server's words),
+or it does not say.
 """
 
 from __future__ import annotations
@@ -89,6 +90,11 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
         return ("it exits with code 0 (Completed), yet its workload restarts it forever: a "
                 "one-shot program run as a service", [exit_line],
                 "run it as a Job, or make its command keep serving", {})
+    unread = _unread_logs(snap, pod, container)
+    if unread:  # the log may well say why: nobody could read it
+        which = "its log" if len(unread) == 2 else unread[0].split(" could", 1)[0]
+        return f"cause unknown: {which} could not be read", [exit_line, *unread], None, \
+            {"symptom": True}
     said = f": {str_at(last, 'message')}" if str_at(last, "message") else ""
     # a crash without a stated cause: another finding about this pod may hold it (ranking.py)
     return f"cause unknown, the log does not say why{said}", [exit_line], None, {"symptom": True}
@@ -116,6 +122,14 @@ def _in_container(event: dict, container: str) -> bool:
     m = _FIELD_PATH.search(str_at(event, "involvedObject", "fieldPath")) or \
         _NAMED.search(str_at(event, "message"))
     return m is not None and m.group(1) == container
+
+
+def _unread_logs(snap: Snapshot, pod: dict, container: str) -> list[str]:
+    """`the previous log could not be read: <the server's words>`, for each that could not."""
+    ns, pod_name = namespace(pod) or "", name(pod)
+    return [f"the {which} log could not be read: {why}"
+            for which, previous in (("previous", True), ("current", False))
+            if (why := snap.unseen.log(ns, pod_name, container, previous))]
 
 
 def _spec(pod: dict, container: str) -> dict:

@@ -30,6 +30,9 @@ _PRODUCTS = {"helm.toolkit.fluxcd.io": "Flux (helm-controller)",
 class Discovered:
     resources: dict[str, Resource] = field(default_factory=dict)  # kind -> served Resource
     missing: dict[str, str] = field(default_factory=dict)  # kind -> why it is not watched
+    # of those, the kinds the server may serve but whose discovery failed: not "not installed",
+    # unseen (what the user cannot see, core/unseen.py)
+    failed: set[str] = field(default_factory=set)
     server_version: str = ""
 
 
@@ -72,6 +75,8 @@ async def discover(conn: Connection, kinds: tuple[str, ...] = WATCHED) -> Discov
         else:
             entries = [plurals[r.group_version].get(r.plural) for r in order]
             why = next((e for e in entries if isinstance(e, str)), None)
+            if why:
+                found.failed.add(kind)
             found.missing[kind] = why or f"the server does not serve {order[0].plural} " \
                                          f"in {order[0].group or 'core'}/{order[0].version}"
     return found

@@ -16,6 +16,7 @@ from kubetriage.cluster.store import Store
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
 from kubetriage.core.types import Obj
+from kubetriage.core.unseen import Unseen
 
 
 class Source(Protocol):
@@ -52,3 +53,7 @@ class Source(Protocol):
 
     async def diagnosis_logs(self, objects: list[Obj] | None = None
                              ) -> dict[LogRef, list[str]]: ...
+
+    def unseen(self, *, unsynced: bool = False, logs: bool = True) -> Unseen:
+        """What the user cannot see now (kinds, logs), and why: core/unseen.py."""
+        ...

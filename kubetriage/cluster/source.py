@@ -11,7 +11,8 @@
 It connects (connect.py), discovers which kinds the server offers (discovery.py) and runs one
 reflector per kind (reflector.py) into the store. When a kind may not be listed across all
 namespaces it falls back to the namespaces the user may list, and records in
-`store.not_visible` what cannot be seen and why. `--demo` starts the embedded server in this
+`store.not_visible` what cannot be seen and why; `unseen()` adds the logs the server would not
+give, in its words, so a diagnosis says what it could not read. `--demo` starts the embedded server in this
 process on a free loopback port and connects to it through the very same path, kubeconfig
 included.
 """
@@ -19,7 +20,6 @@ included.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import shutil
 import tempfile
 import time
@@ -46,6 +46,7 @@ from kubetriage.core.logs_read import LOG_RULE_KINDS, LogVersion, PodReadings, w
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
 from kubetriage.core.types import Obj
+from kubetriage.core.unseen import Unseen
 from kubetriage.errors import ApiError
 
 if TYPE_CHECKING:  # the embedded server is imported only when a demo is asked for
@@ -76,6 +77,8 @@ class ClusterSource:
         self._tasks: set[asyncio.Task] = set()
         self._log_cache: dict[LogRef, tuple[float, LogVersion, list[str]]] = {}
         self._readings = PodReadings()  # what the log rule read of each pod, while unchanged
+        # logs the server would not give (a node gone: 500 from the kubelet proxy; RBAC: 403)
+        self._log_errors: dict[LogRef, tuple[float, LogVersion, str]] = {}
         self._demo: Any = None
         self._demo_dir: str | None = None
         self._fallbacks = 0  # kinds still finding the namespaces they may be seen in
@@ -327,12 +330,29 @@ class ClusterSource:
     # -- snapshot for the checks ---------------------------------------------------------------
 
     async def snapshot(self, with_logs: bool = True) -> Snapshot:
-        """The store as a Snapshot, with the logs the diagnosis reads (core/logs_read.py).
-        Indexing 40,000 objects happens in a thread: the store's objects are replaced, never
-        changed, so the list taken here stays as it was."""
+        """The store as a Snapshot, with the logs the diagnosis reads (core/logs_read.py) and
+        what could not be read. Indexing 40,000 objects happens in a thread: the store's objects
+        are replaced, never changed, so the list taken here stays as it was."""
         objects = list(self.store.objects())
         logs = await self.diagnosis_logs(objects) if with_logs else {}
-        return await asyncio.to_thread(Snapshot.from_objects, objects, logs)
+        unseen = self.unseen(unsynced=True, logs=with_logs)
+        return await asyncio.to_thread(Snapshot.from_objects, objects, logs, None, unseen)
+
+    def unseen(self, *, unsynced: bool = False, logs: bool = True) -> Unseen:
+        """What the user cannot see now, and why: the kinds RBAC forbids (store.not_visible)
+        or whose discovery failed, the logs the last round could not read,
+        and with unsynced=True the kinds not listed yet (for a check that stopped waiting)."""
+        kinds = {k: why for k, why in self.discovered.missing.items()
+                 if k in self.discovered.failed}
+        kinds.update(self.store.not_visible)
+        if unsynced:
+            for r in self.reflectors:
+                if not (r.synced.is_set() or r.forbidden):
+                    state = self.store.state(r.kind)
+                    error = state.error if state is not None and state.error else "no answer"
+                    kinds.setdefault(f"{r.kind} in {r.namespace}" if r.namespace else r.kind,
+                                     f"not listed yet: {error}")
+        return Unseen(kinds, {ref: e[2] for ref, e in self._log_errors.items()} if logs else {})
 
     async def diagnosis_logs(self, objects: list[Obj] | None = None) -> dict[LogRef, list[str]]:
         """The last lines of every log the diagnosis reads about these objects (the store's now,
@@ -341,8 +361,8 @@ class ClusterSource:
         Logs are fetched again only when they can have changed: a new restart (a new previous
         instance), a container starting or stopping, or, for a running container, its log
         being older than CURRENT_LOG_TTL_S, stalest first and at most LOG_REFRESHES_PER_ROUND
-        of those a round. After the first round a round fetches only what changed. A log that
-        is empty or cannot be read is left out, as a dump without that file."""
+        of those a round. After the first round a round fetches only what changed. A log the
+        server would not give is left out and said by `unseen()`."""
         if objects is None:
             lists = {kind: self.store.list(kind) for kind in LOG_RULE_KINDS}
             wanted = await asyncio.to_thread(wanted_logs, lambda kind: lists.get(kind, []),
@@ -352,7 +372,10 @@ class ClusterSource:
         now = time.monotonic()
         fetch, refresh = [], []
         for ref, version in wanted.items():
-            cached = self._log_cache.get(ref)
+            cached, failed = self._log_cache.get(ref), self._log_errors.get(ref)
+            if failed is not None and failed[1] == version and \
+                    now - failed[0] < CURRENT_LOG_TTL_S:
+                continue  # a node that is gone stays gone a while: not asked every round
             if cached is None or cached[1] != version:
                 fetch.append(ref)
             elif version[1] and now - cached[0] >= CURRENT_LOG_TTL_S:
@@ -363,13 +386,28 @@ class ClusterSource:
         async def get(ref: LogRef) -> None:
             ns, pod, container, previous = ref
             async with limit:
-                with contextlib.suppress(ApiError, aiohttp.ClientError):
+                try:
                     lines = await self.logs(ns, pod, container, previous=previous)
+                except ApiError as exc:
+                    self._log_failed(ref, wanted[ref], str(exc))
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    self._log_failed(ref, wanted[ref], "cannot reach the API server: "
+                                                       f"{exc or type(exc).__name__}")
+                else:
                     self._log_cache[ref] = (time.monotonic(), wanted[ref], lines)
+                    self._log_errors.pop(ref, None)
 
         await asyncio.gather(*(get(ref) for ref in fetch + refresh[:LOG_REFRESHES_PER_ROUND]))
         self._log_cache = {ref: c for ref, c in self._log_cache.items() if ref in wanted}
-        return {ref: c[2] for ref, c in self._log_cache.items() if c[2]}
+        self._log_errors = {ref: e for ref, e in self._log_errors.items() if ref in wanted}
+        return {ref: c[2] for ref, c in self._log_cache.items()}
+
+    def _log_failed(self, ref: LogRef, version: LogVersion, why: str) -> None:
+        cached = self._log_cache.get(ref)
+        if cached is not None and cached[1] == version:
+            return  # a running container's refresh failed: what was read of it still holds
+        self._log_cache.pop(ref, None)
+        self._log_errors[ref] = (time.monotonic(), version, why)
 
 
 def _wanted_in(objects: list[Obj], readings: PodReadings) -> dict[LogRef, LogVersion]:

@@ -4,7 +4,8 @@ Objects are plain dicts with the Kubernetes field paths, indexed by kind, (kind,
 uid, owner uid and namespace; events by kind, namespace and the object they are about only
 (nothing looks an event up by its own name, and they are three in four objects). Log excerpts are the last
 lines of a container (`previous` = the instance before the last restart). Built from a dump with
-`Dump.snapshot()`, from anything else (the live store) with `Snapshot.from_objects`.
+`Dump.snapshot()`, from anything else (the live store) with `Snapshot.from_objects`. What the
+source could not read (forbidden kinds, logs the server would not give) is in `unseen` (unseen.py).
 
 Secret values never enter: a Secret keeps metadata and type only (its `data`, `stringData` and the
 `kubectl.kubernetes.io/last-applied-configuration` annotation, which repeats the data, are dropped).
@@ -49,6 +50,7 @@ from typing import Any, TypeVar
 
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.types import Key, LogRef
+from kubetriage.core.unseen import Unseen
 
 LOG_TAIL = 200  # lines kept per container log: enough for a cause, bounded for 10k pods
 
@@ -91,8 +93,9 @@ class Snapshot:
 
     def __init__(self, objects: Iterable[Mapping[str, Any]],
                  logs: Mapping[LogRef, list[str]] | None = None,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, unseen: Unseen | None = None) -> None:
         self.now = now or datetime.now(UTC)  # what ages are measured against
+        self.unseen = unseen or Unseen()  # what could not be read: absence there proves nothing
         self.by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.by_key: dict[Key, dict[str, Any]] = {}
         self.by_uid: dict[str, dict[str, Any]] = {}
@@ -158,8 +161,8 @@ class Snapshot:
     @classmethod
     def from_objects(cls, objects: Iterable[Mapping[str, Any]],
                      logs: Mapping[LogRef, list[str]] | None = None,
-                     now: datetime | None = None) -> Snapshot:
-        return cls(objects, logs, now)
+                     now: datetime | None = None, unseen: Unseen | None = None) -> Snapshot:
+        return cls(objects, logs, now, unseen)
 
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
@@ -211,4 +214,4 @@ class Snapshot:
         """Only this namespace's objects and the cluster-scoped ones (nodes), as `-n` means."""
         objects = [o for ns in (namespace, None) for o in self.by_namespace.get(ns, [])]
         logs = {k: v for k, v in self.logs.items() if k[0] == namespace}
-        return Snapshot(objects, logs, self.now)
+        return Snapshot(objects, logs, self.now, self.unseen.restricted_to(namespace))

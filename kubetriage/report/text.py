@@ -19,6 +19,7 @@ from kubetriage.checks.finding import SEVERITY_RANK, Finding, Report
 FOLD = 3  # members of one check and kind in a chain told as one entry from this many
 STYLE = {"critical": "bold white on red", "error": "bold red", "warning": "bold yellow",
          "info": "cyan"}
+UNAVAILABLE_SHOWN = 12  # a node gone takes every log on it: the JSON lists them all
 
 
 def counts(report: Report) -> str:
@@ -114,6 +115,39 @@ def _members(out: _Out, members: list[Finding], shown: set[str]) -> None:
         out.line(Text(", ".join(told), style="dim"), 4)
 
 
+def verdict(report: Report) -> str:
+    """What a report without findings says: never "Nothing wrong found." when it saw too little,
+    nor without a word when it could not read everything."""
+    if report.cannot_judge:
+        return f"Cannot judge: {report.cannot_judge}."
+    if report.unavailable:
+        return "Nothing wrong found in what could be read."
+    return "Nothing wrong found."
+
+
+def verdict_text(report: Report) -> Text:
+    return Text(verdict(report), style="bold yellow" if report.cannot_judge else
+                "yellow" if report.unavailable else "green")
+
+
+def _unavailable(printer: _Out, report: Report) -> None:
+    """Its own section, under the header: what could not be read, so absence there proves
+    nothing (kinds RBAC forbids, logs the server would not give), each with the reason."""
+    if not report.unavailable:
+        return
+    printer.line(Text("Could not read (what is missing there proves nothing; -o json gives each "
+                      "with the server's words):", style="yellow"))
+    lines = report.unavailable_brief or report.unavailable
+    for line in lines[:UNAVAILABLE_SHOWN]:
+        printer.line(Text.assemble(("• ", "yellow"), line), 2)
+    more = len(lines) - UNAVAILABLE_SHOWN
+    if more > 0:
+        printer.line(Text(f"… and {more} more", style="yellow"), 2)
+    if report.cannot_judge and report.findings:
+        printer.line(Text(f"Too little could be read to call the rest healthy: "
+                          f"{report.cannot_judge}.", style="yellow"))
+
+
 def render_text(report: Report, out: TextIO, width: int | None = None) -> None:
     console = Console(file=out, width=width, highlight=False, soft_wrap=True, emoji=False)
     printer = _Out(console)
@@ -121,10 +155,9 @@ def render_text(report: Report, out: TextIO, width: int | None = None) -> None:
     where = f" · {report.source}" if report.source else ""
     where += f" · namespace {report.namespace}" if report.namespace else ""
     printer.line(Text.assemble(("kubetriage check", "bold"), where, " · ", counts(report)))
-    for line in report.unavailable:
-        printer.line(Text.assemble(("unknown: ", "yellow"), line), 2)
+    _unavailable(printer, report)
     if not report.findings:
-        printer.line(Text("Nothing wrong found.", style="green"))
+        printer.line(verdict_text(report))
         return
     shown: set[str] = set()  # findings described
     stated: set[str] = set()  # evidence lines printed: each is stated once

@@ -31,6 +31,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="add S seconds to every answer")
     faults.add_argument("--forbid-cluster-wide", action="store_true",
                         help="answer all-namespaces lists and watches with 403")
+    faults.add_argument("--kubelet-down", action="store_true",
+                        help="no kubelet answers, as when a node is gone: pods/log answers 500 "
+                             "(dial tcp NODE:10250: connection refused) and deleted pods stay "
+                             "Terminating until force-deleted")
     p.set_defaults(run=run)
 
 
@@ -52,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = _scenario(args)
     faults = Faults(drop_watch_every=args.drop_watch_every,
                     gone_watch_every=args.gone_watch_every, error_rate=args.error_rate,
-                    latency=args.latency, forbid_cluster_wide=args.forbid_cluster_wide)
+                    latency=args.latency, forbid_cluster_wide=args.forbid_cluster_wide,
+                    kubelet_down=args.kubelet_down)
     return asyncio.run(_serve(args, scenario, faults, churn))
 
 

@@ -26,6 +26,7 @@ from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.logs_read import LOG_RULE_KINDS
 from kubetriage.core.snapshot import Snapshot
 from kubetriage.core.types import Key, LogRef
+from kubetriage.core.unseen import Unseen
 from kubetriage.diagnosis import diagnose
 from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
@@ -37,7 +38,7 @@ from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, Dashboard
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
 from kubetriage.tui.widgets.resource_table import ResourceTable
-from kubetriage.tui.widgets.status_bar import Status, StatusBar
+from kubetriage.tui.widgets.status_bar import Status, StatusBar, unseen_text
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
 # one announcement on screen at a time (a toast shows 5 s; a stack of them hides an 80x24
@@ -326,7 +327,7 @@ class KubetriageApp(App):
                 continue  # `:ctx` closed that source under the request
             # forked: on the other core, while this one draws (see forked.py)
             report = await asyncio.to_thread(call_forked, diagnosis_of, objects, logs,
-                                             self.namespace, self.clock())
+                                             self.namespace, self.clock(), source.unseen())
             if source is not self.source or report.namespace != self.namespace:
                 continue  # `:ctx` or `:ns` switched meanwhile
             await self._rows_in.wait()  # chains drawn with the rows they mark, never before
@@ -411,7 +412,7 @@ class KubetriageApp(App):
             connection=connection, stale_for=int(stale), releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
             chains=len(self.report.chains), read_only=self.read_only,
-            diagnosis=self._diagnosis_pending()))
+            diagnosis=self._diagnosis_pending(), unseen=unseen_text(self._unseen())))
 
     def _diagnosis_pending(self) -> str:
         """Until the first report: what it waits for, said where the chains will be (a count of
@@ -421,6 +422,13 @@ class KubetriageApp(App):
         waiting = "reading logs" if self.reading_logs else "listing"
         self.screen_main.show_waiting(waiting)
         return waiting
+
+    def _unseen(self) -> Unseen:
+        """What the user cannot see in the namespace in view (all of it without `:ns`)."""
+        if self.source is None:
+            return Unseen()
+        unseen = self.source.unseen()
+        return unseen.restricted_to(self.namespace) if self.namespace else unseen
 
     # -- the command palette lists the `:` commands --------------------------------------------
 
@@ -455,13 +463,13 @@ class KubetriageApp(App):
 
 
 def diagnosis_of(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None,
-                 now: datetime | None = None) -> Report:
+                 now: datetime | None = None, unseen: Unseen | None = None) -> Report:
     """The report the dashboard draws on these objects and logs: `check`'s diagnosis (run in a
-    forked child, else a thread). Where it runs in a thread, the snapshot indexing them is gone
-    before the collector runs again, so its 100,000s of containers never reach an old
-    generation that every full collection would rescan."""
+    forked child, else a thread), with what could not be read. Where it runs in a thread, the
+    snapshot indexing them is gone before the collector runs again, so its 100,000s of
+    containers never reach an old generation that every full collection would rescan."""
     with gc_paused():
-        return diagnose(Snapshot.from_objects(objects, logs, now), namespace=namespace)
+        return diagnose(Snapshot.from_objects(objects, logs, now, unseen), namespace=namespace)
 
 
 def _build(model: DashboardModel, changes: list[StoreChange], now: datetime) -> Updates:

@@ -14,8 +14,8 @@ from textual.widgets import Static
 from kubetriage.actions import Plan
 from kubetriage.core.text import clean
 
-_LABELS = ("Action:", "Context:", "User:", "Namespace:", "Object:", "Change:", "Command:",
-           "Dry run:", "Refused:", "Releases:")
+_LABELS = ("Warning:", "Action:", "Context:", "User:", "Namespace:", "Object:", "Change:",
+           "Command:", "Dry run:", "Refused:", "Releases:")
 
 
 def lines_text(lines: list[str]) -> Text:
@@ -25,7 +25,8 @@ def lines_text(lines: list[str]) -> Text:
         line = clean(line)
         label = next((lb for lb in _LABELS if line.startswith(lb)), "")
         out.append(label, style="bold")
-        out.append(line[len(label):] + "\n", style="bold" if label == "Refused:" else "")
+        out.append(line[len(label):] + "\n",
+                   style="bold" if label in ("Refused:", "Warning:") else "")
     out.rstrip()
     return out
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from kubetriage.tui.app import KubetriageApp
 
 GLYPH = {"pending": ("·", "unknown"), "running": ("…", "warn"), "passed": ("✓", "ok"),
-         "failed": ("✗", "error"), "skipped": ("–", "unknown")}
+         "failed": ("✗", "error"), "skipped": ("–", "unknown"), "unseen": ("?", "warn")}
 DEMO_STABILITY_S = 10.0  # as `kubetriage verify --demo`
 STABILITY_S = 15 * 60.0  # TASK-003: "stable for at least 15 minutes"
 HOOK_LOG_LINES = 6
@@ -173,7 +173,8 @@ class WalkthroughScreen(Screen):
                 out.append(clean(fix.title + (f"  {fix.command}" if fix.command else "")))
 
     def _on_event(self, event: StepEvent) -> None:
-        health = {"passed": "ok", "failed": "error", "skipped": "unknown"}.get(event.kind, "")
+        health = {"passed": "ok", "failed": "error", "skipped": "unknown",
+                  "unseen": "warn"}.get(event.kind, "")
         self.say(f"{event.at:%H:%M:%S} {event.step}: {event.kind}: {event.message}",
                  health_style(self, health) if health else "")
         if event.kind != "progress":
