@@ -119,8 +119,9 @@ async def _live_snapshot(args: argparse.Namespace):
     from kubetriage.cluster.source import ClusterSource
 
     namespaces = [args.namespace] if args.namespace else None
-    async with await ClusterSource.open(args.kubeconfig, args.context,
-                                        namespaces=namespaces) as source:
+    # check only reads: its connection is read-only whatever the flags say
+    async with await ClusterSource.open(args.kubeconfig, args.context, namespaces=namespaces,
+                                        read_only=True) as source:
         try:
             await source.wait_synced(timeout=SYNC_TIMEOUT_S)
         except TimeoutError:

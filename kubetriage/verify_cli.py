@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from kubetriage.errors import UsageError
+from kubetriage.errors import UsageError, writable
 
 EXIT_VERIFIED, EXIT_FAILED, EXIT_UNSEEN = 0, 1, 3
 DEMO_STABILITY = "10s"  # the demo's window: long enough to see a crash loop come back
@@ -43,6 +43,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stability", metavar="D", help=f"the window in which nothing may regress "
                    f"(default: {STABILITY}; {DEMO_STABILITY} with --demo)")
     p.add_argument("--report", metavar="FILE", help="write the Markdown verification report")
+    # also taken before the command (kubetriage --read-only verify): SUPPRESS keeps that one
+    p.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
+                   help="change nothing: no reconcile request, whatever else is asked")
     p.set_defaults(run=run)
 
 
@@ -53,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     if args.demo and (args.kubeconfig or args.context):
         raise UsageError("--demo runs the embedded cluster: it takes no --kubeconfig or "
                          "--context")
+    read_only = bool(getattr(args, "read_only", False))
+    if read_only and args.reconcile:
+        raise UsageError("--reconcile asks for a change to every release and --read-only "
+                         "forbids changes: drop one of them")
     try:
         timeout = durations.parse(args.timeout, "--timeout") if args.timeout else None
         stability = durations.parse(args.stability or (DEMO_STABILITY if args.demo
@@ -60,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
     except durations.DurationError as exc:
         raise UsageError(str(exc)) from None
     report = Path(args.report) if args.report else None
-    if report is not None and not report.parent.is_dir():
-        raise UsageError(f"--report {report}: directory {report.parent} does not exist")
+    if report is not None:  # said now, not after a run of many minutes
+        writable(report, "--report")
     return asyncio.run(_verify(args, timeout, stability, report, time.monotonic()))
 
 
@@ -78,7 +85,8 @@ async def _verify(args: argparse.Namespace, timeout: float | None, stability: fl
 
     # an unknown --demo scenario raises DumpError and a connection problem UsageError: main()
     # prints either as one line and exits 2
-    source = await ClusterSource.open(args.kubeconfig, args.context, demo=args.demo)
+    source = await ClusterSource.open(args.kubeconfig, args.context, demo=args.demo,
+                                      read_only=bool(getattr(args, "read_only", False)))
     try:
         await source.wait_synced(timeout=60)
         say(start, f"listed: context {source.conn.context}, "
@@ -98,7 +106,10 @@ async def _verify(args: argparse.Namespace, timeout: float | None, stability: fl
         await source.close()
     text = render_verification(verification)
     if report is not None:
-        report.write_text(text, encoding="utf-8")
+        try:
+            report.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--report {report}: cannot write: {exc.strerror or exc}") from None
         print(f"report written to {report}")
     print("verified" if verification.ok else "NOT verified: " + "; ".join(
         f"{s.title}: {s.summary}" for s in verification.steps if s.status in ("failed", "unseen")))

@@ -27,8 +27,9 @@ from kubetriage.actions.deletion import await_deletion, grace_of
 from kubetriage.actions.reconcile import Outcome, await_reconcile, condition
 from kubetriage.cluster.connect import Connection, api_error
 from kubetriage.cluster.protocol import Source
+from kubetriage.core.names import target_problem
 from kubetriage.core.types import Obj
-from kubetriage.errors import ApiError
+from kubetriage.errors import ApiError, ReadOnlyError
 
 READ_ONLY = "read-only mode: kubetriage was started with --read-only"
 SOURCE_TIMEOUT_S = 120.0  # --with-source: how long the source may take before the release
@@ -104,9 +105,14 @@ class Actions:
     def __init__(self, source: Source, *, read_only: bool = False, audit_path: Path | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.source = source
-        self.read_only = read_only
+        self._read_only = read_only
         self.audit_path = audit_path
         self.now = now
+
+    @property
+    def read_only(self) -> bool:
+        """Asked for, or the source's: an Actions on a read-only source cannot be made to act."""
+        return self._read_only or self.source.read_only
 
     @property
     def _conn(self) -> Connection:
@@ -129,6 +135,10 @@ class Actions:
     async def _refusal(self, action: Action, obj: Obj) -> str | None:
         if self.read_only:
             return READ_ONLY
+        target = Target.of(obj)
+        bad_name = target_problem(target.kind, target.namespace, target.name)
+        if bad_name:  # what the dialog shows, cleaned, would not be what the request names
+            return bad_name
         unfit = action.unfit(obj, self.source.store)
         if unfit:
             return f"not applicable: {unfit}"
@@ -244,6 +254,8 @@ class Actions:
                 data = await resp.read()
         except (TimeoutError, OSError) as exc:
             return f"cannot reach the API server: {exc}"
+        except ReadOnlyError as exc:
+            return str(exc)
         if resp.status >= 300:
             err: ApiError = api_error(resp.status, resp.reason or "", data)
             return str(err)

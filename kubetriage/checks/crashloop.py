@@ -1,19 +1,21 @@
 """KT-201: a container in CrashLoopBackOff, with the cause read where the cluster states it.
 
 The cause comes, in this order, from the last termination (OOMKilled, whatever the exit code the
-runtime reports), from the log of the instance that crashed last (see causes.py), from the
+runtime reports), from the log of the instance that crashed last (see causes.py: a precise
+pattern, else the line that states the failure, quoted as the reason read from the log), from the
 kubelet's own word that it kills the container for a failing liveness or startup probe (then exit
-143, SIGTERM, or even 0 is the kill, not the program ending), or from an exit code 0 under a
-Deployment (a one-shot program run as a service). Init containers count too. Otherwise the cause
-is unknown and the summary says so, and why: the log could not be read (with the server's words),
-or it does not say.
+143, SIGTERM, or even 0 is the kill, not the program ending: it outranks a quoted line, which is
+then what the container said as it was stopped), from an exit code 0 under a Deployment (a
+one-shot program run as a service), from the termination message, or from the last words of a
+non-zero exit. Init containers count too. Otherwise the cause is unknown and the summary says so,
+and why: the log could not be read (with the server's words), or it does not say.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from kubetriage.checks import causes
 from kubetriage.checks.check import Check
@@ -53,12 +55,18 @@ def log_cause(snap: Snapshot, pod: dict, status: dict) -> causes.Cause | None:
     the previous instance; while it waits in back-off or has terminated, the kubelet serves it as
     the current log (the previous one is then older, or the same). The other log is the fallback.
     """
+    return _log_lines(snap, pod, status, causes.precise) or \
+        _log_lines(snap, pod, status, causes.stated)
+
+
+def _log_lines(snap: Snapshot, pod: dict, status: dict,
+               read: Callable[[list[str]], causes.Cause | None]) -> causes.Cause | None:
     ns, pod_name, container = namespace(pod) or "", name(pod), str_at(status, "name")
     current, previous = snap.log(ns, pod_name, container, False), \
         snap.log(ns, pod_name, container, True)
     first, then = (previous, current) if at(status, "state", "running") is not None \
         else (current, previous)
-    return causes.from_log(first) or causes.from_log(then)
+    return read(first) or read(then)
 
 
 def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], str | None, dict]:
@@ -74,11 +82,17 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
         return (f"it is killed for exceeding its memory limit{f' of {limit}' if limit else ''} "
                 "(OOMKilled)", [exit_line], "raise the memory limit or reduce its use", {})
     found = log_cause(snap, pod, status)
-    if found:
-        return found.label, [exit_line, *found.lines], found.fix, found.facts
     killed = probe_kill(snap, pod, container)
+    if found and not (killed and found.facts.get("stated")):  # the kubelet's word over a quote
+        label = found.label
+        node = snap.get("Node", None, str_at(pod, "spec", "nodeName"))
+        arch = str_at(node, "metadata", "labels", "kubernetes.io/arch") if node else ""
+        if found.facts.get("exec_format") and arch:
+            label += f"; node {str_at(pod, 'spec', 'nodeName')} is {arch}"
+        return label, [exit_line, *found.lines], found.fix, found.facts
     if killed is not None:
         probe, said = killed
+        said += found.lines if found else []  # what it said as it was stopped
         signal = {143: " (exit 143: SIGTERM)", 137: " (exit 137: SIGKILL after the grace "
                   "period)", 0: " (it exits 0 when told to stop)"}.get(code, "") \
             if isinstance(code, int) else ""
@@ -96,6 +110,10 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
         return f"cause unknown: {which} could not be read", [exit_line, *unread], None, \
             {"symptom": True}
     said = f": {str_at(last, 'message')}" if str_at(last, "message") else ""
+    if not said and isinstance(code, int) and code != 0:
+        words = _log_lines(snap, pod, status, causes.last_words)
+        if words:
+            return words.label, [exit_line, *words.lines], None, words.facts
     # a crash without a stated cause: another finding about this pod may hold it (ranking.py)
     return f"cause unknown, the log does not say why{said}", [exit_line], None, {"symptom": True}
 

@@ -151,6 +151,21 @@ def _owner(snap: Snapshot, obj: Any, ref: dict[str, Any]) -> dict[str, Any] | No
     return snap.get(kind, namespace(obj), str_at(ref, "name")) if kind else None
 
 
+def workload_pods(snap: Snapshot, kind: str, namespace: str | None, name: str
+                  ) -> list[dict[str, Any]]:
+    """The pods a Deployment (through its ReplicaSets), StatefulSet, DaemonSet, ReplicaSet or
+    Job owns, by ownerReferences uid."""
+    top = snap.get(kind, namespace, name)
+    uid = str_at(top, "metadata", "uid") if top else ""
+    if not uid:
+        return []
+    owned = snap.owned_by(uid)
+    if kind == "Deployment":
+        owned = [p for rs in owned if rs.get("kind") == "ReplicaSet"
+                 for p in snap.owned_by(str_at(rs, "metadata", "uid"))]
+    return [p for p in owned if p.get("kind") == "Pod"]
+
+
 def owner_kind(obj: Any) -> str:
     """The kind of the controlling owner as the object states it, even if the owner is absent."""
     refs = dicts(obj, "metadata", "ownerReferences")

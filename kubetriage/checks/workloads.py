@@ -93,8 +93,10 @@ def _pods_of(snap: Snapshot, workload: dict[str, Any]) -> list[dict[str, Any]]:
 def _way(f: Finding) -> str:
     if f.facts.get("way"):
         return str(f.facts["way"])
-    pod = re.escape(f"{f.object.namespace}/{f.object.name}")
-    text = re.sub(rf"\s+(?:in|of|for) pod {pod}\b|^Pod {pod}\s+", "", f.summary)
+    pod = f"{f.object.namespace}/{f.object.name}"
+    text = f.summary.removeprefix(f"Pod {pod} ")
+    for said in (f" in pod {pod}", f" of pod {pod}", f" for pod {pod}"):
+        text = text.replace(said, "")
     return _RESTARTS.sub("", text)
 
 

@@ -27,6 +27,11 @@ class Source(Protocol):
     def conn(self) -> Connection: ...
 
     @property
+    def read_only(self) -> bool:
+        """Opened with --read-only: its connection sends no change."""
+        ...
+
+    @property
     def demo(self) -> object | None:
         """The embedded server when the source runs one (`--demo`), else None."""
         ...

@@ -20,6 +20,7 @@ included.
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import tempfile
 import time
@@ -39,12 +40,14 @@ from kubetriage.cluster.reflector import (
     Backoff,
     Forbidden,
     Reflector,
+    older,
 )
 from kubetriage.cluster.slim import LAST_APPLIED
 from kubetriage.cluster.store import Store
 from kubetriage.core.logs_read import LOG_RULE_KINDS, LogVersion, PodReadings, wanted_logs
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
+from kubetriage.core.text import log_lines
 from kubetriage.core.types import Obj
 from kubetriage.core.unseen import Unseen
 from kubetriage.errors import ApiError
@@ -52,11 +55,14 @@ from kubetriage.errors import ApiError
 if TYPE_CHECKING:  # the embedded server is imported only when a demo is asked for
     from kubetriage.sim.scenario import Scenario
 
+log = logging.getLogger(__name__)
+
 LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
 LOG_CONCURRENCY = 8
 CURRENT_LOG_TTL_S = 15.0  # a running container's log is refetched at most this often
 LOG_REFRESHES_PER_ROUND = 50  # running containers' logs refetched per diagnosis, at most
 FORBIDDEN_RETRY_S = 60.0  # a kind the user may not see is asked for again this often
+SERVER_SETTLE_S = 2.0  # kinds telling of one replaced server within this are one change
 
 
 class ClusterSource:
@@ -82,12 +88,17 @@ class ClusterSource:
         self._demo: Any = None
         self._demo_dir: str | None = None
         self._fallbacks = 0  # kinds still finding the namespaces they may be seen in
+        self._server_lock = asyncio.Lock()
+        self._server_checks = 0  # how many times the server was asked who it is
+        self._relisted = float("-inf")  # when every kind was last told to relist
+        self.replaced = 0  # how many times the server was found replaced or restored
 
     @classmethod
     async def open(cls, kubeconfig: str | None = None, context: str | None = None, *,
                    demo: str | Scenario | None = None, demo_options: dict[str, Any] | None = None,
-                   **options: Any) -> ClusterSource:
-        """Connect (raising UsageError with the line a user reads), discover, start watching."""
+                   read_only: bool = False, **options: Any) -> ClusterSource:
+        """Connect (raising UsageError with the line a user reads), discover, start watching.
+        read_only: the connection sends no change, whoever asks (--read-only)."""
         sim = demo_dir = None
         if demo is not None:
             from kubetriage.sim.server import SimServer
@@ -98,7 +109,7 @@ class ClusterSource:
             kubeconfig = str(sim.write_kubeconfig(Path(demo_dir) / "kubeconfig"))
             context = None
         try:
-            conn = await connect(kubeconfig, context)
+            conn = await connect(kubeconfig, context, read_only=read_only)
         except BaseException:
             if sim is not None:
                 await sim.stop()
@@ -107,7 +118,11 @@ class ClusterSource:
             raise
         source = cls(conn, **options)
         source._demo, source._demo_dir = sim, demo_dir
-        await source.start()
+        try:
+            await source.start()
+        except BaseException:  # discovery refused: nothing left open behind the error line
+            await source.close()
+            raise
         return source
 
     async def start(self) -> None:
@@ -132,6 +147,11 @@ class ClusterSource:
                                              if wanted is None or r.kind in wanted):
                 await asyncio.sleep(0.02)
         await asyncio.wait_for(settled(), timeout)
+
+    @property
+    def read_only(self) -> bool:
+        """Opened with --read-only: its connection refuses every change."""
+        return self.conn.read_only
 
     @property
     def demo(self) -> Any:
@@ -164,9 +184,50 @@ class ClusterSource:
     def _reflector(self, resource: Resource, namespace: str | None = None) -> Reflector:
         r = Reflector(self.conn, resource, self.store, namespace=namespace,
                       backoff=Backoff(**vars(self._backoff)) if self._backoff else None,
+                      check_server=self._server_replaced, on_diverged=self._diverged,
                       **self._options)
         self.reflectors.append(r)
         return r
+
+    # -- a server replaced at the same address -------------------------------------------------
+
+    async def _server_replaced(self) -> bool:
+        """After a failure, before a reflector watches again: is the server still the one we
+        listed? Not when a namespace we hold has another uid there or none of ours is left (a
+        cluster recreated at the same address), nor when its resourceVersion is behind one we
+        saw (restored from an etcd backup). Then every kind relists as a full replace. A
+        request that fails raises (the reflector backs off and asks again)."""
+        asked = self._server_checks
+        async with self._server_lock:
+            if self._server_checks != asked:
+                return False  # asked while this one waited: had it changed, all were told
+            try:
+                doc = await self.conn.get_json("/api/v1/namespaces", {"limit": 500})
+            except ApiError:
+                return False  # may not list namespaces: the resourceVersions still tell
+            self._server_checks += 1
+            why = _replaced_because(self.store.list("Namespace"), doc,
+                                    [r.resource_version for r in self.reflectors])
+            if why is None:
+                return False
+            self._relist_all(why)
+            return True
+
+    def _diverged(self, reflector: Reflector, why: str) -> None:
+        """A reflector saw the server's history not continue ours: every other kind relists."""
+        if time.monotonic() - self._relisted < SERVER_SETTLE_S:
+            return  # the same change, seen by another kind
+        self._relist_all(why, but=reflector)
+
+    def _relist_all(self, why: str, but: Reflector | None = None) -> None:
+        log.info("the API server %s was replaced or restored (%s): relisting everything",
+                    self.conn.server, why)
+        self.replaced += 1
+        self._relisted = time.monotonic()
+        self._log_cache.clear()  # same pod and restart count, another server: another log
+        for r in self.reflectors:
+            if r is not but:
+                r.request_relist(why)
 
     async def _run(self, reflector: Reflector) -> None:
         resource = reflector.resource
@@ -303,7 +364,7 @@ class ClusterSource:
             if exc.status in (400, 404):  # no previous instance, or the pod is gone
                 return []
             raise
-        return data.decode("utf-8", "replace").splitlines()[-tail:]
+        return log_lines(data.decode("utf-8", "replace"))[-tail:]
 
     async def follow(self, namespace: str, pod: str, container: str, *,
                      tail: int = 100) -> AsyncGenerator[str, None]:
@@ -416,6 +477,24 @@ def _wanted_in(objects: list[Obj], readings: PodReadings) -> dict[LogRef, LogVer
         if obj.get("kind") in by_kind:
             by_kind[obj["kind"]].append(obj)
     return wanted_logs(lambda kind: by_kind.get(kind, []), readings)
+
+
+def _replaced_because(ours: list[dict[str, Any]], theirs: dict[str, Any],
+                      seen: list[str]) -> str | None:
+    """Why the server's namespace list says it is not the server we listed, or None."""
+    known = {o["metadata"]["name"]: o["metadata"].get("uid") for o in ours}
+    now = {o["metadata"]["name"]: o["metadata"].get("uid")
+           for o in theirs.get("items") or () if isinstance(o, dict)}
+    for name, uid in known.items():
+        if uid and now.get(name) not in (None, uid):
+            return f"namespace {name} has another uid"
+    if known and now and not known.keys() & now.keys():
+        return "none of the namespaces seen is there"
+    rv = str((theirs.get("metadata") or {}).get("resourceVersion") or "")
+    newest = max(seen, key=lambda v: int(v) if v.isdigit() else -1, default="")
+    if older(rv, newest):
+        return f"its resourceVersion {rv} is behind {newest}, seen before"
+    return None
 
 
 def _not_visible(message: str, namespaces: list[str], denied: list[str]) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from kubetriage.actions.reconcile import condition
 from kubetriage.core import durations
-from kubetriage.core.text import clean
+from kubetriage.core.text import clean, visible
 from kubetriage.health import name_of, pod_row
 from kubetriage.report.markdown import _cell as _escape
 from kubetriage.report.markdown import _code
@@ -87,7 +87,7 @@ def render_verification(v: Verification) -> str:
     if v.actions:
         out += ["Actions taken (each in the audit log):", ""]
         out += [f"- {_cell(r.plan.action.title)} {_cell(str(r.plan.target))}: {r.outcome}; "
-                f"`{r.plan.command.replace('`', '')}`" for r in v.actions]
+                f"`{visible(r.plan.command).replace('`', '')}`" for r in v.actions]
         out.append("")
     if v.changes:
         out += ["| time | object | before | after |", "| --- | --- | --- | --- |"]

@@ -76,6 +76,14 @@ class StatusError(Exception):
         return cls(410, "Expired", message)
 
     @classmethod
+    def too_large_resource_version(cls, asked: int, current: int) -> StatusError:
+        """The apiserver's storage.NewTooLargeResourceVersionError (a 504 Timeout)."""
+        return cls(504, "Timeout", f"Timeout: Too large resource version: {asked}, current: "
+                   f"{current}", {"causes": [{"reason": "ResourceVersionTooLarge",
+                                              "message": "Too large resource version"}],
+                                  "retryAfterSeconds": 1})
+
+    @classmethod
     def bad_request(cls, message: str) -> StatusError:
         return cls(400, "BadRequest", message)
 

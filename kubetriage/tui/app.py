@@ -124,7 +124,8 @@ class KubetriageApp(App):
         try:
             if self.source is None:
                 namespaces = [self.namespace] if self.namespace else None
-                self.source = await ClusterSource.open(demo=demo, namespaces=namespaces, **args)
+                self.source = await ClusterSource.open(demo=demo, namespaces=namespaces,
+                                                       read_only=self.read_only, **args)
         except (UsageError, OSError) as exc:
             self.error = str(exc)
             self.exit(return_code=2)
@@ -265,7 +266,8 @@ class KubetriageApp(App):
                 return
             self.notify(f"connecting to context {name}", markup=False)
             source = await ClusterSource.open(
-                kubeconfig, name, namespaces=[self.namespace] if self.namespace else None)
+                kubeconfig, name, namespaces=[self.namespace] if self.namespace else None,
+                read_only=self.read_only)
         except UsageError as exc:
             self.notify(str(exc), severity="error", markup=False, title=f":ctx {name}")
             return

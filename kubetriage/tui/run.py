@@ -33,13 +33,14 @@ def run_dashboard(args: argparse.Namespace) -> int:
 
 
 async def open_source(kubeconfig: str | None = None, context: str | None = None,
-                      demo: str | None = None, namespace: str | None = None) -> Any:
+                      demo: str | None = None, namespace: str | None = None,
+                      read_only: bool = False) -> Any:
     """The cluster source the dashboard watches, connected (a missing file, an unknown context,
     an unreachable server, a TLS failure or a rejected credential raise the UsageError a user
     reads) and already listing."""
     from kubetriage.cluster.source import ClusterSource
 
-    return await ClusterSource.open(kubeconfig, context, demo=demo,
+    return await ClusterSource.open(kubeconfig, context, demo=demo, read_only=read_only,
                                     namespaces=[namespace] if namespace else None)
 
 
@@ -47,7 +48,8 @@ async def _dashboard(args: argparse.Namespace, settings: Any) -> tuple[int, str 
     from kubetriage.tui.app import KubetriageApp
 
     # opened before the screen is taken over: its lists arrive while Textual starts up
-    source = await open_source(args.kubeconfig, args.context, args.demo, args.namespace)
+    source = await open_source(args.kubeconfig, args.context, args.demo, args.namespace,
+                               read_only=args.read_only)
     app = KubetriageApp(source=source, kubeconfig=args.kubeconfig, context=args.context,
                         namespace=args.namespace, theme=args.theme,
                         read_only=args.read_only, settings=settings)

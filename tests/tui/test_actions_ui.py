@@ -164,10 +164,10 @@ async def test_a_stuck_delete_is_said_so_and_force_delete_is_confirmed_on_its_ow
         await act(pilot, app, pull, "delete-pod",
                   lambda: state.get(POD, "midwestmtg", pull[2])["metadata"].get(
                       "deletionTimestamp"), "the pod terminating")
-        await until(lambda: "still terminating after" in " ".join(screen_text(app).split()), 15,
-                    "the verdict: still terminating")
-        text = " ".join(screen_text(app).split())
-        assert "force delete? (Force delete pod is in its actions)" in text
+        # the verdict's second line is laid out a frame after its first is drawn
+        await until(lambda: "force delete? (Force delete pod is in its actions)" in
+                    " ".join(screen_text(app).split()), 15, "the verdict: still terminating")
+        assert "still terminating after" in " ".join(screen_text(app).split())
         confirm = await choose(pilot, app, "force-delete-pod")
         assert confirm.refused is None and confirm.lines[0].startswith("Warning:")
         await pilot.press("y")

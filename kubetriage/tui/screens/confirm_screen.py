@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kubetriage.actions import Plan
+from kubetriage.core.names import target_problem
 from kubetriage.core.text import clean
 
 _LABELS = ("Warning:", "Action:", "Context:", "User:", "Namespace:", "Object:", "Change:",
@@ -55,7 +56,15 @@ class ConfirmScreen(ModalScreen[bool]):
 
     @classmethod
     def of(cls, plan: Plan) -> ConfirmScreen:
-        return cls(plan.action.title, plan.lines(), plan.refused)
+        """The plan's dialog; refused as well when the object's name is one this screen would
+        show cleaned: what is confirmed must be what the request names."""
+        t = plan.target
+        bad_name = target_problem(t.kind, t.namespace, t.name)
+        refused = plan.refused or bad_name
+        lines = plan.lines()
+        if refused and not plan.refused:
+            lines.append(f"Refused:   {refused}")
+        return cls(plan.action.title, lines, refused)
 
     def compose(self) -> ComposeResult:
         self.set_class(self.refused is not None, "-refused")

@@ -312,10 +312,10 @@ class FixReleaseScreen(ObjectScreen):
         rollback = f"C. Roll back to revision {good.revision} ({good.chart})" if good else \
             "C. Roll back: no revision of this release ever deployed"
         menu.clear_options()
-        menu.add_options([Option(Text(forward), id="forward"),
+        menu.add_options([Option(Text(clean(forward)), id="forward"),  # Job and chart names:
                           Option(Text("B. Temporarily disable the hooks, then verify"),
-                                 id="hooks"),
-                          Option(Text(rollback), id="rollback", disabled=good is None)])
+                                 id="hooks"),  # cluster text, cleaned as everywhere
+                          Option(Text(clean(rollback)), id="rollback", disabled=good is None)])
         menu.highlighted = highlighted or 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
