@@ -42,7 +42,7 @@ def test_healthy_is_verified(tmp_path, capsys):
     stamped = [line for line in out.splitlines() if line.startswith("[")]
     assert len(stamped) <= 10 and not any(": progress: " in line for line in stamped), out
     times = [float(re.match(r"\[\s*([\d.]+)s\]", line).group(1)) for line in stamped]
-    assert times == sorted(times) and times[0] > 0 and times[-1] - times[0] >= 2
+    assert times == sorted(times) and times[0] > 0 and times[-1] - times[0] >= 1.9  # 0.1 s stamps
     text = report.read_text()
     assert text.startswith("# Verification: kubetriage-sim: VERIFIED")
     assert "Nothing: every step passed." in text
