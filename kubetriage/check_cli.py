@@ -1,9 +1,10 @@
 """`kubetriage check`: the diagnosis for scripts and CI.
 
 Exit codes: 0 when nothing is at severity error or above, 1 when something is, 2 on a usage or
-connection error (one line on stderr), 3 when nothing is at error or above but what could be read
-is too little to judge (core/unseen.py states the rule: Pods or Events unreadable in some
-namespace in scope, or not one log of a failing container readable).
+connection error or an input holding no Kubernetes objects (one line on stderr), 3 when nothing
+is at error or above but what could be read is too little to judge (core/unseen.py states the
+rule: Pods or Events unreadable in some namespace in scope, or not one log of a failing container
+readable).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ SYNC_TIMEOUT_S = 60.0  # then the kinds still unlisted are reported as unread, n
 EPILOG = """exit codes:
   0  nothing at severity error or above
   1  something at severity error or above (whatever could not be read: what was found stands)
-  2  usage or connection error (one line on stderr)
+  2  usage or connection error, or an input without Kubernetes objects (one line on stderr)
   3  nothing at error or above, but too little could be read to judge: Pods or Events could
      not be listed in some namespace in scope (RBAC, discovery), or logs of failing containers
      were wanted and not one could be read (a node or kubelet gone). Everything that could not
@@ -87,6 +88,11 @@ def run(args: argparse.Namespace) -> int:
     if args.from_dump:
         from kubetriage.cluster.dump import load_dump
         dump, source = load_dump(args.from_dump), args.from_dump
+        if not dump.objects:  # a wrong path in CI must not pass as a healthy cluster
+            skipped = sum("not a .json, .yaml or .yml file" in w for w in dump.warnings)
+            skipped = f" ({skipped} files, none .json, .yaml or .yml)" if skipped else ""
+            raise UsageError(f"--from-dump {args.from_dump}: no Kubernetes objects in it"
+                             f"{skipped}; expected what `kubectl get -A -o json` writes")
     elif args.demo:
         from kubetriage.sim import scenario
         dump, source = scenario.load(args.demo).dump, f"scenario {args.demo}"

@@ -51,6 +51,7 @@ Status = Literal["pending", "running", "passed", "failed", "skipped", "unseen"]
 EventKind = Literal["started", "progress", "passed", "failed", "skipped", "unseen"]
 POLL_S = 0.2
 RECENT_WARNINGS = 8
+STABILITY_NOTE_MIN_S = 30.0
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("sources", "Sources ready"),
@@ -289,9 +290,12 @@ class Walkthrough:
                     state = "TimedOut"
                     message = f"not Ready within {durations.format(limits[name])}: {message}"
                 if message != last.get(name):
+                    # what is Ready at the first look is said by the step's own line: a
+                    # progress line is a change, or something still to wait for
+                    if name in last or state != "Ready":
+                        self._emit(step, "progress", f"{key[0]} {name}: "
+                                                     f"{state or 'waiting'}: {message}")
                     last[name] = message
-                    self._emit(step, "progress", f"{key[0]} {name}: "
-                                                 f"{state or 'waiting'}: {message}")
                 if state is not None:
                     verdicts[name] = (state, message)
             if len(verdicts) == len(keys):
@@ -378,7 +382,7 @@ class Walkthrough:
         self._emit(step, "started", f"watching for {window}")
         baseline = self._health()
         start = time.monotonic()
-        next_note = start + max(1.0, self.stability / 10)
+        next_note = start + self._note_every()
         while (elapsed := time.monotonic() - start) < self.stability:
             regressions = health.regressions(baseline, self._health())
             if regressions:
@@ -388,9 +392,14 @@ class Walkthrough:
             if time.monotonic() >= next_note:
                 self._emit(step, "progress", f"stable for {durations.format(elapsed)} of "
                                              f"{window}")
-                next_note += max(1.0, self.stability / 10)
+                next_note += self._note_every()
             await asyncio.sleep(POLL_S)
         self._finish(step, [], f"nothing regressed in {window}", "")
+
+    def _note_every(self) -> float:
+        """How often a stability window says it is still going: a few times in a long one
+        (15 minutes: every 3), never in a short one, whose start and end lines say it all."""
+        return max(STABILITY_NOTE_MIN_S, self.stability / 5)
 
     def _health(self) -> dict[str, Any]:
         """What must not get worse: releases Ready, pods not failing and not restarting,

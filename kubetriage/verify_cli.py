@@ -1,5 +1,7 @@
 """`kubetriage verify`: "Reconcile and verify" without the dashboard, for scripts and CI after a
-Flux push. Prints each step's progress as plain lines, writes the Markdown report with --report.
+Flux push. Prints a line per step (its outcome, what it still waits for, what changed, what
+failed), each stamped with the seconds since the command started, and writes the Markdown report
+with --report.
 
 Exit codes: 0 when everything is verified, 1 when something failed (its chains are in the
 report), 2 on a usage or connection error (one line on stderr), 3 when nothing failed but a step
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from pathlib import Path
 
 from kubetriage.errors import UsageError, writable
@@ -66,14 +69,19 @@ def run(args: argparse.Namespace) -> int:
     report = Path(args.report) if args.report else None
     if report is not None:  # said now, not after a run of many minutes
         writable(report, "--report")
-    return asyncio.run(_verify(args, timeout, stability, report))
+    return asyncio.run(_verify(args, timeout, stability, report, time.monotonic()))
+
+
+def say(start: float, text: str) -> None:
+    """One progress line, stamped with the time since the command started."""
+    print(f"[{time.monotonic() - start:6.1f}s] {text}", flush=True)
 
 
 async def _verify(args: argparse.Namespace, timeout: float | None, stability: float,
-                  report: Path | None) -> int:
+                  report: Path | None, start: float) -> int:
     from kubetriage.cluster.source import ClusterSource
     from kubetriage.report.verification import render_verification
-    from kubetriage.verify import Walkthrough
+    from kubetriage.verify import StepEvent, Walkthrough
 
     # an unknown --demo scenario raises DumpError and a connection problem UsageError: main()
     # prints either as one line and exits 2
@@ -81,11 +89,15 @@ async def _verify(args: argparse.Namespace, timeout: float | None, stability: fl
                                       read_only=bool(getattr(args, "read_only", False)))
     try:
         await source.wait_synced(timeout=60)
-        start = asyncio.get_running_loop().time()
+        say(start, f"listed: context {source.conn.context}, "
+                   f"{sum(1 for _ in source.store.objects())} objects")
 
-        def show(event) -> None:
-            elapsed = asyncio.get_running_loop().time() - start
-            print(f"[{elapsed:6.1f}s] {event.step}: {event.kind}: {event.message}", flush=True)
+        def show(event: StepEvent) -> None:
+            # a step's start is said only where it waits on purpose (the stability window);
+            # the others end a moment later with a line of their own
+            if event.kind == "started" and event.step != "stability":
+                return
+            say(start, f"{event.step}: {event.kind}: {event.message}")
 
         walk = Walkthrough(source, namespace=args.namespace, reconcile=args.reconcile,
                            timeout=timeout, stability=stability, on_event=show)

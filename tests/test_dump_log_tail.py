@@ -18,7 +18,10 @@ print(next(int(line.split()[1]) // 1024 for line in open("/proc/self/status")
 
 
 def test_a_200_mb_log_is_read_by_its_tail(tmp_path):
-    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "shop"}}
+    # crash-looping: a log the diagnosis reads (core/logs_read.py), not a healthy one it skips
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "shop"},
+           "status": {"containerStatuses": [{"name": "app", "restartCount": 3, "state": {
+               "waiting": {"reason": "CrashLoopBackOff"}}}]}}
     (tmp_path / "pods.json").write_text(json.dumps(pod))
     log = tmp_path / "logs" / "shop" / "web" / "app.log"
     log.parent.mkdir(parents=True)

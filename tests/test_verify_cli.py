@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kubetriage.cli import main
@@ -35,6 +37,12 @@ def test_healthy_is_verified(tmp_path, capsys):
     assert code == 0, out
     assert "stability: passed: nothing regressed in 2s" in out
     assert out.rstrip().endswith("verified")
+    # a line per step, stamped with the real time since the command started: 52 sources and
+    # 32 releases Ready at the first look are each step's one line, not a line apiece
+    stamped = [line for line in out.splitlines() if line.startswith("[")]
+    assert len(stamped) <= 10 and not any(": progress: " in line for line in stamped), out
+    times = [float(re.match(r"\[\s*([\d.]+)s\]", line).group(1)) for line in stamped]
+    assert times == sorted(times) and times[0] > 0 and times[-1] - times[0] >= 1.9  # 0.1 s stamps
     text = report.read_text()
     assert text.startswith("# Verification: kubetriage-sim: VERIFIED")
     assert "Nothing: every step passed." in text

@@ -161,12 +161,15 @@ def _pod_edges(snap: Snapshot, index: _Index, f: Finding) -> Iterator[tuple[Find
             yield f, effect
 
 
-def build(snap: Snapshot, findings: Iterable[Finding]) -> list[Chain]:
+def build(snap: Snapshot, findings: Iterable[Finding],
+          linked: set[Edge] | None = None) -> list[Chain]:
+    """The chains of these findings, over their edges (given, when a pass changed them:
+    diagnosis.py groups a workload's pods and ranks causes first)."""
     findings = list(findings)
     by_id = {f.id: f for f in findings}
     out: dict[str, list[str]] = defaultdict(list)
     indegree: dict[str, int] = {f.id: 0 for f in findings}
-    for a, b in sorted(edges(snap, findings)):
+    for a, b in sorted(edges(snap, findings) if linked is None else linked):
         if a in by_id and b in by_id:
             out[a].append(b)
             indegree[b] += 1
@@ -207,7 +210,8 @@ def _chain(root: str, links: list[str], by_id: dict[str, Finding]) -> Chain:
     severity: Severity = max((by_id[i].severity for i in links), key=SEVERITY_RANK.__getitem__)
     summary = head.summary
     if len(links) > 1:
-        named = [str(by_id[i].object) for i in links[1:]]
+        own = set(head.facts.get("members") or ())  # a workload's own pods: not what it breaks
+        named = [str(by_id[i].object) for i in links[1:] if i not in own]
         named = list(dict.fromkeys(n for n in named if n != str(head.object)))
         more = f", and {len(named) - 4} more" if len(named) > 4 else ""
         summary += f" It breaks {', '.join(named[:4])}{more}." if named else ""

@@ -27,6 +27,7 @@ import orjson
 import yaml
 
 from kubetriage.core.gcpause import gc_paused
+from kubetriage.core.logs_read import wanted_logs
 from kubetriage.core.snapshot import LOG_TAIL, Snapshot
 from kubetriage.core.text import log_lines
 from kubetriage.errors import DumpError
@@ -36,8 +37,6 @@ OBJECT_SUFFIXES = (".json", ".yaml", ".yml")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NOT_OBJECTS = ("timeline.yaml",)
 LOG_READ_BYTES = 1024 * 1024  # of each log, its end: as the live source asks for a tail
-
-
 
 
 @dataclass(frozen=True)
@@ -55,10 +54,16 @@ class Dump:
     warnings: list[str] = field(default_factory=list)
 
     def snapshot(self, tail: int = LOG_TAIL, now: datetime | None = None) -> Snapshot:
-        """The dump as the checks read it: its objects, and the last `tail` lines of each log."""
-        logs = {(k.namespace, k.pod, k.container, k.previous): log_lines(text)[-tail:]
-                for k, text in self.logs.items()}
-        return Snapshot(self.objects, logs, now)
+        """The dump as the checks read it: its objects, and the last `tail` lines of the logs the
+        diagnosis reads (core/logs_read.py), as the live source fetches them. A log beside the
+        dump that the rule does not name (a healthy container's) is not read: the dashboard on
+        the same cluster could not read it either, and would tell another story."""
+        snap = Snapshot(self.objects, None, now)
+        wanted = wanted_logs(snap.of_kind)
+        snap.logs = dict(sorted((ref, log_lines(text)[-tail:]) for k, text in self.logs.items()
+                                if (ref := (k.namespace, k.pod, k.container, k.previous))
+                                in wanted))
+        return snap
 
 
 def load_dump(path: str | Path) -> Dump:

@@ -44,9 +44,11 @@ from kubetriage.cluster.reflector import (
 )
 from kubetriage.cluster.slim import LAST_APPLIED
 from kubetriage.cluster.store import Store
+from kubetriage.core.logs_read import LOG_RULE_KINDS, LogVersion, PodReadings, wanted_logs
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
 from kubetriage.core.text import log_lines
+from kubetriage.core.types import Obj
 from kubetriage.core.unseen import Unseen
 from kubetriage.errors import ApiError
 
@@ -59,11 +61,8 @@ LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
 LOG_CONCURRENCY = 8
 CURRENT_LOG_TTL_S = 15.0  # a running container's log is refetched at most this often
 LOG_REFRESHES_PER_ROUND = 50  # running containers' logs refetched per diagnosis, at most
-LogVersion = tuple[int, bool]  # (restart count, running): a container's log changes with either
 FORBIDDEN_RETRY_S = 60.0  # a kind the user may not see is asked for again this often
 SERVER_SETTLE_S = 2.0  # kinds telling of one replaced server within this are one change
-_FAILING_REASONS = {"CrashLoopBackOff", "Error", "RunContainerError", "OOMKilled",
-                    "CreateContainerError", "ContainerCannotRun"}
 
 
 class ClusterSource:
@@ -83,6 +82,7 @@ class ClusterSource:
         self._backoff = backoff
         self._tasks: set[asyncio.Task] = set()
         self._log_cache: dict[LogRef, tuple[float, LogVersion, list[str]]] = {}
+        self._readings = PodReadings()  # what the log rule read of each pod, while unchanged
         # logs the server would not give (a node gone: 500 from the kubelet proxy; RBAC: 403)
         self._log_errors: dict[LogRef, tuple[float, LogVersion, str]] = {}
         self._demo: Any = None
@@ -391,18 +391,17 @@ class ClusterSource:
     # -- snapshot for the checks ---------------------------------------------------------------
 
     async def snapshot(self, with_logs: bool = True) -> Snapshot:
-        """The store as a Snapshot, with the last lines of every failing container's logs
-        (current and previous instance) and what could not be read. Indexing 40,000 objects
-        happens in a thread: the store's objects are replaced, never changed, so the list taken
-        here stays as it was."""
+        """The store as a Snapshot, with the logs the diagnosis reads (core/logs_read.py) and
+        what could not be read. Indexing 40,000 objects happens in a thread: the store's objects
+        are replaced, never changed, so the list taken here stays as it was."""
         objects = list(self.store.objects())
-        logs = await self.failing_container_logs() if with_logs else {}
+        logs = await self.diagnosis_logs(objects) if with_logs else {}
         unseen = self.unseen(unsynced=True, logs=with_logs)
         return await asyncio.to_thread(Snapshot.from_objects, objects, logs, None, unseen)
 
     def unseen(self, *, unsynced: bool = False, logs: bool = True) -> Unseen:
         """What the user cannot see now, and why: the kinds RBAC forbids (store.not_visible)
-        or whose discovery failed, the failing containers' logs the last round could not read,
+        or whose discovery failed, the logs the last round could not read,
         and with unsynced=True the kinds not listed yet (for a check that stopped waiting)."""
         kinds = {k: why for k, why in self.discovered.missing.items()
                  if k in self.discovered.failed}
@@ -416,14 +415,21 @@ class ClusterSource:
                                      f"not listed yet: {error}")
         return Unseen(kinds, {ref: e[2] for ref, e in self._log_errors.items()} if logs else {})
 
-    async def failing_container_logs(self) -> dict[LogRef, list[str]]:
-        """The last lines of every failing container's logs, as the snapshot holds them.
+    async def diagnosis_logs(self, objects: list[Obj] | None = None) -> dict[LogRef, list[str]]:
+        """The last lines of every log the diagnosis reads about these objects (the store's now,
+        without them): core/logs_read.py's rule, the one a dump's diagnosis follows too.
 
         Logs are fetched again only when they can have changed: a new restart (a new previous
         instance), a container starting or stopping, or, for a running container, its log
         being older than CURRENT_LOG_TTL_S, stalest first and at most LOG_REFRESHES_PER_ROUND
-        of those a round. After the first round a round fetches only what changed."""
-        wanted = await asyncio.to_thread(_wanted_logs, self.store.list("Pod"))
+        of those a round. After the first round a round fetches only what changed. A log the
+        server would not give is left out and said by `unseen()`."""
+        if objects is None:
+            lists = {kind: self.store.list(kind) for kind in LOG_RULE_KINDS}
+            wanted = await asyncio.to_thread(wanted_logs, lambda kind: lists.get(kind, []),
+                                             self._readings)
+        else:
+            wanted = await asyncio.to_thread(_wanted_in, objects, self._readings)
         now = time.monotonic()
         fetch, refresh = [], []
         for ref, version in wanted.items():
@@ -465,32 +471,12 @@ class ClusterSource:
         self._log_errors[ref] = (time.monotonic(), version, why)
 
 
-def _wanted_logs(pods: list[dict[str, Any]]) -> dict[LogRef, LogVersion]:
-    """The logs worth reading, each with what its content depends on: of every container that
-    restarted, waits on a crash, or terminated with an error (the current instance's log, and
-    the previous instance's once there is one), and of init containers still running in a
-    Pending pod (one that never finishes says in its log what it waits for: KT-209)."""
-    out: dict[LogRef, LogVersion] = {}
-    for pod in pods:
-        meta, status = pod["metadata"], pod.get("status") or {}
-        if status.get("phase") == "Pending":
-            for cs in status.get("initContainerStatuses") or []:
-                if "running" in (cs.get("state") or {}):
-                    ref = (meta.get("namespace"), meta["name"], cs.get("name"))
-                    out[(*ref, False)] = (cs.get("restartCount") or 0, True)
-        for cs in (status.get("initContainerStatuses") or []) + \
-                (status.get("containerStatuses") or []):
-            restarts = cs.get("restartCount") or 0
-            state, last = cs.get("state") or {}, cs.get("lastState") or {}
-            reason = ((state.get("waiting") or state.get("terminated") or {}).get("reason") or "")
-            failed_now = reason in _FAILING_REASONS or \
-                (state.get("terminated") or {}).get("exitCode", 0) not in (0, None)
-            ref = (meta.get("namespace"), meta["name"], cs.get("name"))
-            if failed_now or restarts:
-                out[(*ref, False)] = (restarts, "running" in state)
-            if restarts and last.get("terminated"):
-                out[(*ref, True)] = (restarts, False)
-    return out
+def _wanted_in(objects: list[Obj], readings: PodReadings) -> dict[LogRef, LogVersion]:
+    by_kind: dict[str, list[Obj]] = {kind: [] for kind in LOG_RULE_KINDS}
+    for obj in objects:
+        if obj.get("kind") in by_kind:
+            by_kind[obj["kind"]].append(obj)
+    return wanted_logs(lambda kind: by_kind.get(kind, []), readings)
 
 
 def _replaced_because(ours: list[dict[str, Any]], theirs: dict[str, Any],

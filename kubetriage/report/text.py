@@ -1,4 +1,7 @@
-"""The terminal report: chains first, root then what it breaks, each with evidence and fixes.
+"""The terminal report: chains first, each root with its evidence and fixes, then what it breaks,
+briefly (a summary each; several of one check as one entry). Each evidence line and each fix is
+stated once in the whole report: a line a Job's finding repeats from its pod's is not printed
+again. `-o json` and `-o markdown` keep every finding whole.
 
 Reads well in 80 columns with colour and without it (NO_COLOR is honoured by rich): severity is
 a word, not only a colour, and indentation carries the structure.
@@ -11,8 +14,9 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from kubetriage.checks.finding import Finding, Report
+from kubetriage.checks.finding import SEVERITY_RANK, Finding, Report
 
+FOLD = 3  # members of one check and kind in a chain told as one entry from this many
 STYLE = {"critical": "bold white on red", "error": "bold red", "warning": "bold yellow",
          "info": "cyan"}
 UNAVAILABLE_SHOWN = 12  # a node gone takes every log on it: the JSON lists them all
@@ -55,19 +59,69 @@ class _Out:
                            soft_wrap=True)
 
 
-def _finding(out: _Out, f: Finding, marker: str, shown: bool) -> None:
+def _header(out: _Out, f: Finding, marker: str) -> None:
     out.line(Text.assemble(marker, _tag(f.severity), (f.check, "dim"), " ",
                            (str(f.object), "bold")), 0)
-    if shown:
+
+
+def _root(out: _Out, f: Finding, shown: set[str], stated: set[str],
+          fixed: set[tuple[str, str | None]]) -> None:
+    """The root in full: its summary, the evidence not stated yet, its fixes not given yet."""
+    _header(out, f, "  ● root ")
+    if f.id in shown:
         out.line(Text("(described above)", style="dim"), 4)
         return
     out.line(Text(f.summary), 4)
-    for line in f.evidence:
+    new = [line for line in dict.fromkeys(f.evidence) if line not in stated]
+    for line in new:
         out.line(Text(line, style="dim"), 4, marker=Text("│ ", style="dim"))
+    if f.evidence and not new:
+        out.line(Text("│ (its evidence is stated above)", style="dim"), 4)
+    stated.update(f.evidence)
     for r in f.remediations:
+        if (r.title, r.command) in fixed:
+            continue
+        fixed.add((r.title, r.command))
         out.line(Text.assemble(("fix: ", "green"), r.title), 4)
         if r.command:
             out.command(r.command, 9)
+
+
+def _way(f: Finding) -> str:
+    """A member's summary without its own name: what members of one check share."""
+    where = f"{f.object.namespace}/{f.object.name}" if f.object.namespace else f.object.name
+    return f.summary.replace(f"{f.object.kind} {where} ", "").replace(where, "…")
+
+
+def _members(out: _Out, members: list[Finding], shown: set[str]) -> None:
+    """What the root breaks, briefly: each member's summary (its evidence and fixes are in
+    `-o json` and `-o markdown`), and FOLD or more of one check and kind as one entry naming
+    them, with the words they share."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in members:
+        if f.id not in shown:
+            groups.setdefault((f.check, f.object.kind), []).append(f)
+    for group in groups.values():
+        ways = {_way(f) for f in group}
+        if len(group) < FOLD and len(ways) > 1 or len(group) == 1:
+            for f in group:
+                _header(out, f, "  └→ ")
+                out.line(Text(f.summary), 4)
+            continue
+        first = group[0]
+        severity = max((f.severity for f in group), key=SEVERITY_RANK.__getitem__)
+        out.line(Text.assemble("  └→ ", _tag(severity), (first.check, "dim"), " ",
+                               (f"{len(group)} × {first.object.kind}", "bold"), ": ",
+                               first.title), 0)
+        names = ", ".join(f"{f.object.namespace}/{f.object.name}" if f.object.namespace
+                          else f.object.name for f in group)
+        out.line(Text(names), 4)
+        if len(ways) == 1:
+            out.line(Text(f"each: {ways.pop()}", style="dim"), 4)
+    told = [str(f.object) for f in members if f.id in shown]
+    if told:
+        out.line(Text.assemble("  └→ ", ("and, told above:", "dim")), 0)
+        out.line(Text(", ".join(told), style="dim"), 4)
 
 
 def verdict(report: Report) -> str:
@@ -114,15 +168,17 @@ def render_text(report: Report, out: TextIO, width: int | None = None) -> None:
     if not report.findings:
         printer.line(verdict_text(report))
         return
-    shown: set[str] = set()
+    shown: set[str] = set()  # findings described
+    stated: set[str] = set()  # evidence lines printed: each is stated once
+    fixed: set[tuple[str, str | None]] = set()  # fixes given
     for number, chain in enumerate(report.chains, 1):
         printer.line()
         size = f"{len(chain.links)} findings" if len(chain.links) > 1 else "1 finding"
         printer.line(Text.assemble(_tag(chain.severity), (f"chain {number} · {size}", "bold")))
-        for i, fid in enumerate(chain.links):
-            f = by_id.get(fid)
-            if f is None:
-                continue
-            marker = "  ● root " if i == 0 else "  └→ "
-            _finding(printer, f, marker, fid in shown)
-            shown.add(fid)
+        root = by_id.get(chain.root)
+        if root is not None:
+            _root(printer, root, shown, stated, fixed)
+            shown.add(root.id)
+        members = [by_id[i] for i in chain.links[1:] if i in by_id]
+        _members(printer, members, shown)
+        shown.update(f.id for f in members)

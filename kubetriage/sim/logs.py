@@ -100,12 +100,14 @@ async def serve(server: SimServer, request: web.Request, target: PathTarget) -> 
         body = body[:limit]
     if not follow or previous:
         return web.Response(body=body, content_type="text/plain")
-    response = web.StreamResponse(headers={"Content-Type": "text/plain"})
-    await response.prepare(request)
-    await response.write(body)
+    # following from before the first await: a line written while the head is sent is queued,
+    # not lost between the lines read above and the follow
     queue: asyncio.Queue = asyncio.Queue()
     log.followers.add(queue)
+    response = web.StreamResponse(headers={"Content-Type": "text/plain"})
     try:
+        await response.prepare(request)
+        await response.write(body)
         while request.transport is not None and not request.transport.is_closing():
             try:
                 new = await asyncio.wait_for(queue.get(), 1.0)

@@ -1,4 +1,5 @@
-"""Snapshot tests of the dashboard on midwestmtg (clock pinned, timeline still). Each docstring
+"""Snapshot tests of the dashboard on midwestmtg, and staging's chains (clock pinned, timeline
+still). Each docstring
 says what the SVG in snapshots/test_snapshots/ must show."""
 
 from __future__ import annotations
@@ -52,6 +53,16 @@ class TestChains:
                 await pilot.press("down")
 
         assert snap_compare(app, terminal_size=(160, 48), run_before=to_symptom)
+
+
+    def test_staging_one_chain_per_cause(self, snap_compare):
+        """100x40 on staging (compact: the chain under the cursor open, the others a line
+        each): 4 chains, the NetworkPolicy first with its evidence, its fix and Keycloak's
+        crash and refused startup probe under it; then one line each for the two Deployments'
+        probes (the cloud-sql-proxy on 9801, the 404 startup probe) and the pod crashing at
+        import, each rooted once, not once per pod."""
+        app = pinned_app("staging")
+        assert snap_compare(app, terminal_size=(100, 40), run_before=lambda p: settled(p, app))
 
 
 class TestHelp:

@@ -15,6 +15,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
@@ -110,6 +111,7 @@ class MainScreen(Screen):
         self.filter_text = ""
         self.active = "chains"
         self.report = Report(findings=[], chains=[])
+        self.waiting = ""  # before the first report, what it waits for ("reading logs")
         self._columns_shown: dict[str, tuple] = {}
         self._marked_chain: tuple | None = None  # the chain whose objects are marked
         self._several = (False, False)  # several namespaces in the pods, the releases
@@ -218,8 +220,20 @@ class MainScreen(Screen):
             self._several = several
             self._fit_columns()
 
+    def show_waiting(self, what: str) -> None:
+        """Before the first report: what it waits for, in place of the chains and their count."""
+        if what == self.waiting:
+            return
+        self.waiting = what
+        try:
+            self.query_one(ChainsPanel).show_waiting(f"{what}…")
+            self._counts()
+        except NoMatches:  # the screen is being put together, or taken apart
+            self.waiting = ""
+
     def show_report(self, report: Report) -> None:
         self.report = report
+        self.waiting = ""
         panel = self.query_one(ChainsPanel)
         panel.show_report(report, watched=0 if report.chains else self._watched())
         ns = self.model.set_report(report)
@@ -251,7 +265,8 @@ class MainScreen(Screen):
             self.query_one(f"#{pid}", Panel).set_count(
                 shown if shown == table.row_count else f"{shown}/{table.row_count}")
         total, shown = len(self.report.chains), self.query_one(ChainsPanel).shown_count
-        chains = total if shown == total else f"{shown}/{total}"  # a filter hides some
+        # a filter hides some; "…" until the first report
+        chains = "…" if self.waiting else total if shown == total else f"{shown}/{total}"
         self.query_one("#chains", Panel).set_count(chains)
         counts = {"chains": chains}
         if self.filter_text:  # every tab says what the filter leaves of it

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Report
+from kubetriage.checks.finding import Chain, Finding, Report
 from kubetriage.core.text import clean
 from kubetriage.tui.styling import rich_color, text
 
@@ -78,8 +78,9 @@ def _same(a: object, b: Text) -> bool:
 
 
 def ordered(report: Report) -> list[Chain]:
-    """Worst first, then the longest (the most it explains), then by id for a stable order."""
-    return sorted(report.chains, key=lambda c: (-SEVERITY_RANK[c.severity], -len(c.links), c.id))
+    """As the diagnosis orders them (worst first, the deeper cause first, then the widest:
+    checks/ranking.py), so the panel tells `check`'s story in `check`'s order."""
+    return list(report.chains)
 
 
 def _breaks(text: str, first: int, rest: int) -> list[int]:
@@ -159,7 +160,22 @@ class ChainsPanel(Tree[ChainNode]):
         self._wrap_cache: dict[tuple, list[Text]] = {}
         self.shown_count = 0  # chains matching the filter
 
+        self._waiting = ""  # the line shown until the first report
+
+    def show_waiting(self, what: str) -> None:
+        """Before the first report: what the diagnosis waits for, where the chains will be."""
+        if self._waiting == what:
+            return
+        self.clear()
+        self._shape, self._members, self._words = (), {}, {}
+        self.root.add_leaf(Text(what, style="dim"), None)
+        self._waiting = what
+
     def show_report(self, report: Report, watched: int = 0) -> None:
+        if self._waiting:
+            self.clear()
+            self._shape, self._members, self._words = (), {}, {}
+            self._waiting = ""
         self.report = report
         self.watched = watched
         self.diagnosed = True

@@ -34,6 +34,7 @@ class Status:
     read_only: bool = False
     namespace: str | None = None  # `:ns NAME`
     filter: str = ""  # `/`
+    diagnosis: str = ""  # before the first report, what it waits for ("reading logs")
     unseen: str = ""  # what could not be seen (unseen_text): absence there proves nothing
 
 
@@ -71,8 +72,11 @@ class StatusBar(Static):
         if s.read_only:
             parts.append((Text("READ-ONLY", style=f"bold reverse {warn}"), 9))
         # ⚠ and ✓, not ⛓: DejaVu Sans Mono (a common terminal font) has no ⛓
-        chains = Text(f"⚠ {s.chains} chain{'s' if s.chains != 1 else ''}",
-                      style=f"bold {err}") if s.chains else Text("✓ no chains", style=ok)
+        if s.diagnosis:  # before the first report: no count yet, not a false all-clear
+            chains = Text(f"… {s.diagnosis}", style=warn)
+        else:
+            chains = Text(f"⚠ {s.chains} chain{'s' if s.chains != 1 else ''}",
+                          style=f"bold {err}") if s.chains else Text("✓ no chains", style=ok)
         parts.append((chains, 9))
         if s.connection == "stale":
             conn = Text(f"stale {int(s.stale_for)} s", style=f"bold {warn}")
