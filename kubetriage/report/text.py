@@ -43,14 +43,18 @@ class _Out:
     def __init__(self, console: Console) -> None:
         self.console = console
 
-    def line(self, text: Text | str = "", indent: int = 0, marker: Text | None = None) -> None:
-        """`text` wrapped under `indent`; `marker` (evidence's `│ `) starts every wrapped line,
-        so a continuation still reads as evidence."""
+    def line(self, text: Text | str = "", indent: int = 0, marker: Text | None = None,
+             hang: Text | None = None) -> None:
+        """`text` wrapped under `indent`; `marker` (evidence's `│ `) starts its first line and
+        `hang` (`│   `) every wrapped one, so a continuation still reads as evidence, and as
+        the same line."""
         text = Text(text) if isinstance(text, str) else text
-        room = max(self.console.width - indent - (marker.cell_len if marker else 0), 20)
-        for part in text.wrap(self.console, room):
+        width = max((m.cell_len for m in (marker, hang) if m is not None), default=0)
+        room = max(self.console.width - indent - width, 20)
+        for i, part in enumerate(text.wrap(self.console, room)):
             part.rstrip()
-            self.console.print(Text(" " * indent) + (marker or Text()) + part)
+            lead = (hang if i and hang is not None else marker) or Text()
+            self.console.print(Text(" " * indent) + lead + part)
 
     def command(self, command: str, indent: int) -> None:
         """A command on one line, never wrapped: copied from a terminal, a line break put in
@@ -74,7 +78,8 @@ def _root(out: _Out, f: Finding, shown: set[str], stated: set[str],
     out.line(Text(f.summary), 4)
     new = [line for line in dict.fromkeys(f.evidence) if line not in stated]
     for line in new:
-        out.line(Text(line, style="dim"), 4, marker=Text("│ ", style="dim"))
+        out.line(Text(line, style="dim"), 4, marker=Text("│ ", style="dim"),
+                 hang=Text("│   ", style="dim"))
     if f.evidence and not new:
         out.line(Text("│ (its evidence is stated above)", style="dim"), 4)
     stated.update(f.evidence)

@@ -34,6 +34,7 @@ class ChainNode:
     chain: str
     finding: str | None  # None on the detail lines (summary, evidence, fixes)
     line: int = 0  # which detail line: the cursor stays on it when the tree is made again
+    acts_on: str | None = None  # a chain's line: the finding of the object to act on
 
 
 def object_label(f: Finding, namespace: bool = True) -> str:
@@ -294,7 +295,8 @@ class ChainsPanel(Tree[ChainNode]):
                 # compact: only the first chain opens by itself, the others are one line each
                 opened = (first and (not self.compact or previous is None)) or (
                     chain.id in shown and shown[chain.id].is_expanded)
-                node = self.root.add(self._label(head, palette), ChainNode(chain.id, head.id),
+                node = self.root.add(self._label(head, palette),
+                                     ChainNode(chain.id, root.id, 0, head.id),
                                      before=before, after=previous, expand=opened)
                 for label, data in lines or ():
                     node.add_leaf(label, data)
@@ -397,10 +399,11 @@ class ChainsPanel(Tree[ChainNode]):
         node = self.cursor_node
         if node is None or node.data is None:
             return None, None
-        finding = node.data.finding
-        if finding is None and node.parent is not None and node.parent.data is not None:
-            finding = node.parent.data.finding
-        return self._chains.get(node.data.chain), self._findings.get(finding or "")
+        data = node.data
+        if data.finding is None and node.parent is not None and node.parent.data is not None:
+            data = node.parent.data
+        return self._chains.get(node.data.chain), self._findings.get(
+            data.acts_on or data.finding or "")
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
