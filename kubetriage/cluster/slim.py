@@ -102,6 +102,19 @@ def decode_list(body: bytes, kind: str, api_version: str) -> tuple[list[Obj], Ob
     return items, meta if isinstance(meta, dict) else {}
 
 
+def decode_object(raw: bytes | memoryview, kind: str, api_version: str) -> Obj | None:
+    """One pod or event (JSON) decoded straight into its kept form; None for other kinds, or an
+    object that does not fit the shape: decode it whole and slim it then."""
+    decoder = _ITEM_DECODERS.get(kind)
+    if decoder is None:
+        return None
+    try:
+        obj = decoder.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    return _SHAPED[kind][1](obj, api_version) if type(obj) is dict else None
+
+
 def _prune(obj: Any, shape: Shape) -> Obj:
     """What the shape keeps of a decoded object: the same as decode_list's decoder builds."""
     if type(obj) is not dict:
@@ -241,3 +254,5 @@ def _decoder(kind: str, shape: Shape) -> msgspec.json.Decoder:
 
 
 _DECODERS = {kind: _decoder(kind, shape) for kind, (shape, _) in _SHAPED.items()}
+_ITEM_DECODERS = {kind: msgspec.json.Decoder(_typed(kind, shape))
+                  for kind, (shape, _) in _SHAPED.items()}
