@@ -10,7 +10,7 @@ resident memory; each the best of --repeat runs, taken in turn:
   check_s, check_rss_mb  `kubetriage check --from-dump DIR -o json`
   parse_s, parse_rss_mb  the bare load: a Python process that reads and parses every file of the
                          dump with orjson, keeping what it parsed (what reading it costs anyway)
-  load_s, load_rss_mb    kubetriage's own reader alone (cluster.dump.load_dump)
+  load_s, load_rss_mb    kubetriage's own reader alone, as check calls it (cluster.dump)
   ratio_to_parse, ratio_to_load, findings, chains, dump_mb, load
 Targets (issue 18): at 10k pods check_s <= 1.5 x parse_s and check_rss_mb <= 400.
 """
@@ -32,7 +32,9 @@ PARSE = ("import gc, sys, pathlib, orjson\ngc.disable()  # as any bulk loader do
          "kept = [orjson.loads(p.read_bytes()) for p in files]\n"
          "print(sum(len(d.get('items') or ()) for d in kept))")
 LOAD = ("import sys\nfrom kubetriage.cluster.dump import load_dump\n"
-        "print(len(load_dump(sys.argv[1]).objects))")
+        "try:\n    dump = load_dump(sys.argv[1], slim=True)  # as check loads it\n"
+        "except TypeError:  # an older tree: whole objects\n    dump = load_dump(sys.argv[1])\n"
+        "print(len(dump.objects))")
 
 
 def write_dump(scenario, root: Path) -> int:

@@ -34,7 +34,6 @@ from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, DashboardModel
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
-from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import Status, StatusBar
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
@@ -162,7 +161,8 @@ class KubetriageApp(App):
         ages_due, self._ages_due = self._ages_due, False
         with self.batch_update():
             if changes:
-                self.screen_main.apply_updates(self.model.apply(changes, self.clock()))
+                now = self.clock()
+                self.screen_main.apply_updates(self.model.apply(changes, now), now)
                 self._dirty.set()
             if ages_due:
                 self._show_ages()
@@ -189,10 +189,7 @@ class KubetriageApp(App):
         self._ages_due = True  # drawn by the next tick, in its frame: no frame of its own
 
     def _show_ages(self) -> None:
-        shown = {panel: self.screen_main.query_one(f"#{panel}-table", ResourceTable).shown_keys()
-                 for panel in ("pods", "releases", "events")}
-        self.screen_main.apply_updates(self.model.rows_again(shown, self.source.store,
-                                                             self.clock()))
+        self.screen_main.refresh_ages(self.clock())
 
     async def _reload(self, kinds: tuple[str, ...] = PANEL_KINDS) -> None:
         """Every row again (of these kinds): at start and on `:ns` (a theme's colours are
@@ -204,7 +201,8 @@ class KubetriageApp(App):
             changes = model.initial_changes(self.source.store, kinds)
             if self._sub is not None:
                 self._sub.take()  # what it holds is in the store, so in the rows built now
-            updates = await asyncio.to_thread(_build, model, changes, self.clock())
+            now = self.clock()
+            updates = await asyncio.to_thread(_build, model, changes, now)
             self.model = self.screen_main.model = model
             ns = self.model.set_report(self.report)
             updates.namespaces.upserts.update(ns.upserts)
@@ -212,7 +210,7 @@ class KubetriageApp(App):
             for panel, before in (("pods", old.pod_failing), ("releases", old.release_ready),
                                   ("events", old.folded), ("namespaces", old.namespace_keys())):
                 getattr(updates, panel).deletes |= set(before) - set(getattr(updates, panel).upserts)
-            await self._show_in_chunks(updates)
+            await self._show_in_chunks(updates, now)
         self._dirty.set()
 
     async def _add_events(self) -> None:
@@ -223,14 +221,15 @@ class KubetriageApp(App):
             changes = part.initial_changes(self.source.store, ("Event",))
             if self._sub is not None:
                 self._sub.drop("Event")  # in the store, so in the rows built now
-            updates = await asyncio.to_thread(_build, part, changes, self.clock())
+            now = self.clock()
+            updates = await asyncio.to_thread(_build, part, changes, now)
             updates.events.deletes |= self.model.adopt_events(part)
-            await self._show_in_chunks(updates)
+            await self._show_in_chunks(updates, now)
 
-    async def _show_in_chunks(self, updates: Updates) -> None:
+    async def _show_in_chunks(self, updates: Updates, now: datetime) -> None:
         for chunk in _chunks(updates, ROWS_PER_CHUNK):
             with self.batch_update():
-                self.screen_main.apply_updates(chunk)
+                self.screen_main.apply_updates(chunk, now)
                 self._show_status()
             await asyncio.sleep(0)  # a key pressed meanwhile is handled between chunks
 
@@ -446,4 +445,5 @@ def _chunks(updates: Updates, size: int) -> Iterable[Updates]:
                                if k in whole.severities}
             if start == 0:
                 part.deletes = whole.deletes
+                part.widths = whole.widths
         yield chunk

@@ -7,6 +7,8 @@ filter, `?` help, Esc back, `q` quit, Enter opens the object under the cursor.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -89,9 +91,13 @@ class MainScreen(Screen):
                 yield Panel(ChainsPanel(id="chains-tree"), Static(id="caused-by", classes="-empty"),
                             title="Chains", id="chains")
             with Vertical(id="right"):
-                yield Panel(ResourceTable(id="releases-table"), title="Releases", id="releases")
-                yield Panel(ResourceTable(id="pods-table"), title="Pods", id="pods")
-                yield Panel(ResourceTable(id="events-table"), title="Events", id="events")
+                # rows given as their sources, built when drawn
+                yield Panel(ResourceTable(build=rows.release_row, id="releases-table"),
+                            title="Releases", id="releases")
+                yield Panel(ResourceTable(build=rows.pod_row, id="pods-table"), title="Pods",
+                            id="pods")
+                yield Panel(ResourceTable(build=rows.event_row, id="events-table"),
+                            title="Events", id="events")
         yield Static(id="filter-line")
         yield Input(placeholder="pods hr ks events chains ns NAME", id="command",
                     classes="prompt")
@@ -144,13 +150,20 @@ class MainScreen(Screen):
 
     # -- data ----------------------------------------------------------------------------------
 
-    def apply_updates(self, updates: Updates) -> None:
+    def apply_updates(self, updates: Updates, now: datetime) -> None:
+        """A batch of the model's updates; rows are built at `now` when drawn."""
         for pid in ("namespaces", "releases", "pods", "events"):
             update: PanelUpdate = getattr(updates, pid)
             if update:
                 table = self.query_one(f"#{pid}-table", ResourceTable)
-                table.apply(update)
+                table.apply(update, now)
         self._counts()
+
+    def refresh_ages(self, now: datetime) -> None:
+        """Every row on screen drawn again at `now`: ages move on without their objects
+        changing."""
+        for pid in ("releases", "pods", "events"):
+            self.query_one(f"#{pid}-table", ResourceTable).refresh_ages(now)
 
     def show_report(self, report: Report) -> None:
         self.report = report

@@ -2,6 +2,10 @@
 that pass the filter, so a batch of changes costs O(changes · log n) bisections, and the widths
 the columns need.
 
+A row is given as its cells, or as its source (a store object, a folded event) when the table
+has a row builder: its cells are then built when the row is drawn, filtered or sorted by a
+column, and kept for the few screens last asked for; the widths come with the batch.
+
 Pure (no Textual): the widget (resource_table.py) draws these rows and moves its cursor over
 them; this keeps their order under sort, filter and batches.
 """
@@ -10,7 +14,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Hashable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime
+from itertools import zip_longest
 from typing import Any
 
 from rich.cells import cell_len
@@ -18,7 +25,9 @@ from rich.cells import cell_len
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Severity
 
 Row = tuple[Any, ...]  # cells: a Rich `Text`, or anything with a `plain` string and a `style`
+Builder = Callable[[Any, datetime], Row]  # a row's source and the time -> its cells
 BULK_ROWS = 1000  # more rows than this in one batch: one sort beats an insertion each
+BUILT_ROWS = 2000  # rows whose built cells are kept: a few screens
 
 _AGE = re.compile(r"(?:\d+[smhdy])+")
 _AGE_PART = re.compile(r"(\d+)([smhdy])")
@@ -43,7 +52,10 @@ class TableRows:
     """Rows keyed by any hashable key, in the order shown: sorted by a column or by their order
     keys, filtered by a substring, reversed on demand."""
 
-    def __init__(self) -> None:
+    def __init__(self, build: Builder | None = None) -> None:
+        self._build = build
+        self._now: datetime | None = None  # the time rows are built at (their ages)
+        self._built: OrderedDict[Hashable, tuple[Any, Row]] = OrderedDict()  # key -> (source, cells)
         self.columns: list[tuple[str, int | None]] = []
         self._natural: list[int] = []  # widest cell seen per flexible column
         self._flexible: list[int] = []  # the indices of those columns
@@ -59,6 +71,7 @@ class TableRows:
         self.reverse = False
         self._filter = ""
         self._severity: dict[Hashable, Severity] = {}
+        self._widths_seen: list[int] = []  # the widest of each column the batches said
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -77,7 +90,26 @@ class TableRows:
         return list(self._rows)
 
     def cells(self, key: Hashable) -> Row:
-        return self._rows[key]
+        """The row's cells: as given, or built from its source (and kept a while)."""
+        source = self._rows[key]
+        if self._build is None:
+            return source
+        built = self._built.get(key)
+        if built is not None and built[0] is source:
+            self._built.move_to_end(key)
+            return built[1]
+        cells = self._build(source, self._now or datetime.now().astimezone())
+        self._built[key] = (source, cells)
+        if len(self._built) > BUILT_ROWS:
+            self._built.popitem(last=False)
+        return cells
+
+    def set_now(self, now: datetime, *, rebuild: bool = False) -> None:
+        """The time rows are built at from now on; rebuild: build the rows shown again at it
+        (their ages move on without their sources changing)."""
+        self._now = now
+        if rebuild:
+            self._built.clear()
 
     def severity(self, key: Hashable) -> Severity | None:
         return self._severity.get(key)
@@ -129,8 +161,10 @@ class TableRows:
         self.columns = list(columns)
         self._natural = [cell_len(label) for label, _ in self.columns]
         self._flexible = [i for i, (_, fixed) in enumerate(self.columns) if fixed is None]
-        for cells in self._rows.values():
-            self._measure(cells)
+        if self._build is None:
+            for cells in self._rows.values():
+                self._measure(cells)
+        self._widen(self._widths_seen)
 
     def apply(self, update: PanelUpdate) -> set[Hashable]:
         """Add or replace rows, remove others, give rows their order keys and severities; the
@@ -145,12 +179,20 @@ class TableRows:
         # (a sort of nearly sorted rows is close to linear; each insertion moves the tail)
         bulk = len(upserts) > BULK_ROWS
         same = set()
-        for key, cells in upserts.items():
-            cells = tuple(cells)
-            if self._rows.get(key) == cells and key not in sort_keys and key not in severities:
-                same.add(key)  # nothing to draw again (an age refresh that changed no age)
+        sources = self._build is not None
+        for key, row in upserts.items():
+            if not sources:
+                row = tuple(row)
+            old = self._rows.get(key)
+            if (old is row or not sources and old == row) and key not in sort_keys \
+                    and key not in severities:
+                same.add(key)  # nothing to draw again
                 continue
-            self._upsert(key, cells, place=not bulk)
+            self._upsert(key, row, place=not bulk)
+        if update.widths:
+            self._widths_seen = [max(a, b) for a, b in
+                                 zip_longest(self._widths_seen, update.widths, fillvalue=0)]
+            self._widen(update.widths)
         for key in sort_keys.keys() - upserts.keys():
             if key in self._rows:  # moved without a change of cells
                 self._upsert(key, self._rows[key], place=not bulk)
@@ -163,7 +205,7 @@ class TableRows:
     def clear(self) -> None:
         """Remove every row; columns, sort and filter stay."""
         for store in (self._rows, self._haystacks, self._order_keys, self._entries,
-                      self._by_seq, self._severity):
+                      self._by_seq, self._severity, self._built):
             store.clear()
         self._visible.clear()
 
@@ -187,6 +229,12 @@ class TableRows:
 
     # -- inside ---------------------------------------------------------------------------------
 
+    def _widen(self, widths: list[int]) -> None:
+        natural = self._natural
+        for index in self._flexible:
+            if index < len(widths) and widths[index] > natural[index]:
+                natural[index] = widths[index]
+
     def _measure(self, cells: Row) -> None:
         natural = self._natural
         for index in self._flexible:
@@ -197,10 +245,11 @@ class TableRows:
                     natural[index] = width
 
     def _entry(self, key: Hashable, seq: int) -> tuple:
-        column, cells = self.sort_column, self._rows[key]
+        column = self.sort_column
         if column is None:
             value: tuple = ()
         else:
+            cells = self.cells(key)
             value = sort_value(cells[column].plain) if column < len(cells) else (2,)
         return (value, self._order_keys.get(key, ()), seq)
 
@@ -209,15 +258,17 @@ class TableRows:
             return True
         haystack = self._haystacks.get(key)
         if haystack is None:  # made on the first filter: most rows are never filtered
-            haystack = self._haystacks[key] = "\0".join(c.plain for c in self._rows[key]).lower()
+            haystack = self._haystacks[key] = "\0".join(c.plain for c in self.cells(key)).lower()
         return self._filter in haystack
 
-    def _upsert(self, key: Hashable, cells: Row, place: bool = True) -> None:
-        """Store the row; `place` = also put it in its place among the visible rows."""
+    def _upsert(self, key: Hashable, row: Any, place: bool = True) -> None:
+        """Store the row (its cells, or its source); `place` = also put it in its place among
+        the visible rows."""
         old = self._entries.get(key)
-        self._rows[key] = cells
+        self._rows[key] = row
         self._haystacks.pop(key, None)
-        self._measure(cells)
+        if self._build is None:
+            self._measure(row)
         if old is None:
             seq = self._next_seq
             self._next_seq += 1
@@ -236,6 +287,7 @@ class TableRows:
         self._discard_visible(entry)
         del self._rows[key], self._by_seq[entry[-1]]
         self._haystacks.pop(key, None)
+        self._built.pop(key, None)
         self._order_keys.pop(key, None)
         self._severity.pop(key, None)
 
