@@ -31,10 +31,12 @@ PARSE = ("import gc, sys, pathlib, orjson\ngc.disable()  # as any bulk loader do
          "files = sorted(pathlib.Path(sys.argv[1]).glob('*.json'))\n"
          "kept = [orjson.loads(p.read_bytes()) for p in files]\n"
          "print(sum(len(d.get('items') or ()) for d in kept))")
-LOAD = ("import sys\nfrom kubetriage.cluster.dump import load_dump\n"
-        "try:\n    dump = load_dump(sys.argv[1], slim=True)  # as check loads it\n"
-        "except TypeError:  # an older tree: whole objects\n    dump = load_dump(sys.argv[1])\n"
-        "print(len(dump.objects))")
+LOAD = ("import sys\n"
+        "try:  # as check loads it\n"
+        "    from kubetriage.cluster.slimdump import load_slim_dump as load\n"
+        "except ImportError:  # an older tree: whole objects\n"
+        "    from kubetriage.cluster.dump import load_dump as load\n"
+        "print(len(load(sys.argv[1]).objects))")
 
 
 def write_dump(scenario, root: Path) -> int:

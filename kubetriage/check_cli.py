@@ -68,9 +68,9 @@ def run(args: argparse.Namespace) -> int:
     except silences.SilenceError as exc:
         raise UsageError(str(exc)) from None
     if args.from_dump:
-        from kubetriage.cluster.dump import load_dump
+        from kubetriage.cluster.slimdump import load_slim_dump
         # kept as the live store keeps objects: memory follows the store, not the dump
-        dump, source = load_dump(args.from_dump, slim=True), args.from_dump
+        dump, source = load_slim_dump(args.from_dump), args.from_dump
     elif args.demo:
         from kubetriage.sim import scenario
         dump, source = scenario.load(args.demo).dump, f"scenario {args.demo}"

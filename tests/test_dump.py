@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from kubetriage.cluster.dump import DumpError, LogKey, load_dump
+from kubetriage.cluster.slimdump import load_slim_dump
 
 POD_YAML = """\
 apiVersion: v1
@@ -169,7 +170,7 @@ def test_a_slim_load_keeps_each_object_as_the_live_store_keeps_it(tmp_path):
     objects = generate_scenario(pods=60, events=150, helmreleases=8, seed=3).dump.objects
     write_lists(tmp_path, objects)
     loaded = {(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): o
-              for o in load_dump(tmp_path, slim=True).objects}
+              for o in load_slim_dump(tmp_path).objects}
     expected = {(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): slim(o)
                 for o in objects}
     assert loaded.keys() == expected.keys()
@@ -190,7 +191,7 @@ def test_a_dump_loaded_slim_is_diagnosed_as_the_whole_one(tmp_path, scenario):
     write_lists(as_json, load_dump(root).objects)
     whole = diagnose(load_dump(root).snapshot(), source="x")
     for path in (root, as_json):  # YAML (read whole, then slimmed) and JSON Lists
-        report = diagnose(load_dump(path, slim=True).snapshot(), source="x")
+        report = diagnose(load_slim_dump(path).snapshot(), source="x")
         assert [f.id for f in report.findings] == [f.id for f in whole.findings]
         assert [f.summary for f in report.findings] == [f.summary for f in whole.findings]
         assert [c.links for c in report.chains] == [c.links for c in whole.chains]
@@ -208,9 +209,9 @@ def test_a_dump_loaded_slim_is_diagnosed_as_the_whole_one(tmp_path, scenario):
 def test_bad_input_loaded_slim_says_what_the_whole_load_says(tmp_path, text, message):
     f = write(tmp_path / "x.json", text)
     errors = []
-    for slim in (False, True):
+    for load in (load_dump, load_slim_dump):
         with pytest.raises(DumpError) as e:
-            load_dump(f, slim=slim)
+            load(f)
         errors.append(str(e.value))
     assert errors[0] == errors[1]
     assert errors[1].startswith(str(f)) and message in errors[1]

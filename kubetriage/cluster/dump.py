@@ -8,17 +8,15 @@ objects. Every problem is one line naming the file and the line or item: user in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import orjson
 import yaml
 
-from kubetriage.cluster import slim as slimming
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.snapshot import LOG_TAIL, Snapshot
 from kubetriage.errors import DumpError
@@ -52,20 +50,22 @@ class Dump:
         return Snapshot(self.objects, logs, now)
 
 
-def load_dump(path: str | Path, *, slim: bool = False) -> Dump:
+Reader = Callable[[Path], Iterable[tuple[str, Any]]]  # a file -> (location, object) pairs
+
+
+def load_dump(path: str | Path, *, reader: Reader | None = None) -> Dump:
     """Load a dump directory or file. Raises DumpError with a one-line message on bad input.
 
-    slim: keep each object in the form the live store keeps (cluster/slim.py: what the checks
-    and the dashboard read), so memory follows the store's, not the dump's size; a JSON List
-    of pods or events is then decoded straight into that form, never whole."""
+    reader: how each file's objects are read (default: whole, `objects_in`); slimdump.py reads
+    them into the live store's kept form."""
     root = Path(path)
     if not root.exists():
         raise DumpError(f"{root}: no such file or directory")
     with gc_paused(long_lived=True):
-        return _load(root, slim)
+        return _load(root, reader or objects_in)
 
 
-def _load(root: Path, slim: bool = False) -> Dump:
+def _load(root: Path, reader: Reader) -> Dump:
     dump = Dump()
     seen: dict[tuple[str, str, str | None, str], str] = {}
     if root.is_dir():
@@ -81,7 +81,7 @@ def _load(root: Path, slim: bool = False) -> Dump:
         if file.suffix not in OBJECT_SUFFIXES:
             dump.warnings.append(f"{file}: skipped, not a .json, .yaml or .yml file")
             continue
-        for where, obj in (_slim_objects_in(file) if slim else _objects_in(file)):
+        for where, obj in reader(file):
             key = _identity(obj, where)
             if key in seen:
                 ns = f"{key[2]}/" if key[2] else ""
@@ -109,82 +109,7 @@ def _identity(obj: Any, where: str) -> tuple[str, str, str | None, str]:
     return group, obj["kind"], namespace if isinstance(namespace, str) else None, meta["name"]
 
 
-class _Head(msgspec.Struct):
-    """A JSON List's kind and apiVersion, its items left undecoded (slices of the file's
-    bytes); any other field skipped unbuilt."""
-
-    kind: Any = None
-    apiVersion: Any = None
-    items: list[msgspec.Raw] | None = None
-
-
-class _Kind(msgspec.Struct):
-    """An item's kind and apiVersion, the rest skipped unbuilt."""
-
-    kind: Any = None
-    apiVersion: Any = None
-
-
-_LIST_HEAD = msgspec.json.Decoder(_Head)
-_ITEM_KIND = msgspec.json.Decoder(_Kind)
-
-
-def _slim_objects_in(file: Path) -> Iterator[tuple[str, Any]]:
-    """As _objects_in, each object slimmed; a JSON List is decoded item by item from the file's
-    bytes, pods and events straight into their kept form. A file that is anything else (YAML,
-    one object, not valid JSON or UTF-8, an item that is not an object) takes the whole-object
-    path, which says what is wrong with it."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise DumpError(f"{file}: cannot read: {exc.strerror}") from None
-    found = _slim_list(file, data)
-    del data
-    if found is None:
-        for where, obj in _objects_in(file):
-            yield where, _slimmed(obj)
-        return
-    yield from found
-
-
-def _slimmed(obj: Any) -> Any:
-    """The kept form of what looks like an object; anything else as it is, for _identity to
-    say what is wrong with it."""
-    if isinstance(obj, dict) and isinstance(obj.get("kind"), str) \
-            and isinstance(obj.get("metadata"), dict):
-        return slimming.slim(obj)
-    return obj
-
-
-def _slim_list(file: Path, data: bytes) -> list[tuple[str, Any]] | None:
-    """Every item of a JSON List, slimmed; None when the file is not one or an item is odd."""
-    if data.lstrip()[:1] != b"{":
-        return None
-    try:
-        head = _LIST_HEAD.decode(data)
-        if not isinstance(head.kind, str) or not head.kind.endswith("List") or head.items is None:
-            return None
-        typed = head.kind != "List"  # a PodList from the API leaves kind off its items
-        out = []
-        for i, raw in enumerate(head.items):
-            item = _ITEM_KIND.decode(raw)
-            kind = item.kind or (head.kind[: -len("List")] if typed else None)
-            version = item.apiVersion or (head.apiVersion if typed else None)
-            obj = slimming.decode_object(raw, kind, version) \
-                if isinstance(kind, str) and isinstance(version, str) else None
-            if obj is None:
-                whole = orjson.loads(bytes(raw))
-                if typed and isinstance(whole, dict):
-                    whole.setdefault("kind", kind)
-                    whole.setdefault("apiVersion", version)
-                obj = _slimmed(whole)
-            out.append((f"{file} items[{i}]", obj))
-        return out
-    except (msgspec.DecodeError, orjson.JSONDecodeError):
-        return None
-
-
-def _objects_in(file: Path) -> Iterator[tuple[str, Any]]:
+def objects_in(file: Path) -> Iterator[tuple[str, Any]]:
     """(location, object) for every object in a file, List items unpacked."""
     try:
         text = file.read_text(encoding="utf-8")
