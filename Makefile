@@ -23,12 +23,14 @@ demo: $(VENV)/.installed
 	$(PY) -m kubetriage --demo midwestmtg
 
 test: $(VENV)/.installed-test lint
-	$(PY) -m pytest -q -n 4
+	$(PY) -m pytest -q -n 4 --dist loadgroup
 
-# the layers (import-linter contracts in pyproject.toml) and ruff's rules hold on every run
+# the layers (import-linter contracts in pyproject.toml), ruff's rules and pyright (basic, over the
+# package: [tool.pyright]) hold on every run
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check -q kubetriage tests bench scripts
 	$(VENV)/bin/lint-imports --no-cache > $(VENV)/lint-imports.log || { cat $(VENV)/lint-imports.log; exit 1; }
+	$(VENV)/bin/pyright > $(VENV)/pyright.log 2>&1 || { cat $(VENV)/pyright.log; exit 1; }
 
 sim: $(VENV)/.installed
 	$(PY) -m kubetriage sim --scenario midwestmtg --kubeconfig-out $(VENV)/kubeconfig

@@ -22,20 +22,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from kubetriage import health
 from kubetriage.actions import Actions, Result
 from kubetriage.actions.catalogue import SOURCES, source_of
 from kubetriage.actions.reconcile import condition, judge, ready_state
 from kubetriage.checks.finding import Report
+from kubetriage.cluster.protocol import Source
 from kubetriage.core import durations
-from kubetriage.core.podstatus import pod_cells
 from kubetriage.core.text import clean
 from kubetriage.core.types import Obj
 from kubetriage.diagnosis import diagnose
+from kubetriage.health import (
+    DEFAULT_RELEASE_TIMEOUT_S,
+    bad_pod_reason,
+    name_of,
+    release_timeout,
+    restarts,
+    state_text,
+)
 
 Status = Literal["pending", "running", "passed", "failed", "skipped"]
 EventKind = Literal["started", "progress", "passed", "failed", "skipped"]
-BAD_WAITING = {"ImagePullBackOff", "ErrImagePull", "CrashLoopBackOff"}
-DEFAULT_RELEASE_TIMEOUT_S = 300.0  # a HelmRelease without spec.timeout: flux's 5m
 POLL_S = 0.2
 RECENT_WARNINGS = 8
 
@@ -101,44 +108,8 @@ class Verification:
             any(s.status == "passed" for s in self.steps)
 
 
-def name_of(obj: Obj) -> str:
-    meta = obj.get("metadata") or {}
-    return f"{meta.get('namespace')}/{meta.get('name')}" if meta.get("namespace") \
-        else str(meta.get("name"))
-
-
-def pod_row(pod: Obj) -> tuple[str, str, str, str]:
-    """(name, ready, status, restarts) as kubectl get pods prints them, without the ages."""
-    cells = pod_cells(pod, datetime.now(UTC))
-    return str(cells[0]), str(cells[1]), str(cells[2]), str(cells[3]).split(" (")[0]
-
-
-def bad_pod_reason(pod: Obj) -> str | None:
-    status = pod.get("status") or {}
-    for cs in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses")
-                                                             or []):
-        reason = ((cs.get("state") or {}).get("waiting") or {}).get("reason")
-        if reason in BAD_WAITING:
-            return f"{cs.get('name')}: {reason}"
-    return None
-
-
-def restarts(pod: Obj) -> int:
-    status = pod.get("status") or {}
-    return sum(cs.get("restartCount") or 0 for cs in (status.get("initContainerStatuses") or [])
-               + (status.get("containerStatuses") or []))
-
-
-def release_timeout(release: Obj) -> float:
-    text = (release.get("spec") or {}).get("timeout")
-    try:
-        return durations.parse(text) if text else DEFAULT_RELEASE_TIMEOUT_S
-    except durations.DurationError:
-        return DEFAULT_RELEASE_TIMEOUT_S
-
-
 class Walkthrough:
-    def __init__(self, source: Any, *, namespace: str | None = None, reconcile: bool = False,
+    def __init__(self, source: Source, *, namespace: str | None = None, reconcile: bool = False,
                  timeout: float | None = None, stability: float = 900.0,
                  actions: Actions | None = None,
                  on_event: Callable[[StepEvent], None] | None = None) -> None:
@@ -240,7 +211,8 @@ class Walkthrough:
             result = await self.actions.run(plan, confirmed=True)  # --reconcile confirms
             self.v.actions.append(result)
             if result.ok:
-                self._requested[name_of(release)] = (plan.requested_at, plan.ready_before)
+                if plan.requested_at is not None:  # always: a reconcile's patch is stamped
+                    self._requested[name_of(release)] = (plan.requested_at, plan.ready_before)
                 self._emit(step, "progress", f"{name_of(release)}: requested at "
                                              f"{plan.requested_at}")
             else:
@@ -373,7 +345,7 @@ class Walkthrough:
         start = time.monotonic()
         next_note = start + max(1.0, self.stability / 10)
         while (elapsed := time.monotonic() - start) < self.stability:
-            regressions = _regressions(baseline, self._health())
+            regressions = health.regressions(baseline, self._health())
             if regressions:
                 self._finish(step, regressions, "", f"regressed after "
                                                     f"{durations.format(elapsed)}")
@@ -404,7 +376,7 @@ class Walkthrough:
         seen: dict[str, str] = {}
         for kind in ("HelmRelease", "Pod"):
             for obj in self._in_scope(kind):
-                seen[f"{kind} {name_of(obj)}"] = _state_text(obj)
+                seen[f"{kind} {name_of(obj)}"] = state_text(obj)
         sub = self.store.subscribe({"HelmRelease", "Pod"})
         try:
             while True:
@@ -413,7 +385,7 @@ class Walkthrough:
                     if self.namespace and change.namespace != self.namespace:
                         continue
                     key = f"{change.kind} {change.namespace}/{change.name}"
-                    after = "deleted" if change.type == "DELETED" else _state_text(change.obj)
+                    after = "deleted" if change.type == "DELETED" else state_text(change.obj)
                     before = seen.get(key, "absent")
                     if after != before:
                         seen[key] = after
@@ -422,33 +394,3 @@ class Walkthrough:
         finally:
             sub.close()
 
-
-def _state_text(obj: Obj) -> str:
-    if obj.get("kind") == "Pod":
-        _, ready, status, count = pod_row(obj)
-        return f"{status} {ready}, {count} restarts"
-    ready = condition(obj, "Ready") or {}
-    return f"Ready={ready.get('status', '?')} {ready.get('reason') or ''}".strip()
-
-
-def _regressions(baseline: dict[str, Any], now: dict[str, Any]) -> list[str]:
-    out = []
-    for key, value in now.items():
-        before = baseline.get(key)
-        if before is None:  # a new pod: a regression only when it fails
-            if isinstance(value, tuple) and value[0] != "ok":
-                out.append(f"{key}: new and failing: {value[0]}")
-        elif value != before and not _better(before, value):
-            out.append(f"{key}: {_health_text(before)} -> {_health_text(value)}")
-    return out
-
-
-def _health_text(value: Any) -> str:
-    return f"{value[0]}, {value[1]} restarts" if isinstance(value, tuple) else str(value)
-
-
-def _better(before: Any, after: Any) -> bool:
-    """A change the stability window does not count against: something healing."""
-    if isinstance(before, tuple):  # pods: (failing reason or ok, restarts)
-        return after[0] == "ok" and after[1] <= before[1]
-    return after in ("Ready", "endpoints")

@@ -278,8 +278,9 @@ def api_access_volume(name: str, *, short: bool = False) -> Obj:
 def pod_spec(containers: list[Obj], *, node: str, volumes: list[Obj],
              init: list[Obj] | None = None, dns_policy: str = "ClusterFirst", priority: int = 0,
              extra: Obj | None = None, restart: str = "Always", security: Obj | None = None,
-             service_account: str = "default", grace: int = 30) -> Obj:
-    """A scheduled pod's spec; `extra` (hostNetwork, hostname, ...) follows the priority."""
+             service_account: str | None = "default", grace: int = 30) -> Obj:
+    """A scheduled pod's spec; `extra` (hostNetwork, hostname, ...) follows the priority. A
+    static (mirror) pod has no service account: the API server refuses one that names any."""
     spec: Obj = {}
     if init:
         spec["initContainers"] = init
@@ -288,8 +289,10 @@ def pod_spec(containers: list[Obj], *, node: str, volumes: list[Obj],
                  "priority": priority})
     spec.update(extra or {})
     spec.update({"restartPolicy": restart, "schedulerName": "default-scheduler",
-                 "securityContext": security or {}, "serviceAccount": service_account,
-                 "serviceAccountName": service_account, "terminationGracePeriodSeconds": grace,
+                 "securityContext": security or {},
+                 **({"serviceAccount": service_account, "serviceAccountName": service_account}
+                    if service_account else {}),
+                 "terminationGracePeriodSeconds": grace,
                  "tolerations": [
                      {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready",
                       "operator": "Exists", "tolerationSeconds": 300},

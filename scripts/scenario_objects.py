@@ -256,6 +256,16 @@ def _container_status(b: Builder, pod: str, c: dict[str, Any],
                                     container_id=cid, last=last), _STATUS_KEYS)
 
 
+
+def _without_api_access(c: dict[str, Any]) -> dict[str, Any]:
+    mounts = [m for m in c.get("volumeMounts", []) if m["name"] != "kube-api-access"]
+    out = {k: v for k, v in c.items() if k != "volumeMounts"}
+    return {**out, "volumeMounts": mounts} if mounts else out
+
+# the built-in priority classes' values: the API server checks a pod's priority against its class
+_PRIORITY = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+
+
 def pod(b: Builder, namespace: str, name: str, *, owner: dict[str, Any] | None,
         labels: dict[str, str], containers: list[dict[str, Any]],
         statuses: list[dict[str, Any]], created: float, init: list[dict[str, Any]] | None = None,
@@ -270,12 +280,16 @@ def pod(b: Builder, namespace: str, name: str, *, owner: dict[str, Any] | None,
     extra: dict[str, Any] = {"hostNetwork": True} if host_network else {}
     if priority_class:
         extra["priorityClassName"] = priority_class
+    # a static pod's mirror carries no service account (the API server refuses one that does)
+    mirror = "kubernetes.io/config.mirror" in (annotations or {})
+    if mirror:
+        containers = [_without_api_access(c) for c in containers]
     spec = pod_spec(containers, node=node, init=init, restart=restart_policy,
                     dns_policy="ClusterFirstWithHostNet" if host_network else "ClusterFirst",
-                    priority=2000001000 if priority_class else 0, extra=extra,
-                    service_account=service_account,
-                    volumes=list(volumes or []) + [api_access_volume("kube-api-access",
-                                                                     short=True)])
+                    priority=_PRIORITY.get(priority_class or "", 0), extra=extra,
+                    service_account=None if mirror else service_account,
+                    volumes=list(volumes or []) + ([] if mirror else [
+                        api_access_volume("kube-api-access", short=True)]))
     init_statuses = init_statuses or []
     succeeded = all(s["state"] == "terminated" for s in statuses) and all(
         s["exit_code"] == 0 for s in statuses)

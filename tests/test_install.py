@@ -12,6 +12,9 @@ import pytest
 
 from tests.conftest import REPO
 
+# setuptools builds in the repository's own build/ folder: one worker builds, or two collide
+pytestmark = pytest.mark.xdist_group("install")
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:

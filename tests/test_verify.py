@@ -7,8 +7,9 @@ import asyncio
 
 from kubetriage.actions import Actions
 from kubetriage.core.resources import by_kind
+from kubetriage.health import pod_row
 from kubetriage.report.verification import release_row, render_verification
-from kubetriage.verify import Walkthrough, pod_row
+from kubetriage.verify import Walkthrough
 from tests.actions.conftest import audit_lines, open_source
 
 HR = by_kind("helm.toolkit.fluxcd.io/v2", "HelmRelease")

@@ -264,6 +264,8 @@ def _reconcile(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
 
 def _reconcile_with_source(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
     src = source_of(obj, lookup)
+    if src is None:  # unfit() refuses the action first; build is never asked then
+        raise ValueError(f"{obj.get('kind')} has no source to reconcile")
     stamp = rfc3339_nano(now)
     first = _annotate(src, {REQUESTED_AT: stamp})
     return [Request(first.target, first.verb, first.body, first.patch_type, wait_handled=stamp),

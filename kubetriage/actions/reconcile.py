@@ -15,9 +15,10 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from kubetriage.actions.catalogue import Target
+from kubetriage.cluster.protocol import Source
 from kubetriage.core.types import Obj
 
 State = Literal["Ready", "Failed", "TimedOut"]
@@ -93,7 +94,7 @@ def judge(obj: Obj | None, requested_at: str, before: Obj | None,
         else message
 
 
-async def await_reconcile(source: Any, ref: Target, requested_at: str, timeout: float, *,
+async def await_reconcile(source: Source, ref: Target, requested_at: str, timeout: float, *,
                           before: Obj | None = None,
                           on_progress: Callable[[str], None] | None = None) -> Outcome:
     """Follow `ref` in source.store until judge() gives a verdict or `timeout` seconds pass.

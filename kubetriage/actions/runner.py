@@ -15,14 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import orjson
 
 from kubetriage.actions import audit
 from kubetriage.actions.catalogue import ACTIONS, BY_ID, Action, Request, Target
 from kubetriage.actions.reconcile import Outcome, await_reconcile, condition
-from kubetriage.cluster.connect import api_error
+from kubetriage.cluster.connect import Connection, api_error
+from kubetriage.cluster.protocol import Source
 from kubetriage.core.types import Obj
 from kubetriage.errors import ApiError
 
@@ -87,7 +88,7 @@ class Result:
 
 
 class Actions:
-    def __init__(self, source: Any, *, read_only: bool = False, audit_path: Path | None = None,
+    def __init__(self, source: Source, *, read_only: bool = False, audit_path: Path | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.source = source
         self.read_only = read_only
@@ -95,7 +96,7 @@ class Actions:
         self.now = now
 
     @property
-    def _conn(self):
+    def _conn(self) -> Connection:
         return self.source.conn
 
     # -- what may be done --------------------------------------------------------------------
@@ -214,11 +215,16 @@ class Actions:
         """The server's answer, or the error line it gave."""
         t = request.target
         params = {"dryRun": "All"} if dry_run else None
+        body = request.body
+        if dry_run and request.verb == "delete":
+            # kube-apiserver reads a DELETE's options from its body alone when it has one, and
+            # ignores ?dryRun=All then: without this the "dry run" deletes for real
+            body = {**body, "dryRun": ["All"]}
         headers = {"Content-Type": request.content_type} if request.content_type else None
         method = "PATCH" if request.verb == "patch" else "DELETE"
         try:
             resp = await self._conn.request(method, t.resource.path(t.namespace, t.name), params,
-                                            body=request.body, headers=headers)
+                                            body=body, headers=headers)
             async with resp:
                 data = await resp.read()
         except (TimeoutError, OSError) as exc:

@@ -23,7 +23,8 @@ class Cause:
 
 
 def _host(m: re.Match[str]) -> tuple[str, str | None, dict[str, Any]]:
-    host = m.group(1).rstrip(".")
+    # the pattern has one alternative per resolver's wording: the host is whichever group matched
+    host = next(g for g in m.groups() if g).rstrip(".")
     return (f'cannot resolve host "{host}"', "create the Service it names, or fix the host name",
             {"unresolved_host": host})
 
@@ -63,23 +64,13 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]],
                 "initialise it before module-level code uses it", {})),
     (re.compile(r"could not translate host name \"([^\"]+)\"|getaddrinfo ENOTFOUND (\S+)|"
                 r"lookup ([\w.-]+)(?: on [\d.:]+)?: no such host"),
-     lambda m: _host(_First(m))),
+     _host),
     (re.compile(r"java\.net\.SocketTimeoutException|java\.net\.ConnectException"),
      lambda m: ("Java socket timeouts talking to its peers", None, {})),
     (re.compile(r"^\s*panic: (.+)"), lambda m: (f"panics: {m.group(1)}", None, {})),
     (re.compile(r"^(\w+(?:Error|Exception)): (.+)$"),
      lambda m: (f"exits with {m.group(1)}: {m.group(2)}", None, {})),
 ]
-
-
-class _First:
-    """A match whose group(1) is the first group that matched (alternatives in one pattern)."""
-
-    def __init__(self, m: re.Match[str]) -> None:
-        self._m = m
-
-    def group(self, _: int) -> str:
-        return next(g for g in self._m.groups() if g)
 
 
 def from_log(lines: list[str]) -> Cause | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding
+from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Severity
 from kubetriage.checks.objects import owners, release_of, str_at
 from kubetriage.core.snapshot import Key, Snapshot
 
@@ -79,7 +79,7 @@ def _causes(snap: Snapshot, index: _Index, f: Finding) -> Iterator[tuple[Finding
                     yield f, effect
     # an unsynced SealedSecret -> whatever states that its secret is missing
     if f.check == "KT-301":
-        for effect in index.secret_users.get((f.object.namespace, facts.get("secret")), []):
+        for effect in index.secret_users.get((f.object.namespace, facts.get("secret") or ""), []):
             yield f, effect
     # a SealedSecret that HelmReleases name in their values blocks them
     if f.check == "KT-301":
@@ -188,7 +188,7 @@ def _reach(root: str, out: dict[str, list[str]], order) -> list[str]:
 
 def _chain(root: str, links: list[str], by_id: dict[str, Finding]) -> Chain:
     head = by_id[root]
-    severity = max((by_id[i].severity for i in links), key=SEVERITY_RANK.__getitem__)
+    severity: Severity = max((by_id[i].severity for i in links), key=SEVERITY_RANK.__getitem__)
     summary = head.summary
     if len(links) > 1:
         named = [str(by_id[i].object) for i in links[1:]]

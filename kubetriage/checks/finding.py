@@ -88,9 +88,11 @@ class Report(BaseModel):
 
     findings: list[Finding]
     chains: list[Chain]
-    silenced: int = Field(0, description="findings hidden by --ignore or the silences file")
-    source: str = Field("", description="what was diagnosed: a dump path, a scenario, a context")
-    namespace: str | None = Field(None, description="the namespace given with -n, if any")
+    # default= by name: the type checker reads a field's default only so
+    silenced: int = Field(default=0, description="findings hidden by --ignore or the silences file")
+    source: str = Field(default="",
+                        description="what was diagnosed: a dump path, a scenario, a context")
+    namespace: str | None = Field(default=None, description="the namespace given with -n, if any")
     unavailable: list[str] = Field(default_factory=list,
                                    description="what could not be read, so absence proves nothing")
 

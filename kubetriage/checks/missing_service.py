@@ -30,7 +30,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         cause = causes.from_log(lines)
         host = cause.facts.get("unresolved_host") if cause else None
         svc = service_for_host(snap, host, ns) if host else None
-        if svc and snap.get("Service", *svc) is None:
+        if cause and svc and snap.get("Service", *svc) is None:
             wanted[svc].setdefault(f"{ns}/{pod}", cause.lines[-1:])
     for (ns, svc), clients in sorted(wanted.items()):
         releases = [hr for hr in snap.in_namespace("HelmRelease", ns)

@@ -108,7 +108,7 @@ def _timeouts(snap: Snapshot, pods: list[dict], ports: list[str]) -> dict[str, s
                 continue
             cause = causes.from_log(lines)
             hit = cause and {str(p) for p in cause.facts.get("timeout_ports", ())} & set(ports)
-            if hit:
+            if cause and hit:
                 found[name(pod)] = f"{name(pod)}: {cause.lines[-1]}"
     return found
 

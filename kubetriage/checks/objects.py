@@ -2,7 +2,7 @@
 check must say less rather than crash. Also the walks every check shares: a pod's owners up to its
 workload, the HelmRelease that installed an object, the events about an object."""
 
-from __future__ import annotations
+from __future__ import annotations  # pyright: ignore[reportAssignmentType]  # annotations() reuses the name
 
 import shlex
 from datetime import datetime
@@ -10,8 +10,6 @@ from typing import Any
 
 from kubetriage.checks.finding import ObjectRef
 from kubetriage.core.snapshot import Snapshot
-
-EVENT_LINES = 3  # events shown as evidence per finding
 
 
 def at(node: Any, *path: str | int) -> Any:
@@ -79,11 +77,6 @@ def condition(obj: Any, type_: str) -> dict[str, Any] | None:
 
 def is_false(cond: dict[str, Any] | None) -> bool:
     return cond is not None and cond.get("status") == "False"
-
-
-def qualified(obj: Any) -> str:
-    ns = namespace(obj)
-    return f"{ns}/{name(obj)}" if ns else name(obj)
 
 
 _CONTAINER_FIELDS = (("initContainerStatuses", "initContainers", True),

@@ -67,7 +67,7 @@ def catalogue() -> str:
                   "| code | title | severity | reads | what it detects |",
                   "| --- | --- | --- | --- | --- |"]
         for c in sorted((c for c in CHECKS if c.domain == domain), key=lambda c: c.code):
-            first = c.doc.split("\n\n")[0].replace("\n", " ")
+            first = (c.doc or "").split("\n\n")[0].replace("\n", " ")
             first = first.split(": ", 1)[1] if first.startswith(c.code) else first
             lines.append(f"| {c.code} | {c.title} | {c.severity} | {', '.join(c.kinds)} | "
                          f"{first.replace('|', '/')} |")

@@ -31,7 +31,8 @@ def releases_naming(snap: Snapshot, ns: str | None, secret: str) -> list[dict]:
     from it: a reference the release states, not a name that looks alike."""
     found = []
     for hr in snap.in_namespace("HelmRelease", ns):
-        spec = hr.get("spec") if isinstance(hr.get("spec"), dict) else {}
+        spec = hr.get("spec")
+        spec = spec if isinstance(spec, dict) else {}
         refs = [v for v in spec.get("valuesFrom") or [] if isinstance(v, dict)
                 and v.get("kind") == "Secret" and v.get("name") == secret]
         if refs or _names(spec.get("values"), secret):

@@ -154,7 +154,7 @@ def _in_cluster(config: Configuration, environ: dict[str, str] | os._Environ) ->
             from None
     ns_file = Path(SERVICE_TOKEN_FILENAME).with_name("namespace")
     namespace = ns_file.read_text().strip() if ns_file.is_file() else None
-    return Connection(_env_proxy_once(ApiClient(config)), "in-cluster", config.host, namespace,
+    return Connection(_env_proxy_once(ApiClient(config)), "in-cluster", config.host or "", namespace,
                       "in-cluster")
 
 
@@ -175,7 +175,7 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
         current = current or doc.get("current-context")  # kubectl: the first file that sets it
     where = str(existing[0]) if len(existing) == 1 else f"KUBECONFIG ({len(existing)} files)"
     merged = KubeConfigMerger(os.pathsep.join(str(p) for p in existing))
-    root = merged.config.value
+    root = merged.config.value if merged.config else {}  # not None: each of `existing` was read
     contexts = {str(c["name"]): c for c in map(_raw, root.get("contexts") or [])}
     name = context or current
     known = ", ".join(sorted(contexts)) or "none"
@@ -216,7 +216,7 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
         api = _env_proxy_once(ApiClient(config))
     except (ssl.SSLError, OSError) as exc:
         raise UsageError(f"context {name!r}: cannot load its TLS files: {exc}") from None
-    return Connection(api, name, config.host, ctx.get("namespace"), str(cluster_name),
+    return Connection(api, name, config.host or "", ctx.get("namespace"), str(cluster_name),
                       str(user_name or ""))
 
 
@@ -228,7 +228,7 @@ def _env_proxy_once(api: ApiClient) -> ApiClient:
     cost of fetching 400 logs. Like Go's ProxyFromEnvironment, a loopback server is never
     proxied; a kubeconfig's own proxy-url wins."""
     rest = api.rest_client
-    url = URL(api.configuration.host)
+    url = URL(api.configuration.host or "")
     if not rest.proxy and url.host and not _loopback(url.host):
         with contextlib.suppress(LookupError):
             proxy, auth = get_env_proxy_for_url(url)

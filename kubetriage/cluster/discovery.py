@@ -70,8 +70,8 @@ async def discover(conn: Connection, kinds: tuple[str, ...] = WATCHED) -> Discov
                 found.resources[kind] = r
                 break
         else:
-            why = next((plurals[r.group_version][r.plural] for r in order
-                        if isinstance(plurals[r.group_version].get(r.plural), str)), None)
+            entries = [plurals[r.group_version].get(r.plural) for r in order]
+            why = next((e for e in entries if isinstance(e, str)), None)
             found.missing[kind] = why or f"the server does not serve {order[0].plural} " \
                                          f"in {order[0].group or 'core'}/{order[0].version}"
     return found

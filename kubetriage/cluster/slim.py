@@ -51,8 +51,8 @@ _EVENT_META_KEYS = ("name", "namespace", "uid", "resourceVersion", "creationTime
                     "deletionTimestamp")
 _INVOLVED_KEYS = ("kind", "namespace", "name", "uid", "apiVersion", "fieldPath")
 
-_CONTAINER = dict.fromkeys(_CONTAINER_KEYS)
-_CONTAINER_STATUS = dict.fromkeys(_STATUS_KEYS)
+_CONTAINER: Shape = dict.fromkeys(_CONTAINER_KEYS)
+_CONTAINER_STATUS: Shape = dict.fromkeys(_STATUS_KEYS)
 POD_SHAPE: Shape = {
     "metadata": dict.fromkeys(_META_KEYS),
     "spec": {**dict.fromkeys(_POD_SPEC_KEYS), "containers": [_CONTAINER],
@@ -124,7 +124,7 @@ def _prune(obj: Any, shape: Shape) -> Obj:
         if key in obj:
             value = obj[key]
             if sub is not None and value is not None:
-                value = ([_prune(v, sub[0]) for v in value] if type(sub) is list
+                value = ([_prune(v, sub[0]) for v in value] if isinstance(sub, list)
                          else _prune(value, sub))
             out[key] = value
     return out
@@ -137,7 +137,7 @@ def _typed(name: str, shape: Shape) -> type:
         inner = f"{name}_{key}"
         if sub is None:
             fields[key] = Any
-        elif type(sub) is list:
+        elif isinstance(sub, list):
             fields[key] = list[_typed(inner, sub[0])] | None  # type: ignore[misc]
         else:
             fields[key] = _typed(inner, sub) | None

@@ -23,7 +23,7 @@ import contextlib
 import shutil
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from kubetriage.cluster.reflector import (
     Forbidden,
     Reflector,
 )
+from kubetriage.cluster.slim import LAST_APPLIED
 from kubetriage.cluster.store import Store
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
@@ -70,8 +71,8 @@ class ClusterSource:
         self.kinds = kinds
         self.discovered = Discovered()
         self.reflectors: list[Reflector] = []
-        self._options = dict(idle_timeout=idle_timeout, page_size=page_size,
-                             min_watch_timeout=min_watch_timeout)
+        self._options: dict[str, Any] = dict(idle_timeout=idle_timeout, page_size=page_size,
+                                             min_watch_timeout=min_watch_timeout)
         self._backoff = backoff
         self._tasks: set[asyncio.Task] = set()
         self._log_cache: dict[LogRef, tuple[float, LogVersion, list[str]]] = {}
@@ -98,6 +99,7 @@ class ClusterSource:
         except BaseException:
             if sim is not None:
                 await sim.stop()
+            if demo_dir is not None:
                 shutil.rmtree(demo_dir, ignore_errors=True)
             raise
         source = cls(conn, **options)
@@ -140,6 +142,7 @@ class ClusterSource:
         await self.conn.close()
         if self._demo is not None:
             await self._demo.stop()
+        if self._demo_dir is not None:
             shutil.rmtree(self._demo_dir, ignore_errors=True)
 
     async def __aenter__(self) -> ClusterSource:
@@ -254,14 +257,22 @@ class ClusterSource:
     # -- objects on demand ---------------------------------------------------------------------
 
     async def get_object(self, kind: str, namespace: str | None, name: str) -> dict[str, Any]:
-        """The whole object as the server has it now (for a detail view), without managedFields,
-        and without data for a Secret."""
+        """The whole object as the server has it now (for a detail view), without managedFields.
+        A Secret keeps the keys of its data with no value (None), and its last-applied
+        annotation (which can repeat them) no value either: the values never leave here."""
         resource = self.discovered.resources[kind]
         obj = await self.conn.get_json(resource.path(namespace, name))
-        (obj.get("metadata") or {}).pop("managedFields", None)
+        meta = obj.get("metadata") or {}
+        meta.pop("managedFields", None)
         if kind == "Secret":
-            obj.pop("data", None)
-            obj.pop("stringData", None)
+            for field in ("data", "stringData"):
+                if isinstance(obj.get(field), dict):
+                    obj[field] = dict.fromkeys(obj[field])
+                else:
+                    obj.pop(field, None)
+            annotations = meta.get("annotations")
+            if isinstance(annotations, dict) and LAST_APPLIED in annotations:
+                annotations[LAST_APPLIED] = None
         return obj
 
     async def helm_release_secrets(self, namespace: str, release: str) -> list[dict[str, Any]]:
@@ -292,7 +303,7 @@ class ClusterSource:
         return data.decode("utf-8", "replace").splitlines()[-tail:]
 
     async def follow(self, namespace: str, pod: str, container: str, *,
-                     tail: int = 100) -> AsyncIterator[str]:
+                     tail: int = 100) -> AsyncGenerator[str, None]:
         """The last `tail` lines, then every new line until the container ends. Nothing is
         buffered here beyond one line: a slow reader slows the stream (TCP), memory stays flat.
         Read it inside `contextlib.aclosing(...)` so that stopping early closes the stream."""

@@ -117,12 +117,6 @@ class Subscription:
             await asyncio.sleep(min_interval)
         return self.take()
 
-    def __aiter__(self) -> Subscription:
-        return self
-
-    async def __anext__(self) -> Batch:
-        return await self.next()
-
     def close(self) -> None:
         self._store._subscribers.discard(self)
 
@@ -174,10 +168,6 @@ class Store:
 
     def owned_by(self, uid: str) -> list[Obj]:
         return [o for k in self._by_owner.get(uid, ()) if (o := self.get(*k)) is not None]
-
-    def with_label(self, label: str, value: str, kind: str | None = None) -> list[Obj]:
-        return [o for k in self._by_label.get((label, value), ())
-                if (kind is None or k[0] == kind) and (o := self.get(*k)) is not None]
 
     def selected(self, kind: str, namespace: str | None, selector: Mapping[str, str]) -> list[Obj]:
         """Objects of a kind in a namespace whose labels match every pair (a Service selector)."""

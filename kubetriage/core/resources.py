@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
-READ_VERBS = ("get", "list", "watch")
 
 
 @dataclass(frozen=True)
@@ -141,6 +140,12 @@ _BY_GVP = {(r.group, r.version, r.plural): r for r in RESOURCES}
 def by_kind(api_version: str, kind: str) -> Resource | None:
     """The resource for an object's apiVersion and kind, or None when kubetriage does not know it."""
     return _BY_GVK.get((api_version, kind))
+
+
+def known(api_version: str, kind: str) -> Resource:
+    """The resource of a kind this table lists, named in code (not read from an object): a
+    KeyError at import when the table loses it, rather than None met later."""
+    return _BY_GVK[(api_version, kind)]
 
 
 def by_plural(group: str, version: str, plural: str) -> Resource | None:

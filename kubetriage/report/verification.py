@@ -10,9 +10,10 @@ from datetime import datetime
 from kubetriage.actions.reconcile import condition
 from kubetriage.core import durations
 from kubetriage.core.text import clean
+from kubetriage.health import name_of, pod_row
 from kubetriage.report.markdown import _cell as _escape
 from kubetriage.report.markdown import _code
-from kubetriage.verify import Verification, name_of, pod_row
+from kubetriage.verify import Verification
 
 _MARK = {"passed": "✅ passed", "failed": "❌ failed", "skipped": "— skipped",
          "pending": "not reached", "running": "interrupted"}
@@ -107,7 +108,7 @@ def _remains(v: Verification) -> list[str]:
     if not failing and not chains:
         return ["Nothing: every step passed."]
     out = [f"- {_cell(s.title)}: {_cell(s.summary)}" for s in failing]
-    if not chains:
+    if not chains or report is None:
         return out
     by_id = {f.id: f for f in report.findings}
     out += ["", "Failure chains (root first):", ""]

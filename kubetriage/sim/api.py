@@ -135,9 +135,10 @@ def answer_object(request: web.Request, target: PathTarget, obj: Obj, status: in
 
 
 def get(server: SimServer, request: web.Request, target: PathTarget) -> web.Response:
-    obj = server.state.get(target.resource, target.namespace, target.name)
+    name = target.name or ""  # routed here only with a name (else it is a list)
+    obj = server.state.get(target.resource, target.namespace, name)
     if obj is None:
-        raise StatusError.not_found(target.resource, target.name)
+        raise StatusError.not_found(target.resource, name)
     if target.subresource == "scale":
         return encoding.respond(_scale(target, obj))
     return answer_object(request, target, obj)
@@ -187,20 +188,20 @@ async def patch(server: SimServer, request: web.Request, target: PathTarget) -> 
     if kind is None or (kind == "strategic" and encoding.is_custom(target.resource)):
         raise StatusError.unsupported_media_type(content_type)
     body = await read_json(request)
-    state, res = server.state, target.resource
+    state, res, name = server.state, target.resource, target.name or ""  # a patch names one
     if target.subresource == "scale":
-        current = state.get(res, target.namespace, target.name)
+        current = state.get(res, target.namespace, name)
         if current is None:
-            raise StatusError.not_found(res, target.name)
+            raise StatusError.not_found(res, name)
         scale = _scale(target, current)
         scale = (patches.json_patch(scale, body) if kind == "json"
                  else patches.merge(scale, body))
         return await _set_replicas(server, request, target, scale.get("spec", {}).get("replicas"))
     opts = {"dry_run": dry_run(request), **_status_rule(target)}
     if kind == "json":
-        obj = state.patch_json(res, target.namespace, target.name, body, **opts)
+        obj = state.patch_json(res, target.namespace, name, body, **opts)
     else:
-        obj = state.patch_merge(res, target.namespace, target.name, body,
+        obj = state.patch_merge(res, target.namespace, name, body,
                                 strategic=kind == "strategic", **opts)
     return answer_object(request, target, obj)
 
@@ -281,6 +282,6 @@ async def _set_replicas(server: SimServer, request: web.Request, target: PathTar
     if not isinstance(replicas, int) or replicas < 0:
         raise StatusError.invalid(target.resource, target.name or "",
                                "spec.replicas: Invalid value: must be a non-negative integer")
-    obj = server.state.patch_merge(target.resource, target.namespace, target.name,
+    obj = server.state.patch_merge(target.resource, target.namespace, target.name or "",
                                    {"spec": {"replicas": replicas}}, dry_run=dry_run(request))
     return encoding.respond(_scale(target, obj))

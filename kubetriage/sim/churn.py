@@ -13,11 +13,11 @@ import orjson
 
 from kubetriage.core import resources
 from kubetriage.sim.errors import StatusError
-from kubetriage.sim.generate import _HASH_CHARS
+from kubetriage.sim.generate.base import SAFE_CHARS
 
-_POD = resources.by_kind("v1", "Pod")
-_EVENT = resources.by_kind("v1", "Event")
-_HR = resources.by_kind("helm.toolkit.fluxcd.io/v2", "HelmRelease")
+_POD = resources.known("v1", "Pod")
+_EVENT = resources.known("v1", "Event")
+_HR = resources.known("helm.toolkit.fluxcd.io/v2", "HelmRelease")
 _CHURN_EVENTS_KEPT = 2000  # events churn created beyond this are deleted, oldest first, as the
 # API server's event TTL would: a long churn keeps the cluster's size steady
 
@@ -241,7 +241,7 @@ def _replacement(old: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     for k in ("name", "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
               "managedFields"):
         meta.pop(k, None)
-    meta["name"] = meta["generateName"] + "".join(rng.choices(_HASH_CHARS, k=5))
+    meta["name"] = meta["generateName"] + "".join(rng.choices(SAFE_CHARS, k=5))
     meta["creationTimestamp"] = now
     status = pod.get("status") or {}
     status["startTime"] = now

@@ -23,6 +23,7 @@ import logging
 import orjson
 
 from kubetriage.core import resources
+from kubetriage.core.resources import Resource
 from kubetriage.core.types import Obj
 from kubetriage.sim import endpoints
 from kubetriage.sim.errors import StatusError
@@ -31,10 +32,10 @@ from kubetriage.sim.timeline import Step, Timeline
 
 log = logging.getLogger(__name__)
 
-POD = resources.by_kind("v1", "Pod")
-NODE = resources.by_kind("v1", "Node")
-EVENT = resources.by_kind("v1", "Event")
-RS = resources.by_kind("apps/v1", "ReplicaSet")
+POD = resources.known("v1", "Pod")
+NODE = resources.known("v1", "Node")
+EVENT = resources.known("v1", "Event")
+RS = resources.known("apps/v1", "ReplicaSet")
 REQUESTED_AT = "reconcile.fluxcd.io/requestedAt"
 FLUX_RECONCILED = ("HelmRelease", "Kustomization", "GitRepository", "HelmRepository", "HelmChart",
                    "OCIRepository")  # sources too: `flux reconcile --with-source` waits on them
@@ -68,7 +69,7 @@ class Controllers:
     def __init__(self, state: ClusterState, timeline: Timeline, speed: float = 1.0) -> None:
         self.state, self.timeline, self.speed = state, timeline, speed
         self._tasks: set[asyncio.Task] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop: asyncio.AbstractEventLoop  # the server's, from start(): nothing runs before
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -108,19 +109,18 @@ class Controllers:
             await asyncio.sleep(step.every / self.speed)
 
     def apply(self, step: Step) -> None:
-        state, action = self.state, step.action
-        if action == "restart":
-            r = step.restart
+        state = self.state
+        # a step does exactly one of these (Step checks it): the one that is given
+        if (r := step.restart) is not None:
             if not _ready(state.get(POD, r.namespace, r.pod), r.container):
                 # a crash loop the operator fixed stops; a ready container is not crashing
                 state.restart_container(r.namespace, r.pod, r.container)
-        elif action == "log":
-            r = step.log
-            if state.get(POD, r.namespace, r.pod) is not None:
-                state.append_log(r.namespace, r.pod, r.container, r.lines)
-        elif action == "bump_event":
+        elif (lg := step.log) is not None:
+            if state.get(POD, lg.namespace, lg.pod) is not None:
+                state.append_log(lg.namespace, lg.pod, lg.container, lg.lines)
+        elif step.bump_event is not None:
             self._bump(step.bump_event.namespace, step.bump_event.name)
-        elif action == "event":
+        elif step.event is not None:
             event = copy.deepcopy(step.event)
             meta = _meta(event)
             meta.pop("creationTimestamp", None)
@@ -132,18 +132,16 @@ class Controllers:
                 self._bump(meta.get("namespace"), meta["name"])
             else:
                 state.create(event)
-        elif action == "patch":
-            p = step.patch
+        elif (p := step.patch) is not None:
             state.patch_merge(_resource(p.apiVersion, p.kind), p.namespace, p.name, p.merge)
-        elif action == "create":
+        elif step.create is not None:
             obj = copy.deepcopy(step.create)
             _meta(obj).pop("resourceVersion", None)
             state.create(obj)
-        elif action == "delete":
-            d = step.delete
+        elif (d := step.delete) is not None:
             state.delete(_resource(d.apiVersion, d.kind), d.namespace, d.name)
 
-    def _bump(self, namespace: str, name: str) -> None:
+    def _bump(self, namespace: str | None, name: str) -> None:
         event = self.state.get(EVENT, namespace, name)
         if event is None:
             raise StatusError.not_found(EVENT, name)
@@ -167,8 +165,8 @@ class Controllers:
                     for c in _container_names(obj)}
             self._loop.call_soon(self._replace_pod, obj, logs)
         elif kind in ("Deployment", "StatefulSet", "DaemonSet") and change.type == "MODIFIED":
-            if (change.old.get("spec") or {}).get("template") != (obj.get("spec") or {}).get(
-                    "template"):
+            if ((change.old or {}).get("spec") or {}).get("template") != \
+                    (obj.get("spec") or {}).get("template"):
                 self._loop.call_soon(self._roll, change.resource, meta["namespace"],
                                      meta["name"])
 
@@ -216,13 +214,12 @@ class Controllers:
             name = meta["name"]  # a StatefulSet's pod comes back under its own name
         else:
             name = f"{owner['metadata']['name']}-{random_suffix()}"
-        self._start_pod(old, name, old.get("spec") or {}, meta.get("labels") or {},
-                        _controller_ref(old), logs)
+        self._start_pod(old, name, old.get("spec") or {}, meta.get("labels") or {}, owner_ref,
+                        logs, ns)
 
     def _start_pod(self, model: Obj | None, name: str, spec: Obj, labels: Obj, owner_ref: Obj,
-                   logs: dict[str, list], namespace: str | None = None) -> None:
+                   logs: dict[str, list], ns: str) -> None:
         """Create a pod in ContainerCreating; a moment later it runs as `model` ran."""
-        ns = namespace or model["metadata"]["namespace"]
         spec = copy.deepcopy(spec)
         pod = {"apiVersion": "v1", "kind": "Pod",
                "metadata": {"name": name, "namespace": ns, "labels": copy.deepcopy(labels),
@@ -336,6 +333,8 @@ class Controllers:
             self.state.patch_merge(RS, ns, rs_name, {
                 "metadata": {"annotations": {REVISION: str(revision)}}, **rs_body})
         rs = self.state.get(RS, ns, rs_name)
+        if rs is None:  # made or patched just above
+            return
         for _ in range(replicas):
             self._start_pod(model, f"{rs_name}-{random_suffix()}", tmpl.get("spec") or {},
                             labels, _owner_ref(rs), logs, ns)
@@ -345,7 +344,7 @@ class Controllers:
                        "replicas": replicas, "updatedReplicas": replicas}})
 
 
-def _resource(api_version: str, kind: str):
+def _resource(api_version: str, kind: str) -> Resource:
     res = resources.by_kind(api_version, kind)
     if res is None:
         raise StatusError.bad_request(f"no kind {kind!r} is registered for version {api_version!r}")

@@ -9,9 +9,9 @@ from kubetriage.core import resources
 from kubetriage.core.types import Obj
 from kubetriage.sim.state import ClusterState, WatchChange
 
-POD = resources.by_kind("v1", "Pod")
-SERVICE = resources.by_kind("v1", "Service")
-ENDPOINTS = resources.by_kind("v1", "Endpoints")
+POD = resources.known("v1", "Pod")
+SERVICE = resources.known("v1", "Service")
+ENDPOINTS = resources.known("v1", "Endpoints")
 TRIGGER = "endpoints.kubernetes.io/last-change-trigger-time"
 
 

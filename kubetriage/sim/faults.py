@@ -17,7 +17,8 @@ class Faults:
     latency: float = 0.0  # seconds added before every API answer
     forbid_cluster_wide: bool = False  # 403 for all-namespaces lists and watches
     seed: int = 1
-    _rng: random.Random = field(default=None, init=False, repr=False, compare=False)
+    _rng: random.Random = field(default_factory=random.Random, init=False, repr=False,
+                                compare=False)  # seeded from `seed` below
     _watches: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -12,13 +12,13 @@ from aiohttp import web
 from kubetriage.core import resources
 from kubetriage.sim import api
 from kubetriage.sim.errors import StatusError
+from kubetriage.sim.podlogs import LogLine
 from kubetriage.sim.routes import PathTarget
-from kubetriage.sim.state import LogLine
 
 if TYPE_CHECKING:
     from kubetriage.sim.server import SimServer
 
-POD = resources.by_kind("v1", "Pod")
+POD = resources.known("v1", "Pod")
 _WAITING = {"ImagePullBackOff": "trying and failing to pull image",
             "ErrImagePull": "image can't be pulled"}
 
@@ -58,7 +58,8 @@ def _status(pod: dict, container: str) -> dict:
 
 
 async def serve(server: SimServer, request: web.Request, target: PathTarget) -> web.StreamResponse:
-    ns, name, q = target.namespace, target.name, request.query
+    # a log's path is /api/v1/namespaces/NS/pods/NAME/log: both are there
+    ns, name, q = target.namespace or "", target.name or "", request.query
     pod = server.state.get(POD, ns, name)
     if pod is None:
         raise StatusError.not_found(POD, name)

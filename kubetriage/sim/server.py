@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from aiohttp import web
 
-from kubetriage.core.resources import by_kind
+from kubetriage.core.resources import known
 from kubetriage.sim import api, discovery, encoding, logs, routes, watch
 from kubetriage.sim import scenario as scenarios
 from kubetriage.sim.controllers import Controllers
@@ -108,7 +108,7 @@ class SimServer:
         return path
 
     def _busiest_namespace(self) -> str:
-        pods = self.state.list(by_kind("v1", "Pod"))
+        pods = self.state.list(known("v1", "Pod"))
         counts = Counter(p["metadata"].get("namespace") for p in pods)
         # the application's namespace, not the platform's (dapr-system outnumbers default)
         apps = Counter({ns: n for ns, n in counts.items()

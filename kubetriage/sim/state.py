@@ -1,4 +1,5 @@
-"""The embedded server's object store: objects, resourceVersions, the watch window and pod logs.
+"""The embedded server's object store: objects, resourceVersions, the watch window, and the pod logs
+(held in podlogs.py's PodLogs).
 
 Every method is synchronous and runs on the server's loop. A stored object is never mutated: a
 change stores a new dict, so watch events and list snapshots can hold references safely.
@@ -12,7 +13,7 @@ import random
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
@@ -24,20 +25,16 @@ from kubetriage.core.resources import Resource
 from kubetriage.core.types import Obj
 from kubetriage.sim import patches
 from kubetriage.sim.errors import StatusError
+from kubetriage.sim.podlogs import ContainerLog, PodLogs, started_at
 
 GP = tuple[str, str]  # (group, plural): one stored collection, whatever version it is served at
 
 WATCH_WINDOW = 5000  # past changes kept per resource for watches that resume
-LOG_LINES = 10000  # lines kept per container instance
 SUBSCRIBER_BACKLOG = 10000  # a watcher this far behind is closed, as a real server does
 
 
 def now_rfc3339() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def now_precise() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -73,19 +70,6 @@ class Subscription:
         self._state._subscribers.get(self._gp, set()).discard(self)
 
 
-@dataclass
-class LogLine:
-    at: datetime
-    text: str
-
-
-@dataclass
-class ContainerLog:
-    current: deque[LogLine] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
-    previous: deque[LogLine] | None = None
-    followers: set[asyncio.Queue] = field(default_factory=set)
-
-
 class ClusterState:
     def __init__(self, objects: Iterable[Obj] = (), logs: dict[LogKey, str] | None = None,
                  *, window: int = WATCH_WINDOW) -> None:
@@ -97,12 +81,14 @@ class ClusterState:
         self._floor: dict[GP, int] = {}  # newest rv dropped from a window: older watches get 410
         self._subscribers: dict[GP, set[Subscription]] = {}
         self._owned: dict[str, set[tuple[GP, str, str]]] = {}  # owner uid -> dependents
-        self._logs: dict[tuple[str, str, str], ContainerLog] = {}
+        self._logs = PodLogs()
         self.listeners: list[Callable[[WatchChange], None]] = []  # controllers
         with gc_paused():
             self._load(objects)
+        pods = resources.known("v1", "Pod")
         for key, text in (logs or {}).items():
-            self._load_log(key, text)
+            pod = self.get(pods, key.namespace, key.pod) or {}
+            self._logs.load(key, text, started_at(pod, key.container, key.previous))
 
     def _load(self, objects: Iterable[Obj]) -> None:
         # events last: create() links them to the uid of the object they are about
@@ -221,8 +207,7 @@ class ClusterState:
         gone["metadata"]["resourceVersion"] = str(self.rv)
         self._record(WatchChange(self.rv, "DELETED", gone, old, old_res))
         if old_res.kind == "Pod":
-            for log_key in [k for k in self._logs if k[:2] == (key[0], name)]:
-                self._end_followers(self._logs.pop(log_key))
+            self._logs.forget_pod(key[0], name)
         for dep_res, dep in self.dependents(old["metadata"]["uid"]):
             dep_meta = dep["metadata"]
             if propagation == "Orphan":
@@ -237,21 +222,16 @@ class ClusterState:
     # -- pod logs ----------------------------------------------------------------------------
 
     def log(self, namespace: str, pod: str, container: str) -> ContainerLog:
-        return self._logs.setdefault((namespace, pod, container), ContainerLog())
+        return self._logs.get(namespace, pod, container)
 
     def append_log(self, namespace: str, pod: str, container: str, lines: Iterable[str]) -> None:
-        log = self.log(namespace, pod, container)
-        at = now_precise()
-        new = [LogLine(at, text) for text in lines]
-        log.current.extend(new)
-        for q in log.followers:
-            q.put_nowait(new)
+        self._logs.append(namespace, pod, container, lines)
 
     def restart_container(self, namespace: str, pod: str, container: str) -> Obj:
         """The container exits and is started again: restartCount + 1, lastState.terminated with
         the same exit code and reason, CrashLoopBackOff stays CrashLoopBackOff, and the current
         log becomes the previous one (a crash-looping container prints the same again)."""
-        res = resources.by_kind("v1", "Pod")
+        res = resources.known("v1", "Pod")
         old = self._stored(res, namespace, pod)
         new = copy.deepcopy(old)
         statuses = [s for key in ("containerStatuses", "initContainerStatuses")
@@ -278,13 +258,7 @@ class ClusterState:
         else:
             st["state"] = {"running": {"startedAt": now}}
         result = self._replace(res, old, new, False, False, False)
-        log = self.log(namespace, pod, container)
-        log.previous = log.current
-        log.current = deque(maxlen=LOG_LINES)
-        if crash_looping:
-            at = now_precise()
-            log.current.extend(LogLine(at, line.text) for line in log.previous)
-        self._end_followers(log)
+        self._logs.restart(namespace, pod, container, repeat=crash_looping)
         return result
 
     # -- watching ----------------------------------------------------------------------------
@@ -307,8 +281,7 @@ class ClusterState:
         for subs in self._subscribers.values():
             for sub in subs:
                 sub.queue.put_nowait(None)
-        for log in self._logs.values():
-            self._end_followers(log)
+        self._logs.close()
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -401,21 +374,6 @@ class ClusterState:
             if (_ns(res, namespace), name) not in store:
                 return name
 
-    def _load_log(self, key: LogKey, text: str) -> None:
-        log = self.log(key.namespace, key.pod, key.container)
-        pod = self.get(resources.by_kind("v1", "Pod"), key.namespace, key.pod) or {}
-        at = _started(pod, key.container, key.previous)
-        lines = deque((LogLine(at, t) for t in text.splitlines()), maxlen=LOG_LINES)
-        if key.previous:
-            log.previous = lines
-        else:
-            log.current = lines
-
-    def _end_followers(self, log: ContainerLog) -> None:
-        for q in log.followers:
-            q.put_nowait(None)
-        log.followers.clear()
-
 
 def random_suffix(n: int = 5) -> str:
     """A suffix like the API server's generateName: consonants and digits."""
@@ -443,19 +401,6 @@ def at_version(obj: Obj, resource: Resource) -> Obj:
     if obj.get("apiVersion") == resource.api_version:
         return obj
     return {**obj, "apiVersion": resource.api_version}
-
-
-def _started(pod: Obj, container: str, previous: bool) -> datetime:
-    statuses = [s for k in ("containerStatuses", "initContainerStatuses")
-                for s in (pod.get("status") or {}).get(k, [])]
-    st = next((s for s in statuses if s.get("name") == container), {})
-    # a waiting (crash-looping) container's current log is its last instance's
-    states = [st.get("lastState")] if previous else [st.get("state"), st.get("lastState")]
-    for state in states:
-        for detail in (state or {}).values():
-            if isinstance(detail, dict) and detail.get("startedAt"):
-                return datetime.fromisoformat(detail["startedAt"].replace("Z", "+00:00"))
-    return now_precise()
 
 
 def _copy(obj: Obj) -> Obj:

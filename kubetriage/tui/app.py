@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from kubetriage.checks.finding import Chain, Report
 from kubetriage.cluster.connect import context_names
+from kubetriage.cluster.protocol import Source
 from kubetriage.cluster.source import ClusterSource
 from kubetriage.cluster.store import Store, StoreChange, Subscription
 from kubetriage.core.gcpause import gc_paused
@@ -65,20 +66,21 @@ class KubetriageApp(App):
                  demo: Any = None, namespace: str | None = None, theme: str | None = None,
                  read_only: bool = False, settings: Settings | None = None,
                  source_options: dict[str, Any] | None = None,
-                 clock: Callable[[], datetime] = utc_now, source: Any = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, source: Source | None = None) -> None:
         """source: a ClusterSource opened already (the command opens it before the screen is
         taken over, so its lists arrive while Textual starts); else one is opened from the
         connection arguments once the screen is up."""
         super().__init__()
-        self.connect_args = dict(kubeconfig=kubeconfig, context=context, demo=demo,
-                                 **(source_options or {}))
+        # ClusterSource.open's arguments, source_options (any of its keywords) included
+        self.connect_args: dict[str, Any] = dict(kubeconfig=kubeconfig, context=context,
+                                                 demo=demo, **(source_options or {}))
         self.namespace = namespace
         self.read_only = read_only
         self.remember = settings is not None  # only the real command saves a theme switch
         settings = settings or Settings()
         self.ring_bell = settings.bell
         self.clock = clock
-        self.source: Any = source
+        self.source: Source | None = source
         self.error: str | None = None
         self.report = Report(findings=[], chains=[])
         self.diagnoses = 0  # how many reports have been drawn
@@ -195,6 +197,8 @@ class KubetriageApp(App):
         """Every row again (of these kinds): at start and on `:ns` (a theme's colours are
         applied as rows are drawn). 10,000 pods and 30,000 events take a while: the rows are
         built in a thread and reach the tables in chunks, the top rows of each panel first."""
+        if self.source is None:
+            return
         async with self._model_lock:  # batches wait: the new model is built from the store now
             old = self.model
             model = DashboardModel(self.namespace)
@@ -216,6 +220,8 @@ class KubetriageApp(App):
     async def _add_events(self) -> None:
         """The event rows, built apart from the rest (see _watch) into a model of their own whose
         folds the current model then takes over."""
+        if self.source is None:
+            return
         async with self._model_lock:
             part = DashboardModel(self.namespace)
             changes = part.initial_changes(self.source.store, ("Event",))
@@ -284,6 +290,8 @@ class KubetriageApp(App):
     async def _diagnose(self) -> None:
         # the first round reads the failing containers' logs as soon as the pods are listed,
         # while the (larger) event list still arrives: I/O beside the sync, not after it
+        if self.source is None:
+            return
         await self.source.wait_synced(kinds=("Pod",))
         logs: dict[LogRef, list[str]] | None = await self.source.failing_container_logs()
         while True:

@@ -291,7 +291,7 @@ async def test_a_million_streamed_lines_stay_under_a_fixed_heap_bound():
         gc.collect()
         tracemalloc.start()
         base = tracemalloc.get_traced_memory()[0]
-        for _ in range(1000):
+        for _ in range(1000):  # how fast is bench/logview.py's to say, not a test's
             for chunk in chunks:
                 await view.feed(chunk)
         await settle(pilot)

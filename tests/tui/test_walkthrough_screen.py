@@ -11,11 +11,11 @@ from pathlib import Path
 from textual.widgets import RichLog
 
 from kubetriage.core.resources import by_kind
+from kubetriage.health import pod_row
 from kubetriage.report.verification import release_row
 from kubetriage.tui.screens import walkthrough_screen
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from kubetriage.tui.screens.walkthrough_screen import FixReleaseScreen, WalkthroughScreen
-from kubetriage.verify import pod_row
 from tests.actions.conftest import audit_lines
 from tests.test_verify import table
 from tests.tui.conftest import screen_text, until

@@ -5,7 +5,7 @@ RBAC) so the user learns why, instead of it being hidden."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -72,14 +72,16 @@ class ActionCommands(Provider):
     """The command palette's entries for the actions on the current object screen."""
 
     async def startup(self) -> None:
-        screen: ObjectScreen = self.screen  # type: ignore[assignment]
-        self.offers = await screen.offers() if hasattr(screen, "offers") else []
+        # listed in ObjectScreen.COMMANDS: its screen is an object screen
+        self.object_screen = cast("ObjectScreen", self.screen)
+        self.offers = await self.object_screen.offers() \
+            if hasattr(self.object_screen, "offers") else []
 
     def _entries(self):
         for obj, offer in self.offers:
             title = f"{offer.action.title}: {Target.of(obj)}"
             help_ = offer.reason or f"plan and confirm ({offer.action.id})"
-            yield clean(title), clean(help_), partial(self.screen.start_action,
+            yield clean(title), clean(help_), partial(self.object_screen.start_action,
                                                       offer.action.id, obj)
 
     async def discover(self) -> Hits:

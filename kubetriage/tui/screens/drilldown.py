@@ -51,6 +51,7 @@ def system_commands(app: Any, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Verify (no reconcile)", f"Verify {scope} and write a report",
                         lambda: app.push_screen(WalkthroughScreen(namespace=namespace)))
     if isinstance(screen, ReleaseScreen):
-        yield SystemCommand("Fix a failing release", f"{key[1]}/{key[2]}: history, hooks and "
-                            "logs, then fix forward, disable hooks or roll back, and verify",
-                            lambda: app.push_screen(FixReleaseScreen(key)))
+        release = screen.key
+        yield SystemCommand("Fix a failing release", f"{release[1]}/{release[2]}: history, "
+                            "hooks and logs, then fix forward, disable hooks or roll back, and "
+                            "verify", lambda: app.push_screen(FixReleaseScreen(release)))

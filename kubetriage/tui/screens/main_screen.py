@@ -7,10 +7,12 @@ filter, `?` help, Esc back, `q` quit, Enter opens the object under the cursor.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,6 +23,7 @@ from textual.widgets import Footer, Input, Static, Tab, Tabs
 
 from kubetriage.checks.finding import Report
 from kubetriage.core.text import clean
+from kubetriage.core.types import Key
 from kubetriage.tui.styling import text
 from kubetriage.tui.viewmodel import rows
 from kubetriage.tui.viewmodel.dashboard import DashboardModel
@@ -29,6 +32,9 @@ from kubetriage.tui.widgets.chains_panel import ChainsPanel, object_label
 from kubetriage.tui.widgets.panel import Panel
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from kubetriage.tui.app import KubetriageApp
 
 COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32
 PANELS = {"chains": "Chains", "namespaces": "Namespaces", "releases": "Releases",
@@ -52,6 +58,9 @@ ALIASES = {"po": "pods", "pod": "pods", "helmreleases": "hr", "kustomizations": 
 
 class MainScreen(Screen):
     """Everything at a glance; chains drive the highlight in every panel."""
+
+    if TYPE_CHECKING:  # for the type checker only: Textual's own is untyped past App
+        app = getters.app(KubetriageApp)
 
     CSS_PATH = "main_screen.tcss"
     BINDINGS = [
@@ -203,13 +212,13 @@ class MainScreen(Screen):
         self.query_one("#namespaces-table", ResourceTable).set_marked(namespaces)
         self.query_one("#events-table", ResourceTable).set_marked(
             self.model.event_keys_about(members))
-        symptom = event.finding is not None and event.root is not None and \
-            event.finding.id != event.root.id
+        root = event.root
+        symptom = event.finding is not None and root is not None and event.finding.id != root.id
         hint.set_class(not symptom, "-empty")
-        if symptom:
+        if symptom and root is not None:
             hint.update(Text.assemble(
-                "caused by ", text(object_label(event.root), "bold"), ("  r: jump to it", "dim"),
-                "\n", text(event.root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
+                "caused by ", text(object_label(root), "bold"), ("  r: jump to it", "dim"),
+                "\n", text(root.summary, "italic"), no_wrap=True, overflow="ellipsis"))
 
     # -- opening an object ---------------------------------------------------------------------
 
@@ -230,8 +239,9 @@ class MainScreen(Screen):
             self.app.open_object(key)
             self.app.call_after_refresh(lambda: self.app.screen.run_action("actions"))
 
-    def _object_key(self, key: tuple) -> tuple[str, str | None, str] | None:
+    def _object_key(self, row: Hashable) -> Key | None:
         """The object a row stands for: a folded event row stands for the object it is about."""
+        key = cast(Key, row)  # the dashboard's tables are keyed by (kind, namespace, name)
         if key[0] != "Event":
             return key
         folded = self.model.folded.get(key)
@@ -312,7 +322,9 @@ class MainScreen(Screen):
         if name == "ns" and arg.strip():
             namespace = None if arg.strip() in ("all", "-A") else arg.strip()
             self.app.run_worker(self.app.set_namespace(namespace), group="reload", exclusive=True)
-        self.action_show_panel(COMMANDS[name][0])
+        panel = COMMANDS[name][0]
+        if panel is not None:  # only :ctx shows none, and it returned above
+            self.action_show_panel(panel)
 
     def set_filter(self, needle: str) -> None:
         self.filter_text = needle

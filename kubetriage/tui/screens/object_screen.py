@@ -5,10 +5,10 @@ progress line follows its effect (a reconcile shows the Ready condition moving).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -17,10 +17,14 @@ from textual.widgets import Footer, Static
 from kubetriage.actions import Actions, Offer, Result, Target
 from kubetriage.core.text import clean
 from kubetriage.core.types import Key, Obj
+from kubetriage.health import release_timeout
 from kubetriage.tui.navigation import Open
 from kubetriage.tui.screens.actions_menu import ActionCommands, ActionsMenu
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
-from kubetriage.verify import release_timeout
+
+if TYPE_CHECKING:
+    from kubetriage.cluster.protocol import Source
+    from kubetriage.tui.app import KubetriageApp
 
 REDRAW_S = 0.2  # store changes are gathered this long before the screen is redrawn
 FOLLOW_TIMEOUT_S = 300.0  # a reconciled object without spec.timeout: flux's 5m
@@ -31,6 +35,14 @@ def health_style(screen: Screen, health: str) -> str:
     return screen.app.theme_variables.get(f"status-{health}", "")
 
 
+def live_source(app: KubetriageApp) -> Source:
+    """The app's cluster source, for its screens: they open from rows or keys on them, which
+    come only once the source is open."""
+    if app.source is None:
+        raise RuntimeError("a screen of the cluster opened before its source")
+    return app.source
+
+
 def cell(value: Any, style: str = "") -> Text:
     """Cluster text for a cell: cleaned, never parsed as markup."""
     return Text(clean(str(value)), style=style, no_wrap=True, overflow="ellipsis")
@@ -38,6 +50,9 @@ def cell(value: Any, style: str = "") -> Text:
 
 class ObjectScreen(Screen):
     """One object of the cluster. Subclasses compose the body and redraw it in `show()`."""
+
+    if TYPE_CHECKING:  # for the type checker only: Textual's own is untyped past App
+        app = getters.app(KubetriageApp)
 
     BINDINGS = [
         Binding("escape", "back", "Back", priority=True),
@@ -60,13 +75,12 @@ class ObjectScreen(Screen):
     def __init__(self, key: Key) -> None:
         super().__init__()
         self.key = key
-        self.last_result: Result | None = None
 
     # -- what is on screen ---------------------------------------------------------------------
 
     @property
-    def source(self) -> Any:
-        return self.app.source
+    def source(self) -> Source:
+        return live_source(self.app)
 
     @property
     def obj(self) -> Obj | None:
@@ -170,7 +184,6 @@ class ObjectScreen(Screen):
                               health_style(self, "error" if plan.refused else "unknown"))
             return None
         result = await actions.run(plan, confirmed=True)
-        self.last_result = result
         self.set_progress(f"{title}: {result.outcome}: {result.message}",
                           health_style(self, "ok" if result.ok else "error"))
         self.notify(clean(result.message), title=f"{title}: {result.outcome}", markup=False,

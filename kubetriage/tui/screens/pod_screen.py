@@ -163,6 +163,7 @@ class PodScreen(ObjectScreen):
     async def _log(self) -> None:
         view = self.query_one(LogView)
         kind, ns, name = self.key
+        ns = ns or ""  # a Pod's key always has its namespace
         view.reset(self._log_title())
         view.set_evidence(self.evidence())
         if not self.container:

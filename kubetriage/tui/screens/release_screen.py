@@ -80,9 +80,10 @@ class ReleaseScreen(ObjectScreen):
         if release is None:
             return []
         store = self.source.store
+        workloads = (store.get(w.kind, rd._target_ns(release), w.name)
+                     for w in rd.workloads(release, store))
         return [release, *(h.job for h in rd.hook_jobs(release, store)),
-                *(store.get(w.kind, rd._target_ns(release), w.name)
-                  for w in rd.workloads(release, store))]
+                *(w for w in workloads if w is not None)]  # a workload not (yet) made: none
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -221,7 +222,7 @@ class ReleaseScreen(ObjectScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = self._keys.get(event.data_table.id or "", {}).get(
-            event.row_key.value)
+            event.row_key.value or "")
         if key is not None:
             self.post_message(Open("object", key))
         elif event.data_table.id == "deps":

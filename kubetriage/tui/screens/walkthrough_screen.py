@@ -10,9 +10,10 @@ import asyncio
 import contextlib
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,9 +27,12 @@ from kubetriage.core.text import clean
 from kubetriage.errors import ApiError
 from kubetriage.report.verification import render_verification
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
-from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
+from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style, live_source
 from kubetriage.tui.viewmodel import release_details as rd
 from kubetriage.verify import StepEvent, Verification, Walkthrough
+
+if TYPE_CHECKING:
+    from kubetriage.tui.app import KubetriageApp
 
 GLYPH = {"pending": ("·", "unknown"), "running": ("…", "warn"), "passed": ("✓", "ok"),
          "failed": ("✗", "error"), "skipped": ("–", "unknown")}
@@ -47,6 +51,9 @@ def report_path(context: str, namespace: str | None, when: datetime) -> Path:
 
 class WalkthroughScreen(Screen):
     """Reconcile (optionally, confirmed first) and verify a namespace or the whole cluster."""
+
+    if TYPE_CHECKING:  # for the type checker only: Textual's own is untyped past App
+        app = getters.app(KubetriageApp)
 
     BINDINGS = [Binding("escape", "back", "Back"), Binding("r", "restart", "Run again")]
     DEFAULT_CSS = """
@@ -67,7 +74,8 @@ class WalkthroughScreen(Screen):
         self.namespace = namespace
         self.reconcile = reconcile
         self.timeout = timeout
-        self.stability = stability
+        self.stability = STABILITY_S if stability is None else stability
+        self._stability_given = stability is not None  # else the demo's, once mounted
         self.title_text = title if reconcile or title != "Reconcile and verify" else "Verify"
         self.before = before or []  # actions taken before the run, for the report
         self.preface = preface or []
@@ -88,10 +96,9 @@ class WalkthroughScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#steps", DataTable).add_columns("", "STEP", "RESULT")
-        if self.stability is None:
-            source = getattr(self.app, "source", None)
-            demo = source is not None and source.demo is not None
-            self.stability = DEMO_STABILITY_S if demo else STABILITY_S
+        source = getattr(self.app, "source", None)
+        if not self._stability_given and source is not None and source.demo is not None:
+            self.stability = DEMO_STABILITY_S
         self._intro()
         self.action_restart()
 
@@ -124,7 +131,7 @@ class WalkthroughScreen(Screen):
 
     @work(group="walk", exclusive=True)
     async def action_restart(self) -> None:
-        source = self.app.source
+        source = live_source(self.app)
         actions = Actions(source, read_only=bool(getattr(self.app, "read_only", False)))
         reconcile = self.reconcile
         if reconcile:
@@ -175,7 +182,7 @@ class WalkthroughScreen(Screen):
     async def _confirm_reconcile(self, actions: Actions) -> bool:
         """One confirmation for every release the walkthrough will reconcile; refused (read-only,
         RBAC) means verifying without it, said in the log."""
-        store = self.app.source.store
+        store = live_source(self.app).store
         releases = sorted(store.list("HelmRelease", self.namespace),
                           key=lambda r: (r["metadata"].get("namespace"), r["metadata"]["name"]))
         releases = [r for r in releases if not (r.get("spec") or {}).get("suspend")]
@@ -183,7 +190,7 @@ class WalkthroughScreen(Screen):
             return True
         self.say("planning: RBAC review and server dry run for each reconcile…")
         plans = [await actions.plan("reconcile", r) for r in releases]
-        conn = self.app.source.conn
+        conn = live_source(self.app).conn
         lines = [f"Action:    reconcile {len(plans)} HelmReleases, then verify",
                  f"Context:   {conn.context} ({conn.server})",
                  f"User:      {conn.user or 'unknown'}",
@@ -324,6 +331,8 @@ class FixReleaseScreen(ObjectScreen):
     @work(group="action", exclusive=True)
     async def fix_forward(self) -> None:
         release = self.obj
+        if release is None:  # deleted meanwhile: the screen says so already
+            return
         for hook in [h for h in rd.hook_jobs(release, self.source.store) if h.failing]:
             self.plan_line(f"delete hook Job {hook.job['metadata']['name']}: confirm…")
             result = await self.perform("delete-hook-job", hook.job)

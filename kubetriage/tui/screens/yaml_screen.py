@@ -41,13 +41,8 @@ class YamlScreen(ObjectScreen):
     async def _load(self) -> None:
         kind, ns, name = self.key
         try:
-            if kind == "Secret":
-                # get_object drops a Secret's data; read it here only to show its keys, masked
-                # at once: the values never reach the screen, a log or a file
-                resource = self.source.discovered.resources[kind]
-                obj = masked(await self.source.conn.get_json(resource.path(ns, name)))
-            else:
-                obj = await self.source.get_object(kind, ns, name)
+            # a Secret comes with its keys and no values; masked() shows each as MASK
+            obj = masked(await self.source.get_object(kind, ns, name))
         except (ApiError, KeyError, OSError) as exc:
             self.set_progress(f"cannot read {kind} {name}: {exc}")
             return

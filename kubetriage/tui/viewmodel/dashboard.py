@@ -123,8 +123,8 @@ class DashboardModel:
         old = self._fold_of.pop(key, None)
         if old is not None:
             before = self._events[old].pop(key, None)
-            fold = rows.fold_key(event) if event is not None else None
-            if fold == old and before is not None and old in self.folded:
+            if event is not None and before is not None and old in self.folded \
+                    and rows.fold_key(event) == old:
                 # the same event again (a repeat: its count and time moved on): no refold
                 self._fold_of[key] = old
                 self._events[old][key] = event

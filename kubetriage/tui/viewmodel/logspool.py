@@ -340,7 +340,7 @@ class LogSpool:
 
 
 @functools.cache
-def _short_lines(limit: int, count: int) -> Callable[[bytes, int], re.Match[bytes]]:
+def _short_lines(limit: int, count: int) -> Callable[[bytes, int], re.Match[bytes] | None]:
     """Matches `count` lines (as many as there are if 0) of at most `limit` bytes, breaks
     included."""
     times = b"{%d}" % count if count else b"*"

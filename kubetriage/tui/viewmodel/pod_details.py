@@ -94,15 +94,6 @@ def log_containers(pod: Obj) -> list[str]:
             (spec.get("initContainers") or [])]
 
 
-def has_previous(pod: Obj, container: str) -> bool:
-    status = pod.get("status") or {}
-    for s in (status.get("containerStatuses") or []) + (status.get("initContainerStatuses") or []):
-        if s.get("name") == container:
-            return bool((s.get("lastState") or {}).get("terminated")) or \
-                bool(s.get("restartCount"))
-    return False
-
-
 @dataclass(frozen=True)
 class EventRow:
     type: str

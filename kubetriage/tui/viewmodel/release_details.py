@@ -42,8 +42,11 @@ def _cond(obj: Obj | None, type_: str = "Ready") -> Obj:
     return {}
 
 
+_READY_HEALTH: dict[str, Health] = {"True": "ok", "False": "error"}
+
+
 def ready_health(obj: Obj | None) -> Health:
-    return {"True": "ok", "False": "error"}.get(_cond(obj).get("status", ""), "warn")
+    return _READY_HEALTH.get(_cond(obj).get("status", ""), "warn")
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def conditions(release: Obj, now: datetime) -> list[ConditionRow]:
 @dataclass(frozen=True)
 class Dependency:
     direction: str  # "needs" (upstream, spec.dependsOn) or "needed by" (downstream)
-    namespace: str
+    namespace: str | None
     name: str
     ready: str  # the Ready condition's status, or "missing"
     message: str

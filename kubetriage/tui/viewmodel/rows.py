@@ -158,6 +158,9 @@ RELEASE_COLUMNS = [("NAME", None, 0), ("KIND", 4, 0), ("READY", 7, 0), ("REASON"
                    ("NAMESPACE", None, 120)]
 
 
+_READY_ROLE: dict[str, Role] = {"True": OK, "False": ERROR}
+
+
 def release_ready(obj: Obj) -> str:
     return _condition(obj).get("status") or "Unknown"
 
@@ -166,7 +169,7 @@ def release_row(obj: Obj, now: datetime) -> Cells:
     meta, spec, status = obj["metadata"], obj.get("spec") or {}, obj.get("status") or {}
     ready_cond = _condition(obj)
     ready = ready_cond.get("status") or "Unknown"
-    style = {"True": OK, "False": ERROR}.get(ready, WARNING)
+    style: Role = _READY_ROLE.get(ready, WARNING)
     if obj["kind"] == "HelmRelease":
         chart = ((spec.get("chart") or {}).get("spec") or {})
         history = status.get("history") or [{}]

@@ -147,11 +147,12 @@ class ChainsPanel(Tree[ChainNode]):
                 if lines is not None:  # the same lines, their words changed (an event's count)
                     self._relabel_chain(node, self._label(root, palette), lines)
             else:
-                where = {"after": previous} if previous is not None else \
-                    {"before": 0} if self.root.children else {}
+                # after the chain before it, else first
+                before = 0 if previous is None and self.root.children else None
                 node = self.root.add(self._label(root, palette), ChainNode(chain.id, root.id),
+                                     before=before, after=previous,
                                      expand=first or (chain.id in shown and
-                                                      shown[chain.id].is_expanded), **where)
+                                                      shown[chain.id].is_expanded))
                 for label, data in lines or ():
                     node.add_leaf(label, data)
             previous = node
@@ -197,8 +198,8 @@ class ChainsPanel(Tree[ChainNode]):
                 return
 
     def _all_nodes(self) -> list[TreeNode[ChainNode]]:
-        return [self.get_node_at_line(i) for i in range(self.last_line + 1)
-                if self.get_node_at_line(i) is not None]
+        nodes = (self.get_node_at_line(i) for i in range(self.last_line + 1))
+        return [node for node in nodes if node is not None]
 
     def _palette(self) -> dict[str, str]:
         theme = self.app.current_theme

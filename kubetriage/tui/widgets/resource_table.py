@@ -12,6 +12,7 @@ recolours every row without building it again.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from rich.style import Style
@@ -200,7 +201,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._table.set_filter(text)
         self._settle(before)
 
-    def set_marked(self, keys: set[Hashable]) -> None:
+    def set_marked(self, keys: AbstractSet[Hashable]) -> None:
         """The rows drawn as marked (the members of the selected failure chain)."""
         self._marked = set(keys)
         self.refresh()
@@ -398,7 +399,8 @@ class ResourceTable(ScrollView, can_focus=True):
             else:
                 # rows in or out move the scrollbar only: no layout of the whole screen for
                 # that (which redraws every widget on it, ten times a second under churn)
-                self.set_reactive(ResourceTable.virtual_size, size)
+                # Textual's Reactive.__get__ overloads are shadowed by its plain def
+                self.set_reactive(ResourceTable.virtual_size, size)  # pyright: ignore[reportArgumentType]
                 self._scroll_update(size)
         if before is not None and before[1] is not None:
             anchor = self._table.index_of(before[1])
