@@ -181,7 +181,7 @@ class Dashboard:
             if self.proc.poll() is not None:
                 raise SystemExit(f"kubetriage exited ({self.proc.returncode}) before {kind}")
             time.sleep(0.002)
-        raise SystemExit(f"no {kind} within {timeout} s")
+        raise TimeoutError(f"no {kind} within {timeout} s")
 
     def peak_rss_mb(self) -> float:
         return peak_rss_mb(self.proc.pid)

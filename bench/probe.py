@@ -11,7 +11,9 @@ showed, one line each, times on the machine's monotonic clock (the benchmark's c
   change T MARKER  the first frame whose events panel holds the row of an event the benchmark
                    created (named on KUBETRIAGE_PROBE_IN, one marker a line)
   synced T         when every list the dashboard started has been read into its store (a
-                   thread looks every 2 ms)
+                   thread looks every 2 ms); then, looked for the same way, the launch's steps:
+  rows_in T        every row is in its table
+  report T         the first diagnosis is ready to be drawn
 
 It reads the app's state only; it changes nothing and costs a few attribute reads a frame.
 """
@@ -89,4 +91,12 @@ class ProbeDriver(LinuxDriver):
             kinds = {r.kind for r in list(source.reflectors)}
             if len(states) >= len(kinds) and all(s.phase in DONE_PHASES for s in states.values()):
                 self._note(f"synced {time.monotonic():.6f}")
-                return
+                break
+        steps = {"rows_in": lambda: self._app._rows_in.is_set(),
+                 "report": lambda: self._app._first_report.is_set() or self._app.diagnoses}
+        while steps:
+            time.sleep(SYNC_POLL_S)
+            for name, done in list(steps.items()):
+                if done():
+                    self._note(f"{name} {time.monotonic():.6f}")
+                    del steps[name]

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from kubetriage.checks.finding import Report
 from kubetriage.cluster.store import Store, StoreChange
-from kubetriage.core.types import Key
+from kubetriage.core.types import Key, Obj
 from kubetriage.tui.viewmodel import rows
 from kubetriage.tui.viewmodel.rows import Cells
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
@@ -38,7 +38,9 @@ class DashboardModel:
         self.failing = 0
         self._touched: set[str] = set()
         self._warnings: tuple[float, int] | None = None  # (when counted, count)
-        self._events: dict[Key, dict[Key, dict]] = defaultdict(dict)  # fold key -> events
+        # fold key -> its events: one as (key, event), more as a dict (most folds hold one: a
+        # tuple is a quarter of a dict's size, and there are 300,000 of them at 100k pods)
+        self._events: dict[Key, tuple[Key, Obj] | dict[Key, Obj]] = {}
         self._fold_of: dict[Key, Key] = {}  # event key -> fold key
         self.folded: dict[Key, rows.FoldedEvent] = {}
         self._ns_rows: dict[Key, Cells] = {}
@@ -101,13 +103,12 @@ class DashboardModel:
                 (self.namespaces.discard if ch.type == "DELETED" else self.namespaces.add)(ch.name)
                 self._touched.add(ch.name)
         for fold, refold in touched_folds.items():
-            events = self._events.get(fold)
+            events = self._fold_events(fold)
             if not events:
-                self._events.pop(fold, None)
                 self.folded.pop(fold, None)
                 out.events.deletes.add(fold)
                 continue
-            folded = rows.fold(fold, events.values()) if refold else self.folded[fold]
+            folded = rows.fold(fold, events) if refold else self.folded[fold]
             self.folded[fold] = folded
             out.events.upserts[fold] = folded
             out.events.sort_keys[fold] = rows.event_sort(folded, now)
@@ -122,12 +123,12 @@ class DashboardModel:
         another fold, has the fold folded again."""
         old = self._fold_of.pop(key, None)
         if old is not None:
-            before = self._events[old].pop(key, None)
+            before = self._fold_pop(old, key)
             if event is not None and before is not None and old in self.folded \
                     and rows.fold_key(event) == old:
                 # the same event again (a repeat: its count and time moved on): no refold
                 self._fold_of[key] = old
-                self._events[old][key] = event
+                self._fold_add(old, key, event)
                 self.folded[old] = rows.refolded(self.folded[old], before, event)
                 touched.setdefault(old, False)
                 return
@@ -136,12 +137,43 @@ class DashboardModel:
             return
         fold = rows.fold_key(event)
         self._fold_of[key] = fold
-        self._events[fold][key] = event
+        self._fold_add(fold, key, event)
         if fold in self.folded and not touched.get(fold):
             self.folded[fold] = rows.refolded(self.folded[fold], None, event)
             touched.setdefault(fold, False)
         else:
             touched[fold] = True
+
+    def _fold_add(self, fold: Key, key: Key, event: Obj) -> None:
+        held = self._events.get(fold)
+        if isinstance(held, dict):
+            held[key] = event
+        elif held is None or held[0] == key:
+            self._events[fold] = (key, event)
+        else:
+            self._events[fold] = {held[0]: held[1], key: event}
+
+    def _fold_pop(self, fold: Key, key: Key) -> Obj | None:
+        held = self._events.get(fold)
+        if held is None:
+            return None
+        if not isinstance(held, dict):
+            if held[0] != key:
+                return None
+            del self._events[fold]
+            return held[1]
+        event = held.pop(key, None)
+        if len(held) == 1:
+            self._events[fold] = next(iter(held.items()))
+        elif not held:
+            del self._events[fold]
+        return event
+
+    def _fold_events(self, fold: Key) -> list[Obj]:
+        held = self._events.get(fold)
+        if held is None:
+            return []
+        return list(held.values()) if isinstance(held, dict) else [held[1]]
 
     def _count_pod(self, key: Key, failing: bool | None) -> None:
         """Keep the counts: failing None = the pod is gone."""

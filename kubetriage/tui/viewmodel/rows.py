@@ -207,7 +207,7 @@ EVENT_COLUMNS = [("LAST", 6, 0), ("TYPE", 7, 0), ("REASON", None, 0), ("OBJECT",
                  ("COUNT", 5, 0), ("MESSAGE", None, 0)]
 
 
-@dataclass
+@dataclass(slots=True)
 class FoldedEvent:
     key: Key
     namespace: str | None

@@ -86,7 +86,7 @@ def test_past_its_bound_on_disk_the_spool_keeps_the_newest_lines_as_sent(lines, 
         assert spool.dropped, "past its bound, the spool dropped its oldest lines"
     assert [line.text for line in spool.lines(0, len(kept))] == kept
     last = kept[-1]
-    if last:
+    if last and "\ufffd" not in last:  # a character cut by a split is found in neither part
         found = spool.search(last, 0, case_sensitive=True)
         assert found is not None and last in kept[found]
     saved = pathlib.Path(tempfile.mkdtemp()) / "log"
