@@ -289,11 +289,15 @@ class KubetriageApp(App):
 
     async def _diagnose(self) -> None:
         # the first round reads the failing containers' logs as soon as the pods are listed,
-        # while the (larger) event list still arrives: I/O beside the sync, not after it
+        # while the (larger) event list still arrives: I/O beside the sync, not after it; and
+        # it starts once every list is in, while the rows are still being given to the tables:
+        # on the other core, the first screen waits for the longer of the two, not their sum
         if self.source is None:
             return
         await self.source.wait_synced(kinds=("Pod",))
         logs: dict[LogRef, list[str]] | None = await self.source.failing_container_logs()
+        await self.source.wait_synced()
+        self._dirty.set()
         while True:
             await self._dirty.wait()
             await self._keys_quiet()
