@@ -61,7 +61,6 @@ class TableRows:
         self._flexible: list[int] = []  # the indices of those columns
         self._rows: dict[Hashable, Row] = {}
         self._haystacks: dict[Hashable, str] = {}
-        self._order_keys: dict[Hashable, Any] = {}
         # key -> (column sort value, order key, sequence number): unique, so bisect finds a row
         self._entries: dict[Hashable, tuple] = {}
         self._by_seq: dict[int, Hashable] = {}
@@ -173,8 +172,6 @@ class TableRows:
         deletes = [key for key in update.deletes if key in self._rows]
         for key in deletes:
             self._remove(key)
-        if sort_keys:
-            self._order_keys.update(sort_keys)
         # many rows at once (the first fill): one sort beats an insertion each
         # (a sort of nearly sorted rows is close to linear; each insertion moves the tail)
         bulk = len(upserts) > BULK_ROWS
@@ -188,14 +185,14 @@ class TableRows:
                     and key not in severities:
                 same.add(key)  # nothing to draw again
                 continue
-            self._upsert(key, row, place=not bulk)
+            self._upsert(key, row, sort_keys.get(key), place=not bulk)
         if update.widths:
             self._widths_seen = [max(a, b) for a, b in
                                  zip_longest(self._widths_seen, update.widths, fillvalue=0)]
             self._widen(update.widths)
         for key in sort_keys.keys() - upserts.keys():
             if key in self._rows:  # moved without a change of cells
-                self._upsert(key, self._rows[key], place=not bulk)
+                self._upsert(key, self._rows[key], sort_keys[key], place=not bulk)
         if bulk:
             self._rebuild_visible()
         for key, severity in severities.items():
@@ -204,7 +201,7 @@ class TableRows:
 
     def clear(self) -> None:
         """Remove every row; columns, sort and filter stay."""
-        for store in (self._rows, self._haystacks, self._order_keys, self._entries,
+        for store in (self._rows, self._haystacks, self._entries,
                       self._by_seq, self._severity, self._built):
             store.clear()
         self._visible.clear()
@@ -213,7 +210,7 @@ class TableRows:
         """Sort by one column (numbers and ages by value), ties by order key; None = by order key."""
         self.sort_column, self.reverse = column, reverse
         for key, entry in self._entries.items():
-            self._entries[key] = self._entry(key, entry[-1])
+            self._entries[key] = self._entry(key, entry[1], entry[-1])
         self._rebuild_visible()
 
     def set_filter(self, text: str) -> None:
@@ -244,14 +241,14 @@ class TableRows:
                 if width > natural[index]:
                     natural[index] = width
 
-    def _entry(self, key: Hashable, seq: int) -> tuple:
+    def _entry(self, key: Hashable, order: Any, seq: int) -> tuple:
         column = self.sort_column
         if column is None:
             value: tuple = ()
         else:
             cells = self.cells(key)
             value = sort_value(cells[column].plain) if column < len(cells) else (2,)
-        return (value, self._order_keys.get(key, ()), seq)
+        return (value, order, seq)
 
     def _passes(self, key: Hashable) -> bool:
         if not self._filter:
@@ -261,10 +258,12 @@ class TableRows:
             haystack = self._haystacks[key] = "\0".join(c.plain for c in self.cells(key)).lower()
         return self._filter in haystack
 
-    def _upsert(self, key: Hashable, row: Any, place: bool = True) -> None:
-        """Store the row (its cells, or its source); `place` = also put it in its place among
-        the visible rows."""
+    def _upsert(self, key: Hashable, row: Any, order: Any = None, place: bool = True) -> None:
+        """Store the row (its cells, or its source) with its order key (None: the one it had,
+        or none); `place` = also put it in its place among the visible rows."""
         old = self._entries.get(key)
+        if order is None:
+            order = old[1] if old is not None else ()
         self._rows[key] = row
         self._haystacks.pop(key, None)
         if self._build is None:
@@ -277,7 +276,7 @@ class TableRows:
             seq = old[-1]
             if place:
                 self._discard_visible(old)
-        entry = self._entry(key, seq)
+        entry = self._entry(key, order, seq)
         self._entries[key] = entry
         if place and self._passes(key):
             insort(self._visible, entry)
@@ -288,7 +287,6 @@ class TableRows:
         del self._rows[key], self._by_seq[entry[-1]]
         self._haystacks.pop(key, None)
         self._built.pop(key, None)
-        self._order_keys.pop(key, None)
         self._severity.pop(key, None)
 
     def _discard_visible(self, entry: tuple) -> None:
