@@ -45,7 +45,10 @@ def write_log(path: Path, lines: int) -> None:
 
 
 def spool_child(path: str) -> None:
-    from kubetriage.tui.viewmodel.logspool import LogSpool
+    try:
+        from kubetriage.tui.viewmodel.logspool import LogSpool
+    except ImportError:  # an older tree, measured with the same benchmark
+        from kubetriage.tui.logspool import LogSpool  # type: ignore[no-redef]  # older path
 
     base = harness.peak_rss_mb_self()
     spool = LogSpool()
