@@ -61,9 +61,8 @@ class TableRows:
         self._flexible: list[int] = []  # the indices of those columns
         self._rows: dict[Hashable, Row] = {}
         self._haystacks: dict[Hashable, str] = {}
-        # key -> (column sort value, order key, sequence number): unique, so bisect finds a row
+        # key -> (column sort value, order key, sequence number, key): unique, so bisect finds it
         self._entries: dict[Hashable, tuple] = {}
-        self._by_seq: dict[int, Hashable] = {}
         self._next_seq = 0
         self._visible: list[tuple] = []  # sorted entries of the rows that pass the filter
         self.sort_column: int | None = None
@@ -117,7 +116,7 @@ class TableRows:
         """The key of the row shown at `index` (0 = top row, after sort and filter)."""
         if self.reverse:
             index = len(self._visible) - 1 - index
-        return self._by_seq[self._visible[index][-1]]
+        return self._visible[index][-1]
 
     def index_of(self, key: Hashable) -> int | None:
         """Where the row is shown, or None when it is not (filtered out, or no such row)."""
@@ -202,7 +201,7 @@ class TableRows:
     def clear(self) -> None:
         """Remove every row; columns, sort and filter stay."""
         for store in (self._rows, self._haystacks, self._entries,
-                      self._by_seq, self._severity, self._built):
+                      self._severity, self._built):
             store.clear()
         self._visible.clear()
 
@@ -210,7 +209,7 @@ class TableRows:
         """Sort by one column (numbers and ages by value), ties by order key; None = by order key."""
         self.sort_column, self.reverse = column, reverse
         for key, entry in self._entries.items():
-            self._entries[key] = self._entry(key, entry[1], entry[-1])
+            self._entries[key] = self._entry(key, entry[1], entry[2])
         self._rebuild_visible()
 
     def set_filter(self, text: str) -> None:
@@ -248,7 +247,9 @@ class TableRows:
         else:
             cells = self.cells(key)
             value = sort_value(cells[column].plain) if column < len(cells) else (2,)
-        return (value, order, seq)
+        # the sequence number is unique, so entries never compare their keys (which need not
+        # be orderable); the key last, so a row shown is its entry's last item
+        return (value, order, seq, key)
 
     def _passes(self, key: Hashable) -> bool:
         if not self._filter:
@@ -271,9 +272,8 @@ class TableRows:
         if old is None:
             seq = self._next_seq
             self._next_seq += 1
-            self._by_seq[seq] = key
         else:
-            seq = old[-1]
+            seq = old[2]
             if place:
                 self._discard_visible(old)
         entry = self._entry(key, order, seq)
@@ -284,7 +284,7 @@ class TableRows:
     def _remove(self, key: Hashable) -> None:
         entry = self._entries.pop(key)
         self._discard_visible(entry)
-        del self._rows[key], self._by_seq[entry[-1]]
+        del self._rows[key]
         self._haystacks.pop(key, None)
         self._built.pop(key, None)
         self._severity.pop(key, None)
