@@ -8,9 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import importlib
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from types import ModuleType
 from typing import Any
 
 from textual import events
@@ -30,7 +32,6 @@ from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
 from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.navigation import Open
-from kubetriage.tui.screens.drilldown import screen_for, screen_opened_by, system_commands
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, DashboardModel
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
@@ -407,20 +408,26 @@ class KubetriageApp(App):
                     yield SystemCommand(f":ctx {ctx}", f"The dashboard on context {ctx}",
                                         lambda ctx=ctx: self.screen_main.run_command(f"ctx {ctx}"))
         if self.source is not None:
-            yield from system_commands(self, screen)
+            yield from _drilldown().system_commands(self, screen)
 
     def open_object(self, key: Key) -> None:
         """The drill-down: the object's own screen (pod, release), else its YAML."""
         if self.source is not None:
-            self.push_screen(screen_for(key))
+            self.push_screen(_drilldown().screen_for(key))
 
     def on_open(self, request: Open) -> None:
-        screen = screen_opened_by(request)
+        screen = _drilldown().screen_opened_by(request)
         if self.source is not None and screen is not None:
             self.push_screen(screen)
 
     def on_main_screen_object_opened(self, message: MainScreen.ObjectOpened) -> None:
         self.open_object(message.key)
+
+
+def _drilldown() -> ModuleType:
+    """The object screens, imported the first time one is asked for: they (actions, verify,
+    the walkthroughs: ~11 MB, 60 ms) are not on the way to the first screen."""
+    return importlib.import_module("kubetriage.tui.screens.drilldown")
 
 
 def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None) -> Report:
