@@ -104,27 +104,6 @@ def decode_list(body: bytes, kind: str, api_version: str) -> tuple[list[Obj], Ob
     return items, meta if isinstance(meta, dict) else {}
 
 
-def decode_items(body: bytes, kind: str) -> list[Obj] | None:
-    """Every item of a JSON List of pods or events (a dump file, as `kubectl get pods -A -o
-    json` writes it), decoded straight into kept objects in one pass; None for other kinds, or
-    when an item is of another kind or does not fit the shape."""
-    decoder = _DUMP_DECODERS.get(kind)
-    if decoder is None:
-        return None
-    try:
-        page = decoder.decode(body)
-    except msgspec.DecodeError:
-        return None
-    finish = _SHAPED[kind][1]
-    out = []
-    for obj in page.get("items") or ():
-        item_kind, version = obj.pop("kind", kind), obj.pop("apiVersion", None)
-        if item_kind != kind or not isinstance(version, str):
-            return None
-        out.append(finish(obj, version))
-    return out
-
-
 def decode_object(raw: bytes | memoryview, kind: str, api_version: str) -> Obj | None:
     """One pod or event (JSON) decoded straight into its kept form; None for other kinds, or an
     object that does not fit the shape: decode it whole and slim it then."""
@@ -300,7 +279,4 @@ def _decoder(kind: str, shape: Shape) -> msgspec.json.Decoder:
 
 _DECODERS = {kind: _decoder(kind, shape) for kind, (shape, _) in _SHAPED.items()}
 _ITEM_DECODERS = {kind: msgspec.json.Decoder(_typed(kind, shape))
-                  for kind, (shape, _) in _SHAPED.items()}
-# a dump's List: each item says its kind and version
-_DUMP_DECODERS = {kind: _decoder(f"Dump{kind}", {**shape, "kind": None, "apiVersion": None})
                   for kind, (shape, _) in _SHAPED.items()}

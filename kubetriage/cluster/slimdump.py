@@ -82,12 +82,6 @@ def _slim_list(file: Path, data: bytes) -> list[tuple[str, Any]] | None:
         if not isinstance(head.kind, str) or not head.kind.endswith("List") or head.items is None:
             return None
         typed = head.kind != "List"  # a PodList from the API leaves kind off its items
-        if not typed and head.items:
-            # a List of one kind (kubectl get pods -A -o json): pods and events in one pass
-            first = _ITEM_KIND.decode(head.items[0]).kind
-            whole = slim.decode_items(data, first) if isinstance(first, str) else None
-            if whole is not None:
-                return [(f"{file} items[{i}]", obj) for i, obj in enumerate(whole)]
         out = []
         for i, raw in enumerate(head.items):
             item = _ITEM_KIND.decode(raw)
