@@ -12,6 +12,7 @@ import importlib
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from itertools import islice
 from types import ModuleType
 from typing import Any
 
@@ -438,31 +439,37 @@ def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: st
         return diagnose(Snapshot.from_objects(objects, logs), namespace=namespace)
 
 
-def _build(model: DashboardModel, changes: list[StoreChange], now: datetime) -> Updates:
+def _build(model: DashboardModel, changes: Iterable[StoreChange], now: datetime) -> Updates:
     """Every row of the model, each panel's in its display order (run in a thread)."""
     # 40,000 rows that stay in the tables: frozen, or every collection would rescan them
     with gc_paused(long_lived=True):
         updates = model.apply(changes, now)
         for panel in (updates.namespaces, updates.releases, updates.pods, updates.events):
             keys = panel.sort_keys
-            panel.upserts = dict(sorted(panel.upserts.items(), key=lambda kv: keys[kv[0]]))
+            in_order = sorted(panel.upserts, key=keys.__getitem__)
+            panel.upserts = {key: panel.upserts[key] for key in in_order}
     return updates
 
 
 def _chunks(updates: Updates, size: int) -> Iterable[Updates]:
-    """The updates in pieces of at most `size` rows a panel, deletions in the first."""
+    """The updates in pieces of at most `size` rows a panel, deletions in the first (each piece
+    taken from the whole as it is given: no second copy of every row's entries)."""
     panels = ("namespaces", "releases", "pods", "events")
-    items = {p: list(getattr(updates, p).upserts.items()) for p in panels}
-    for start in range(0, max(len(i) for i in items.values()) or 1, size):
+    rows = {p: iter(getattr(updates, p).upserts.items()) for p in panels}
+    left = max(len(getattr(updates, p).upserts) for p in panels)
+    first = True
+    while first or left > 0:
         chunk = Updates()
         for p in panels:
             whole: PanelUpdate = getattr(updates, p)
             part = getattr(chunk, p)
-            part.upserts = dict(items[p][start:start + size])
-            part.sort_keys = {k: whole.sort_keys[k] for k in part.upserts if k in whole.sort_keys}
-            part.severities = {k: whole.severities[k] for k in part.upserts
+            part.upserts = dict(islice(rows[p], size))
+            part.sort_keys = {k: whole.sort_keys.pop(k) for k in part.upserts
+                              if k in whole.sort_keys}
+            part.severities = {k: whole.severities.pop(k) for k in part.upserts
                                if k in whole.severities}
-            if start == 0:
+            if first:
                 part.deletes = whole.deletes
                 part.widths = whole.widths
+        first, left = False, left - size
         yield chunk

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from kubetriage.checks.finding import Report
@@ -50,12 +50,14 @@ class DashboardModel:
         return self.namespace is None or namespace == self.namespace
 
     @staticmethod
-    def initial_changes(store: Store, kinds: Iterable[str] = PANEL_KINDS) -> list[StoreChange]:
-        """Everything the store holds (of these kinds), as one batch of additions (taken on the
-        event loop: the store changes there)."""
-        return [StoreChange("ADDED", o["kind"], o["metadata"].get("namespace") or None,
-                       o["metadata"]["name"], o, 0)
-                for kind in kinds for o in store.list(kind)]
+    def initial_changes(store: Store, kinds: Iterable[str] = PANEL_KINDS) -> Iterator[StoreChange]:
+        """Everything the store holds (of these kinds), as additions made one at a time while
+        the model reads them (not 400,000 held at once at 100k pods). The store's lists are
+        taken here, on the event loop (the store changes there)."""
+        objects = [store.list(kind) for kind in kinds]
+        return (StoreChange("ADDED", o["kind"], o["metadata"].get("namespace") or None,
+                            o["metadata"]["name"], o, 0)
+                for of_kind in objects for o in of_kind)
 
     def adopt_events(self, other: DashboardModel) -> set[Key]:
         """Take over the folded events another model built; returns the fold keys gone."""
@@ -80,8 +82,9 @@ class DashboardModel:
                     continue
                 status = rows.pod_status(ch.obj, now)
                 failing = rows.pod_failing(*status[:2])
+                if failing or key in self.pod_failing:  # a new row has no severity to clear
+                    out.pods.severities[key] = "error" if failing else None
                 self._count_pod(key, failing)
-                out.pods.severities[key] = "error" if failing else None
                 out.pods.upserts[key] = ch.obj
                 out.pods.sort_keys[key] = (not failing, ch.namespace or "", ch.name)
                 rows.widen(pod_widths, rows.pod_widths(ch.obj, status))
@@ -91,9 +94,10 @@ class DashboardModel:
                     out.releases.deletes.add(key)
                     continue
                 ready = rows.release_ready(ch.obj)
+                if ready != "True" or key in self.release_ready:
+                    out.releases.severities[key] = {"True": None, "False": "error"}.get(
+                        ready, "warning")
                 self._count_release(key, ready == "True")
-                out.releases.severities[key] = {"True": None, "False": "error"}.get(ready,
-                                                                                     "warning")
                 out.releases.upserts[key] = ch.obj
                 out.releases.sort_keys[key] = rows.release_sort(ch.obj, now)
                 rows.widen(release_widths, rows.release_widths(ch.obj, now))
@@ -108,11 +112,13 @@ class DashboardModel:
                 self.folded.pop(fold, None)
                 out.events.deletes.add(fold)
                 continue
+            known = fold in self.folded
             folded = rows.fold(fold, events) if refold else self.folded[fold]
             self.folded[fold] = folded
             out.events.upserts[fold] = folded
             out.events.sort_keys[fold] = rows.event_sort(folded, now)
-            out.events.severities[fold] = "warning" if folded.type == "Warning" else None
+            if folded.type == "Warning" or known:
+                out.events.severities[fold] = "warning" if folded.type == "Warning" else None
             rows.widen(out.events.widths, rows.event_widths(folded))
         out.namespaces = self._namespace_update()
         return out

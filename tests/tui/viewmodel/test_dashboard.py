@@ -73,7 +73,7 @@ def test_failing_pods_read_as_errors_come_first_and_count_in_their_namespace():
     assert plain(web2)[:4] == ["web-2", "0/1", "CrashLoopBackOff", "3"]
     assert [c.style for c in web2[1:3]] == ["error", "error"]
     assert out.pods.severities[("Pod", "shop", "web-2")] == "error"
-    assert out.pods.severities[("Pod", "shop", "web-1")] is None
+    assert out.pods.severities.get(("Pod", "shop", "web-1")) is None
     assert min(out.pods.sort_keys, key=out.pods.sort_keys.__getitem__) == ("Pod", "shop", "web-2")
     assert model.pods_failing() == 1
     ns_row = out.namespaces.upserts[("Namespace", None, "shop")]
