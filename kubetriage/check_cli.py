@@ -1,7 +1,10 @@
 """`kubetriage check`: the diagnosis for scripts and CI.
 
 Exit codes: 0 when nothing is at severity error or above, 1 when something is, 2 on a usage or
-connection error (one line on stderr).
+connection error or an input holding no Kubernetes objects (one line on stderr), 3 when nothing
+is at error or above but what could be read is too little to judge (core/unseen.py states the
+rule: Pods or Events unreadable in some namespace in scope, or not one log of a failing container
+readable).
 """
 
 from __future__ import annotations
@@ -9,20 +12,35 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
 import orjson
 
 from kubetriage.errors import UsageError
 from kubetriage.report import FORMATS
 
-EXIT_CLEAN, EXIT_FOUND = 0, 1
+if TYPE_CHECKING:
+    from kubetriage.checks.finding import Report
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_CANNOT_JUDGE = 0, 1, 3
+SYNC_TIMEOUT_S = 60.0  # then the kinds still unlisted are reported as unread, not waited for
+EPILOG = """exit codes:
+  0  nothing at severity error or above
+  1  something at severity error or above (whatever could not be read: what was found stands)
+  2  usage or connection error, or an input without Kubernetes objects (one line on stderr)
+  3  nothing at error or above, but too little could be read to judge: Pods or Events could
+     not be listed in some namespace in scope (RBAC, discovery), or logs of failing containers
+     were wanted and not one could be read (a node or kubelet gone). Everything that could not
+     be read is listed, with the server's reason, in the text and in the JSON's `unavailable`;
+     `cannot_judge` says why the verdict is withheld.
+"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="diagnose a cluster, a dump or a scenario and exit 0/1/2",
-                       description="Diagnose and print findings linked into failure chains. "
-                                   "Exit 0: nothing at error or above; 1: something is; "
-                                   "2: usage or connection error.")
+    p = sub.add_parser("check", help="diagnose a cluster, a dump or a scenario; exit 0/1/2/3",
+                       description="Diagnose and print findings linked into failure chains, "
+                                   "and what could not be read.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = p.add_mutually_exclusive_group()
     src.add_argument("--from-dump", metavar="PATH",
                      help="a kubectl get -o json|yaml dump (directory or file) with logs/")
@@ -71,6 +89,11 @@ def run(args: argparse.Namespace) -> int:
         from kubetriage.cluster.slimdump import load_slim_dump
         # kept as the live store keeps objects: memory follows the store, not the dump
         dump, source = load_slim_dump(args.from_dump), args.from_dump
+        if not dump.objects:  # a wrong path in CI must not pass as a healthy cluster
+            skipped = sum("not a .json, .yaml or .yml file" in w for w in dump.warnings)
+            skipped = f" ({skipped} files, none .json, .yaml or .yml)" if skipped else ""
+            raise UsageError(f"--from-dump {args.from_dump}: no Kubernetes objects in it"
+                             f"{skipped}; expected what `kubectl get -A -o json` writes")
     elif args.demo:
         from kubetriage.sim import scenario
         dump, source = scenario.load(args.demo).dump, f"scenario {args.demo}"
@@ -81,8 +104,15 @@ def run(args: argparse.Namespace) -> int:
     report = diagnose(snapshot, ignore=args.ignore, silences=silenced,
                       source=source, namespace=args.namespace)
     render(report, args.output, sys.stdout)
-    worst = report.worst()
-    return EXIT_FOUND if worst in ("critical", "error") else EXIT_CLEAN
+    return exit_code(report)
+
+
+def exit_code(report: Report) -> int:
+    """1 when something is at error (what was found stands), else 3 when too little could be
+    read to judge (core/unseen.py), else 0."""
+    if report.worst() in ("critical", "error"):
+        return EXIT_FOUND
+    return EXIT_CANNOT_JUDGE if report.cannot_judge else EXIT_CLEAN
 
 
 async def _live_snapshot(args: argparse.Namespace):
@@ -90,8 +120,12 @@ async def _live_snapshot(args: argparse.Namespace):
     from kubetriage.cluster.source import ClusterSource
 
     namespaces = [args.namespace] if args.namespace else None
-    async with await ClusterSource.open(args.kubeconfig, args.context,
-                                        namespaces=namespaces) as source:
-        await source.wait_synced(timeout=60)
+    # check only reads: its connection is read-only whatever the flags say
+    async with await ClusterSource.open(args.kubeconfig, args.context, namespaces=namespaces,
+                                        read_only=True) as source:
+        try:
+            await source.wait_synced(timeout=SYNC_TIMEOUT_S)
+        except TimeoutError:
+            pass  # the snapshot lists what is still unlisted, with the last error, as unread
         snapshot = await source.snapshot()
         return snapshot, f"context {source.conn.context}"

@@ -1,13 +1,16 @@
-"""Running the diagnosis: every check over a snapshot, silences applied, chains built.
+"""Running the diagnosis: every check over a snapshot, silences applied, the findings linked
+(chains.edges), a workload's pods failing one way grouped (workloads.py), symptoms put under their
+cause and the chains ordered cause first (ranking.py).
 
-The one entry point the dashboard and `kubetriage check` share. Pure: no I/O, no Textual.
+The one entry point the dashboard, `kubetriage check` and `verify` share, fed the same objects and
+logs (core/logs_read.py). Pure: no I/O, no Textual.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kubetriage.checks import chains
+from kubetriage.checks import chains, ranking, workloads
 from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Report
 from kubetriage.checks.registry import CHECKS
@@ -44,6 +47,14 @@ def _diagnose(snap: Snapshot, ignore: Iterable[str], silences: Silences | None, 
     ignored = set(ignore)
     kept = [f for f in found
             if f.check not in ignored and not (silences and silences.silenced(f))]
+    silenced = len(found) - len(kept)
+    linked = chains.edges(snap, kept)
+    # a workload's pods failing one way are one finding; a symptom goes under its cause
+    kept, linked = workloads.group(snap, kept, linked)
+    linked = ranking.cause_above_symptom(kept, linked)
     kept.sort(key=lambda f: (-f.rank, f.id))
-    return Report(findings=kept, chains=chains.build(snap, kept), silenced=len(found) - len(kept),
-                  source=source, namespace=namespace, unavailable=broken)
+    built = ranking.order(chains.build(snap, kept, linked), kept)
+    return Report(findings=kept, chains=built, silenced=silenced,
+                  source=source, namespace=namespace, unavailable=snap.unseen.lines() + broken,
+                  unavailable_brief=snap.unseen.brief() + broken,
+                  cannot_judge=snap.unseen.judgement(logs_read=len(snap.logs)))

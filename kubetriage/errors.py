@@ -5,6 +5,9 @@ The CLI turns each into one line on stderr and exit code 2 (never a traceback).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 EXIT_USAGE = 2
 
 
@@ -24,3 +27,17 @@ class ApiError(Exception):
         self.status = status
         self.reason = reason
         self.message = message
+
+
+class ReadOnlyError(UsageError):
+    """A change asked of a connection opened with --read-only: it is never sent."""
+
+
+def writable(path: Path, flag: str) -> None:
+    """A UsageError unless a file can be written at path (before any work is done for it)."""
+    if path.is_dir():
+        raise UsageError(f"{flag} {path}: is a directory; name a file in it")
+    if not path.parent.is_dir():
+        raise UsageError(f"{flag} {path}: directory {path.parent} does not exist")
+    if not os.access(path if path.exists() else path.parent, os.W_OK):
+        raise UsageError(f"{flag} {path}: permission denied")

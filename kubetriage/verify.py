@@ -10,7 +10,11 @@ release through the actions module (RBAC, dry run, audit line); each release rea
 its timeout; no pod is in ImagePullBackOff/CrashLoopBackOff; warning events are counted and the
 recent ones listed; every Service with a selector has ready endpoints; and for a stability window
 nothing regresses. Each step reports through StepEvents (started, progress, passed, failed,
-skipped); `kubetriage verify` prints them and the TUI draws them. No Textual here.
+skipped, unseen); `kubetriage verify` prints them and the TUI draws them. No Textual here.
+
+A step whose kinds could not be read (RBAC, discovery: the source's `unseen()`) is `unseen`, never
+passed: "0 releases, all Ready" from a user who may not list releases verifies nothing. The run
+is then not verified, and `kubetriage verify` exits 3 as `check` does when it cannot judge.
 """
 
 from __future__ import annotations
@@ -41,10 +45,11 @@ from kubetriage.health import (
     state_text,
 )
 
-Status = Literal["pending", "running", "passed", "failed", "skipped"]
-EventKind = Literal["started", "progress", "passed", "failed", "skipped"]
+Status = Literal["pending", "running", "passed", "failed", "skipped", "unseen"]
+EventKind = Literal["started", "progress", "passed", "failed", "skipped", "unseen"]
 POLL_S = 0.2
 RECENT_WARNINGS = 8
+STABILITY_NOTE_MIN_S = 30.0
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("sources", "Sources ready"),
@@ -55,6 +60,11 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("services", "Services have ready endpoints"),
     ("stability", "Nothing regressed during the stability window"),
 )
+# what each step reads: if the user cannot read one of them, the step cannot pass
+STEP_KINDS: dict[str, tuple[str, ...]] = {
+    "sources": SOURCES, "reconcile": ("HelmRelease",),
+    "releases": ("HelmRelease",), "pods": ("Pod",), "events": ("Event",),
+    "services": ("Service", "Endpoints"), "stability": ("HelmRelease", "Pod", "Service")}
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,12 @@ class Verification:
         return all(s.status in ("passed", "skipped") for s in self.steps) and \
             any(s.status == "passed" for s in self.steps)
 
+    @property
+    def unseen(self) -> bool:
+        """Not verified only because steps could not read what they judge (none failed)."""
+        return not any(s.status == "failed" for s in self.steps) and \
+            any(s.status == "unseen" for s in self.steps)
+
 
 class Walkthrough:
     def __init__(self, source: Source, *, namespace: str | None = None, reconcile: bool = False,
@@ -130,7 +146,7 @@ class Walkthrough:
     def _emit(self, step: Step, kind: EventKind, message: str) -> None:
         event = StepEvent(step.id, kind, clean(message), datetime.now(UTC))
         self.v.events.append(event)
-        if kind in ("passed", "failed", "skipped"):
+        if kind in ("passed", "failed", "skipped", "unseen"):
             step.status, step.summary = kind, event.message
         elif kind == "started":
             step.status = "running"
@@ -142,7 +158,23 @@ class Walkthrough:
         step.details = [clean(p) for p in problems] or step.details
         for problem in problems if show else ():
             self._emit(step, "progress", problem)
+        blind = self._blind(step) if not problems else []
+        if blind:  # what it saw passed, and it could not see everything: not a pass
+            step.details = blind
+            self._emit(step, "unseen", f"{passed}, but could not read {'; '.join(blind)}")
+            return
         self._emit(step, "failed" if problems else "passed", failed if problems else passed)
+
+    def _blind(self, step: Step) -> list[str]:
+        """Why the step's kinds could not be read in scope, one line a kind."""
+        seen = self.source.unseen()
+        if self.namespace:
+            seen = seen.restricted_to(self.namespace)
+        # with -n, the sources in scope are found through the releases
+        kinds = STEP_KINDS[step.id] + (("HelmRelease",) if step.id == "sources" and
+                                       self.namespace else ())
+        return [f"{key}: {why}" for key, why in sorted(seen.kinds.items())
+                if key.split(" in ", 1)[0] in kinds]
 
     # -- scope ---------------------------------------------------------------------------------
 
@@ -254,9 +286,12 @@ class Walkthrough:
                     state = "TimedOut"
                     message = f"not Ready within {durations.format(limits[name])}: {message}"
                 if message != last.get(name):
+                    # what is Ready at the first look is said by the step's own line: a
+                    # progress line is a change, or something still to wait for
+                    if name in last or state != "Ready":
+                        self._emit(step, "progress", f"{key[0]} {name}: "
+                                                     f"{state or 'waiting'}: {message}")
                     last[name] = message
-                    self._emit(step, "progress", f"{key[0]} {name}: "
-                                                 f"{state or 'waiting'}: {message}")
                 if state is not None:
                     verdicts[name] = (state, message)
             if len(verdicts) == len(keys):
@@ -313,8 +348,8 @@ class Walkthrough:
                               f"{(e.get('involvedObject') or {}).get('name')}: "
                               f"{e.get('reason')} (x{e.get('count') or 1}): {e.get('message')}")
                         for e in warnings[:RECENT_WARNINGS]]
-        self._emit(step, "passed", f"{len(warnings)} warning events, {len(new)} during this run"
-                   if warnings else "no warning events")
+        self._finish(step, [], f"{len(warnings)} warning events, {len(new)} during this run"
+                     if warnings else "no warning events", "")
 
     def _selecting_services(self) -> list[Obj]:
         return [s for s in self._in_scope("Service")
@@ -343,7 +378,7 @@ class Walkthrough:
         self._emit(step, "started", f"watching for {window}")
         baseline = self._health()
         start = time.monotonic()
-        next_note = start + max(1.0, self.stability / 10)
+        next_note = start + self._note_every()
         while (elapsed := time.monotonic() - start) < self.stability:
             regressions = health.regressions(baseline, self._health())
             if regressions:
@@ -353,9 +388,14 @@ class Walkthrough:
             if time.monotonic() >= next_note:
                 self._emit(step, "progress", f"stable for {durations.format(elapsed)} of "
                                              f"{window}")
-                next_note += max(1.0, self.stability / 10)
+                next_note += self._note_every()
             await asyncio.sleep(POLL_S)
-        self._emit(step, "passed", f"nothing regressed in {window}")
+        self._finish(step, [], f"nothing regressed in {window}", "")
+
+    def _note_every(self) -> float:
+        """How often a stability window says it is still going: a few times in a long one
+        (15 minutes: every 3), never in a short one, whose start and end lines say it all."""
+        return max(STABILITY_NOTE_MIN_S, self.stability / 5)
 
     def _health(self) -> dict[str, Any]:
         """What must not get worse: releases Ready, pods not failing and not restarting,

@@ -70,6 +70,7 @@ def test_registry_rebuild_sealed_secrets_chain_covers_the_releases_they_block():
     assert {"ccbot", "triager-orchestrator", "triager-redis", "midwestmtg-backend",
             "midwestmtg-discord-bot"} <= blocked
     assert any("no key could decrypt" in line for line in root.evidence)
+    assert any("New key written" in line for line in root.evidence)
 
 
 def test_registry_rebuild_external_init_image_is_its_own_chain():
@@ -101,6 +102,39 @@ def test_staging_networkpolicy_explains_the_jgroups_timeouts():
     assert "RuntimeError: Observability not initialized" in summaries
     assert "404: /health/startup does not exist" in summaries
     assert "port 9801, which no container declares" in summaries
+
+
+def test_staging_tells_one_chain_per_cause_the_policy_first():
+    report = report_of("staging")
+    by_id = {f.id: f for f in report.findings}
+    roots = [by_id[c.root] for c in report.chains]
+    assert [(r.check, r.object.kind) for r in roots] == [
+        ("KT-403", "NetworkPolicy"), ("KT-207", "Deployment"), ("KT-207", "Deployment"),
+        ("KT-201", "Pod")]
+    mcp = "Deployment staging-mcp-server-langgraph/staging-mcp-server-langgraph"
+    assert roots[1].summary.startswith(f"4 of 4 pods of {mcp}: liveness and readiness probes "
+                                       "of container cloud-sql-proxy fail: connection refused "
+                                       "on port 9801")
+    assert roots[2].summary.startswith(f"3 of 4 pods of {mcp}: startup probe of container "
+                                       "mcp-server-langgraph fails: the app answers 404")
+    assert "Observability not initialized" in roots[3].summary
+    # Keycloak's refused probe is a symptom of its crash, under the policy
+    keycloak = [by_id[i] for i in report.chains[0].links]
+    assert {(f.check, f.object.kind) for f in keycloak} >= {("KT-201", "Pod"), ("KT-207", "Pod")}
+
+
+def test_staging_advice_follows_the_probe_that_kills_the_container():
+    report = report_of("staging")
+    crash = {(f.object.name[-5:], f.facts["container"]): f for f in report.findings
+             if f.check == "KT-201"}
+    killed = crash[("kt8zn", "mcp-server-langgraph")]
+    assert "its startup probe fails" in killed.summary and "one-shot" not in killed.summary
+    assert not any("Job" in r.title for r in killed.remediations)
+    assert not any("cloud-sql-proxy" in line for line in killed.evidence)
+    assert any("failed startup probe, will be restarted" in line for line in killed.evidence)
+    proxy = crash[("hx4mp", "cloud-sql-proxy")]
+    assert "its liveness probe fails (exit 143: SIGTERM)" in proxy.summary
+    assert any("failed liveness probe, will be restarted" in line for line in proxy.evidence)
 
 
 def test_dapr_local_findings():

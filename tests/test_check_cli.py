@@ -104,6 +104,22 @@ def test_usage_errors_are_one_line_and_exit_2(capsys, monkeypatch, argv, message
     assert err.startswith("kubetriage: error: ") and message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("files", [{}, {"passwd": "root:x:0:0::/root:/bin/sh\n",
+                                      "ssh/sshd_config": "Port 22\n", "hosts.conf": "x\n"},
+                                     {"empty.json": '{"apiVersion": "v1", "kind": "List", '
+                                                    '"items": []}'}],
+                         ids=["empty-directory", "like-etc", "an-empty-list"])
+def test_a_path_without_kubernetes_objects_exits_2(tmp_path, capsys, files):
+    """A wrong path in CI is an error, not a healthy cluster."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    code, out, err = run(capsys, "--from-dump", str(tmp_path))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"--from-dump {tmp_path}: no Kubernetes objects in it" in err
+    assert ("3 files, none .json, .yaml or .yml" in err) == (len(files) == 3)
+
+
 def test_bad_silences_file_names_file_and_field(tmp_path, capsys):
     silences = tmp_path / "s.yaml"
     silences.write_text("silences:\n  - {code: KT-777}\n")
@@ -139,3 +155,58 @@ def test_text_fits_80_columns_without_colour(tmp_path, capsys, monkeypatch):
     _, out, _ = run(capsys, "--from-dump", dump)
     assert "\x1b[" not in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def text_of(capsys, monkeypatch, scenario: str) -> str:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(capsys, "--demo", scenario)
+    assert code == 1
+    return out
+
+
+def stated(out: str) -> list[str]:
+    """The evidence lines of a text report, each joined back from its wrapped lines."""
+    lines, current = [], None
+    for line in out.splitlines():
+        if line.startswith("    │ "):
+            current = line[len("    │ "):]
+            lines.append(current)
+        elif current is not None and line.startswith("    ") and not line.startswith("     ") \
+                and not line.lstrip().startswith(("fix:", "$", "└→", "●")):
+            lines[-1] += " " + line.strip()
+        else:
+            current = None
+    return lines
+
+
+@pytest.mark.parametrize("scenario", ["midwestmtg", "registry-rebuild", "staging"])
+def test_text_states_each_evidence_line_once(capsys, monkeypatch, scenario):
+    lines = stated(text_of(capsys, monkeypatch, scenario))
+    assert lines and len(lines) == len(set(lines))
+
+
+def test_text_tells_the_alembic_cause_once_and_its_members_briefly(capsys, monkeypatch):
+    out = text_of(capsys, monkeypatch, "midwestmtg")
+    assert out.count("ERROR [alembic.util.messaging] Multiple head revisions") == 1
+    chain1 = out.split("chain 2 ·")[0]
+    # what the hook breaks: each a summary, no evidence of its own
+    assert "KT-101 HelmRelease midwestmtg/midwestmtg-backend" in chain1
+    assert 'nginx cannot resolve its upstream host "midwestmtg-backend"' in " ".join(chain1.split())
+    assert chain1.count("│") == len(stated(chain1))  # evidence only under the root
+
+
+def test_text_folds_many_members_of_one_check(capsys, monkeypatch):
+    out = text_of(capsys, monkeypatch, "registry-rebuild")
+    assert len(out.splitlines()) < 150
+    assert "KT-301 5 × SealedSecret: SealedSecret not synced" in out
+    assert 'msg="New key written"' in out
+
+
+def test_help_documents_every_exit_code(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    for code in ("0  nothing at severity error", "1  something at severity error",
+                 "2  usage or connection error", "3  nothing at error or above, but too little"):
+        assert code in out

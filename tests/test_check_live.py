@@ -42,3 +42,16 @@ def test_unknown_context_is_one_line(tmp_path):
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and "nope" in out.stderr
     assert out.stderr.startswith("kubetriage: error: ")
+
+
+def test_live_context_matches_the_dump_for_the_incident_scenarios(tmp_path):
+    """The kinds issue 13 added (Flux sources, cert-manager, claims, classes, quotas) and the
+    fields their checks read survive discovery, the watch and the store's slimming."""
+    for name in ("flux-sources", "stateful-tools", "quota-and-limits", "init-and-crashes"):
+        with run_in_thread(name, speed=1e-6) as sim:
+            kubeconfig = sim.write_kubeconfig(tmp_path / f"{name}.kubeconfig")
+            live = check("--kubeconfig", str(kubeconfig))
+        offline = check("--demo", name)
+        assert live.returncode == offline.returncode == 1, live.stderr
+        assert chain_shape(orjson.loads(live.stdout)) == \
+            chain_shape(orjson.loads(offline.stdout)), name

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kubetriage.cli import main
+from kubetriage.sim.rbac import Deny, Rbac
+from kubetriage.sim.server import run_in_thread
 
 
 def test_midwestmtg_is_not_verified_and_the_report_names_the_hook_chain(tmp_path, capsys):
@@ -33,6 +37,12 @@ def test_healthy_is_verified(tmp_path, capsys):
     assert code == 0, out
     assert "stability: passed: nothing regressed in 2s" in out
     assert out.rstrip().endswith("verified")
+    # a line per step, stamped with the real time since the command started: 52 sources and
+    # 32 releases Ready at the first look are each step's one line, not a line apiece
+    stamped = [line for line in out.splitlines() if line.startswith("[")]
+    assert len(stamped) <= 10 and not any(": progress: " in line for line in stamped), out
+    times = [float(re.match(r"\[\s*([\d.]+)s\]", line).group(1)) for line in stamped]
+    assert times == sorted(times) and times[0] > 0 and times[-1] - times[0] >= 1.9  # 0.1 s stamps
     text = report.read_text()
     assert text.startswith("# Verification: kubetriage-sim: VERIFIED")
     assert "Nothing: every step passed." in text
@@ -64,3 +74,25 @@ def test_reconcile_is_audited_per_release(tmp_path, capsys, monkeypatch):
     assert len(lines) == len(requested) > 0
     assert all('"action":"reconcile"' in line and '"outcome":"succeeded"' in line
                for line in lines)
+
+
+def test_releases_the_user_may_not_read_are_not_verified_exit_3(tmp_path, capsys):
+    """A user who may not list HelmReleases used to read "0 releases Ready" and VERIFIED."""
+    deny = Rbac(deny=[Deny(verbs=("list", "watch"), resources=("helmreleases",))])
+    with run_in_thread("healthy", speed=1e-6, rbac=deny) as sim:
+        kubeconfig = sim.write_kubeconfig(tmp_path / "kubeconfig")
+        report = tmp_path / "verify.md"
+        code = main(["verify", "--kubeconfig", str(kubeconfig), "--stability", "1s",
+                     "--report", str(report)])
+    out = capsys.readouterr().out
+    assert code == 3, out
+    assert "releases: unseen: 0 releases Ready, but could not read HelmRelease: not allowed " \
+           "across all namespaces (helmreleases.helm.toolkit.fluxcd.io is forbidden: " in out
+    assert "pods: passed: " in out
+    assert out.rstrip().splitlines()[-1].startswith(
+        "NOT verified: Releases Ready: 0 releases Ready, but could not read HelmRelease: ")
+    text = report.read_text()
+    assert text.startswith("# Verification: kubetriage-sim: NOT VERIFIED: could not read "
+                           "everything")
+    assert "| Releases Ready | ⚠ could not read |" in text
+    assert "## Could not be read" in text and "- HelmRelease: not allowed across" in text

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 
 def default_path() -> Path:
@@ -23,8 +22,10 @@ def open_log(path: Path) -> int:
 
 
 def append(fd: int, record: dict[str, Any]) -> None:
-    """One line in one write(2): lines from concurrent writers do not interleave."""
+    """One line in one write(2): lines from concurrent writers do not interleave. ASCII only
+    (every other character escaped): names exactly as targeted, and the file safe to cat."""
     try:
-        os.write(fd, orjson.dumps(record) + b"\n")
+        os.write(fd, json.dumps(record, ensure_ascii=True, separators=(",", ":")).encode()
+                 + b"\n")
     finally:
         os.close(fd)

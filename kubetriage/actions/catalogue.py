@@ -108,7 +108,10 @@ class Request:
         what = f"{res.plural}.{res.group}" if res.group else res.plural
         where = f"{self.target.namespace}/{self.target.name}"
         if self.verb == "delete":
-            return f"DELETE {what} {where} (propagationPolicy " \
+            grace = self.body.get("gracePeriodSeconds")
+            now = "gracePeriodSeconds 0: at once, without waiting for the kubelet; " \
+                if grace == 0 else ""
+            return f"DELETE {what} {where} ({now}propagationPolicy " \
                    f"{self.body.get('propagationPolicy', 'Background')})"
         return f"PATCH {what} {where} ({self.patch_type} patch): " \
                f"{orjson.dumps(self.body).decode()}"
@@ -125,6 +128,7 @@ class Action:
     build: Callable[[Obj, Lookup, datetime], list[Request]]
     command: Callable[[Obj, str], str]
     reconciles: bool = False  # the caller follows it with await_reconcile
+    warning: str | None = None  # what the confirmation says before anything else
 
     def applies_to(self, obj: Obj) -> bool:
         return obj.get("kind") in self.kinds
@@ -223,6 +227,19 @@ def _always(obj: Obj, lookup: Lookup) -> str | None:
     return None
 
 
+def _not_terminating(obj: Obj, lookup: Lookup) -> str | None:
+    if _meta(obj).get("deletionTimestamp"):
+        return f"it is already terminating (until {_meta(obj)['deletionTimestamp']}): if it " \
+               "stays so, its node may be gone: force delete it"
+    return None
+
+
+def _terminating(obj: Obj, lookup: Lookup) -> str | None:
+    # force deletion skips the kubelet's confirmation: offered once a delete did not finish
+    return None if _meta(obj).get("deletionTimestamp") else \
+        "it is not terminating: delete it first (its kubelet stops it and confirms)"
+
+
 def hook_job_failing(job: Obj, lookup: Lookup) -> str | None:
     """Why this is not a failed Helm hook Job (None when it is one): a hook annotation, and a
     Failed condition, failed pods, or a pod of it crash-looping or not pulling."""
@@ -302,6 +319,19 @@ def _delete(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
                                                "propagationPolicy": "Background"})]
 
 
+def _force_delete(obj: Obj, lookup: Lookup, now: datetime) -> list[Request]:
+    # what `kubectl delete --force --grace-period=0` sends: the API server removes the pod now
+    return [Request(Target.of(obj), "delete", {"kind": "DeleteOptions", "apiVersion": "v1",
+                                               "gracePeriodSeconds": 0,
+                                               "propagationPolicy": "Background"})]
+
+
+FORCE_DELETE_WARNING = (
+    "the pod is removed from the API server without its kubelet confirming that its containers "
+    "stopped. If its node is still running they may keep running, and a StatefulSet's "
+    "replacement may run beside them with the same identity.")
+
+
 ACTIONS: tuple[Action, ...] = (
     Action("reconcile", "Reconcile", FLUX_KINDS, "patch", _reconcilable, _reconcile,
            _flux("reconcile"), reconciles=True),
@@ -318,8 +348,12 @@ ACTIONS: tuple[Action, ...] = (
            _flux("resume"), reconciles=True),
     Action("rollout-restart", "Rollout restart", WORKLOADS, "patch", _always, _restart,
            _kubectl(lambda o: f"rollout restart {o['kind'].lower()}/{_q(_meta(o)['name'])}")),
-    Action("delete-pod", "Delete pod", ("Pod",), "delete", _always, _delete,
+    Action("delete-pod", "Delete pod", ("Pod",), "delete", _not_terminating, _delete,
            _kubectl(lambda o: f"delete pod {_q(_meta(o)['name'])}")),
+    Action("force-delete-pod", "Force delete pod (its node may be gone)", ("Pod",), "delete",
+           _terminating, _force_delete,
+           _kubectl(lambda o: f"delete pod {_q(_meta(o)['name'])} --force --grace-period=0"),
+           warning=FORCE_DELETE_WARNING),
     Action("delete-hook-job", "Delete failed Helm hook Job", ("Job",), "delete",
            hook_job_failing, _delete,
            _kubectl(lambda o: f"delete job {_q(_meta(o)['name'])} --cascade=background")),

@@ -21,7 +21,8 @@ from kubetriage.actions.catalogue import Target
 from kubetriage.cluster.protocol import Source
 from kubetriage.core.types import Obj
 
-State = Literal["Ready", "Failed", "TimedOut"]
+# Ready/Failed/TimedOut for a reconcile; Deleted/Stuck (and TimedOut) for a delete (deletion.py)
+State = Literal["Ready", "Failed", "TimedOut", "Deleted", "Stuck"]
 POLL_S = 0.1
 SETTLE_S = 1.0
 

@@ -5,12 +5,14 @@
     plan = await actions.plan("reconcile", obj)       # SSAR, server-side dry run, the exact change
     if plan.refused: ...                              # read-only, RBAC, not fitting, dry run failed
     result = await actions.run(plan, confirmed=True)  # the call, its result, one audit line
-    outcome = await actions.follow(result, timeout)   # a reconcile: until Ready, Failed or timeout
+    outcome = await actions.follow(result, timeout)   # a reconcile: until Ready, Failed or timeout;
+                                                      # a delete: until gone, or stuck past its grace
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,11 +23,13 @@ import orjson
 
 from kubetriage.actions import audit
 from kubetriage.actions.catalogue import ACTIONS, BY_ID, Action, Request, Target
+from kubetriage.actions.deletion import await_deletion, grace_of
 from kubetriage.actions.reconcile import Outcome, await_reconcile, condition
 from kubetriage.cluster.connect import Connection, api_error
 from kubetriage.cluster.protocol import Source
+from kubetriage.core.names import target_problem
 from kubetriage.core.types import Obj
-from kubetriage.errors import ApiError
+from kubetriage.errors import ApiError, ReadOnlyError
 
 READ_ONLY = "read-only mode: kubetriage was started with --read-only"
 SOURCE_TIMEOUT_S = 120.0  # --with-source: how long the source may take before the release
@@ -68,6 +72,8 @@ class Plan:
                f"Namespace: {self.target.namespace or '(cluster)'}",
                f"Object:    {self.target.kind} {self.target.name} ({self.target.api_version})",
                "Change:"]
+        if self.action.warning:
+            out.insert(0, f"Warning:   {self.action.warning}")
         out += [f"  {r.describe()}" for r in self.requests]
         out += [f"Command:   {self.command}", f"Dry run:   {self.dry_run}"]
         if self.refused:
@@ -81,19 +87,32 @@ class Result:
     outcome: Literal["succeeded", "failed", "refused"]
     message: str
     answers: list[Obj] = field(default_factory=list)
+    answered_at: float = field(default_factory=time.monotonic)  # when the server answered
 
     @property
     def ok(self) -> bool:
         return self.outcome == "succeeded"
+
+    @property
+    def grace(self) -> int | None:
+        """A delete the server accepted but has not finished: its grace period (see deletion)."""
+        if self.plan.action.verb != "delete" or not self.answers:
+            return None
+        return grace_of(self.answers[-1])
 
 
 class Actions:
     def __init__(self, source: Source, *, read_only: bool = False, audit_path: Path | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.source = source
-        self.read_only = read_only
+        self._read_only = read_only
         self.audit_path = audit_path
         self.now = now
+
+    @property
+    def read_only(self) -> bool:
+        """Asked for, or the source's: an Actions on a read-only source cannot be made to act."""
+        return self._read_only or self.source.read_only
 
     @property
     def _conn(self) -> Connection:
@@ -116,6 +135,10 @@ class Actions:
     async def _refusal(self, action: Action, obj: Obj) -> str | None:
         if self.read_only:
             return READ_ONLY
+        target = Target.of(obj)
+        bad_name = target_problem(target.kind, target.namespace, target.name)
+        if bad_name:  # what the dialog shows, cleaned, would not be what the request names
+            return bad_name
         unfit = action.unfit(obj, self.source.store)
         if unfit:
             return f"not applicable: {unfit}"
@@ -197,7 +220,9 @@ class Actions:
                 done = await self._source_handled(request, request.wait_handled)
                 if done is not None:
                     return Result(plan, "failed", done, answers)
-        return Result(plan, "succeeded", _done_message(plan), answers)
+        result = Result(plan, "succeeded", "", answers)
+        result.message = _done_message(plan, result.grace)
+        return result
 
     async def _source_handled(self, request: Request, stamp: str) -> str | None:
         """--with-source: the source handled its request before the release is asked."""
@@ -229,6 +254,8 @@ class Actions:
                 data = await resp.read()
         except (TimeoutError, OSError) as exc:
             return f"cannot reach the API server: {exc}"
+        except ReadOnlyError as exc:
+            return str(exc)
         if resp.status >= 300:
             err: ApiError = api_error(resp.status, resp.reason or "", data)
             return str(err)
@@ -236,17 +263,32 @@ class Actions:
 
     async def follow(self, result: Result, timeout: float,
                      on_progress: Callable[[str], None] | None = None) -> Outcome | None:
-        """After a reconcile: the release until Ready, Failed or the timeout (None for an
-        action that requested no reconcile, or that did not run)."""
+        """After a reconcile: the release until Ready, Failed or the timeout. After a delete:
+        the object until it is gone, or judged stuck past its grace period, which makes the
+        result a failure (the server accepted the delete; the object did not go). None for
+        an action that did not run, or that has nothing to follow."""
         plan = result.plan
-        if not result.ok or not plan.action.reconciles or plan.requested_at is None:
+        if not result.ok:
+            return None
+        if plan.action.verb == "delete":
+            outcome = await await_deletion(self.source, plan.target, result.grace,
+                                           result.answered_at, timeout, on_progress)
+            if outcome.state == "Stuck":
+                result.outcome, result.message = "failed", outcome.message
+            return outcome
+        if not plan.action.reconciles or plan.requested_at is None:
             return None
         return await await_reconcile(self.source, plan.target, plan.requested_at, timeout,
                                      before=plan.ready_before, on_progress=on_progress)
 
 
-def _done_message(plan: Plan) -> str:
+def _done_message(plan: Plan, grace: int | None) -> str:
     if plan.requested_at:
         return f"{plan.target} annotated (requestedAt {plan.requested_at})"
-    verb = plan.action.verb
-    return f"{plan.target} {'deleted' if verb == 'delete' else 'patched'}"
+    if plan.action.verb != "delete":
+        return f"{plan.target} patched"
+    if grace is None:
+        return f"{plan.target} deleted"
+    # accepted, not done: its kubelet (or a finalizer's controller) has to finish it
+    return f"{plan.target} terminating (grace period {grace} s)" if grace else \
+        f"{plan.target} terminating (finalizers pending)"

@@ -3,6 +3,8 @@
 Edges run cause -> effect and each comes from stated facts: a dependsOn plus a DependencyNotReady
 message, ownerReferences and the release labels Helm and Flux put on objects, a host a log line
 names, a secret a pod event names, the node and registry of an x509 pull error, a policy's ports.
+Most newer checks state their edges as data: `caused_by` and `breaks` in a finding's facts list
+(kind, namespace, name[, codes]) keys of the objects whose findings cause it or that it breaks.
 Never from names looking alike. A chain is a root (a finding nothing caused) and everything it
 reaches; a finding nobody links is a chain of one. Order: most severe, then widest, chains first.
 """
@@ -13,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Severity
-from kubetriage.checks.objects import owners, release_of, str_at
+from kubetriage.checks.objects import owners, release_of, str_at, workload_pods
 from kubetriage.core.snapshot import Key, Snapshot
 
 Edge = tuple[str, str]  # (cause id, effect id)
@@ -54,10 +56,24 @@ def _causes(snap: Snapshot, index: _Index, f: Finding) -> Iterator[tuple[Finding
     if facts.get("depends_on"):
         for cause in index.on(*facts["depends_on"]):
             yield cause, f
-    # a Kustomization's failed health check names the objects it waited for
+    # a failed health check or Helm wait names the objects it waited for; a workload's pods
+    # are why it never became ready
     for kind, ns, name in facts.get("waits_for") or ():
         for cause in index.on(kind, ns, name):
             yield cause, f
+        for pod in workload_pods(snap, kind, ns, name):
+            for cause in index.on("Pod", ns, str_at(pod, "metadata", "name")):
+                yield cause, f
+    # what a check states itself: the objects whose findings cause this one, and those it breaks
+    # (a source -> its consumers, a claim -> the pods that mount it, a node -> its evicted pods)
+    for key in facts.get("caused_by") or ():
+        for cause in index.on(*key[:3]):
+            if len(key) < 4 or cause.check in key[3]:
+                yield cause, f
+    for key in facts.get("breaks") or ():
+        for effect in index.on(*key[:3]):
+            if len(key) < 4 or effect.check in key[3]:
+                yield f, effect
     if f.object.kind == "Pod":
         yield from _pod_edges(snap, index, f)
     if f.check == "KT-104" and facts.get("hook"):
@@ -145,12 +161,15 @@ def _pod_edges(snap: Snapshot, index: _Index, f: Finding) -> Iterator[tuple[Find
             yield f, effect
 
 
-def build(snap: Snapshot, findings: Iterable[Finding]) -> list[Chain]:
+def build(snap: Snapshot, findings: Iterable[Finding],
+          linked: set[Edge] | None = None) -> list[Chain]:
+    """The chains of these findings, over their edges (given, when a pass changed them:
+    diagnosis.py groups a workload's pods and ranks causes first)."""
     findings = list(findings)
     by_id = {f.id: f for f in findings}
     out: dict[str, list[str]] = defaultdict(list)
     indegree: dict[str, int] = {f.id: 0 for f in findings}
-    for a, b in sorted(edges(snap, findings)):
+    for a, b in sorted(edges(snap, findings) if linked is None else linked):
         if a in by_id and b in by_id:
             out[a].append(b)
             indegree[b] += 1
@@ -191,7 +210,8 @@ def _chain(root: str, links: list[str], by_id: dict[str, Finding]) -> Chain:
     severity: Severity = max((by_id[i].severity for i in links), key=SEVERITY_RANK.__getitem__)
     summary = head.summary
     if len(links) > 1:
-        named = [str(by_id[i].object) for i in links[1:]]
+        own = set(head.facts.get("members") or ())  # a workload's own pods: not what it breaks
+        named = [str(by_id[i].object) for i in links[1:] if i not in own]
         named = list(dict.fromkeys(n for n in named if n != str(head.object)))
         more = f", and {len(named) - 4} more" if len(named) > 4 else ""
         summary += f" It breaks {', '.join(named[:4])}{more}." if named else ""

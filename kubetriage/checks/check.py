@@ -26,6 +26,7 @@ DOMAINS = {  # first code of the range -> domain
     400: "networking",
     500: "workloads and scaling",
     600: "observability",
+    700: "storage and nodes",
 }
 
 Run = Callable[[Snapshot], Iterable[Finding]]

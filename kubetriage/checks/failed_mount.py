@@ -30,7 +30,9 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         failed = [e for e in events(snap, pod, "Pod") if str_at(e, "reason") == "FailedMount"]
         if not failed:
             continue
-        message = str_at(failed[0], "message")
+        # the newest may be the generic "Unable to attach or mount volumes": name the missing one
+        message = next((str_at(e, "message") for e in failed
+                        if _MISSING.search(str_at(e, "message"))), str_at(failed[0], "message"))
         facts: dict = {}
         volume = _VOLUME.search(message)
         if (m := _MISSING.search(message)):

@@ -94,9 +94,25 @@ class Report(BaseModel):
                         description="what was diagnosed: a dump path, a scenario, a context")
     namespace: str | None = Field(default=None, description="the namespace given with -n, if any")
     unavailable: list[str] = Field(default_factory=list,
-                                   description="what could not be read, so absence proves nothing")
+                                   description="what could not be read, one line each with the "
+                                               "reason (a kind RBAC forbids, a log the server "
+                                               "would not give, a check that crashed): absence "
+                                               "there proves nothing")
+    # the same as `unavailable`, grouped for a terminal (core/unseen.py brief()): not output
+    unavailable_brief: SkipJsonSchema[list[str]] = Field(default_factory=list, exclude=True,
+                                                         repr=False)
+    cannot_judge: str | None = Field(default=None, description="why what could be read is too little "
+                                                       "to call the cluster healthy (Pods or "
+                                                       "Events unreadable, or no log of a failing "
+                                                       "container readable), else null; "
+                                                       "`kubetriage check` then exits 3 unless a "
+                                                       "finding is at error or above")
 
     _clean = field_validator("source")(lambda v: clean(v))
+    _clean_unavailable = field_validator("unavailable", "unavailable_brief")(
+        lambda v: [clean(line) for line in v])
+    _clean_judgement = field_validator("cannot_judge")(
+        lambda v: clean(v) if isinstance(v, str) else v)
 
     def worst(self) -> str | None:
         return max((f.severity for f in self.findings), key=SEVERITY_RANK.__getitem__,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
+from kubetriage.checks.flux import helmrelease_sources
 from kubetriage.checks.objects import (
     at,
     condition,
@@ -31,13 +32,30 @@ CHECK = Check(code="KT-101", title="HelmRelease failed", severity="error",
               kinds=("HelmRelease", "Event"), doc=__doc__)
 
 _HOOK = re.compile(r"(pre|post)-(install|upgrade|rollback|delete) hooks? failed", re.I)
-_TIMEOUT = re.compile(r"context deadline exceeded|timed out waiting for the condition", re.I)
+_TIMEOUT = re.compile(r"context deadline exceeded|timed out waiting for the condition|"
+                      r"timeout waiting for: \[", re.I)
+# kstatus's wait names each object it gave up on: `[Deployment/ns/name status: 'InProgress']`
+_WAITED = re.compile(r"\b(\w+)/([\w.-]+)/([\w.-]+) status")
+_SOURCE = re.compile(r"\b(HelmChart|OCIRepository|HelmRepository|GitRepository|Bucket) "
+                     r"'([^'/]+)/([^']+)' is not ready")
 _RETRIES = re.compile(r"retries exhausted|RetriesExceeded", re.I)
-_CHART = re.compile(r"HelmChart '[^']*' is not ready|chart pull error|no artifact|"
-                    r"failed to (get|fetch) (source|chart|artifact)|ArtifactFailed|"
-                    r"chart .*not found|source .*not (found|ready)", re.I)
+_CHART = re.compile(r"(?:HelmChart|OCIRepository) '[^']*' is not ready|chart pull error|"
+                    r"no artifact|failed to (get|fetch) (source|chart|artifact)|ArtifactFailed|"
+                    r"SourceNotReady", re.I)
+# "chart ... not found", "source ... not found/ready": found as two words in order, since one
+# pattern with `.*` between them is quadratic on a long message
+_CHART_WORD = re.compile(r"(?:chart|source)", re.I)
+_NOT_FOUND = re.compile(r"not (?:found|ready)", re.I)
+
+
+def _chart_trouble(text: str) -> bool:
+    if _CHART.search(text):
+        return True
+    word = _CHART_WORD.search(text)
+    return word is not None and _NOT_FOUND.search(text, word.end()) is not None
 _VALUES = re.compile(r"could not resolve (\w+) chart values reference '([^/']+)/([^']+)'", re.I)
 _WAITING = ("DependencyNotReady",)
+_DEPENDENCY = re.compile(r"dependency '[^']+' is not ready")
 _ACTION = re.compile(r"(upgrade|uninstall|install|rollback)", re.I)
 _ACTIONS = {"upgrade": "upgrade", "uninstall": "uninstall", "install": "install",
             "rollback": "roll back"}
@@ -46,7 +64,7 @@ _ACTIONS = {"upgrade": "upgrade", "uninstall": "uninstall", "install": "install"
 def is_waiting(hr: dict) -> bool:
     ready = condition(hr, "Ready")
     return str_at(ready, "reason") in _WAITING or bool(
-        re.search(r"dependency '[^']+' is not ready", str_at(ready, "message")))
+        _DEPENDENCY.search(str_at(ready, "message")))
 
 
 @CHECK.runs
@@ -81,12 +99,20 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
         what = f"its {facts['hook']} hook failed"
     elif _TIMEOUT.search(text):
         facts["timeout"] = True
+        facts["waits_for"] = [(k, ns, n) for k, ns, n in _WAITED.findall(str_at(ready, "message"))]
         what = "Helm timed out waiting for its workloads to become ready"
     elif (m := _VALUES.search(text)):
         facts["values_ref"] = (m.group(1), m.group(2), m.group(3))
         what = f"its values reference {m.group(1)} {m.group(2)}/{m.group(3)} cannot be resolved"
-    elif _CHART.search(text):
+    elif (m := _SOURCE.search(str_at(ready, "message"))):
         facts["chart"] = True
+        facts["caused_by"] = [(m.group(1), m.group(2), m.group(3)), *helmrelease_sources(hr)]
+        said = str_at(ready, "message")[m.end():].lstrip(": ")
+        what = f"its chart source {m.group(1)} {m.group(2)}/{m.group(3)} is not ready" + \
+            (f" ({said})" if said else "")
+    elif _chart_trouble(text):
+        facts["chart"] = True
+        facts["caused_by"] = helmrelease_sources(hr)
         what = "its chart or the chart's source is not ready"
     else:
         what = "cause unknown beyond the status message below"
@@ -103,7 +129,9 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
         evidence.append(f"failed attempts: {failures}")
     evidence += [event_line(e) for e in warnings[:2]]
     ns = obj.namespace or "default"
-    fixes = [Remediation(title="Retry the release once the cause is fixed",
+    first = [Remediation(title="Fix its chart source first (the source's finding says how); "
+                               "the release follows on its own")] if facts.get("caused_by") else []
+    fixes = first + [Remediation(title="Retry the release once the cause is fixed",
                          command=f"flux reconcile helmrelease {obj.name} -n {ns} --force",
                          action="reconcile"),
              Remediation(title="See the Helm history of the release",

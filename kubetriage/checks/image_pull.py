@@ -102,10 +102,13 @@ def _classify(snap: Snapshot, pod: dict, status: dict, spec: dict) -> PullFailur
             (container in str_at(e, "involvedObject", "fieldPath") or
              (image.ref and image.ref in str_at(e, "message")))]
     text = " ".join([message, *(str_at(e, "message") for e in said)])
-    cause, meaning = next(((c, m) for c, p, m in _CLASSES if p.search(text)),
-                          ("unknown", "cause unknown: neither status nor events say why"))
+    cause, meaning, pattern = next(((c, m, p) for c, p, m in _CLASSES if p.search(text)),
+                                   ("unknown", "cause unknown: neither status nor events say why",
+                                    None))
     evidence = [f"{container}: {str_at(status, 'state', 'waiting', 'reason')}"
                 + (f": {message}" if message else "")]
+    # the event that says the cause first (x509, manifest unknown), then the newest others
+    said.sort(key=lambda e: not (pattern and pattern.search(str_at(e, "message"))))
     evidence += [event_line(e) for e in said[:2]]
     return PullFailure(pod, container, image, str_at(pod, "spec", "nodeName"), cause, meaning,
                        evidence)

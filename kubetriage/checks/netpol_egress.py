@@ -102,14 +102,11 @@ def check(snap: Snapshot) -> Iterator[Finding]:
 def _timeouts(snap: Snapshot, pods: list[dict], ports: list[str]) -> dict[str, str]:
     """pod name -> a log line timing out on one of the ports."""
     found = {}
-    for pod in pods:
-        for (ns, pod_name, _, _), lines in snap.logs.items():
-            if pod_name != name(pod) or ns != str_at(pod, "metadata", "namespace"):
-                continue
-            cause = causes.from_log(lines)
-            hit = cause and {str(p) for p in cause.facts.get("timeout_ports", ())} & set(ports)
-            if cause and hit:
-                found[name(pod)] = f"{name(pod)}: {cause.lines[-1]}"
+    wanted = {(str_at(pod, "metadata", "namespace"), name(pod)) for pod in pods}
+    for (ns, pod_name, _, _), cause in causes.precise_by_log(snap).items():
+        if (ns, pod_name) in wanted and \
+                {str(p) for p in cause.facts.get("timeout_ports", ())} & set(ports):
+            found[pod_name] = f"{pod_name}: {cause.lines[-1]}"
     return found
 
 

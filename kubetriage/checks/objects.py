@@ -131,14 +131,39 @@ def owners(snap: Snapshot, obj: Any) -> list[dict[str, Any]]:
     seen = set()
     while True:
         refs = dicts(obj, "metadata", "ownerReferences")
-        owner = next((snap.by_uid.get(str_at(r, "uid")) for r in refs
-                      if r.get("controller") is True and snap.by_uid.get(str_at(r, "uid"))), None) \
-            or next((snap.by_uid[str_at(r, "uid")] for r in refs if str_at(r, "uid") in snap.by_uid), None)
+        owner = next((o for r in refs if r.get("controller") is True
+                      and (o := _owner(snap, obj, r))), None) \
+            or next((o for r in refs if (o := _owner(snap, obj, r))), None)
         if owner is None or id(owner) in seen:
             return chain
         seen.add(id(owner))
         chain.append(owner)
         obj = owner
+
+
+def _owner(snap: Snapshot, obj: Any, ref: dict[str, Any]) -> dict[str, Any] | None:
+    """The object an owner reference names: by uid, of the kind it states (a dump may hold a
+    Service with its Deployment's uid), else by that kind and name in the object's namespace."""
+    found = snap.by_uid.get(str_at(ref, "uid"))
+    kind = str_at(ref, "kind")
+    if found is not None and (not kind or found.get("kind") == kind):
+        return found
+    return snap.get(kind, namespace(obj), str_at(ref, "name")) if kind else None
+
+
+def workload_pods(snap: Snapshot, kind: str, namespace: str | None, name: str
+                  ) -> list[dict[str, Any]]:
+    """The pods a Deployment (through its ReplicaSets), StatefulSet, DaemonSet, ReplicaSet or
+    Job owns, by ownerReferences uid."""
+    top = snap.get(kind, namespace, name)
+    uid = str_at(top, "metadata", "uid") if top else ""
+    if not uid:
+        return []
+    owned = snap.owned_by(uid)
+    if kind == "Deployment":
+        owned = [p for rs in owned if rs.get("kind") == "ReplicaSet"
+                 for p in snap.owned_by(str_at(rs, "metadata", "uid"))]
+    return [p for p in owned if p.get("kind") == "Pod"]
 
 
 def owner_kind(obj: Any) -> str:

@@ -3,7 +3,9 @@
 HTTP 429 (the app rate-limits its own probe), 404 (the probed path does not exist: a doubled
 prefix is common), 5xx (the app reports itself broken), connection refused on a port no container
 declares (nothing listens there: a sidecar without its health server), or a timeout. Reported
-only while the container is not ready or is being restarted.
+only while the container is not ready or is being restarted. A refusal on a port the container
+declares, or a timeout, says the process is not up, not why: the finding is marked a symptom
+(facts["symptom"]), which a cause found elsewhere for the same pod ranks above (ranking.py).
 """
 
 from __future__ import annotations
@@ -91,10 +93,13 @@ def _finding(pod: dict, container: str, spec: dict, said: list[dict]) -> Finding
                    "listens there")
         else:
             why = f"connection refused on port {port or 'unknown'}: the process is not listening"
+            facts["symptom"] = True  # of the process not being up: its cause is elsewhere
     elif _TIMEOUT.search(message):
         why = "the probe times out"
+        facts["symptom"] = True
     else:
         why = "the kubelet's message below says how"
+        facts["symptom"] = True
     return CHECK.finding(obj,
                          f"{' and '.join(kinds).capitalize()} probe{'s' if len(kinds) > 1 else ''} of "
                          f"container {container} in pod {obj.namespace}/{obj.name} fail"

@@ -18,11 +18,26 @@ from kubetriage.core.snapshot import Snapshot
 CHECK = Check(code="KT-601", title="Telemetry exporter flooding logs", severity="warning",
               kinds=("Pod", "Service"), doc=__doc__)
 
-_EXPORT = re.compile(r"(?:export\w*|sending) (?:traces|spans|metrics|logs)\b.*?\bto "
-                     r"(?:https?://)?([\w.-]+):(\d+)|"
-                     r"(?:otlp|otel)\w*\b.*?(?:https?://)?([\w.-]*otel[\w.-]*):(\d+)", re.I)
+# An export line names what it sends, then where: found in two linear steps (the words, then the
+# first host:port after them), as one pattern with `.*?` between them is quadratic on long lines.
+_EXPORT = re.compile(r"\b(?:export\w*|sending) (?:traces|spans|metrics|logs)\b", re.I)
+_OTLP = re.compile(r"\b(?:otlp|otel)\w*\b", re.I)
+_TO_HOST = re.compile(r"\bto (?:https?://)?([\w.-]++):(\d+)", re.I)
+_HOST = re.compile(r"(?<![\w./-])(?:https?://)?([\w.-]++):(\d+)")
 _FAILED = re.compile(r"UNAVAILABLE|error|failed|refused|timeout|retry", re.I)
 FLOOD_LINES = 10  # this many failed exports in the recent lines is a flood, not a blip
+
+
+def _export_target(line: str) -> tuple[str, str] | None:
+    """(host, port) an export line sends to: after "exporting traces ... to", or an OTLP line's
+    first host with "otel" in its name."""
+    if (said := _EXPORT.search(line)) and (to := _TO_HOST.search(line, said.end())):
+        return to.group(1), to.group(2)
+    if (said := _OTLP.search(line)):
+        for m in _HOST.finditer(line, said.end()):
+            if "otel" in m.group(1).lower():
+                return m.group(1), m.group(2)
+    return None
 
 
 @CHECK.runs
@@ -32,10 +47,9 @@ def check(snap: Snapshot) -> Iterator[Finding]:
             continue
         hits: dict[tuple[str, str], list[str]] = {}
         for line in lines:
-            m = _EXPORT.search(line)
-            if m and _FAILED.search(line):
-                host, port = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-                hits.setdefault((host, port), []).append(line)
+            target = _export_target(line)
+            if target and _FAILED.search(line):
+                hits.setdefault(target, []).append(line)
         if not hits:
             continue
         (host, port), found = max(hits.items(), key=lambda kv: len(kv[1]))

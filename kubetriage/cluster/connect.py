@@ -8,11 +8,14 @@ above this module sees the client's model classes.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime
 import ipaddress
+import json
 import os
 import ssl
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,8 @@ import orjson
 import yaml
 from aiohttp.helpers import get_env_proxy_for_url
 from kubernetes_asyncio.client import ApiClient, Configuration
-from kubernetes_asyncio.config import ConfigException
+from kubernetes_asyncio.config import ConfigException, kube_config
+from kubernetes_asyncio.config.exec_provider import ExecProvider
 from kubernetes_asyncio.config.incluster_config import (
     SERVICE_CERT_FILENAME,
     SERVICE_HOST_ENV_NAME,
@@ -33,12 +37,20 @@ from kubernetes_asyncio.config.incluster_config import (
 from kubernetes_asyncio.config.kube_config import ConfigNode, KubeConfigLoader, KubeConfigMerger
 from yarl import URL
 
-from kubetriage.errors import ApiError, UsageError
+from kubetriage.core.text import clean
+from kubetriage.errors import ApiError, ReadOnlyError, UsageError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 PROBE_TIMEOUT_S = 10.0
-
-
+PROBE_RETRY_DELAYS_S = (0.3, 1.0)  # a 5xx on the first GET /version is asked again after these
+# what a read-only connection may still send: reads, and questions that change nothing
+READS = frozenset({"GET", "HEAD"})
+QUESTIONS = ("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+             "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+# an exec credential plugin that answers nothing in this long is killed: long enough for a
+# browser login, short of hanging `check` in CI for ever (kubectl itself waits without end)
+EXEC_TIMEOUT_S = 60.0
+EXEC_TIMEOUT_ENV = "KUBETRIAGE_EXEC_TIMEOUT"
 
 
 @dataclass
@@ -51,11 +63,17 @@ class Connection:
     namespace: str | None = None  # the context's default namespace
     cluster: str = ""
     user: str = ""  # the kubeconfig's user name, for the audit log
+    # --read-only: every request goes through here, so a change cannot leave by another door
+    read_only: bool = False
     _closed: bool = field(default=False, repr=False)
 
     async def request(self, method: str, path: str, params: dict[str, Any] | None = None, *,
                       body: Any = None, timeout: aiohttp.ClientTimeout | None = None,
                       headers: dict[str, str] | None = None) -> aiohttp.ClientResponse:
+        if self.read_only and method.upper() not in READS and \
+                not (method.upper() == "POST" and path in QUESTIONS):
+            raise ReadOnlyError(f"read-only mode: {method.upper()} {path} not sent "
+                                "(kubetriage was started with --read-only)")
         if params:
             path = f"{path}?{urlencode({k: _q(v) for k, v in params.items() if v is not None})}"
         hdrs = {"Accept": "application/json", **(headers or {})}
@@ -125,9 +143,11 @@ def context_names(kubeconfig: str | None = None,
 
 async def connect(kubeconfig: str | None = None, context: str | None = None, *,
                   probe: bool = True, probe_timeout: float = PROBE_TIMEOUT_S,
+                  read_only: bool = False,
                   environ: dict[str, str] | os._Environ = os.environ) -> Connection:
     """Connect as kubectl would (--kubeconfig, $KUBECONFIG, ~/.kube/config, or in-cluster when
-    none exists and the pod's service account is mounted), then ask /version to prove it works."""
+    none exists and the pod's service account is mounted), then ask /version to prove it works.
+    A read_only connection refuses to send anything but reads and access reviews."""
     config = Configuration()
     paths = kubeconfig_paths(kubeconfig, environ)
     existing = [p for p in paths if p.is_file()]
@@ -136,6 +156,7 @@ async def connect(kubeconfig: str | None = None, context: str | None = None, *,
         conn = _in_cluster(config, environ)
     else:
         conn = await _from_kubeconfig(config, paths, existing, kubeconfig, context, environ)
+    conn.read_only = read_only
     if probe:
         try:
             await _probe(conn, probe_timeout)
@@ -170,8 +191,8 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
         raise UsageError(f"no kubeconfig: {paths[0]} does not exist and KUBECONFIG is not set "
                          "(use --kubeconfig FILE, or --demo to try the embedded cluster)")
     current = None
-    for path in existing:
-        doc = _read_kubeconfig(path)
+    docs = {path: _read_kubeconfig(path) for path in existing}
+    for doc in docs.values():
         current = current or doc.get("current-context")  # kubectl: the first file that sets it
     where = str(existing[0]) if len(existing) == 1 else f"KUBECONFIG ({len(existing)} files)"
     merged = KubeConfigMerger(os.pathsep.join(str(p) for p in existing))
@@ -188,6 +209,7 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
                          f"{known}")
     ctx = contexts[name]["context"] or {}
     cluster_name = ctx.get("cluster")
+    _no_twins(docs, (("contexts", name), ("clusters", cluster_name), ("users", ctx.get("user"))))
     clusters = {str(c["name"]): c for c in map(_raw, root.get("clusters") or [])}
     if cluster_name not in clusters:
         raise UsageError(f"context {name!r} in {where} names cluster {cluster_name!r}, "
@@ -211,13 +233,26 @@ async def _from_kubeconfig(config: Configuration, paths: list[Path], existing: l
         raise UsageError(f"context {name!r}: {exc.filename}: no such file") from None
     _check_expiry(loader, name, user_name)
     if "exec" in user:
-        config.refresh_api_key_hook = _exec_refresher(loader)
+        config.refresh_api_key_hook = _exec_refresher(loader, user_name)
     try:
         api = _env_proxy_once(ApiClient(config))
     except (ssl.SSLError, OSError) as exc:
         raise UsageError(f"context {name!r}: cannot load its TLS files: {exc}") from None
     return Connection(api, name, config.host or "", ctx.get("namespace"), str(cluster_name),
                       str(user_name or ""))
+
+
+def _no_twins(docs: dict[Path, dict[str, Any]], names: tuple[tuple[str, Any], ...]) -> None:
+    """A context, cluster or user named twice in one file: kubectl takes the last entry, a
+    reader of the list the first, so which server is reached would depend on the tool."""
+    for path, doc in docs.items():
+        for section, name in names:
+            entries = doc.get(section) or []
+            count = sum(1 for e in entries if isinstance(e, dict) and e.get("name") == name)
+            if name and count > 1:
+                raise UsageError(f"{section[:-1]} {name!r} is defined {count} times in "
+                                 f"kubeconfig {path}: kubectl would use the last, other tools "
+                                 "the first; keep one")
 
 
 def _env_proxy_once(api: ApiClient) -> ApiClient:
@@ -275,6 +310,8 @@ def _config_problem(context: str, user_name: str | None, user: dict[str, Any], t
     if text.startswith("exec:"):
         command = (user.get("exec") or {}).get("command", "?")
         detail = text.removeprefix("exec:").strip().splitlines()[0] if text.strip() else text
+        if detail.startswith("gave no credential"):
+            return f"exec credential plugin {command!r} of user {user_name!r} {detail}"
         return (f"exec credential plugin {command!r} of user {user_name!r} failed: {detail}")
     return f"context {context!r}: {text}"
 
@@ -301,23 +338,102 @@ def _check_expiry(loader: KubeConfigLoader, context: str, user_name: str | None)
                              "get a new one")
 
 
-def _exec_refresher(loader: KubeConfigLoader):
-    """Re-run the exec plugin once its token expires (the library's loader caches it until then)."""
+def _exec_refresher(loader: KubeConfigLoader, user_name: str | None):
+    """Re-run the exec plugin once its token expires (the library's loader caches it until then).
+    A plugin failing then is an ApiError 401 for the request: reflectors back off and retry."""
 
     async def refresh(config: Configuration) -> None:
-        await loader.load_from_exec_plugin()
+        try:
+            await loader.load_from_exec_plugin()
+        except ConfigException as exc:
+            raise ApiError(401, "Unauthorized", _config_problem(
+                "", user_name, loader._user.value if loader._user else {}, str(exc))) from None
         config.api_key["BearerToken"] = loader.token
 
     return refresh
 
 
+def exec_timeout(environ: dict[str, str] | os._Environ = os.environ) -> float:
+    text = environ.get(EXEC_TIMEOUT_ENV, "")
+    try:
+        value = float(text) if text else EXEC_TIMEOUT_S
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise UsageError(f"{EXEC_TIMEOUT_ENV}={text}: not a number of seconds above 0")
+    return value
+
+
+class BoundedExecProvider(ExecProvider):
+    """kubernetes-asyncio's exec credential runner (the same protocol and messages) with a
+    deadline: a plugin that answers nothing in time is killed, and the error says so."""
+
+    async def run(self, previous_response: str | None = None) -> Any:
+        timeout = exec_timeout()
+        info: dict[str, Any] = {"apiVersion": self.api_version, "kind": "ExecCredential",
+                                "spec": {"interactive": sys.stdout.isatty()}}
+        if previous_response:
+            info["spec"]["response"] = previous_response
+        self.env["KUBERNETES_EXEC_INFO"] = json.dumps(info)
+        proc = await asyncio.create_subprocess_exec(
+            *self.args, env=self.env, stdin=None, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE)
+        try:
+            stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout)
+        except TimeoutError:
+            raise ConfigException(f"exec: gave no credential within {timeout:g} s and was "
+                                  f"stopped (set {EXEC_TIMEOUT_ENV}=SECONDS to wait longer)"
+                                  ) from None
+        finally:
+            if proc.returncode is None:  # timed out, or the caller gave up: never left behind
+                proc.kill()
+                await proc.wait()
+        if proc.returncode != 0:
+            msg = f"exec: process returned {proc.returncode}"
+            if stderr.strip():
+                msg += f". {stderr.strip().decode('utf-8', 'replace')}"
+            raise ConfigException(msg)
+        try:
+            data = json.loads(stdout)
+        except ValueError as exc:
+            raise ConfigException(f"exec: failed to decode process output: {exc}") from None
+        for key in ("apiVersion", "kind", "status"):
+            if not isinstance(data, dict) or key not in data:
+                raise ConfigException(f"exec: malformed response. missing key '{key}'")
+        if data["apiVersion"] != self.api_version:
+            raise ConfigException(f"exec: plugin api version {data['apiVersion']} does not "
+                                  f"match {self.api_version}")
+        return data["status"]
+
+
+# the library's loader looks its runner up by this name each time it runs a plugin (the first
+# time and at every refresh): the one place to give every run a deadline
+kube_config.ExecProvider = BoundedExecProvider  # type: ignore[misc]  # deliberate replacement
+
+
 async def _probe(conn: Connection, timeout: float) -> None:
+    """GET /version, asked again after a 5xx (a server restarting, a load balancer between
+    backends), then once more: a single bad answer is not a broken cluster."""
+    for delay in PROBE_RETRY_DELAYS_S:
+        try:
+            await _ask_version(conn, timeout)
+            return
+        except _Retry:
+            await asyncio.sleep(delay)
+    await _ask_version(conn, timeout, last=True)
+
+
+class _Retry(Exception):
+    """A 5xx on GET /version: worth asking again."""
+
+
+async def _ask_version(conn: Connection, timeout: float, last: bool = False) -> None:
     """GET /version: turns every way of not reaching the server into the line a user reads."""
     where = f"the API server {conn.server} (context {conn.context!r})"
     try:
         resp = await conn.request("GET", "/version", timeout=aiohttp.ClientTimeout(total=timeout))
         async with resp:
-            await resp.read()
+            body = await resp.read()
     except aiohttp.ClientConnectorCertificateError as exc:
         reason = getattr(exc.certificate_error, "verify_message", None) or exc.certificate_error
         raise UsageError(f"TLS failure talking to {where}: certificate verify failed: {reason}") \
@@ -334,7 +450,29 @@ async def _probe(conn: Connection, timeout: float) -> None:
         raise UsageError(f"{where} rejected the credentials (401 Unauthorized): the token or "
                          "certificate has expired or is not valid; log in again")
     if resp.status >= 500:
-        raise UsageError(f"{where} answered {resp.status} {resp.reason} to GET /version")
+        if not last:
+            raise _Retry()
+        said = api_error(resp.status, resp.reason or "", body).message
+        raise UsageError(f"{where} answered {resp.status} {resp.reason} to GET /version"
+                         + (f": {said}" if said else ""))
+    if resp.status < 300 and not _is_version(body):
+        # a proxy's or web server's page where the API server should be
+        raise UsageError(f"{where} is not a Kubernetes API server: GET /version answered "
+                         f"{resp.status} {resp.content_type or 'without a type'} "
+                         f"({_excerpt(body)})")
+
+
+def _is_version(body: bytes) -> bool:
+    try:
+        doc = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("gitVersion", doc.get("major")), str)
+
+
+def _excerpt(body: bytes, limit: int = 60) -> str:
+    text = clean(body[:limit * 4].decode("utf-8", "replace")).strip()
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
 
 def _os_reason(err: OSError) -> str:

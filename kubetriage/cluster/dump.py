@@ -4,10 +4,19 @@ A dump is a directory (read recursively) or a single file, holding List objects 
 as JSON or multi-document YAML. Logs sit in `logs/<namespace>/<pod>/<container>.log`, the
 previous instance's in `<container>.previous.log`. A scenario's `timeline.yaml` is not part of the
 objects. Every problem is one line naming the file and the line or item: user input, not a bug.
+
+The layout `kubectl cluster-info dump --output-directory DIR --all-namespaces` writes is read
+too, since it is the dump operators already know how to make: `nodes.json` and
+`<namespace>/{pods,events,services,deployments,replicasets,daemonsets,replication-controllers}.json`
+are Lists like any other, and `<namespace>/<pod>/logs.txt` holds every container's current log
+between kubectl's `==== START logs for container C of pod NS/POD ====` and `==== END ... ====`
+lines. Files the reader does not know are warned about and skipped, never fatal.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,15 +27,16 @@ import orjson
 import yaml
 
 from kubetriage.core.gcpause import gc_paused
+from kubetriage.core.logs_read import wanted_logs
 from kubetriage.core.snapshot import LOG_TAIL, Snapshot
+from kubetriage.core.text import log_lines
 from kubetriage.errors import DumpError
 
 OBJECT_SUFFIXES = (".json", ".yaml", ".yml")
 # libyaml parses a scenario about 7x faster than the pure-Python loader
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NOT_OBJECTS = ("timeline.yaml",)
-
-
+LOG_READ_BYTES = 1024 * 1024  # of each log, its end: as the live source asks for a tail
 
 
 @dataclass(frozen=True)
@@ -44,10 +54,16 @@ class Dump:
     warnings: list[str] = field(default_factory=list)
 
     def snapshot(self, tail: int = LOG_TAIL, now: datetime | None = None) -> Snapshot:
-        """The dump as the checks read it: its objects, and the last `tail` lines of each log."""
-        logs = {(k.namespace, k.pod, k.container, k.previous): text.splitlines()[-tail:]
-                for k, text in self.logs.items()}
-        return Snapshot(self.objects, logs, now)
+        """The dump as the checks read it: its objects, and the last `tail` lines of the logs the
+        diagnosis reads (core/logs_read.py), as the live source fetches them. A log beside the
+        dump that the rule does not name (a healthy container's) is not read: the dashboard on
+        the same cluster could not read it either, and would tell another story."""
+        snap = Snapshot(self.objects, None, now)
+        wanted = wanted_logs(snap.of_kind)
+        snap.logs = dict(sorted((ref, log_lines(text)[-tail:]) for k, text in self.logs.items()
+                                if (ref := (k.namespace, k.pod, k.container, k.previous))
+                                in wanted))
+        return snap
 
 
 Reader = Callable[[Path], Iterable[tuple[str, Any]]]  # a file -> (location, object) pairs
@@ -75,8 +91,12 @@ def _load(root: Path, reader: Reader) -> Dump:
     else:
         files = [root]
         logs_dir = root.parent / "logs"
+    cluster_info_logs: list[Path] = []
     for file in files:
         if file.name in NOT_OBJECTS and file.parent == root:
+            continue
+        if file.name == CLUSTER_INFO_LOG and len(file.relative_to(root).parts) == 3:
+            cluster_info_logs.append(file)
             continue
         if file.suffix not in OBJECT_SUFFIXES:
             dump.warnings.append(f"{file}: skipped, not a .json, .yaml or .yml file")
@@ -88,10 +108,12 @@ def _load(root: Path, reader: Reader) -> Dump:
                 raise DumpError(f"{where}: duplicate {key[1]} {ns}{key[3]} (first at {seen[key]})")
             seen[key] = where
             dump.objects.append(obj)
+    pods = {(o["metadata"].get("namespace"), o["metadata"]["name"])
+            for o in dump.objects if o["kind"] == "Pod"}
     if logs_dir.is_dir():
-        pods = {(o["metadata"].get("namespace"), o["metadata"]["name"])
-                for o in dump.objects if o["kind"] == "Pod"}
         _read_logs(logs_dir, pods, dump)
+    for file in cluster_info_logs:
+        _read_cluster_info_log(file, pods, dump)
     return dump
 
 
@@ -178,6 +200,41 @@ def _yaml_documents(file: Path, text: str) -> Iterator[tuple[int, Any, list[int]
         loader.dispose()
 
 
+CLUSTER_INFO_LOG = "logs.txt"
+_START = re.compile(r"^==== START logs for container (\S+) of pod ([^/\s]+)/(\S+) ====$")
+_END = re.compile(r"^==== END logs for container \S+ of pod \S+ ====$")
+_LOG_ERROR = "Request log error: "  # kubectl's own line when the server had no log to give
+
+
+def _read_cluster_info_log(file: Path, pods: set[tuple[str | None, str]], dump: Dump) -> None:
+    """<namespace>/<pod>/logs.txt of `kubectl cluster-info dump`: each container's log between
+    kubectl's START and END lines (current logs only: the command reads no previous ones)."""
+    namespace, pod = file.parent.parent.name, file.parent.name
+    if (namespace, pod) not in pods:
+        dump.warnings.append(f"{file}: no pod {namespace}/{pod} in the dump; log ignored")
+        return
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        dump.warnings.append(f"{file}: cannot read: {exc.strerror}; log ignored")
+        return
+    container: str | None = None
+    lines: list[str] = []
+    for line in text.splitlines():
+        start = _START.match(line)
+        if start:
+            container, lines = start.group(1), []
+        elif container is not None and _END.match(line):
+            if lines and not (len(lines) == 1 and lines[0].startswith(_LOG_ERROR)):
+                dump.logs[LogKey(namespace, pod, container)] = "\n".join(lines) + "\n"
+            container = None
+        elif container is not None:
+            lines.append(line)
+    if container is not None:
+        dump.warnings.append(f"{file}: the log of container {container} has no END line; "
+                             "it is cut off and ignored")
+
+
 def _read_logs(logs_dir: Path, pods: set[tuple[str | None, str]], dump: Dump) -> None:
     for file in sorted(logs_dir.rglob("*.log")):
         parts = file.relative_to(logs_dir).parts
@@ -190,5 +247,22 @@ def _read_logs(logs_dir: Path, pods: set[tuple[str | None, str]], dump: Dump) ->
         if (namespace, pod) not in pods:
             dump.warnings.append(f"{file}: no pod {namespace}/{pod} in the dump; log ignored")
             continue
-        dump.logs[LogKey(namespace, pod, container, previous)] = file.read_text(
-            encoding="utf-8", errors="replace")
+        dump.logs[LogKey(namespace, pod, container, previous)] = _read_log(file)
+
+
+def _read_log(file: Path, limit: int = LOG_READ_BYTES) -> str:
+    """The log's last `limit` bytes, from its first whole line: a 200 MB log costs what its tail
+    does, and the checks read only its last LOG_TAIL lines."""
+    if not file.is_file():
+        raise DumpError(f"{file}: a directory (or not a regular file) where a container log "
+                        "should be")
+    try:
+        with file.open("rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - limit))
+            data = f.read(limit)
+    except OSError as exc:
+        raise DumpError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    if size > limit:
+        data = data[data.find(b"\n") + 1:]  # the first line was cut: dropped
+    return data.decode("utf-8", errors="replace")

@@ -15,6 +15,8 @@ from kubetriage.cluster.connect import Connection
 from kubetriage.cluster.store import Store
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
+from kubetriage.core.types import Obj
+from kubetriage.core.unseen import Unseen
 
 
 class Source(Protocol):
@@ -23,6 +25,11 @@ class Source(Protocol):
 
     @property
     def conn(self) -> Connection: ...
+
+    @property
+    def read_only(self) -> bool:
+        """Opened with --read-only: its connection sends no change."""
+        ...
 
     @property
     def demo(self) -> object | None:
@@ -49,4 +56,9 @@ class Source(Protocol):
 
     async def snapshot(self, with_logs: bool = True) -> Snapshot: ...
 
-    async def failing_container_logs(self) -> dict[LogRef, list[str]]: ...
+    async def diagnosis_logs(self, objects: list[Obj] | None = None
+                             ) -> dict[LogRef, list[str]]: ...
+
+    def unseen(self, *, unsynced: bool = False, logs: bool = True) -> Unseen:
+        """What the user cannot see now (kinds, logs), and why: core/unseen.py."""
+        ...

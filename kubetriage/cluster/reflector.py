@@ -8,6 +8,11 @@ client-go's semantics, because they are the ones known to be right:
   the relist replaces the kind in the store, deleting whatever vanished meanwhile;
 - any other failure: back off 0.8 s doubling to 30 s with jitter (reset after 2 healthy minutes)
   and try again, forever;
+- a server whose history does not continue ours (a resourceVersion going backwards, a watch
+  answered "too large resource version", a relist older than what we saw) was replaced or
+  restored from a backup: relist, and tell the source (`on_diverged`), which relists every kind;
+  after a failure, before watching again, ask the source whether the server is still the same
+  one (`check_server`);
 - a watch that receives nothing for `idle_timeout` (bookmarks included) is presumed dead (a
   half-open TCP connection otherwise hangs for 15 minutes) and re-established.
 
@@ -22,6 +27,7 @@ import logging
 import random
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +51,10 @@ MIN_WATCH_TIMEOUT_S = 300  # client-go's minWatchTimeout; each watch asks for 1-
 
 class Gone(Exception):
     """410: the resourceVersion asked for is older than the server remembers."""
+
+
+class Diverged(Exception):
+    """The server's history does not continue the one we followed: it was replaced or restored."""
 
 
 class Forbidden(Exception):
@@ -82,7 +92,9 @@ class Reflector:
                  namespace: str | None = None, page_size: int = PAGE_SIZE,
                  idle_timeout: float = IDLE_TIMEOUT_S,
                  min_watch_timeout: int = MIN_WATCH_TIMEOUT_S,
-                 backoff: Backoff | None = None) -> None:
+                 backoff: Backoff | None = None,
+                 check_server: Callable[[], Awaitable[bool]] | None = None,
+                 on_diverged: Callable[[Reflector, str], None] | None = None) -> None:
         self.conn, self.resource, self.store = conn, resource, store
         self.namespace = namespace
         self.page_size = page_size
@@ -96,6 +108,20 @@ class Reflector:
         self._suspect = False  # the last watch went silent: the next is live once it speaks
         self.kind = resource.kind
         self._path = resource.path(namespace)
+        self.check_server = check_server  # True when the server is no longer the one listed
+        self.on_diverged = on_diverged
+        # the last request failed or a watch ended before its time: the server may have been
+        # replaced, and a new one at the same address would take the next watch without a word
+        self._doubt = False
+        self._relist: str | None = None  # why the next turn must relist (set from outside)
+        self._resp: aiohttp.ClientResponse | None = None  # the watch being read
+
+    def request_relist(self, reason: str) -> None:
+        """Relist at the next turn, ending the watch being read now (the source's call when
+        the server is found replaced)."""
+        self._relist = reason
+        if self._resp is not None:
+            self._resp.close()
 
     async def run(self) -> None:
         """List and watch forever. Raises Forbidden on a 403 (the source decides what then)."""
@@ -103,18 +129,36 @@ class Reflector:
         need_list = True
         while True:
             try:
+                if self._doubt and self.check_server is not None:
+                    if await self.check_server():  # it also asked every reflector to relist
+                        need_list = True
+                    self._doubt = False
+                if self._relist is not None:
+                    self.store.set_state(self.kind, "reconnecting", f"server replaced "
+                                         f"({self._relist}): relisting", namespace=self.namespace)
+                    need_list, self._relist = True, None
                 if need_list:
                     await self._list()
-                    need_list = False
+                    need_list = self._relist is not None  # replaced again meanwhile
+                    self._relist = None
                     self.store.set_state(self.kind, "live", namespace=self.namespace)
+                    if need_list:
+                        continue
                 started = time.monotonic()
-                if await self._watch() or time.monotonic() - started > 1:
+                if await self._watch() or time.monotonic() - started > 1 or self._relist:
                     continue  # a normal end: resume from the last resourceVersion at once
                 error = "watch ended at once without an event"  # client-go: "very short watch"
             except Gone:
                 need_list = True
                 self.store.set_state(self.kind, "reconnecting", "410 Gone: relisting",
                                      namespace=self.namespace)
+                continue
+            except Diverged as exc:
+                need_list = True
+                self.store.set_state(self.kind, "reconnecting", f"{exc}: relisting",
+                                     namespace=self.namespace)
+                if self.on_diverged is not None:
+                    self.on_diverged(self, str(exc))
                 continue
             except Forbidden as exc:
                 self.forbidden = True
@@ -128,7 +172,10 @@ class Reflector:
                                      namespace=self.namespace)
                 continue
             except (ApiError, aiohttp.ClientError, OSError, ValueError) as exc:
+                if self._relist is not None:
+                    continue  # the watch was ended from outside: relist at once
                 error = _describe(exc)
+                self._doubt = True
             # a failed list is retried whole; a failed watch resumes from the last version
             # (a 410 then says if that is too old)
             self.store.set_state(self.kind, "reconnecting", error, namespace=self.namespace)
@@ -159,6 +206,8 @@ class Reflector:
                         # client-go does
                         items, params = [], {}
                         continue
+                    if exc.status == 404:  # the kind is no longer served here: none is left
+                        self.store.replace(self.resource.kind, (), self.namespace)
                     raise _classify(exc) from None
                 _drop(ahead)
                 token = _continue_token(body)
@@ -174,10 +223,14 @@ class Reflector:
                 params = {**params, "continue": token}
         finally:
             _drop(ahead)
-        self.resource_version = meta.get("resourceVersion", "")
+        before, self.resource_version = self.resource_version, meta.get("resourceVersion", "")
         self.store.replace(self.resource.kind, items, self.namespace)
         self.relists += 1
         self.synced.set()
+        if older(self.resource_version, before) and self.on_diverged is not None:
+            # a relist that disagrees: this kind is right now, the others are behind a new server
+            self.on_diverged(self, f"the server's resourceVersion went back from {before} to "
+                                   f"{self.resource_version}")
 
     def _decode(self, body: bytes, items: list[dict[str, Any]]) -> dict[str, Any]:
         """The page's items, kept, appended to items; returns the list's metadata."""
@@ -201,8 +254,20 @@ class Reflector:
         params = {"watch": True, "allowWatchBookmarks": True,
                   "resourceVersion": self.resource_version,
                   "timeoutSeconds": int(self.min_watch_timeout * (1 + random.random()))}
+        ends = time.monotonic() + params["timeoutSeconds"] - 1
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=self.idle_timeout)
         resp = await self.conn.request("GET", self._path, params, timeout=timeout)
+        self._resp = resp
+        try:
+            events = await self._read_watch(resp)
+        finally:
+            self._resp = None
+        # ended cleanly before its time: a server going away ends its watches so (an idle
+        # timeout is a silent connection, not a server gone, and is not doubted)
+        self._doubt = self._doubt or time.monotonic() < ends
+        return events
+
+    async def _read_watch(self, resp: aiohttp.ClientResponse) -> int:
         async with resp:
             if resp.status != 200:
                 raise _classify(api_error(resp.status, resp.reason or "", await resp.read()))
@@ -233,6 +298,9 @@ class Reflector:
                                              str(obj.get("reason") or "Error"),
                                              str(obj.get("message") or "")))
                 rv = (obj.get("metadata") or {}).get("resourceVersion")
+                if rv and older(rv, self.resource_version):
+                    raise Diverged(f"the server's resourceVersion went back from "
+                                   f"{self.resource_version} to {rv}")
                 if etype in ("ADDED", "MODIFIED", "DELETED"):
                     obj["kind"] = kind
                     obj["apiVersion"] = api_version
@@ -244,6 +312,9 @@ class Reflector:
 def _classify(exc: ApiError) -> Exception:
     if exc.status == 410:
         return Gone(str(exc))
+    if exc.status == 504 and "too large resource version" in exc.message.lower():
+        # a real server's answer to a version it never reached: it was restored or replaced
+        return Diverged(f"the server has not reached resourceVersion ({exc.message})")
     if exc.status == 403:
         return Forbidden(exc.message or str(exc))
     return exc
@@ -259,6 +330,12 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return "server closed the connection"
     return str(exc) or type(exc).__name__
+
+
+def older(rv: str, than: str) -> bool:
+    """rv is before `than`. resourceVersions are opaque, but every server kubetriage knows
+    (etcd revisions, the embedded one) counts up; anything else is never called older."""
+    return rv.isdigit() and than.isdigit() and int(rv) < int(than)
 
 
 _CONTINUE = re.compile(rb'"continue":"([^"\\]*)"')

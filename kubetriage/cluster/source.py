@@ -11,7 +11,8 @@
 It connects (connect.py), discovers which kinds the server offers (discovery.py) and runs one
 reflector per kind (reflector.py) into the store. When a kind may not be listed across all
 namespaces it falls back to the namespaces the user may list, and records in
-`store.not_visible` what cannot be seen and why. `--demo` starts the embedded server in this
+`store.not_visible` what cannot be seen and why; `unseen()` adds the logs the server would not
+give, in its words, so a diagnosis says what it could not read. `--demo` starts the embedded server in this
 process on a free loopback port and connects to it through the very same path, kubeconfig
 included.
 """
@@ -19,7 +20,7 @@ included.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import logging
 import shutil
 import tempfile
 import time
@@ -39,24 +40,29 @@ from kubetriage.cluster.reflector import (
     Backoff,
     Forbidden,
     Reflector,
+    older,
 )
 from kubetriage.cluster.slim import LAST_APPLIED
 from kubetriage.cluster.store import Store
+from kubetriage.core.logs_read import LOG_RULE_KINDS, LogVersion, PodReadings, wanted_logs
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
+from kubetriage.core.text import log_lines
+from kubetriage.core.types import Obj
+from kubetriage.core.unseen import Unseen
 from kubetriage.errors import ApiError
 
 if TYPE_CHECKING:  # the embedded server is imported only when a demo is asked for
     from kubetriage.sim.scenario import Scenario
 
+log = logging.getLogger(__name__)
+
 LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
 LOG_CONCURRENCY = 8
 CURRENT_LOG_TTL_S = 15.0  # a running container's log is refetched at most this often
 LOG_REFRESHES_PER_ROUND = 50  # running containers' logs refetched per diagnosis, at most
-LogVersion = tuple[int, bool]  # (restart count, running): a container's log changes with either
 FORBIDDEN_RETRY_S = 60.0  # a kind the user may not see is asked for again this often
-_FAILING_REASONS = {"CrashLoopBackOff", "Error", "RunContainerError", "OOMKilled",
-                    "CreateContainerError", "ContainerCannotRun"}
+SERVER_SETTLE_S = 2.0  # kinds telling of one replaced server within this are one change
 
 
 class ClusterSource:
@@ -76,15 +82,23 @@ class ClusterSource:
         self._backoff = backoff
         self._tasks: set[asyncio.Task] = set()
         self._log_cache: dict[LogRef, tuple[float, LogVersion, list[str]]] = {}
+        self._readings = PodReadings()  # what the log rule read of each pod, while unchanged
+        # logs the server would not give (a node gone: 500 from the kubelet proxy; RBAC: 403)
+        self._log_errors: dict[LogRef, tuple[float, LogVersion, str]] = {}
         self._demo: Any = None
         self._demo_dir: str | None = None
         self._fallbacks = 0  # kinds still finding the namespaces they may be seen in
+        self._server_lock = asyncio.Lock()
+        self._server_checks = 0  # how many times the server was asked who it is
+        self._relisted = float("-inf")  # when every kind was last told to relist
+        self.replaced = 0  # how many times the server was found replaced or restored
 
     @classmethod
     async def open(cls, kubeconfig: str | None = None, context: str | None = None, *,
                    demo: str | Scenario | None = None, demo_options: dict[str, Any] | None = None,
-                   **options: Any) -> ClusterSource:
-        """Connect (raising UsageError with the line a user reads), discover, start watching."""
+                   read_only: bool = False, **options: Any) -> ClusterSource:
+        """Connect (raising UsageError with the line a user reads), discover, start watching.
+        read_only: the connection sends no change, whoever asks (--read-only)."""
         sim = demo_dir = None
         if demo is not None:
             from kubetriage.sim.server import SimServer
@@ -95,7 +109,7 @@ class ClusterSource:
             kubeconfig = str(sim.write_kubeconfig(Path(demo_dir) / "kubeconfig"))
             context = None
         try:
-            conn = await connect(kubeconfig, context)
+            conn = await connect(kubeconfig, context, read_only=read_only)
         except BaseException:
             if sim is not None:
                 await sim.stop()
@@ -104,7 +118,11 @@ class ClusterSource:
             raise
         source = cls(conn, **options)
         source._demo, source._demo_dir = sim, demo_dir
-        await source.start()
+        try:
+            await source.start()
+        except BaseException:  # discovery refused: nothing left open behind the error line
+            await source.close()
+            raise
         return source
 
     async def start(self) -> None:
@@ -129,6 +147,11 @@ class ClusterSource:
                                              if wanted is None or r.kind in wanted):
                 await asyncio.sleep(0.02)
         await asyncio.wait_for(settled(), timeout)
+
+    @property
+    def read_only(self) -> bool:
+        """Opened with --read-only: its connection refuses every change."""
+        return self.conn.read_only
 
     @property
     def demo(self) -> Any:
@@ -161,9 +184,50 @@ class ClusterSource:
     def _reflector(self, resource: Resource, namespace: str | None = None) -> Reflector:
         r = Reflector(self.conn, resource, self.store, namespace=namespace,
                       backoff=Backoff(**vars(self._backoff)) if self._backoff else None,
+                      check_server=self._server_replaced, on_diverged=self._diverged,
                       **self._options)
         self.reflectors.append(r)
         return r
+
+    # -- a server replaced at the same address -------------------------------------------------
+
+    async def _server_replaced(self) -> bool:
+        """After a failure, before a reflector watches again: is the server still the one we
+        listed? Not when a namespace we hold has another uid there or none of ours is left (a
+        cluster recreated at the same address), nor when its resourceVersion is behind one we
+        saw (restored from an etcd backup). Then every kind relists as a full replace. A
+        request that fails raises (the reflector backs off and asks again)."""
+        asked = self._server_checks
+        async with self._server_lock:
+            if self._server_checks != asked:
+                return False  # asked while this one waited: had it changed, all were told
+            try:
+                doc = await self.conn.get_json("/api/v1/namespaces", {"limit": 500})
+            except ApiError:
+                return False  # may not list namespaces: the resourceVersions still tell
+            self._server_checks += 1
+            why = _replaced_because(self.store.list("Namespace"), doc,
+                                    [r.resource_version for r in self.reflectors])
+            if why is None:
+                return False
+            self._relist_all(why)
+            return True
+
+    def _diverged(self, reflector: Reflector, why: str) -> None:
+        """A reflector saw the server's history not continue ours: every other kind relists."""
+        if time.monotonic() - self._relisted < SERVER_SETTLE_S:
+            return  # the same change, seen by another kind
+        self._relist_all(why, but=reflector)
+
+    def _relist_all(self, why: str, but: Reflector | None = None) -> None:
+        log.info("the API server %s was replaced or restored (%s): relisting everything",
+                    self.conn.server, why)
+        self.replaced += 1
+        self._relisted = time.monotonic()
+        self._log_cache.clear()  # same pod and restart count, another server: another log
+        for r in self.reflectors:
+            if r is not but:
+                r.request_relist(why)
 
     async def _run(self, reflector: Reflector) -> None:
         resource = reflector.resource
@@ -300,7 +364,7 @@ class ClusterSource:
             if exc.status in (400, 404):  # no previous instance, or the pod is gone
                 return []
             raise
-        return data.decode("utf-8", "replace").splitlines()[-tail:]
+        return log_lines(data.decode("utf-8", "replace"))[-tail:]
 
     async def follow(self, namespace: str, pod: str, container: str, *,
                      tail: int = 100) -> AsyncGenerator[str, None]:
@@ -327,25 +391,52 @@ class ClusterSource:
     # -- snapshot for the checks ---------------------------------------------------------------
 
     async def snapshot(self, with_logs: bool = True) -> Snapshot:
-        """The store as a Snapshot, with the last lines of every failing container's logs
-        (current and previous instance). Indexing 40,000 objects happens in a thread: the
-        store's objects are replaced, never changed, so the list taken here stays as it was."""
+        """The store as a Snapshot, with the logs the diagnosis reads (core/logs_read.py) and
+        what could not be read. Indexing 40,000 objects happens in a thread: the store's objects
+        are replaced, never changed, so the list taken here stays as it was."""
         objects = list(self.store.objects())
-        logs = await self.failing_container_logs() if with_logs else {}
-        return await asyncio.to_thread(Snapshot.from_objects, objects, logs)
+        logs = await self.diagnosis_logs(objects) if with_logs else {}
+        unseen = self.unseen(unsynced=True, logs=with_logs)
+        return await asyncio.to_thread(Snapshot.from_objects, objects, logs, None, unseen)
 
-    async def failing_container_logs(self) -> dict[LogRef, list[str]]:
-        """The last lines of every failing container's logs, as the snapshot holds them.
+    def unseen(self, *, unsynced: bool = False, logs: bool = True) -> Unseen:
+        """What the user cannot see now, and why: the kinds RBAC forbids (store.not_visible)
+        or whose discovery failed, the logs the last round could not read,
+        and with unsynced=True the kinds not listed yet (for a check that stopped waiting)."""
+        kinds = {k: why for k, why in self.discovered.missing.items()
+                 if k in self.discovered.failed}
+        kinds.update(self.store.not_visible)
+        if unsynced:
+            for r in self.reflectors:
+                if not (r.synced.is_set() or r.forbidden):
+                    state = self.store.state(r.kind)
+                    error = state.error if state is not None and state.error else "no answer"
+                    kinds.setdefault(f"{r.kind} in {r.namespace}" if r.namespace else r.kind,
+                                     f"not listed yet: {error}")
+        return Unseen(kinds, {ref: e[2] for ref, e in self._log_errors.items()} if logs else {})
+
+    async def diagnosis_logs(self, objects: list[Obj] | None = None) -> dict[LogRef, list[str]]:
+        """The last lines of every log the diagnosis reads about these objects (the store's now,
+        without them): core/logs_read.py's rule, the one a dump's diagnosis follows too.
 
         Logs are fetched again only when they can have changed: a new restart (a new previous
         instance), a container starting or stopping, or, for a running container, its log
         being older than CURRENT_LOG_TTL_S, stalest first and at most LOG_REFRESHES_PER_ROUND
-        of those a round. After the first round a round fetches only what changed."""
-        wanted = await asyncio.to_thread(_wanted_logs, self.store.list("Pod"))
+        of those a round. After the first round a round fetches only what changed. A log the
+        server would not give is left out and said by `unseen()`."""
+        if objects is None:
+            lists = {kind: self.store.list(kind) for kind in LOG_RULE_KINDS}
+            wanted = await asyncio.to_thread(wanted_logs, lambda kind: lists.get(kind, []),
+                                             self._readings)
+        else:
+            wanted = await asyncio.to_thread(_wanted_in, objects, self._readings)
         now = time.monotonic()
         fetch, refresh = [], []
         for ref, version in wanted.items():
-            cached = self._log_cache.get(ref)
+            cached, failed = self._log_cache.get(ref), self._log_errors.get(ref)
+            if failed is not None and failed[1] == version and \
+                    now - failed[0] < CURRENT_LOG_TTL_S:
+                continue  # a node that is gone stays gone a while: not asked every round
             if cached is None or cached[1] != version:
                 fetch.append(ref)
             elif version[1] and now - cached[0] >= CURRENT_LOG_TTL_S:
@@ -356,35 +447,54 @@ class ClusterSource:
         async def get(ref: LogRef) -> None:
             ns, pod, container, previous = ref
             async with limit:
-                with contextlib.suppress(ApiError, aiohttp.ClientError):
+                try:
                     lines = await self.logs(ns, pod, container, previous=previous)
+                except ApiError as exc:
+                    self._log_failed(ref, wanted[ref], str(exc))
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    self._log_failed(ref, wanted[ref], "cannot reach the API server: "
+                                                       f"{exc or type(exc).__name__}")
+                else:
                     self._log_cache[ref] = (time.monotonic(), wanted[ref], lines)
+                    self._log_errors.pop(ref, None)
 
         await asyncio.gather(*(get(ref) for ref in fetch + refresh[:LOG_REFRESHES_PER_ROUND]))
         self._log_cache = {ref: c for ref, c in self._log_cache.items() if ref in wanted}
+        self._log_errors = {ref: e for ref, e in self._log_errors.items() if ref in wanted}
         return {ref: c[2] for ref, c in self._log_cache.items()}
 
+    def _log_failed(self, ref: LogRef, version: LogVersion, why: str) -> None:
+        cached = self._log_cache.get(ref)
+        if cached is not None and cached[1] == version:
+            return  # a running container's refresh failed: what was read of it still holds
+        self._log_cache.pop(ref, None)
+        self._log_errors[ref] = (time.monotonic(), version, why)
 
-def _wanted_logs(pods: list[dict[str, Any]]) -> dict[LogRef, LogVersion]:
-    """The logs worth reading, each with what its content depends on: of every container that
-    restarted, waits on a crash, or terminated with an error (the current instance's log, and
-    the previous instance's once there is one)."""
-    out: dict[LogRef, LogVersion] = {}
-    for pod in pods:
-        meta, status = pod["metadata"], pod.get("status") or {}
-        for cs in (status.get("initContainerStatuses") or []) + \
-                (status.get("containerStatuses") or []):
-            restarts = cs.get("restartCount") or 0
-            state, last = cs.get("state") or {}, cs.get("lastState") or {}
-            reason = ((state.get("waiting") or state.get("terminated") or {}).get("reason") or "")
-            failed_now = reason in _FAILING_REASONS or \
-                (state.get("terminated") or {}).get("exitCode", 0) not in (0, None)
-            ref = (meta.get("namespace"), meta["name"], cs.get("name"))
-            if failed_now or restarts:
-                out[(*ref, False)] = (restarts, "running" in state)
-            if restarts and last.get("terminated"):
-                out[(*ref, True)] = (restarts, False)
-    return out
+
+def _wanted_in(objects: list[Obj], readings: PodReadings) -> dict[LogRef, LogVersion]:
+    by_kind: dict[str, list[Obj]] = {kind: [] for kind in LOG_RULE_KINDS}
+    for obj in objects:
+        if obj.get("kind") in by_kind:
+            by_kind[obj["kind"]].append(obj)
+    return wanted_logs(lambda kind: by_kind.get(kind, []), readings)
+
+
+def _replaced_because(ours: list[dict[str, Any]], theirs: dict[str, Any],
+                      seen: list[str]) -> str | None:
+    """Why the server's namespace list says it is not the server we listed, or None."""
+    known = {o["metadata"]["name"]: o["metadata"].get("uid") for o in ours}
+    now = {o["metadata"]["name"]: o["metadata"].get("uid")
+           for o in theirs.get("items") or () if isinstance(o, dict)}
+    for name, uid in known.items():
+        if uid and now.get(name) not in (None, uid):
+            return f"namespace {name} has another uid"
+    if known and now and not known.keys() & now.keys():
+        return "none of the namespaces seen is there"
+    rv = str((theirs.get("metadata") or {}).get("resourceVersion") or "")
+    newest = max(seen, key=lambda v: int(v) if v.isdigit() else -1, default="")
+    if older(rv, newest):
+        return f"its resourceVersion {rv} is behind {newest}, seen before"
+    return None
 
 
 def _not_visible(message: str, namespaces: list[str], denied: list[str]) -> str:

@@ -19,12 +19,20 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 SECRET_TYPE = "helm.sh/release.v1"
+# a release record unpacked beyond this is refused: 5.5 MB of gzip can unpack to 3 GiB. The
+# largest charts' records (manifest, templates, values) are a few MB unpacked.
+MAX_RELEASE_BYTES = 32 * 1024 * 1024
+TOO_LARGE = "release record too large to read"
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 HISTORY_COLUMNS = ("REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION")
 
 
 class HelmDecodeError(ValueError):
     """A release secret that is not what helm writes: the message names it."""
+
+
+class ReleaseTooLarge(HelmDecodeError):
+    """A release record that unpacks beyond MAX_RELEASE_BYTES (a gzip bomb, or near enough)."""
 
 
 class HistoryRow(NamedTuple):
@@ -81,13 +89,41 @@ def decode_release(secret: dict[str, Any]) -> dict[str, Any]:
     try:
         raw = base64.b64decode(base64.b64decode(value, validate=True), validate=True)
         if raw[:3] == _GZIP_MAGIC:  # helm reads uncompressed releases from before 3.0 betas too
-            raw = gzip.decompress(raw)
+            raw = gunzip(raw, MAX_RELEASE_BYTES)
+        elif len(raw) > MAX_RELEASE_BYTES:
+            raise ReleaseTooLarge(f"secret {name}: {TOO_LARGE} (over {_mib(MAX_RELEASE_BYTES)})")
         release = json.loads(raw)
+    except ReleaseTooLarge as exc:
+        raise ReleaseTooLarge(f"secret {name}: {exc}") from None
     except (binascii.Error, ValueError, OSError, EOFError, zlib.error) as exc:
         raise HelmDecodeError(f"secret {name}: data.release is not a helm release ({exc})") from None
     if not isinstance(release, dict):
         raise HelmDecodeError(f"secret {name}: data.release is not a helm release (not an object)")
     return release
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    """gzip.decompress (members one after another, as Go's reader follows them) that stops
+    with ReleaseTooLarge once the output would pass `limit`: memory stays near `limit`."""
+    out = bytearray()
+    while data[:3] == _GZIP_MAGIC:
+        unpack = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        chunk = unpack.decompress(data, limit + 1 - len(out))
+        while True:
+            out += chunk
+            if len(out) > limit:
+                raise ReleaseTooLarge(f"{TOO_LARGE} (over {_mib(limit)} unpacked)")
+            if unpack.eof or not unpack.unconsumed_tail:
+                break
+            chunk = unpack.decompress(unpack.unconsumed_tail, limit + 1 - len(out))
+        if not unpack.eof:
+            raise EOFError("compressed data ended before the end-of-stream marker")
+        data = unpack.unused_data
+    return bytes(out)
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MiB"
 
 
 def is_release_secret(obj: dict[str, Any]) -> bool:
@@ -96,14 +132,22 @@ def is_release_secret(obj: dict[str, Any]) -> bool:
 
 def history(secrets: Iterable[dict[str, Any]], name: str | None = None) -> list[HistoryRow]:
     """`helm history` of the releases in these secrets (of one release when `name` is given),
-    oldest revision first. Other secrets are ignored; a corrupt release secret raises."""
+    oldest revision first. Other secrets are ignored; a corrupt release secret raises; one too
+    large to read is a row saying so, from its labels."""
     rows: list[HistoryRow] = []
     for secret in secrets:
         if not is_release_secret(secret):
             continue
-        if name is not None and (secret["metadata"].get("labels") or {}).get("name") != name:
+        labels = secret["metadata"].get("labels") or {}
+        if name is not None and labels.get("name") != name:
             continue
-        rows.append(_row(decode_release(secret)))
+        try:
+            rows.append(_row(decode_release(secret)))
+        except ReleaseTooLarge:
+            version = str(labels.get("version") or "0")
+            rows.append(HistoryRow(int(version) if version.isdigit() else 0, "",
+                                   str(labels.get("status") or ""), "", "",
+                                   f"{TOO_LARGE} (over {_mib(MAX_RELEASE_BYTES)} unpacked)"))
     return sorted(rows)
 
 

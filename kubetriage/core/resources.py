@@ -1,8 +1,10 @@
 """The resource table: every kind kubetriage reads, serves and validates, in one place.
 
 The embedded server builds discovery from it, the dump reader and the source resolve kinds with it.
-Printer columns of the Flux and SealedSecret kinds are the CRDs' additionalPrinterColumns
-(../shared/crds/), copied here because the installed package cannot read shared/.
+Printer columns of the Flux, cert-manager and SealedSecret kinds are the CRDs'
+additionalPrinterColumns (../shared/crds/; cert-manager's from cert-manager/cert-manager
+deploy/crds/ at 2d0d7f7f, Bucket's from fluxcd/source-controller config/crd/bases/ at 39b711b1),
+copied here because the installed package cannot read shared/.
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ _READY = Column("Ready", '.status.conditions[?(@.type=="Ready")].status')
 _STATUS = Column("Status", '.status.conditions[?(@.type=="Ready")].message')
 _FLUX_APPLIERS = ("all", "fluxcd", "fluxcd-appliers")
 _FLUX_SOURCES = ("all", "fluxcd", "fluxcd-sources")
+_CERT_MANAGER = ("cert-manager",)
+# cert-manager writes its filters with spaces: `[?(@.type == "Ready")]`
+_CM_READY = Column("Ready", '.status.conditions[?(@.type == "Ready")].status')
+_CM_STATUS = Column("Status", '.status.conditions[?(@.type == "Ready")].message', priority=1)
 
 
 RESOURCES: tuple[Resource, ...] = (
@@ -81,6 +87,12 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("", "v1", "ServiceAccount", "serviceaccounts", short_names=("sa",)),
     Resource("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", short_names=("pvc",),
              subresources=("status",)),
+    Resource("", "v1", "ResourceQuota", "resourcequotas", short_names=("quota",),
+             subresources=("status",)),
+    Resource("", "v1", "LimitRange", "limitranges", short_names=("limits",)),
+    # served (empty) because `kubectl cluster-info dump` lists them in every namespace
+    Resource("", "v1", "ReplicationController", "replicationcontrollers", short_names=("rc",),
+             categories=("all",), subresources=("status", "scale")),
     # apps/v1
     Resource("apps", "v1", "Deployment", "deployments", short_names=("deploy",),
              categories=("all",), subresources=("status", "scale")),
@@ -101,6 +113,9 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", short_names=("netpol",)),
     Resource("networking.k8s.io", "v1", "Ingress", "ingresses", short_names=("ing",),
              subresources=("status",)),
+    # storage.k8s.io/v1
+    Resource("storage.k8s.io", "v1", "StorageClass", "storageclasses", namespaced=False,
+             short_names=("sc",)),
     # authorization.k8s.io/v1: create only, answered by the server's RBAC rules
     Resource("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews",
              namespaced=False, verbs=("create",)),
@@ -127,6 +142,27 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("source.toolkit.fluxcd.io", "v1", "OCIRepository", "ocirepositories",
              short_names=("ocirepo",), categories=_FLUX_SOURCES, subresources=("status",),
              columns=(Column("URL", ".spec.url"), _READY, _STATUS, _AGE)),
+    Resource("source.toolkit.fluxcd.io", "v1", "Bucket", "buckets", categories=_FLUX_SOURCES,
+             subresources=("status",),
+             columns=(Column("Endpoint", ".spec.endpoint"), _AGE, _READY, _STATUS)),
+    # cert-manager
+    Resource("cert-manager.io", "v1", "Certificate", "certificates", short_names=("cert", "certs"),
+             categories=_CERT_MANAGER, subresources=("status",),
+             columns=(_CM_READY, Column("Secret", ".spec.secretName"),
+                      Column("Issuer", ".spec.issuerRef.name", priority=1), _CM_STATUS,
+                      Column("Expiration", ".status.notAfter", priority=1), _AGE)),
+    Resource("cert-manager.io", "v1", "CertificateRequest", "certificaterequests",
+             short_names=("cr", "crs"), categories=_CERT_MANAGER, subresources=("status",),
+             columns=(Column("Approved", '.status.conditions[?(@.type == "Approved")].status'),
+                      Column("Denied", '.status.conditions[?(@.type == "Denied")].status'),
+                      _CM_READY, Column("Issuer", ".spec.issuerRef.name"),
+                      Column("Requester", ".spec.username"), _CM_STATUS, _AGE)),
+    Resource("cert-manager.io", "v1", "Issuer", "issuers", short_names=("iss",),
+             categories=_CERT_MANAGER, subresources=("status",),
+             columns=(_CM_READY, _CM_STATUS, _AGE)),
+    Resource("cert-manager.io", "v1", "ClusterIssuer", "clusterissuers", namespaced=False,
+             short_names=("ciss",), categories=_CERT_MANAGER, subresources=("status",),
+             columns=(_CM_READY, _CM_STATUS, _AGE)),
     # Sealed Secrets
     Resource("bitnami.com", "v1alpha1", "SealedSecret", "sealedsecrets", subresources=("status",),
              columns=(Column("Status", ".status.conditions[0].message"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kubetriage.checks.finding import Report
-from kubetriage.report.text import counts
+from kubetriage.report.text import counts, verdict
 
 
 def _cell(text: str) -> str:
@@ -20,14 +20,27 @@ def _code(lines: list[str]) -> list[str]:
     return [fence + "text", *lines, fence]
 
 
+def _unavailable(report: Report) -> list[str]:
+    """Its own section: what could not be read, each with the reason, and why that withholds
+    the verdict when it does."""
+    if not report.unavailable:
+        return []
+    out = ["## Could not be read", "", "What is missing there proves nothing.", ""]
+    out += [f"- {_cell(line)}" for line in report.unavailable]
+    if report.cannot_judge and report.findings:
+        out += ["", f"Too little could be read to call the rest healthy: "
+                    f"{_cell(report.cannot_judge)}."]
+    return out + [""]
+
+
 def render_markdown(report: Report) -> str:
     by_id = {f.id: f for f in report.findings}
     out = [f"# kubetriage diagnosis{f': {_cell(report.source)}' if report.source else ''}", "",
            f"{counts(report)}." + (f" Namespace: `{report.namespace}`." if report.namespace
                                    else ""), ""]
-    out += [f"> unknown: {_cell(line)}" for line in report.unavailable]
+    out += _unavailable(report)
     if not report.findings:
-        return "\n".join(out + ["Nothing wrong found.", ""])
+        return "\n".join(out + [_cell(verdict(report)), ""])
     out += ["## State", "", "| severity | check | object | summary |", "| --- | --- | --- | --- |"]
     out += [f"| {f.severity} | {f.check} | {_cell(str(f.object))} | {_cell(f.summary)} |"
             for f in report.findings]

@@ -9,14 +9,14 @@ from datetime import datetime
 
 from kubetriage.actions.reconcile import condition
 from kubetriage.core import durations
-from kubetriage.core.text import clean
+from kubetriage.core.text import clean, visible
 from kubetriage.health import name_of, pod_row
 from kubetriage.report.markdown import _cell as _escape
 from kubetriage.report.markdown import _code
 from kubetriage.verify import Verification
 
 _MARK = {"passed": "✅ passed", "failed": "❌ failed", "skipped": "— skipped",
-         "pending": "not reached", "running": "interrupted"}
+         "pending": "not reached", "running": "interrupted", "unseen": "⚠ could not read"}
 
 
 def _cell(text: str) -> str:
@@ -45,7 +45,8 @@ def release_row(release: dict) -> tuple[str, str, str, str, str]:
 
 
 def render_verification(v: Verification) -> str:
-    verdict = "VERIFIED" if v.ok else "NOT VERIFIED"
+    verdict = "VERIFIED" if v.ok else "NOT VERIFIED: could not read everything" if v.unseen \
+        else "NOT VERIFIED"
     took = (v.finished - v.started).total_seconds() if v.finished else 0.0
     scope = f"namespace `{_cell(v.namespace)}`" if v.namespace else "all namespaces"
     timeout = durations.format(v.timeout) if v.timeout is not None else "each release's own"
@@ -86,7 +87,7 @@ def render_verification(v: Verification) -> str:
     if v.actions:
         out += ["Actions taken (each in the audit log):", ""]
         out += [f"- {_cell(r.plan.action.title)} {_cell(str(r.plan.target))}: {r.outcome}; "
-                f"`{r.plan.command.replace('`', '')}`" for r in v.actions]
+                f"`{visible(r.plan.command).replace('`', '')}`" for r in v.actions]
         out.append("")
     if v.changes:
         out += ["| time | object | before | after |", "| --- | --- | --- | --- |"]
@@ -96,13 +97,26 @@ def render_verification(v: Verification) -> str:
         out.append("Nothing changed.")
     out += ["", "## What remains", ""]
     out += _remains(v)
+    out += _unavailable(v)
     out += ["", "## Timeline", "", "| time | step | event |", "| --- | --- | --- |"]
     out += [f"| {_clock(e.at)} | {e.step} | {e.kind}: {_cell(e.message)} |" for e in v.events]
     return "\n".join(out) + "\n"
 
 
+def _unavailable(v: Verification) -> list[str]:
+    """Its own section: what the run could not read (the diagnosis' list, with the reasons)."""
+    lines = v.diagnosis.unavailable if v.diagnosis else []
+    if not lines:
+        return []
+    out = ["", "## Could not be read", "", "What is missing there proves nothing.", ""]
+    out += [f"- {_cell(line)}" for line in lines]
+    if v.diagnosis and v.diagnosis.cannot_judge:
+        out += ["", f"Too little could be read to judge: {_cell(v.diagnosis.cannot_judge)}."]
+    return out
+
+
 def _remains(v: Verification) -> list[str]:
-    failing = [s for s in v.steps if s.status == "failed"]
+    failing = [s for s in v.steps if s.status in ("failed", "unseen")]
     report = v.diagnosis
     chains = [c for c in (report.chains if report else []) if c.severity in ("critical", "error")]
     if not failing and not chains:

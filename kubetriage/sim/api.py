@@ -226,9 +226,30 @@ async def delete(server: SimServer, request: web.Request, target: PathTarget) ->
     for field in ("uid", "resourceVersion"):
         if pre.get(field) and pre[field] != current["metadata"].get(field):
             raise StatusError.conflict(res, target.name)
+    grace = _grace_period(request, body, current)
+    if server.faults.kubelet_down and grace:
+        # no kubelet will confirm the containers stopped: the pod stays, Terminating
+        return encoding.respond(state.terminate(res, target.namespace, target.name, grace,
+                                                dry_run=dry_run(request, body)))
     obj = state.delete(res, target.namespace, target.name, dry_run=dry_run(request, body),
                        propagation=propagation)
     return encoding.respond(obj)
+
+
+def _grace_period(request: web.Request, body: Obj, obj: Obj) -> int:
+    """The seconds a graceful deletion of `obj` waits for its kubelet, as kube-apiserver's pod
+    strategy decides: 0 (deleted at once) for anything but a pod bound to a node and not
+    finished; else the request's gracePeriodSeconds, or the pod's own (30 s by default)."""
+    if obj.get("kind") != "Pod" or not (obj.get("spec") or {}).get("nodeName") or \
+            (obj.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+        return 0
+    asked = body.get("gracePeriodSeconds", request.query.get("gracePeriodSeconds"))
+    if asked is None:
+        asked = (obj.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+    try:
+        return max(int(asked), 0)
+    except (TypeError, ValueError):
+        raise StatusError.bad_request(f"invalid gracePeriodSeconds: {asked!r}") from None
 
 
 async def access_review(server: SimServer, request: web.Request) -> web.Response:

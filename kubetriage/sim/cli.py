@@ -25,12 +25,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="cut every Nth watch mid-stream")
     faults.add_argument("--gone-watch-every", type=int, default=0, metavar="N",
                         help="answer every Nth watch with 410 Expired")
+    faults.add_argument("--stall-watch-every", type=int, default=0, metavar="N",
+                        help="leave every Nth watch open and silent (a half-open connection)")
     faults.add_argument("--error-rate", type=float, default=0.0, metavar="R",
                         help="answer this fraction of requests with 500")
     faults.add_argument("--latency", type=float, default=0.0, metavar="S",
                         help="add S seconds to every answer")
     faults.add_argument("--forbid-cluster-wide", action="store_true",
                         help="answer all-namespaces lists and watches with 403")
+    faults.add_argument("--kubelet-down", action="store_true",
+                        help="no kubelet answers, as when a node is gone: pods/log answers 500 "
+                             "(dial tcp NODE:10250: connection refused) and deleted pods stay "
+                             "Terminating until force-deleted")
     p.set_defaults(run=run)
 
 
@@ -46,13 +52,24 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     if not 0 <= args.error_rate <= 1:
         raise UsageError(f"--error-rate must be between 0 and 1, not {args.error_rate}")
+    for flag in ("drop_watch_every", "gone_watch_every", "stall_watch_every", "latency"):
+        if getattr(args, flag) < 0:
+            raise UsageError(f"--{flag.replace('_', '-')} must be 0 (off) or more, not "
+                             f"{getattr(args, flag)}")
     if args.churn and not args.scale:
         raise UsageError("--churn needs --scale")
+    if args.kubeconfig_out:
+        from pathlib import Path
+
+        from kubetriage.errors import writable
+        writable(Path(args.kubeconfig_out), "--kubeconfig-out")
     churn = _churn_rate(args.churn) if args.churn else None
     scenario = _scenario(args)
     faults = Faults(drop_watch_every=args.drop_watch_every,
-                    gone_watch_every=args.gone_watch_every, error_rate=args.error_rate,
-                    latency=args.latency, forbid_cluster_wide=args.forbid_cluster_wide)
+                    gone_watch_every=args.gone_watch_every,
+                    stall_watch_every=args.stall_watch_every, error_rate=args.error_rate,
+                    latency=args.latency, forbid_cluster_wide=args.forbid_cluster_wide,
+                    kubelet_down=args.kubelet_down)
     return asyncio.run(_serve(args, scenario, faults, churn))
 
 
@@ -102,7 +119,13 @@ async def _serve(args: argparse.Namespace, scenario, faults, churn: float | None
         raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}") from None
     print(f"kubetriage sim: serving scenario {scenario.name} at {url}", flush=True)
     if args.kubeconfig_out:
-        path = sim.write_kubeconfig(args.kubeconfig_out)
+        try:
+            path = sim.write_kubeconfig(args.kubeconfig_out)
+        except OSError as exc:
+            await sim.stop()
+            from kubetriage.errors import UsageError
+            raise UsageError(f"--kubeconfig-out {args.kubeconfig_out}: cannot write: "
+                             f"{exc.strerror or exc}") from None
         print(f"kubeconfig: {path}  (kubectl --kubeconfig {path} get pods -A)", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

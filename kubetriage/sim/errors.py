@@ -19,7 +19,9 @@ class StatusError(Exception):
 
     def status(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": "Status", "apiVersion": "v1", "metadata": {},
-                               "status": "Failure", "message": self.message, "reason": self.reason}
+                               "status": "Failure", "message": self.message}
+        if self.reason:  # a proxied error (the kubelet's) comes without one
+            out["reason"] = self.reason
         if self.details is not None:
             out["details"] = self.details
         out["code"] = self.code
@@ -74,6 +76,14 @@ class StatusError(Exception):
         return cls(410, "Expired", message)
 
     @classmethod
+    def too_large_resource_version(cls, asked: int, current: int) -> StatusError:
+        """The apiserver's storage.NewTooLargeResourceVersionError (a 504 Timeout)."""
+        return cls(504, "Timeout", f"Timeout: Too large resource version: {asked}, current: "
+                   f"{current}", {"causes": [{"reason": "ResourceVersionTooLarge",
+                                              "message": "Too large resource version"}],
+                                  "retryAfterSeconds": 1})
+
+    @classmethod
     def bad_request(cls, message: str) -> StatusError:
         return cls(400, "BadRequest", message)
 
@@ -92,6 +102,13 @@ class StatusError(Exception):
                    f"format - accepted media types include: application/json-patch+json, "
                    f"application/merge-patch+json, application/strategic-merge-patch+json "
                    f"(got {content_type!r})")
+
+    @classmethod
+    def kubelet_unreachable(cls, node_ip: str, url_path: str) -> StatusError:
+        """pods/log on a node whose kubelet does not answer, word for word as kube-apiserver
+        v1.36 says it (a 500 without a reason: the error is the proxy's dial)."""
+        return cls(500, "", f'Get "https://{node_ip}:10250{url_path}": dial tcp '
+                            f'{node_ip}:10250: connect: connection refused')
 
     @classmethod
     def internal(cls, message: str) -> StatusError:

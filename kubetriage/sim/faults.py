@@ -16,6 +16,10 @@ class Faults:
     error_rate: float = 0.0  # fraction of API requests answered 500, drawn from `seed`
     latency: float = 0.0  # seconds added before every API answer
     forbid_cluster_wide: bool = False  # 403 for all-namespaces lists and watches
+    # no kubelet answers, as when a node is gone (and on a kube-apiserver without kubelets):
+    # pods/log is 500 `dial tcp NODE:10250: connect: connection refused`, and a deleted pod that
+    # is bound to a node stays Terminating until deleted with gracePeriodSeconds 0
+    kubelet_down: bool = False
     seed: int = 1
     _rng: random.Random = field(default_factory=random.Random, init=False, repr=False,
                                 compare=False)  # seeded from `seed` below

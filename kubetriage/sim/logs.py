@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from kubetriage.sim.server import SimServer
 
 POD = resources.known("v1", "Pod")
+NODE = resources.known("v1", "Node")
 _WAITING = {"ImagePullBackOff": "trying and failing to pull image",
             "ErrImagePull": "image can't be pulled"}
 
@@ -64,6 +65,9 @@ async def serve(server: SimServer, request: web.Request, target: PathTarget) -> 
     if pod is None:
         raise StatusError.not_found(POD, name)
     container = _pick_container(pod, name, q.get("container"))
+    node_ip = _node_ip(server, pod)
+    if server.faults.kubelet_down and node_ip is not None:
+        raise StatusError.kubelet_unreachable(node_ip, _kubelet_path(ns, name, container, q))
     st = _status(pod, container)
     log = server.state.log(ns, name, container)
     previous, follow = api.flag(request, "previous"), api.flag(request, "follow")
@@ -96,12 +100,14 @@ async def serve(server: SimServer, request: web.Request, target: PathTarget) -> 
         body = body[:limit]
     if not follow or previous:
         return web.Response(body=body, content_type="text/plain")
-    response = web.StreamResponse(headers={"Content-Type": "text/plain"})
-    await response.prepare(request)
-    await response.write(body)
+    # following from before the first await: a line written while the head is sent is queued,
+    # not lost between the lines read above and the follow
     queue: asyncio.Queue = asyncio.Queue()
     log.followers.add(queue)
+    response = web.StreamResponse(headers={"Content-Type": "text/plain"})
     try:
+        await response.prepare(request)
+        await response.write(body)
         while request.transport is not None and not request.transport.is_closing():
             try:
                 new = await asyncio.wait_for(queue.get(), 1.0)
@@ -115,6 +121,26 @@ async def serve(server: SimServer, request: web.Request, target: PathTarget) -> 
     finally:
         log.followers.discard(queue)
     return response
+
+
+def _node_ip(server: SimServer, pod: dict) -> str | None:
+    """The address kube-apiserver dials for the pod's kubelet (None: not on a node yet)."""
+    node_name = (pod.get("spec") or {}).get("nodeName")
+    if not node_name:
+        return None
+    node = server.state.get(NODE, None, node_name) or {}
+    addresses = {a.get("type"): a.get("address")
+                 for a in (node.get("status") or {}).get("addresses") or []}
+    return addresses.get("InternalIP") or (pod.get("status") or {}).get("hostIP") or "127.0.0.1"
+
+
+def _kubelet_path(namespace: str, pod: str, container: str, q) -> str:
+    """The kubelet URL's path and query as kube-apiserver builds it: url.Values, keys sorted."""
+    query = [(k, q[k]) for k in ("follow", "limitBytes", "previous", "sinceSeconds", "sinceTime",
+                                 "tailLines", "timestamps")
+             if q.get(k) and q[k] != "false"]
+    return f"/containerLogs/{namespace}/{pod}/{container}" + \
+        ("?" + "&".join(f"{k}={v}" for k, v in query) if query else "")
 
 
 def _since(q) -> datetime | None:

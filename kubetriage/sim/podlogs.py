@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from kubetriage.cluster.dump import LogKey
+from kubetriage.core.text import log_lines
 from kubetriage.core.types import Obj
 
 LOG_LINES = 10000  # lines kept per container instance
@@ -54,7 +55,7 @@ class PodLogs:
     def load(self, key: LogKey, text: str, started: datetime) -> None:
         """A scenario's log of one container instance, its lines dated when it started."""
         log = self.get(key.namespace, key.pod, key.container)
-        lines = deque((LogLine(started, t) for t in text.splitlines()), maxlen=LOG_LINES)
+        lines = deque((LogLine(started, t) for t in log_lines(text)), maxlen=LOG_LINES)
         if key.previous:
             log.previous = lines
         else:

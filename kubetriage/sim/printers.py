@@ -539,6 +539,48 @@ _INGRESS_COLUMNS = [
     col("Ports", desc="Ports of TLS configurations that open"), AGE,
 ]
 
+def _resourcequota_cells(quota: Obj, now: datetime) -> list:
+    """printResourceQuota: `name: used/hard`, limits.* under LIMIT and the rest under REQUEST."""
+    status = quota.get("status") or {}
+    hard, used = status.get("hard") or {}, status.get("used") or {}
+    requests, limits = [], []
+    for resource in sorted(hard):
+        text = f"{resource}: {_quantity(used.get(resource, '0'))}/{_quantity(hard[resource])}"
+        (limits if resource.startswith("limits.") else requests).append(text)
+    return [_meta(quota).get("name", ""), _age(quota, now), ", ".join(requests),
+            ", ".join(limits)]
+
+
+def _limitrange_cells(lr: Obj, now: datetime) -> list:
+    return [_meta(lr).get("name", ""), _meta(lr).get("creationTimestamp", "")]
+
+
+def _storageclass_cells(sc: Obj, now: datetime) -> list:
+    meta = _meta(sc)
+    annotations = meta.get("annotations") or {}
+    default = "true" in (annotations.get("storageclass.kubernetes.io/is-default-class"),
+                         annotations.get("storageclass.beta.kubernetes.io/is-default-class"))
+    name = meta.get("name", "") + (" (default)" if default else "")
+    return [name, sc.get("provisioner", ""), sc.get("reclaimPolicy") or "Delete",
+            sc.get("volumeBindingMode") or "Immediate", bool(sc.get("allowVolumeExpansion")),
+            _age(sc, now)]
+
+
+_RESOURCEQUOTA_COLUMNS = [
+    NAME, AGE, col("Request", desc="Request represents a minimum amount of cpu/memory that a "
+                   "container may consume."),
+    col("Limit", desc="Limits control the maximum amount of cpu/memory that a container may use "
+        "independent of contention on the node."),
+]
+_STORAGECLASS_COLUMNS = [
+    NAME, col("Provisioner", desc="Indicates the type of the provisioner."),
+    col("ReclaimPolicy", desc="Indicates the type of the reclaim policy."),
+    col("VolumeBindingMode", desc="Indicates when volume binding and dynamic provisioning "
+        "should occur."),
+    col("AllowVolumeExpansion", desc="Indicates whether the storage class allow volume expand"),
+    AGE,
+]
+
 BUILTIN: dict[tuple[str, str], Printer] = {
     ("", "Pod"): (_POD_COLUMNS, pod_cells),
     ("apps", "Deployment"): (_DEPLOYMENT_COLUMNS, _deployment_cells),
@@ -563,6 +605,9 @@ BUILTIN: dict[tuple[str, str], Printer] = {
                                         "ServiceAccount are allowed to use."), AGE],
                              _serviceaccount_cells),
     ("", "PersistentVolumeClaim"): (_PVC_COLUMNS, _pvc_cells),
+    ("", "ResourceQuota"): (_RESOURCEQUOTA_COLUMNS, _resourcequota_cells),
+    ("", "LimitRange"): ([NAME, col("Created At", "date", desc=_AGE_DOC)], _limitrange_cells),
+    ("storage.k8s.io", "StorageClass"): (_STORAGECLASS_COLUMNS, _storageclass_cells),
     ("autoscaling", "HorizontalPodAutoscaler"): (_HPA_COLUMNS, _hpa_cells),
     ("networking.k8s.io", "NetworkPolicy"): (
         [NAME, col("Pod-Selector", desc="Selects the pods to which this NetworkPolicy object "

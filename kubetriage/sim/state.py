@@ -14,7 +14,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
@@ -207,6 +207,8 @@ class ClusterState:
         self._unindex(gp, key, old)
         gone = copy.deepcopy(old)
         gone["metadata"].setdefault("deletionTimestamp", now_rfc3339())
+        if "deletionGracePeriodSeconds" in gone["metadata"]:  # was terminating: gone now
+            gone["metadata"]["deletionGracePeriodSeconds"] = 0
         self.rv += 1
         gone["metadata"]["resourceVersion"] = str(self.rv)
         self._record(WatchChange(self.rv, "DELETED", gone, old, old_res))
@@ -222,6 +224,23 @@ class ClusterState:
             else:
                 self.delete(dep_res, dep_meta.get("namespace"), dep_meta["name"])
         return at_version(gone, resource)
+
+    def terminate(self, resource: Resource, namespace: str | None, name: str, grace: int, *,
+                  dry_run: bool = False) -> Obj:
+        """A graceful deletion no kubelet completes (a node gone): deletionTimestamp at the end of
+        the grace period and deletionGracePeriodSeconds set, the object kept until it is deleted
+        with no grace period. A second delete may shorten the grace period, never lengthen it."""
+        old = self._stored(resource, namespace, name)
+        meta = old["metadata"]
+        if meta.get("deletionTimestamp") and meta.get("deletionGracePeriodSeconds", 0) <= grace:
+            return at_version(old, resource)
+        new = copy.deepcopy(old)
+        new["metadata"]["deletionTimestamp"] = (datetime.now(UTC) + timedelta(seconds=grace)) \
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+        new["metadata"]["deletionGracePeriodSeconds"] = grace
+        if dry_run:
+            return at_version(new, resource)
+        return at_version(self._commit(_resource_of(old), "MODIFIED", new, old), resource)
 
     # -- pod logs ----------------------------------------------------------------------------
 

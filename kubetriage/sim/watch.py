@@ -1,8 +1,9 @@
 """Watches: one JSON event a line, streamed as the store changes.
 
 resourceVersion "" or "0" starts with a synthetic ADDED per current object; a number replays the
-changes after it from the window (or answers 410 Expired when it is older than the window), then
-the watch goes live. Bookmarks are sent when idle if asked for; timeoutSeconds ends the stream.
+changes after it from the window (or answers 410 Expired when it is older than the window, and
+504 "Too large resource version" when this server never reached it), then the watch goes live.
+Bookmarks are sent when idle if asked for; timeoutSeconds ends the stream.
 """
 
 from __future__ import annotations
@@ -102,6 +103,10 @@ async def serve(server: SimServer, request: web.Request, target: PathTarget) -> 
             for obj in state.list(res, target.namespace):
                 if match is None or match(obj):
                     backlog.append(("ADDED", obj))
+        elif since > state.rv:
+            # a version this server never reached (the client followed another one, or this
+            # one was restored from a backup): a real server's watch cache says so
+            error = StatusError.too_large_resource_version(since, state.rv)
         else:
             try:
                 for change in state.changes_since(res, since):

@@ -26,8 +26,10 @@ from kubetriage.cluster.protocol import Source
 from kubetriage.cluster.source import ClusterSource
 from kubetriage.cluster.store import Store, StoreChange, Subscription
 from kubetriage.core.gcpause import gc_paused
+from kubetriage.core.logs_read import LOG_RULE_KINDS
 from kubetriage.core.snapshot import Snapshot
 from kubetriage.core.types import Key, LogRef
+from kubetriage.core.unseen import Unseen
 from kubetriage.diagnosis import diagnose
 from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
@@ -37,7 +39,7 @@ from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, DashboardModel
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
-from kubetriage.tui.widgets.status_bar import Status, StatusBar
+from kubetriage.tui.widgets.status_bar import Status, StatusBar, unseen_text
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
 # one announcement on screen at a time (a toast shows 5 s; a stack of them hides an 80x24
@@ -86,6 +88,7 @@ class KubetriageApp(App):
         self.error: str | None = None
         self.report = Report(findings=[], chains=[])
         self.diagnoses = 0  # how many reports have been drawn
+        self.reading_logs = False  # the objects are listed; the logs the diagnosis reads are not
         self.connection = "connecting"
         self._dirty = asyncio.Event()
         self._model_lock = asyncio.Lock()
@@ -122,7 +125,8 @@ class KubetriageApp(App):
         try:
             if self.source is None:
                 namespaces = [self.namespace] if self.namespace else None
-                self.source = await ClusterSource.open(demo=demo, namespaces=namespaces, **args)
+                self.source = await ClusterSource.open(demo=demo, namespaces=namespaces,
+                                                       read_only=self.read_only, **args)
         except (UsageError, OSError) as exc:
             self.error = str(exc)
             self.exit(return_code=2)
@@ -259,7 +263,8 @@ class KubetriageApp(App):
                 return
             self.notify(f"connecting to context {name}", markup=False)
             source = await ClusterSource.open(
-                kubeconfig, name, namespaces=[self.namespace] if self.namespace else None)
+                kubeconfig, name, namespaces=[self.namespace] if self.namespace else None,
+                read_only=self.read_only)
         except UsageError as exc:
             self.notify(str(exc), severity="error", markup=False, title=f":ctx {name}")
             return
@@ -268,9 +273,11 @@ class KubetriageApp(App):
         self.connection = "syncing"
         # another cluster: its chains are not news about the old one's
         self.report, self.diagnoses = Report(findings=[], chains=[]), 0
+        self.reading_logs = False  # its objects are listed first
         self._news.clear()
         self._first_report.clear()  # else the ticks would not wait for the next one
         self.screen_main.show_report(self.report)
+        self._show_status()  # "listing" where the old cluster's chains were
         await old.close()
         await source.wait_synced()
         if self._sub is not None:
@@ -290,33 +297,40 @@ class KubetriageApp(App):
     # -- the diagnosis -------------------------------------------------------------------------
 
     async def _diagnose(self) -> None:
-        # the first round reads the failing containers' logs as soon as the pods are listed,
-        # while the (larger) event list still arrives: I/O beside the sync, not after it; and
-        # it starts once every list is in, while the rows are still being given to the tables:
-        # on the other core, the first screen waits for the longer of the two, not their sum
-        if self.source is None:
+        """The diagnosis, fed as `check` feeds it: every kind listed, and the logs the rule of
+        core/logs_read.py names for those very objects read first. A report on part of the
+        cluster, or before its logs, would draw roots that change a moment later: until the
+        first complete one the dashboard says "reading logs" instead."""
+        source = self.source
+        if source is None:
             return
-        await self.source.wait_synced(kinds=("Pod",))
-        logs: dict[LogRef, list[str]] | None = await self.source.failing_container_logs()
-        await self.source.wait_synced()
-        self._dirty.set()
+        # the logs are read as soon as the kinds the rule reads are listed, while the (larger)
+        # event list still arrives: I/O beside the sync, not after it
+        await source.wait_synced(kinds=LOG_RULE_KINDS)
+        self.reading_logs = True
+        await source.diagnosis_logs()
+        # and it starts once every list is in, while the rows are still being given to the
+        # tables: on the other core, the first screen waits for the longer of the two
+        if await self._listed(source):
+            self._dirty.set()
         while True:
             await self._dirty.wait()
             await self._keys_quiet()
             self._dirty.clear()
             started, source = time.monotonic(), self.source
-            objects = list(source.store.objects())  # replaced, never changed: a snapshot
+            if source is None or not await self._listed(source):
+                continue
             try:
-                if logs is None:
-                    logs = await source.failing_container_logs()
+                objects = list(source.store.objects())  # replaced, never changed: a snapshot
+                self.reading_logs = True
+                logs = await source.diagnosis_logs(objects)  # only what changed is fetched
             except Exception:
                 if source is self.source:
                     raise
                 continue  # `:ctx` closed that source under the request
             # forked: on the other core, while this one draws (see forked.py)
-            report = await asyncio.to_thread(call_forked, _diagnosis, objects, logs,
-                                             self.namespace)
-            logs = None
+            report = await asyncio.to_thread(call_forked, diagnosis_of, objects, logs,
+                                             self.namespace, self.clock(), source.unseen())
             if source is not self.source or report.namespace != self.namespace:
                 continue  # `:ctx` or `:ns` switched meanwhile
             await self._rows_in.wait()  # chains drawn with the rows they mark, never before
@@ -325,6 +339,15 @@ class KubetriageApp(App):
             # a diagnosis of a large cluster takes a while: leave the loop at least as long free
             took = time.monotonic() - started
             await asyncio.sleep(max(DIAGNOSIS_INTERVAL_S - took, took))
+
+    async def _listed(self, source: Source) -> bool:
+        """Until every kind of the source has been listed (at once, but for the first report
+        and after `:ctx`); False when `:ctx` replaced the source meanwhile."""
+        while source is self.source:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await source.wait_synced(timeout=STATUS_INTERVAL_S)
+                return True
+        return False
 
     async def _keys_quiet(self) -> None:
         deadline = time.monotonic() + DIAGNOSIS_DEFER_S
@@ -391,7 +414,24 @@ class KubetriageApp(App):
             # whole seconds, as shown: a status that did not change draws no frame
             connection=connection, stale_for=int(stale), releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
-            chains=len(self.report.chains), read_only=self.read_only))
+            chains=len(self.report.chains), read_only=self.read_only,
+            diagnosis=self._diagnosis_pending(), unseen=unseen_text(self._unseen())))
+
+    def _diagnosis_pending(self) -> str:
+        """Until the first report: what it waits for, said where the chains will be (a count of
+        0 chains before the diagnosis has run would be a false all-clear)."""
+        if self.diagnoses:
+            return ""
+        waiting = "reading logs" if self.reading_logs else "listing"
+        self.screen_main.show_waiting(waiting)
+        return waiting
+
+    def _unseen(self) -> Unseen:
+        """What the user cannot see in the namespace in view (all of it without `:ns`)."""
+        if self.source is None:
+            return Unseen()
+        unseen = self.source.unseen()
+        return unseen.restricted_to(self.namespace) if self.namespace else unseen
 
     # -- the command palette lists the `:` commands --------------------------------------------
 
@@ -431,12 +471,14 @@ def _drilldown() -> ModuleType:
     return importlib.import_module("kubetriage.tui.screens.drilldown")
 
 
-def _diagnosis(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None) -> Report:
-    """The report on these objects (in a forked child, else a thread). Where it runs in a thread,
-    the snapshot indexing them is gone before the collector runs again, so its 100,000s of
+def diagnosis_of(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None,
+                 now: datetime | None = None, unseen: Unseen | None = None) -> Report:
+    """The report the dashboard draws on these objects and logs: `check`'s diagnosis (run in a
+    forked child, else a thread), with what could not be read. Where it runs in a thread, the
+    snapshot indexing them is gone before the collector runs again, so its 100,000s of
     containers never reach an old generation that every full collection would rescan."""
     with gc_paused():
-        return diagnose(Snapshot.from_objects(objects, logs), namespace=namespace)
+        return diagnose(Snapshot.from_objects(objects, logs, now, unseen), namespace=namespace)
 
 
 def _build(model: DashboardModel, changes: Iterable[StoreChange], now: datetime) -> Updates:

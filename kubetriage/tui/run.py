@@ -38,13 +38,14 @@ def load_settings(args: argparse.Namespace) -> Any:
 
 
 async def open_source(kubeconfig: str | None = None, context: str | None = None,
-                      demo: str | None = None, namespace: str | None = None) -> Any:
+                      demo: str | None = None, namespace: str | None = None,
+                      read_only: bool = False) -> Any:
     """The cluster source the dashboard watches, connected (a missing file, an unknown context,
     an unreachable server, a TLS failure or a rejected credential raise the UsageError a user
     reads) and already listing."""
     from kubetriage.cluster.source import ClusterSource
 
-    return await ClusterSource.open(kubeconfig, context, demo=demo,
+    return await ClusterSource.open(kubeconfig, context, demo=demo, read_only=read_only,
                                     namespaces=[namespace] if namespace else None)
 
 
@@ -56,7 +57,7 @@ async def _dashboard(args: argparse.Namespace) -> tuple[int, str | None]:
     # lists arrive: the loop reads each page as it comes.
     settings_read = asyncio.ensure_future(asyncio.to_thread(load_settings, args))
     opening = asyncio.ensure_future(open_source(args.kubeconfig, args.context, args.demo,
-                                                args.namespace))
+                                                args.namespace, read_only=args.read_only))
     try:
         settings = await settings_read
     except BaseException:

@@ -88,5 +88,6 @@ async def test_rbac_denies_only_the_source_of_with_source(audit_path):
 
 
 def test_every_action_is_covered_here():
-    covered = set(OBJECTS) | {"resume", "delete-orphan-hpa"}  # need a prior state: test_actions
+    # need a prior state: test_actions, test_stuck_delete
+    covered = set(OBJECTS) | {"resume", "delete-orphan-hpa", "force-delete-pod"}
     assert {a.id for a in ACTIONS} == covered

@@ -118,3 +118,41 @@ def test_fires_from_the_previous_log_when_the_current_one_does_not_say():
             ("app", "w", "app", False): ["starting"]}
     [f] = run(crashloop, pod("w", **LOOPING), logs=logs)
     assert f.summary == f"{PREFIX}Python module 'dapr' is not installed in the image."
+
+
+def probe_killed(probe: str, exit_code: int, reason: str) -> list[dict]:
+    """A serving container the kubelet restarts for its failing probe, and a sidecar's back-off
+    in the same pod whose pod name holds this container's name."""
+    rs = owned("ReplicaSet", "mcp-rs")
+    p = pod("mcp-1", waiting="CrashLoopBackOff", restarts=10, container="mcp",
+            last={"exitCode": exit_code, "reason": reason}, owner=("ReplicaSet", "mcp-rs",
+                                                                 "uid-mcp-rs"))
+    path = "spec.containers{mcp}"
+    return [rs, p,
+            event(p, "Unhealthy", f"{probe.capitalize()} probe failed: HTTP probe failed with "
+                                  "statuscode: 404", count=312, field_path=path),
+            event(p, "Killing", f"Container mcp failed {probe} probe, will be restarted",
+                  count=10, field_path=path),
+            event(p, "BackOff", "Back-off restarting failed container proxy in pod mcp-1_app",
+                  count=30, field_path="spec.containers{proxy}")]
+
+
+def test_fires_when_killed_by_its_startup_probe_not_as_a_one_shot_program():
+    [f] = run(crashloop, *probe_killed("startup", 0, "Completed"))
+    assert f.summary == ("Container mcp of pod app/mcp-1 is crash-looping (10 restarts): the "
+                         "kubelet kills it because its startup probe fails (it exits 0 when told "
+                         "to stop), not because it exits by itself.")
+    assert "Job" not in " ".join(r.title for r in f.remediations)
+    assert f.evidence[2:] == [
+        "Warning Killing (x10) [spec.containers{mcp}]: Container mcp failed startup probe, will "
+        "be restarted",
+        "Warning Unhealthy (x312) [spec.containers{mcp}]: Startup probe failed: HTTP probe failed "
+        "with statuscode: 404"]
+    assert not any("proxy" in line for line in f.evidence), "another container's back-off"
+
+
+def test_fires_when_exit_143_follows_a_liveness_probe_kill():
+    [f] = run(crashloop, *probe_killed("liveness", 143, "Error"))
+    assert "its liveness probe fails (exit 143: SIGTERM)" in f.summary
+    assert f.facts["probe_killed"] == "liveness"
+    assert "failed liveness probe" in f.evidence[2]

@@ -19,7 +19,8 @@ CHART = ("HelmChart 'flux-system/app-b' is not ready: chart pull error: failed t
     ("InstallFailed", TIMED_OUT, "timeout",
      "failed to install: Helm timed out waiting for its workloads to become ready."),
     ("ArtifactFailed", CHART, "chart",
-     "failed to reconcile: its chart or the chart's source is not ready."),
+     "failed to reconcile: its chart source HelmChart flux-system/app-b is not ready (chart pull "
+     "error: failed to download chart for remote reference: 0.9.0: not found)."),
     ("InstallFailed", "could not resolve Secret chart values reference 'app/b-values' with key "
                       "'values.yaml'", "values_ref",
      "failed to install: its values reference Secret app/b-values cannot be resolved."),
@@ -32,8 +33,8 @@ def test_fires_and_classifies(reason, message, fact, summary):
     assert f.summary == f"HelmRelease app/b {summary}"
     assert f.facts.get(fact)
     assert f.evidence[0] == f"Ready=False {reason}: {message}"
-    assert f.remediations[0].command == "flux reconcile helmrelease b -n app --force"
-    assert f.remediations[1].command == "helm history b -n app"
+    assert f.remediations[-2].command == "flux reconcile helmrelease b -n app --force"
+    assert f.remediations[-1].command == "helm history b -n app"
 
 
 def test_fires_when_retries_are_exhausted_with_the_attempts_and_the_event():

@@ -41,6 +41,9 @@ def test_fires_by_kind(message, probe, why):
     assert f.summary == f"{kind} probe of container app in pod app/d fails: {why}."
     assert f.facts["probes"] == [kind.lower()]
     assert f.evidence == [f"Warning Unhealthy (x50) [spec.containers{{app}}]: {message}"]
+    # only a process that is not up (refused where it should listen, no answer) is a symptom
+    assert f.facts.get("symptom", False) == any(
+        w in why for w in ("not listening", "times out", "kubelet's message"))
 
 
 def test_fires_once_per_container_naming_every_failing_probe():

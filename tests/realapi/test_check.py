@@ -1,6 +1,8 @@
 """`kubetriage check --context` on the real server finds what `check --demo` finds, except what
 only a pod's log proves: there is no kubelet, so pods/log answers 500 (as on a cluster whose node
-is gone). The strict xfails are issue 14 item 3: today the missing logs are hidden."""
+is gone). What check could not read it says: each log with the server's words, and the crash
+loops whose cause is in those logs say so (issue 14; tests/test_check_unseen.py holds the same on
+the embedded server with --kubelet-down)."""
 
 from __future__ import annotations
 
@@ -93,8 +95,6 @@ def test_the_crash_loop_causes_come_from_the_logs_the_server_could_not_give(demo
                        for e in got[fid]["evidence"])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 item 3: check hides the pod logs it could not "
-                   "read; `unavailable` must list each with the server's message")
 def test_unavailable_lists_each_log_that_could_not_be_read(live):
     unavailable = live[1]["unavailable"]
     for pod, container in CRASH_LOOPS.values():
@@ -104,8 +104,6 @@ def test_unavailable_lists_each_log_that_could_not_be_read(live):
         assert any("10250" in u and "connection refused" in u for u in lines), lines
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 item 3: a crash loop whose log could not be "
-                   "read says 'cause unknown, the log does not say why' instead of saying so")
 def test_crash_loops_say_their_log_could_not_be_read(live):
     got = findings(live[1])
     for fid in (*CRASH_LOOPS, HOOK_CHAIN[1]):

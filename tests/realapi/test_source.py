@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from kubetriage.cluster.discovery import WATCHED
+from tests.conftest import CRDS
+from tests.realapi.cluster import kinds_not_served
 from tests.realapi.conftest import SEED, open_source
 
 
@@ -30,8 +32,10 @@ def names(objects) -> set[tuple[str | None, str]]:
 
 async def test_every_watched_kind_holds_what_kubectl_lists(admin_source, kubectl):
     source = admin_source
-    assert source.discovered.missing == {}, "the real server serves every kind kubetriage reads"
-    assert sorted(source.discovered.resources) == sorted(WATCHED)
+    absent = kinds_not_served(CRDS)
+    assert set(source.discovered.missing) == absent, \
+        "the real server serves every kind kubetriage reads whose CRD it was given"
+    assert sorted(source.discovered.resources) == sorted(set(WATCHED) - absent)
     assert source.discovered.server_version == "v1.36.2"
     res = source.discovered.resources
     plurals = ",".join(f"{r.plural}.{r.group}" if r.group else r.plural for r in res.values())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import orjson
@@ -47,3 +48,27 @@ def test_a_bad_flag_value_is_one_line_and_exit_2():
                          capture_output=True, text=True, timeout=30)
     assert (out.returncode, out.stderr) == (
         2, "kubetriage: error: --speed must be greater than 0, not 0.0\n")
+
+
+def test_kubelet_down_makes_logs_fail_as_a_real_server_without_kubelet(tiny_scenario, tmp_path):
+    """`--kubelet-down`: pods/log answers kube-apiserver's own 500 for a node that is gone."""
+    proc = subprocess.Popen([sys.executable, "-m", "kubetriage", "sim", "--scenario",
+                             str(tiny_scenario), "--kubelet-down"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().split(" at ")[-1].strip()
+        try:
+            urllib.request.urlopen(f"{url}/api/v1/namespaces/web/pods/web-abc-x1/log"
+                                   "?container=app&tailLines=5", timeout=5)
+            raise AssertionError("the log was served")
+        except urllib.error.HTTPError as exc:
+            status, body = exc.code, orjson.loads(exc.read())
+        assert status == 500 and "reason" not in body
+        assert body["message"] == (
+            'Get "https://127.0.0.1:10250/containerLogs/web/web-abc-x1/app?tailLines=5": '
+            "dial tcp 127.0.0.1:10250: connect: connection refused")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+    finally:
+        proc.kill()
+        proc.wait(5)

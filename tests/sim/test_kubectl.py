@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kubetriage.core import resources
+from kubetriage.sim.faults import Faults
 from kubetriage.sim.rbac import Deny, Rbac
 from kubetriage.sim.server import run_in_thread
 
@@ -207,3 +208,26 @@ def test_kubectl_on_the_midwestmtg_demo(tmp_path):
                            "midwestmtg-frontend-7797b494d9-x48qh")
         assert 'nginx: [emerg] host not found in upstream "midwestmtg-backend" in ' \
                "/etc/nginx/nginx.conf:34" in previous
+
+
+@pytest.mark.parametrize("cluster", [{"faults": Faults(kubelet_down=True)}], indirect=True)
+def test_logs_on_a_node_whose_kubelet_is_down_fail_as_kubectl_shows_it(cluster):
+    kubectl, _ = cluster
+    out = kubectl("logs", "web-abc-x1", "--previous")
+    assert out.returncode == 1
+    assert re.fullmatch(r'Error from server: Get "https://[\d.]+:10250/containerLogs/web/'
+                        r'web-abc-x1/app\?previous=true": dial tcp [\d.]+:10250: connect: '
+                        r"connection refused\n", out.stderr), out.stderr
+
+
+@pytest.mark.parametrize("cluster", [{"faults": Faults(kubelet_down=True)}], indirect=True)
+def test_a_pod_on_a_node_that_is_gone_stays_terminating_until_force_deleted(cluster):
+    kubectl, sim = cluster
+    assert kubectl("delete", "pod", "web-abc-x1", "--wait=false").returncode == 0
+    row = kubectl("get", "pod", "web-abc-x1", "--no-headers").stdout.split()
+    assert row[2] == "Terminating", row
+    pod = json.loads(kubectl("get", "pod", "web-abc-x1", "-o", "json").stdout)
+    assert pod["metadata"]["deletionGracePeriodSeconds"] == 30
+    out = kubectl("delete", "pod", "web-abc-x1", "--force", "--grace-period=0")
+    assert out.returncode == 0 and "force deleted" in out.stdout + out.stderr
+    assert sim.call(lambda s: s.state.get(POD, "web", "web-abc-x1")) is None

@@ -52,7 +52,11 @@ async def until(predicate: Callable[[], bool], timeout: float, what: str) -> flo
 
 def screen_text(app) -> str:
     """What the terminal shows, as text: the screenshot's characters, row by row."""
-    svg = app.export_screenshot()
+    return svg_text(app.export_screenshot())
+
+
+def svg_text(svg: str) -> str:
+    """A screenshot's characters, row by row."""
     rows: dict[float, list[tuple[float, str]]] = {}
     for m in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
         rows.setdefault(float(m.group(2)), []).append((float(m.group(1)),

@@ -8,6 +8,7 @@ import pytest
 
 from kubetriage.actions import READ_ONLY
 from kubetriage.core.resources import by_kind
+from kubetriage.sim.faults import Faults
 from kubetriage.sim.rbac import Deny, Rbac
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from tests.actions.conftest import audit_lines
@@ -86,7 +87,10 @@ async def test_every_action_changes_the_server_and_writes_its_audit_line(audit_p
         await act(pilot, app, ("HorizontalPodAutoscaler", "midwestmtg", "gone-hpa"),
                   "delete-orphan-hpa",
                   lambda: state.get(HPA, "midwestmtg", "gone-hpa") is None, "the HPA deleted")
-        assert "Delete HPA whose target is gone: succeeded" in screen_text(app)
+        # a delete is followed until the server no longer has the object
+        await until(lambda: "Delete HPA whose target is gone: Deleted: HorizontalPodAutoscaler "
+                            "midwestmtg/gone-hpa is gone" in screen_text(app), 5,
+                    "the verdict on the delete")
     lines = audit_lines(audit_path)
     assert [(line["action"], line["outcome"], line["object"]["name"]) for line in lines] == [
         ("reconcile", "succeeded", "redis"), ("reconcile-with-source", "succeeded", "redis"),
@@ -145,3 +149,28 @@ async def test_refused_actions_are_greyed_with_the_reason(audit_path, mode):
         await until(lambda: "Reconcile: refused:" in screen_text(app), 5, "refusal on screen")
         assert state.get(HR, *BACKEND[1:])["metadata"]["resourceVersion"] == before
     assert audit_lines(audit_path) == []
+
+
+async def test_a_stuck_delete_is_said_so_and_force_delete_is_confirmed_on_its_own(audit_path):
+    """A node gone: Delete pod ends "still terminating ... force delete?", and Force delete pod,
+    offered now, shows its warning in the confirmation before it removes the pod."""
+    app = live_app(demo_options={"faults": Faults(kubelet_down=True)})
+    pull = ("Pod", "midwestmtg", "midwestmtg-frontend-bb7d869dd-ww4w8")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        state = app.source.demo.state
+        state.patch_merge(POD, "midwestmtg", pull[2],
+                          {"spec": {"terminationGracePeriodSeconds": 1}})
+        await act(pilot, app, pull, "delete-pod",
+                  lambda: state.get(POD, "midwestmtg", pull[2])["metadata"].get(
+                      "deletionTimestamp"), "the pod terminating")
+        # the verdict's second line is laid out a frame after its first is drawn
+        await until(lambda: "force delete? (Force delete pod is in its actions)" in
+                    " ".join(screen_text(app).split()), 15, "the verdict: still terminating")
+        assert "still terminating after" in " ".join(screen_text(app).split())
+        confirm = await choose(pilot, app, "force-delete-pod")
+        assert confirm.refused is None and confirm.lines[0].startswith("Warning:")
+        await pilot.press("y")
+        await until(lambda: state.get(POD, "midwestmtg", pull[2]) is None, 10, "the pod gone")
+    assert [(line["action"], line["outcome"]) for line in audit_lines(audit_path)] == [
+        ("delete-pod", "succeeded"), ("force-delete-pod", "succeeded")]

@@ -9,6 +9,7 @@ from datetime import UTC
 from kubetriage.core.resources import by_kind
 from kubetriage.sim import scenario as scenarios
 from kubetriage.sim.faults import Faults
+from kubetriage.sim.rbac import Deny, Rbac
 from kubetriage.tui.app import KubetriageApp
 from kubetriage.tui.widgets.resource_table import ResourceTable
 from tests.conftest import write_scenario
@@ -242,3 +243,20 @@ async def test_markup_and_escapes_render_inert(tmp_path):
         assert "[bold red]x[/]" in text  # the pod's name, literally
         assert "before middle af" in text  # the message, escapes gone, cut by its column
         assert "pwned" not in svg and "\x1b" not in svg and "\x9b" not in svg
+
+
+async def test_the_status_bar_says_what_cannot_be_seen(tmp_path):
+    """A user who may not list Secrets, on a node whose kubelet is down: the status bar names
+    both, and the crash loop's cause says its log could not be read, with the server's words."""
+    app = tiny_app(tmp_path, demo_options={
+        "faults": Faults(kubelet_down=True),
+        "rbac": Rbac(deny=[Deny(verbs=("list", "watch"), resources=("secrets",))])})
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot, app)
+        await until(lambda: "can't see Secret · 2 logs" in screen_text(app).splitlines()[0], 2,
+                    "the status bar names the Secrets and the two logs")
+        crash = next(f for f in app.report.findings if f.check == "KT-201")
+        assert crash.summary.endswith("cause unknown: its log could not be read.")
+        assert any("10250: connect: connection refused" in e for e in crash.evidence)
+        assert any(line.startswith("Secret: not allowed across all namespaces")
+                   for line in app.report.unavailable)

@@ -1,4 +1,5 @@
-"""Snapshot tests of the dashboard on midwestmtg (clock pinned, timeline still). Each docstring
+"""Snapshot tests of the dashboard on midwestmtg, and staging's chains (clock pinned, timeline
+still). Each docstring
 says what the SVG in snapshots/test_snapshots/ must show."""
 
 from __future__ import annotations
@@ -43,6 +44,15 @@ class TestChains:
             await pilot.press(*["down"] * 7)
 
         assert snap_compare(app, terminal_size=(160, 48), run_before=to_symptom)
+
+
+    def test_staging_one_chain_per_cause(self, snap_compare):
+        """100x40 on staging: 4 chains, the NetworkPolicy first with Keycloak's crash and its
+        refused startup probe under it; then "4 of 4 pods of Deployment …" (the cloud-sql-proxy
+        probe on port 9801), "3 of 4 pods of Deployment …" (the 404 startup probe) and the pod
+        crashing at import, each rooted once, not once per pod."""
+        app = pinned_app("staging")
+        assert snap_compare(app, terminal_size=(100, 40), run_before=lambda p: settled(p, app))
 
 
 class TestHelp:

@@ -12,10 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kubetriage.actions import Plan
+from kubetriage.core.names import target_problem
 from kubetriage.core.text import clean
 
-_LABELS = ("Action:", "Context:", "User:", "Namespace:", "Object:", "Change:", "Command:",
-           "Dry run:", "Refused:", "Releases:")
+_LABELS = ("Warning:", "Action:", "Context:", "User:", "Namespace:", "Object:", "Change:",
+           "Command:", "Dry run:", "Refused:", "Releases:")
 
 
 def lines_text(lines: list[str]) -> Text:
@@ -25,7 +26,8 @@ def lines_text(lines: list[str]) -> Text:
         line = clean(line)
         label = next((lb for lb in _LABELS if line.startswith(lb)), "")
         out.append(label, style="bold")
-        out.append(line[len(label):] + "\n", style="bold" if label == "Refused:" else "")
+        out.append(line[len(label):] + "\n",
+                   style="bold" if label in ("Refused:", "Warning:") else "")
     out.rstrip()
     return out
 
@@ -54,7 +56,15 @@ class ConfirmScreen(ModalScreen[bool]):
 
     @classmethod
     def of(cls, plan: Plan) -> ConfirmScreen:
-        return cls(plan.action.title, plan.lines(), plan.refused)
+        """The plan's dialog; refused as well when the object's name is one this screen would
+        show cleaned: what is confirmed must be what the request names."""
+        t = plan.target
+        bad_name = target_problem(t.kind, t.namespace, t.name)
+        refused = plan.refused or bad_name
+        lines = plan.lines()
+        if refused and not plan.refused:
+            lines.append(f"Refused:   {refused}")
+        return cls(plan.action.title, lines, refused)
 
     def compose(self) -> ComposeResult:
         self.set_class(self.refused is not None, "-refused")

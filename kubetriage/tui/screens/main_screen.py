@@ -16,6 +16,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
@@ -88,6 +89,7 @@ class MainScreen(Screen):
         self.filter_text = ""
         self.active = "chains"
         self.report = Report(findings=[], chains=[])
+        self.waiting = ""  # before the first report, what it waits for ("reading logs")
         self._columns_shown: dict[str, list] = {}
 
     def compose(self) -> ComposeResult:
@@ -174,8 +176,20 @@ class MainScreen(Screen):
         for pid in ("releases", "pods", "events"):
             self.query_one(f"#{pid}-table", ResourceTable).refresh_ages(now)
 
+    def show_waiting(self, what: str) -> None:
+        """Before the first report: what it waits for, in place of the chains and their count."""
+        if what == self.waiting:
+            return
+        self.waiting = what
+        try:
+            self.query_one(ChainsPanel).show_waiting(f"{what}…")
+            self._counts()
+        except NoMatches:  # the screen is being put together, or taken apart
+            self.waiting = ""
+
     def show_report(self, report: Report) -> None:
         self.report = report
+        self.waiting = ""
         self.query_one(ChainsPanel).show_report(report)
         ns = self.model.set_report(report)
         if ns:
@@ -188,7 +202,7 @@ class MainScreen(Screen):
             shown = table.visible_count
             self.query_one(f"#{pid}", Panel).set_count(
                 shown if shown == table.row_count else f"{shown}/{table.row_count}")
-        chains = len(self.report.chains)
+        chains = "…" if self.waiting else len(self.report.chains)
         self.query_one("#chains", Panel).set_count(chains)
         for pid in PANELS:
             label = PANELS[pid] + (f" {chains}" if pid == "chains" else "")

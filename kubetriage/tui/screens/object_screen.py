@@ -173,7 +173,8 @@ class ObjectScreen(Screen):
         self.run_worker(self.perform(action_id, obj), group="action", exclusive=True)
 
     async def perform(self, action_id: str, obj: Obj) -> Result | None:
-        """Plan (RBAC review, dry run), confirm, run, then follow a reconcile to its verdict."""
+        """Plan (RBAC review, dry run), confirm, run, then follow a reconcile or a delete to its
+        verdict."""
         actions = self.actions()
         self.set_progress(f"Planning: RBAC review and server dry run for {Target.of(obj)}…")
         plan = await actions.plan(action_id, obj)
@@ -188,7 +189,9 @@ class ObjectScreen(Screen):
                           health_style(self, "ok" if result.ok else "error"))
         self.notify(clean(result.message), title=f"{title}: {result.outcome}", markup=False,
                     severity="information" if result.ok else "error")
-        if result.ok and plan.action.reconciles:
+        if result.ok and (plan.action.reconciles or plan.action.verb == "delete"):
+            # a delete is followed too: accepted is not gone (its own deadline is its grace
+            # period, deletion.py)
             timeout = release_timeout(obj) if obj.get("kind") == "HelmRelease" \
                 else FOLLOW_TIMEOUT_S
             outcome = await actions.follow(
@@ -196,9 +199,12 @@ class ObjectScreen(Screen):
                 on_progress=lambda m: self.set_progress(f"{title}: {m}",
                                                         health_style(self, "warn")))
             if outcome is not None:
-                good = outcome.state == "Ready"
-                self.set_progress(f"{title}: {outcome.state}: {outcome.message}",
+                good = outcome.state in ("Ready", "Deleted")
+                hint = " (Force delete pod is in its actions)" if outcome.state == "Stuck" and \
+                    plan.target.kind == "Pod" else ""
+                self.set_progress(f"{title}: {outcome.state}: {outcome.message}{hint}",
                                   health_style(self, "ok" if good else "error"))
-                self.notify(clean(outcome.message), title=f"{plan.target}: {outcome.state}",
-                            markup=False, severity="information" if good else "error")
+                self.notify(clean(outcome.message + hint),
+                            title=f"{plan.target}: {outcome.state}", markup=False,
+                            severity="information" if good else "error")
         return result

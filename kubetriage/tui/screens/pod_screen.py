@@ -14,12 +14,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from kubetriage.core.names import name_problem
+from kubetriage.core.text import cap
 from kubetriage.errors import ApiError
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
 from kubetriage.tui.viewmodel import pod_details
 from kubetriage.tui.widgets.log_view import LogView
 
 PREVIOUS_TAIL = 10_000  # lines of a previous instance (it has ended: read once)
+SHOWN_MESSAGE = 500  # characters of a status or event message: a screen, not a dump
 FOLLOW_TAIL = 1_000  # lines before the live tail
 
 
@@ -133,7 +136,7 @@ class PodScreen(ObjectScreen):
         for e in pod_details.events_about(self.source.store.list("Event", ns), "Pod",
                                           self.key[2], now):
             events.add_row(cell(e.type, health_style(self, e.health)), cell(e.reason),
-                           cell(e.age), cell(e.count), cell(e.message))
+                           cell(e.age), cell(e.count), cell(cap(e.message, SHOWN_MESSAGE)))
 
     def _summary(self, pod: dict) -> None:
         meta, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
@@ -149,7 +152,7 @@ class PodScreen(ObjectScreen):
         for c in pod_details.containers(pod, self.now(), self.sidecars):
             if c.message and c.health == "error":
                 text.append(f"\n{c.name}: ", style="bold")
-                text.append(cell(c.message, health_style(self, "error")))
+                text.append(cell(cap(c.message, SHOWN_MESSAGE), health_style(self, "error")))
         self.query_one("#summary", Static).update(text)
 
     # -- the log -------------------------------------------------------------------------------
@@ -207,9 +210,23 @@ class PodScreen(ObjectScreen):
 
     async def action_save_log(self) -> None:
         kind, ns, name = self.key
+        # the file is named after the pod and container: only names the API server would
+        # accept, so that it lands in this folder (`../../x` would not)
+        problem = name_problem("Pod", name) or name_problem("container", self.container or "")
+        if problem:
+            self.set_progress(f"log not saved: {problem}", "bold")
+            return
         suffix = ".previous" if self.previous else ""
-        path = Path.cwd() / f"{name}.{self.container}{suffix}.log"
-        size = await self.query_one(LogView).save(path)
+        folder = Path.cwd()
+        path = folder / f"{name}.{self.container}{suffix}.log"
+        if path.resolve().parent != folder.resolve():
+            self.set_progress(f"log not saved: {path} is outside {folder}", "bold")
+            return
+        try:
+            size = await self.query_one(LogView).save(path)
+        except OSError as exc:
+            self.set_progress(f"log not saved to {path}: {exc.strerror or exc}", "bold")
+            return
         self.set_progress(f"log saved to {path} ({size} bytes)")
 
     def action_back(self) -> None:

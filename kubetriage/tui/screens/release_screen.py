@@ -26,7 +26,7 @@ HISTORY_HEALTH = {"deployed": "ok", "superseded": "unknown", "failed": "error",
                   "pending-upgrade": "warn", "pending-install": "warn",
                   "pending-rollback": "warn"}
 SECTIONS = (("conditions", "Conditions", ("TYPE", "STATUS", "REASON", "AGE", "MESSAGE")),
-            ("deps", "Depends on / needed by", ("", "RELEASE", "READY", "MESSAGE")),
+            ("deps", "Source, depends on, needed by", ("", "NAME", "READY", "MESSAGE")),
             ("history", "Helm history", helm.HISTORY_COLUMNS),
             ("hooks", "Hook jobs", ("JOB", "HOOK", "STATUS", "POD", "POD STATUS", "RESTARTS")),
             ("workloads", "Workloads", ("KIND", "NAME", "READY", "POD", "POD STATUS",
@@ -47,7 +47,8 @@ class ReleaseScreen(ObjectScreen):
     ReleaseScreen DataTable { height: auto; max-height: 12; }
     """
     WATCHED = {"HelmRelease", "Job", "Pod", "Deployment", "StatefulSet", "DaemonSet",
-               "ReplicaSet", "Event", "Secret"}
+               "ReplicaSet", "Event", "Secret", "HelmChart", "HelmRepository", "OCIRepository",
+               "GitRepository"}
 
     def __init__(self, key, *, clock=None) -> None:
         super().__init__(key)
@@ -228,8 +229,9 @@ class ReleaseScreen(ObjectScreen):
         elif event.data_table.id == "deps":
             row = event.data_table.get_row(event.row_key)
             ns, _, name = row[1].plain.partition("/")
+            kind = row[0].plain.partition("(")[2].rstrip(")") or "HelmRelease"
             if name:
-                self.post_message(Open("object", ("HelmRelease", ns, name)))
+                self.post_message(Open("object", (kind, ns, name)))
 
     def action_fix(self) -> None:
         self.post_message(Open("fix", self.key))

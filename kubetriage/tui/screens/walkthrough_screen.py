@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from kubetriage.tui.app import KubetriageApp
 
 GLYPH = {"pending": ("·", "unknown"), "running": ("…", "warn"), "passed": ("✓", "ok"),
-         "failed": ("✗", "error"), "skipped": ("–", "unknown")}
+         "failed": ("✗", "error"), "skipped": ("–", "unknown"), "unseen": ("?", "warn")}
 DEMO_STABILITY_S = 10.0  # as `kubetriage verify --demo`
 STABILITY_S = 15 * 60.0  # TASK-003: "stable for at least 15 minutes"
 HOOK_LOG_LINES = 6
@@ -173,7 +173,8 @@ class WalkthroughScreen(Screen):
                 out.append(clean(fix.title + (f"  {fix.command}" if fix.command else "")))
 
     def _on_event(self, event: StepEvent) -> None:
-        health = {"passed": "ok", "failed": "error", "skipped": "unknown"}.get(event.kind, "")
+        health = {"passed": "ok", "failed": "error", "skipped": "unknown",
+                  "unseen": "warn"}.get(event.kind, "")
         self.say(f"{event.at:%H:%M:%S} {event.step}: {event.kind}: {event.message}",
                  health_style(self, health) if health else "")
         if event.kind != "progress":
@@ -311,10 +312,10 @@ class FixReleaseScreen(ObjectScreen):
         rollback = f"C. Roll back to revision {good.revision} ({good.chart})" if good else \
             "C. Roll back: no revision of this release ever deployed"
         menu.clear_options()
-        menu.add_options([Option(Text(forward), id="forward"),
+        menu.add_options([Option(Text(clean(forward)), id="forward"),  # Job and chart names:
                           Option(Text("B. Temporarily disable the hooks, then verify"),
-                                 id="hooks"),
-                          Option(Text(rollback), id="rollback", disabled=good is None)])
+                                 id="hooks"),  # cluster text, cleaned as everywhere
+                          Option(Text(clean(rollback)), id="rollback", disabled=good is None)])
         menu.highlighted = highlighted or 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

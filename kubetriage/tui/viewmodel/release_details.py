@@ -1,15 +1,18 @@
-"""What the HelmRelease screen shows, as plain data: conditions, dependsOn both ways, chart and
+"""What the HelmRelease screen shows, as plain data: conditions, its chart source and that source's
+state, dependsOn both ways, chart and
 version, the image tags in its values against what its pods run, its hook Jobs and their pods,
 the workloads it owns and their health. Pure (reads a store-like lookup), no Textual, no I/O."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from kubetriage.actions.catalogue import HOOK, hook_job_failing
+from kubetriage.checks.flux import helmrelease_sources
 from kubetriage.core import helm
 from kubetriage.core.durations import human_duration, parse_time
 from kubetriage.core.helm import HistoryRow
@@ -82,6 +85,19 @@ class Dependency:
     health: Health
 
 
+def sources(release: Obj, store: Lookup) -> list[Dependency]:
+    """The chart object the release reads (a HelmChart or OCIRepository) and that HelmChart's
+    source, each with its Ready status and message: a failing source is the release's cause."""
+    out = []
+    for kind, ns, name in helmrelease_sources(release):
+        obj = store.get(kind, ns, name)
+        c = _cond(obj)
+        out.append(Dependency(f"source ({kind})", ns or "", name,
+                              c.get("status", "Unknown") if obj else "missing",
+                              c.get("message") or "", ready_health(obj) if obj else "error"))
+    return out
+
+
 def dependencies(release: Obj, store: Lookup) -> list[Dependency]:
     ns, name = _meta(release).get("namespace"), _meta(release).get("name")
     out = []
@@ -100,7 +116,7 @@ def dependencies(release: Obj, store: Lookup) -> list[Dependency]:
                 out.append(Dependency("needed by", ons, _meta(other).get("name") or "",
                                       c.get("status", "Unknown"), c.get("message") or "",
                                       ready_health(other)))
-    return out
+    return out + sources(release, store)
 
 
 @dataclass(frozen=True)
@@ -272,4 +288,5 @@ async def read_history(source, release: dict) -> list[HistoryRow]:
     """`helm history` of the release, from its release secrets read now."""
     name = release_name(release)
     secrets = await source.helm_release_secrets(storage_namespace(release), name)
-    return helm.history(secrets, name)
+    # unpacking and parsing megabytes of records: not on the loop the screen draws from
+    return await asyncio.to_thread(helm.history, secrets, name)

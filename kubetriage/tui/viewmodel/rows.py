@@ -155,7 +155,7 @@ def pod_sort(pod: Obj, now: datetime, failing: bool | None = None) -> tuple:
 
 RELEASE_COLUMNS = [("NAME", None, 0), ("KIND", 4, 0), ("READY", 7, 0), ("REASON", None, 0),
                    ("CHART", None, 76), ("REV", None, 90), ("SUSP", 4, 90), ("AGE", 6, 90),
-                   ("NAMESPACE", None, 120)]
+                   ("NAMESPACE", None, 120), ("SOURCE", None, 170)]
 
 
 _READY_ROLE: dict[str, Role] = {"True": OK, "False": ERROR}
@@ -187,7 +187,14 @@ def release_row(obj: Obj, now: datetime) -> Cells:
             cell(ready_cond.get("reason") or "", style), cell(what), cell(revision),
             cell("yes" if suspended else "-", WARNING if suspended else MUTED),
             cell(_age(meta.get("creationTimestamp"), now), MUTED),
-            cell(meta.get("namespace") or ""))
+            cell(meta.get("namespace") or ""), cell(_source_ref(spec), MUTED))
+
+
+def _source_ref(spec: Obj) -> str:
+    """kind/name of the source a release reads (sourceRef, chartRef or the chart's sourceRef)."""
+    ref = spec.get("sourceRef") or spec.get("chartRef") or \
+        ((spec.get("chart") or {}).get("spec") or {}).get("sourceRef") or {}
+    return f"{ref.get('kind', '')}/{ref.get('name', '')}" if ref.get("name") else ""
 
 
 def release_widths(obj: Obj, now: datetime) -> tuple[int, ...]:

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from kubetriage.checks.finding import SEVERITY_RANK, Chain, Finding, Report
+from kubetriage.checks.finding import Chain, Finding, Report
 from kubetriage.tui.styling import rich_color, text
 
 MAX_CHAINS = 100  # worst first; a tree of every chain of a 10k-pod cluster costs seconds to build
@@ -39,8 +39,9 @@ def _same(a: object, b: Text) -> bool:
 
 
 def ordered(report: Report) -> list[Chain]:
-    """Worst first, then the longest (the most it explains), then by id for a stable order."""
-    return sorted(report.chains, key=lambda c: (-SEVERITY_RANK[c.severity], -len(c.links), c.id))
+    """As the diagnosis orders them (worst first, the deeper cause first, then the widest:
+    checks/ranking.py), so the panel tells `check`'s story in `check`'s order."""
+    return list(report.chains)
 
 
 class ChainsPanel(Tree[ChainNode]):
@@ -71,8 +72,21 @@ class ChainsPanel(Tree[ChainNode]):
         self._drawn_palette: dict[str, str] = {}  # the colours the labels were made in
         self._findings: dict[str, Finding] = {}
         self._chains: dict[str, Chain] = {}
+        self._waiting = ""  # the line shown until the first report
+
+    def show_waiting(self, what: str) -> None:
+        """Before the first report: what the diagnosis waits for, where the chains will be."""
+        if self._waiting == what:
+            return
+        self.clear()
+        self._shape, self._members, self._words = (), {}, {}
+        self.root.add_leaf(Text(what, style="dim"), None)
+        self._waiting = what
 
     def show_report(self, report: Report) -> None:
+        if self._waiting:
+            self.clear()
+            self._waiting = ""
         self.report = report
         self._findings = {f.id: f for f in report.findings}
         self._chains = {c.id: c for c in report.chains}

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
+from kubetriage.core.unseen import Unseen
 from kubetriage.tui.styling import rich_color, text
+
+UNSEEN_KINDS_SHOWN = 2
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class Status:
     warnings: int = 0
     chains: int = 0
     read_only: bool = False
+    diagnosis: str = ""  # before the first report, what it waits for ("reading logs")
+    unseen: str = ""  # what could not be seen (unseen_text): absence there proves nothing
 
 
 class StatusBar(Static):
@@ -53,8 +58,9 @@ class StatusBar(Static):
             conn = Text("live", style=ok)
         else:
             conn = Text(s.connection, style=warn)
-        chains = Text(f"⛓ {s.chains}", style=f"bold {err}" if s.chains else ok)
-        parts = [chains, conn,
+        chains = Text(f"⛓ {s.diagnosis}", style=warn) if s.diagnosis else \
+            Text(f"⛓ {s.chains}", style=f"bold {err}" if s.chains else ok)
+        parts = [chains, conn, text(s.unseen, warn),
                  Text(f"rel {s.releases_ready}/{s.releases}",
                       style=warn if s.releases_ready < s.releases else ""),
                  Text(f"pods failing {s.pods_failing}", style=err if s.pods_failing else ""),
@@ -63,3 +69,16 @@ class StatusBar(Static):
         if s.read_only:
             parts.append(Text("read-only", style=warn))
         return Text(" │ ").join(p for p in parts if p.plain)
+
+
+def unseen_text(unseen: Unseen) -> str:
+    """`can't see HelmRelease, Secret +3 · 4 logs`: the kinds RBAC or discovery hide and the logs
+    the server would not give, in one short field (`kubetriage check` lists each, with why)."""
+    kinds = sorted({key.split(" in ", 1)[0] for key in unseen.kinds})
+    parts = []
+    if kinds:
+        more = len(kinds) - UNSEEN_KINDS_SHOWN
+        parts.append(", ".join(kinds[:UNSEEN_KINDS_SHOWN]) + (f" +{more}" if more > 0 else ""))
+    if unseen.logs:
+        parts.append(f"{len(unseen.logs)} log{'s' if len(unseen.logs) != 1 else ''}")
+    return f"can't see {' · '.join(parts)}" if parts else ""
