@@ -1,81 +1,91 @@
-"""Benchmark of `kubetriage check` on the scale generator's cluster, beside the bare load of the
-same dump in the same run (what reading the input costs anyway).
+"""Benchmark of the `kubetriage check` command on a dump of the scale generator's cluster, beside
+the bare load of the same dump in the same run.
 
-    .venv/bin/python bench/check.py [--scale pods=10000,events=30000,helmreleases=500]
+    .venv/bin/python bench/check.py [--scale pods=10000,events=30000,helmreleases=500] [--repeat 3]
 
-Prints one `name: value` line per figure: check_s (load + diagnosis + JSON output, as the command
-does it), load_s (load_dump alone), diagnose_s (snapshot + checks + chains + JSON output of the
-loaded dump: what check adds to the load), each the best of --repeat runs, ratio_to_load, findings,
-chains. Targets: check_s < 3, ratio_to_load <= 1.5.
+The dump is written as `kubectl get <kind> -A -o json` writes it (one List per kind, indented by
+four spaces, ~1.6x the bytes of compact JSON), with the pods' logs beside it. Every figure is a
+process of its own, timed from just before it is created until it has exited, with its peak
+resident memory; each the best of --repeat runs, taken in turn:
+  check_s, check_rss_mb  `kubetriage check --from-dump DIR -o json`
+  parse_s, parse_rss_mb  the bare load: a Python process that reads and parses every file of the
+                         dump with orjson, keeping what it parsed (what reading it costs anyway)
+  load_s, load_rss_mb    kubetriage's own reader alone, as check calls it (cluster.dump)
+  ratio_to_parse, ratio_to_load, findings, chains, dump_mb, load
+Targets (issue 18): at 10k pods check_s <= 1.5 x parse_s and check_rss_mb <= 400.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import json
 import tempfile
-import time
 from pathlib import Path
 
+import harness
 import orjson
 
-from kubetriage.cluster.dump import load_dump
-from kubetriage.diagnosis import diagnose
-from kubetriage.report import render
 from kubetriage.sim.generate import generate_scenario, parse_scale
 
+PARSE = ("import gc, sys, pathlib, orjson\ngc.disable()  # as any bulk loader does (kubetriage too)\n"
+         "files = sorted(pathlib.Path(sys.argv[1]).glob('*.json'))\n"
+         "kept = [orjson.loads(p.read_bytes()) for p in files]\n"
+         "print(sum(len(d.get('items') or ()) for d in kept))")
+LOAD = ("import sys\n"
+        "try:  # as check loads it\n"
+        "    from kubetriage.cluster.slimdump import load_slim_dump as load\n"
+        "except ImportError:  # an older tree: whole objects\n"
+        "    from kubetriage.cluster.dump import load_dump as load\n"
+        "print(len(load(sys.argv[1]).objects))")
 
-def write_dump(scenario, root: Path) -> None:
-    """As `kubectl get <kinds> -A -o json` writes it: one List per kind, logs beside it."""
+
+def write_dump(scenario, root: Path) -> int:
+    """As `kubectl get <kind> -A -o json` writes it: one List per kind, logs beside it."""
     by_kind: dict[str, list] = {}
     for obj in scenario.dump.objects:
         by_kind.setdefault(obj["kind"], []).append(obj)
+    size = 0
     for kind, items in by_kind.items():
-        (root / f"{kind.lower()}s.json").write_bytes(
-            orjson.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+        path = root / f"{kind.lower()}s.json"
+        with path.open("w") as out:
+            json.dump({"apiVersion": "v1", "kind": "List", "items": items,
+                       "metadata": {"resourceVersion": ""}}, out, indent=4)
+        size += path.stat().st_size
     for key, text in scenario.dump.logs.items():
         name = f"{key.container}.previous.log" if key.previous else f"{key.container}.log"
         path = root / "logs" / key.namespace / key.pod / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+    return size
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", default="pods=10000,events=30000,helmreleases=500")
+    parser.add_argument("--scale", default=harness.DEFAULT_SCALE)
     parser.add_argument("--repeat", type=int, default=3,
-                        help="best of N, alternating: other load on the machine only adds")
+                        help="best of N, in turn: other load on the machine only adds")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        write_dump(generate_scenario(**parse_scale(args.scale)), Path(tmp))
-
-        load_s = check_s = diagnose_s = float("inf")
+    out: dict[str, object] = {}
+    with tempfile.TemporaryDirectory(prefix="kt-bench-dump-") as tmp:
+        out["dump_mb"] = write_dump(generate_scenario(**parse_scale(args.scale)), Path(tmp)) / 2**20
+        runs: dict[str, list[harness.Run]] = {"check": [], "parse": [], "load": []}
+        check = [*harness.KUBETRIAGE, "check", "--from-dump", tmp, "-o", "json"]
         for _ in range(args.repeat):
-            # each figure ends when its work is done: freeing the previous round's objects
-            # (0.13 s at this scale) happens outside every timed region, for load and check alike
-            start = time.perf_counter()
-            dump = load_dump(tmp)
-            load_s = min(load_s, time.perf_counter() - start)
-
-            start = time.perf_counter()
-            report = diagnose(dump.snapshot(), source=tmp)
-            render(report, "json", io.StringIO())
-            diagnose_s = min(diagnose_s, time.perf_counter() - start)
-            del dump, report
-
-            start = time.perf_counter()
-            dump = load_dump(tmp)
-            report = diagnose(dump.snapshot(), source=tmp)
-            render(report, "json", io.StringIO())
-            check_s = min(check_s, time.perf_counter() - start)
-            findings, chains = len(report.findings), len(report.chains)
-            del dump, report
-    print(f"check_s: {check_s:.3f}")
-    print(f"load_s: {load_s:.3f}")
-    print(f"diagnose_s: {diagnose_s:.3f}")
-    print(f"ratio_to_load: {check_s / load_s:.2f}")
-    print(f"findings: {findings}")
-    print(f"chains: {chains}")
+            runs["parse"].append(harness.measured([harness.PYTHON, "-c", PARSE, tmp]))
+            runs["load"].append(harness.measured([harness.PYTHON, "-c", LOAD, tmp],
+                                                 harness.product_env()))
+            runs["check"].append(harness.measured(check, harness.product_env()))
+        report = harness.output(check)
+        for name, measured in runs.items():
+            out[f"{name}_s"] = min(r.seconds for r in measured)
+            out[f"{name}_rss_mb"] = min(r.rss_mb for r in measured)
+    doc = orjson.loads(report)
+    out["ratio_to_parse"] = out["check_s"] / out["parse_s"]  # type: ignore[operator]
+    out["ratio_to_load"] = out["check_s"] / out["load_s"]  # type: ignore[operator]
+    out["findings"] = len(doc["findings"])
+    out["chains"] = len(doc["chains"])
+    out["load"] = harness.load()
+    harness.print_figures(out)
 
 
 if __name__ == "__main__":

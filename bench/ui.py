@@ -1,167 +1,155 @@
-"""Benchmark of the dashboard, headless, against the scale generator's cluster under churn.
+"""Benchmark of the dashboard as a user runs it, against the scale generator's cluster under churn,
+beside the reference reads of the same lists in the same run.
 
     .venv/bin/python bench/ui.py [--scale pods=10000,events=30000,helmreleases=500] [--churn 200]
+                                 [--hogs N] [--no-kubectl]
 
-The embedded server runs as `kubetriage sim --scale ... --churn N/s` in a child process (as a
-real API server would be elsewhere); the app connects to it through a kubeconfig. Figures, one
-`name: value` line each:
-  first_screen_s  launch, as `kubetriage` does it (importing the cluster client, connecting,
-                  discovering, the lists starting; then the app created and Textual started),
-                  until the first frame sent to the terminal after every row of the cluster is
-                  in its panel (all pods, all folded events) and the first diagnosis is drawn
-                  (chains panel and namespace badges)
-  key_p95_ms      a key press (cursor down in the pods panel) sent as the terminal driver sends
-                  it, until the first frame sent to the terminal that shows the cursor on the
-                  next row; keys 50 ms apart (a held key repeats at ~30/s), while the server
-                  churns and the diagnosis runs
+The embedded server runs as `kubetriage sim --scale ... --churn N/s` in a child process. The
+dashboard is the installed `kubetriage --kubeconfig K` in a 160x48 pseudo-terminal this script
+holds (Textual's own terminal driver, with a probe noting what each frame showed: probe.py); keys
+are bytes written to the terminal. Every clock starts just before a process is created. Figures,
+one `name: value` line each:
+  first_screen_s  process start until the first frame sent to the terminal after every pod is in
+                  its panel, every folded event in its own, and the first diagnosis is drawn
+  sync_s          process start until every list the dashboard reads is in its store
+  raw_s           process start to exit of a plain aiohttp client reading the same lists the same
+                  way (bench/raw_lists.py); kubectl_json_s: `kubectl get pods,events,helmreleases
+                  -A -o json` (skipped with --no-kubectl: at 100k pods it takes minutes and GBs)
+  ratio_first_screen_to_sync, ratio_first_screen_to_raw
+  rss_mb          the dashboard process's peak resident memory (VmHWM) at the end of the run
+  key_p95_ms      cursor down in the pods panel (its escape sequence written to the terminal)
+                  until the first frame showing the cursor on the next row; keys 50 ms apart
+                  while the server churns and the diagnosis runs; key_max_ms
   change_p99_ms   an Event created on the server (its POST answered) until the first frame
-                  sent to the terminal after its row is in the events panel
-  redraws_per_s   screen updates per second while the server churns
-Every figure is taken against the warmed server (the big lists fetched once before, as
-bench/sync.py does: the embedded server's first large answers pay for its own warm-up, a real
-API server answers lists from its watch cache); `--cold` skips that.
-Targets: first_screen_s < 3, key_p95_ms < 50, change_p99_ms < 500, redraws_per_s <= 10.
+                  with its row in the events panel
+  redraws_per_s   frames per second while the server churns
+  load            the machine's load average (1, 5, 15 min) at the end: figures taken on a busy
+                  machine are slower; --hogs N adds N spinning processes while keys are measured
+Every figure is taken against the warmed server (each list read once before).
+Targets (issue 18): 10k pods: first screen <= 2.5 s, RSS <= 250 MB, key p95 <= 50 ms (at load
+4 too); 30k: first screen <= 5 s, RSS <= 600 MB; 100k: first screen <= 1.5 x sync_s, RSS <= 1.5 GB.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from textual import events as textual_events
-
-from kubetriage.tui.app import KubetriageApp  # first: kubetriage.tui sets Textual's frame rate
-from kubetriage.tui.run import open_source
-from kubetriage.tui.viewmodel.rows import fold_key
-from kubetriage.tui.widgets.resource_table import ResourceTable
+import aiohttp
+import harness
+import yaml
 
 KEYS = 100
 KEY_GAP_S = 0.05
 CHANGES = 40
+CHANGE_TIMEOUT_S = 30.0
+DOWN = b"\x1b[B"
 
 
-def quantile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-async def measure(kubeconfig: Path, pods: int) -> dict[str, float]:
-    started = time.perf_counter()
-    app = KubetriageApp(source=await open_source(str(kubeconfig)))
-    redraws = 0
-    frames: list[tuple[float, object]] = []  # (when, the pods panel's cursor row then)
-    table: ResourceTable | None = None
-    display = app._display
-
-    def counted(screen, renderable) -> None:  # every screen update goes through here
-        nonlocal redraws
-        display(screen, renderable)
-        if renderable is not None:
-            redraws += 1
-            frames.append((time.perf_counter(), table.cursor_key if table else None))
-
-    app._display = counted
-    out: dict[str, float] = {}
-    async with app.run_test(size=(160, 48)):
-        table = app.screen_main.query_one("#pods-table", ResourceTable)
-        events = app.screen_main.query_one("#events-table", ResourceTable)
-        while not (table.row_count >= pods and app.diagnoses > 0
-                   and events.row_count >= len(app.model.folded) > 0):
-            await asyncio.sleep(0.005)
-        filled = len(frames)
-        while len(frames) == filled:  # the frame that shows it
-            await asyncio.sleep(0.001)
-        out["first_screen_s"] = frames[filled][0] - started
-        out["chains"] = len(app.report.chains)
-
-        table.focus()
-        await asyncio.sleep(0.2)
-        keys = []
-        for _ in range(KEYS):
-            before, seen = table.cursor_key, len(frames)
-            sent = time.perf_counter()
-            key = textual_events.Key("down", None)
-            key.set_sender(app)
-            app._driver.send_message(key)  # as the terminal driver delivers a key
-            while not any(cursor != before for _, cursor in frames[seen:]):
-                await asyncio.sleep(0.001)
-            shown = next(t for t, cursor in frames[seen:] if cursor != before)
-            keys.append((shown - sent) * 1000)
-            await asyncio.sleep(KEY_GAP_S)
-        out["key_p95_ms"] = quantile(keys, 95)
-        out["key_max_ms"] = max(keys)
-
-        conn = app.source.conn
-        ns = app.model.namespaces and sorted(app.model.namespaces)[0]
-        changes = []
-        redraws, t0 = 0, time.perf_counter()
-        for i in range(CHANGES):
-            marker = f"bench-{i}-{time.monotonic_ns()}"
-            body = {"apiVersion": "v1", "kind": "Event",
-                    "metadata": {"name": marker, "namespace": ns},
-                    "involvedObject": {"kind": "Pod", "name": marker, "namespace": ns},
-                    "type": "Warning", "reason": "Bench", "message": marker, "count": 1}
-            resp = await conn.request("POST", f"/api/v1/namespaces/{ns}/events", body=body)
-            async with resp:
-                await resp.read()
-            created, row = time.perf_counter(), fold_key(body)
-            while not events.has_row(row):
-                await asyncio.sleep(0.002)
-            seen = len(frames)
-            while len(frames) == seen:  # the frame that shows it
-                await asyncio.sleep(0.001)
-            changes.append((frames[seen][0] - created) * 1000)
-            await asyncio.sleep(0.05)
-        out["redraws_per_s"] = redraws / (time.perf_counter() - t0)
-        out["change_p99_ms"] = quantile(changes, 99)
+def measure_keys(run: harness.Dashboard, keys: int) -> list[float]:
+    run.send(b"4")  # the pods panel, focused
+    time.sleep(0.5)
+    out = []
+    for _ in range(keys):
+        seen = len(run.notes)
+        before = _cursor(run)
+        sent = run.send(DOWN)
+        deadline = sent + 5
+        shown = None
+        while shown is None and time.monotonic() < deadline:
+            for name, at, rest in run.notes[seen:]:
+                if name == "frame" and rest != before:
+                    shown = at
+                    break
+            time.sleep(0.001)
+        if shown is None:
+            raise SystemExit("a key press drew no frame within 5 s")
+        out.append((shown - sent) * 1000)
+        time.sleep(KEY_GAP_S)
     return out
 
 
-def start_server(scale: str, churn: str, kubeconfig: Path, log: Path) -> subprocess.Popen:
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kubetriage", "sim", "--scale", scale,
-                                 "--churn", churn, "--kubeconfig-out", str(kubeconfig)],
-                                stdout=out, stderr=out)
-    while "kubeconfig:" not in log.read_text():  # printed once the server listens
-        if proc.poll() is not None:
-            raise SystemExit(f"the embedded server did not start: {log.read_text()}")
-        time.sleep(0.1)
-    return proc
+def _cursor(run: harness.Dashboard) -> str:
+    for name, _, rest in reversed(run.notes):
+        if name == "frame":
+            return rest
+    return ""
 
 
-WARM_PATHS = ("/api/v1/pods", "/api/v1/events", "/apis/helm.toolkit.fluxcd.io/v2/helmreleases")
-
-
-def warm(kubeconfig: Path) -> None:
-    for path in WARM_PATHS:
-        subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "get", "--raw", path],
-                       check=True, stdout=subprocess.DEVNULL)
+async def measure_changes(run: harness.Dashboard, kubeconfig: Path) -> tuple[list[float], float]:
+    config = yaml.safe_load(kubeconfig.read_text())
+    url = config["clusters"][0]["cluster"]["server"]
+    token = config["users"][0]["user"]["token"]
+    latencies = []
+    frames_before = sum(1 for n, _, _ in run.notes if n == "frame")
+    t0 = time.monotonic()
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as session:
+        async with session.get(f"{url}/api/v1/namespaces", params={"limit": 1}) as resp:
+            ns = (await resp.json())["items"][0]["metadata"]["name"]
+        for i in range(CHANGES):
+            name = f"bench-{i}-{time.monotonic_ns()}"
+            body = {"apiVersion": "v1", "kind": "Event",
+                    "metadata": {"name": name, "namespace": ns},
+                    "involvedObject": {"kind": "Pod", "name": name, "namespace": ns},
+                    "type": "Warning", "reason": "Bench", "message": name, "count": 1}
+            seen = len(run.notes)
+            run.mark(f"{ns}/{name}")
+            async with session.post(f"{url}/api/v1/namespaces/{ns}/events", json=body) as resp:
+                resp.raise_for_status()
+                await resp.read()
+            created = time.monotonic()
+            try:
+                at, _ = await asyncio.to_thread(run.wait_for, "change", CHANGE_TIMEOUT_S, seen)
+            except TimeoutError:
+                latencies.append(float("inf"))  # counted as missed: p99 is then inf
+                continue
+            latencies.append((at - created) * 1000)
+            await asyncio.sleep(0.05)
+    frames = sum(1 for n, _, _ in run.notes if n == "frame") - frames_before
+    return latencies, frames / (time.monotonic() - t0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", default="pods=10000,events=30000,helmreleases=500")
+    parser.add_argument("--scale", default=harness.DEFAULT_SCALE)
     parser.add_argument("--churn", default="200")
-    parser.add_argument("--cold", action="store_true", help="do not warm the server first")
+    parser.add_argument("--hogs", type=int, default=0,
+                        help="spinning processes while keys are pressed (load)")
+    parser.add_argument("--no-kubectl", action="store_true")
     args = parser.parse_args()
-    pods = int(dict(p.split("=") for p in args.scale.split(","))["pods"])
-    with tempfile.TemporaryDirectory() as tmp:
-        kubeconfig, log = Path(tmp) / "kubeconfig", Path(tmp) / "server.log"
-        server = start_server(args.scale, args.churn, kubeconfig, log)
-        try:
-            if not args.cold:
-                warm(kubeconfig)
-            out = asyncio.run(measure(kubeconfig, pods))
-        finally:
-            server.terminate()
-            server.wait()
-    for name, value in out.items():
-        print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
+    pods = harness.pod_count(args.scale)
+    out: dict[str, object] = {}
+    with harness.server(args.scale, args.churn) as kubeconfig:
+        harness.warm(kubeconfig)
+        raw = harness.raw_lists(kubeconfig)  # under the same churn, just before
+        out["raw_s"] = raw.seconds
+        out["raw_rss_mb"] = raw.rss_mb
+        with harness.dashboard(kubeconfig, pods) as run:
+            first, rows = run.wait_for("first_screen", 600)
+            synced, _ = run.wait_for("synced", 1)
+            out["first_screen_s"] = first - run.started
+            out["sync_s"] = synced - run.started
+            out["rows"] = rows
+            time.sleep(0.5)
+            with harness.hogs(args.hogs):
+                keys = measure_keys(run, KEYS)
+                out["load_during_keys"] = harness.load()
+            out["key_p95_ms"] = harness.quantile(keys, 95)
+            out["key_max_ms"] = max(keys)
+            changes, redraws = asyncio.run(measure_changes(run, kubeconfig))
+            out["change_p99_ms"] = harness.quantile(changes, 99)
+            out["changes_missed"] = sum(1 for c in changes if c == float("inf"))
+            out["redraws_per_s"] = redraws
+            out["rss_mb"] = run.peak_rss_mb()
+        if not args.no_kubectl:
+            out["kubectl_json_s"] = harness.kubectl_lists(kubeconfig,
+                                                          "pods,events,helmreleases").seconds
+    out["ratio_first_screen_to_sync"] = out["first_screen_s"] / out["sync_s"]  # type: ignore[operator]
+    out["ratio_first_screen_to_raw"] = out["first_screen_s"] / out["raw_s"]  # type: ignore[operator]
+    out["load"] = harness.load()
+    harness.print_figures(out)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,14 @@ line naming the file and the line or item, exit code 2 from the command."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import orjson
 import pytest
 
 from kubetriage.cluster.dump import DumpError, LogKey, load_dump
+from kubetriage.cluster.slimdump import load_slim_dump
 
 POD_YAML = """\
 apiVersion: v1
@@ -145,3 +147,71 @@ def test_stray_file_is_named_not_silently_skipped(tmp_path):
     stray = write(tmp_path / "README.txt", "hi")
     assert load_dump(tmp_path).warnings == [
         f"{stray}: skipped, not a .json, .yaml or .yml file"]
+
+
+# -- loaded slim, as `kubetriage check` loads a dump ------------------------------------------
+
+
+def write_lists(root: Path, objects: list[dict], indent: bool = True) -> None:
+    """As `kubectl get <kind> -A -o json` writes a dump: one List per kind, indented."""
+    by_kind: dict[str, list] = {}
+    for obj in objects:
+        by_kind.setdefault(obj["kind"], []).append(obj)
+    option = orjson.OPT_INDENT_2 if indent else 0
+    for kind, items in by_kind.items():
+        (root / f"{kind.lower()}s.json").write_bytes(
+            orjson.dumps({"apiVersion": "v1", "kind": "List", "items": items}, option=option))
+
+
+def test_a_slim_load_keeps_each_object_as_the_live_store_keeps_it(tmp_path):
+    from kubetriage.cluster.slim import slim
+    from kubetriage.sim.generate import generate_scenario
+
+    objects = generate_scenario(pods=60, events=150, helmreleases=8, seed=3).dump.objects
+    write_lists(tmp_path, objects)
+    loaded = {(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): o
+              for o in load_slim_dump(tmp_path).objects}
+    expected = {(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): slim(o)
+                for o in objects}
+    assert loaded.keys() == expected.keys()
+    for key, obj in expected.items():
+        assert loaded[key] == obj, key
+    pod = next(o for k, o in loaded.items() if k[0] == "Pod")
+    assert "managedFields" not in pod["metadata"]
+
+
+@pytest.mark.parametrize("scenario", ["midwestmtg", "registry-rebuild"])
+def test_a_dump_loaded_slim_is_diagnosed_as_the_whole_one(tmp_path, scenario):
+    from kubetriage.diagnosis import diagnose
+    from kubetriage.sim.scenario import SCENARIO_DIR
+
+    root = SCENARIO_DIR / scenario
+    as_json = tmp_path / "json"
+    shutil.copytree(root / "logs", as_json / "logs")
+    write_lists(as_json, load_dump(root).objects)
+    whole = diagnose(load_dump(root).snapshot(), source="x")
+    for path in (root, as_json):  # YAML (read whole, then slimmed) and JSON Lists
+        report = diagnose(load_slim_dump(path).snapshot(), source="x")
+        assert [f.id for f in report.findings] == [f.id for f in whole.findings]
+        assert [f.summary for f in report.findings] == [f.summary for f in whole.findings]
+        assert [c.links for c in report.chains] == [c.links for c in whole.chains]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"apiVersion": "v1",\n "kind": }', ":2:"),
+    ('{"kind": "List", "items": [{"apiVersion": "v1", "kind": "Pod", "metadata": {}}]}',
+     " items[0]: Pod without metadata.name"),
+    ('{"kind": "List", "items": [5]}', " items[0]: not a Kubernetes object"),
+    ('{"kind": "List", "items": [{"apiVersion": "v1", "kind": "Pod", "metadata": "x"}]}',
+     " items[0]: Pod without metadata.name"),
+    ('{"kind": "List", "items": {"a": 1}}', ": List.items is not a list"),
+])
+def test_bad_input_loaded_slim_says_what_the_whole_load_says(tmp_path, text, message):
+    f = write(tmp_path / "x.json", text)
+    errors = []
+    for load in (load_dump, load_slim_dump):
+        with pytest.raises(DumpError) as e:
+            load(f)
+        errors.append(str(e.value))
+    assert errors[0] == errors[1]
+    assert errors[1].startswith(str(f)) and message in errors[1]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -66,16 +66,22 @@ class Dump:
         return snap
 
 
-def load_dump(path: str | Path) -> Dump:
-    """Load a dump directory or file. Raises DumpError with a one-line message on bad input."""
+Reader = Callable[[Path], Iterable[tuple[str, Any]]]  # a file -> (location, object) pairs
+
+
+def load_dump(path: str | Path, *, reader: Reader | None = None) -> Dump:
+    """Load a dump directory or file. Raises DumpError with a one-line message on bad input.
+
+    reader: how each file's objects are read (default: whole, `objects_in`); slimdump.py reads
+    them into the live store's kept form."""
     root = Path(path)
     if not root.exists():
         raise DumpError(f"{root}: no such file or directory")
     with gc_paused(long_lived=True):
-        return _load(root)
+        return _load(root, reader or objects_in)
 
 
-def _load(root: Path) -> Dump:
+def _load(root: Path, reader: Reader) -> Dump:
     dump = Dump()
     seen: dict[tuple[str, str, str | None, str], str] = {}
     if root.is_dir():
@@ -95,7 +101,7 @@ def _load(root: Path) -> Dump:
         if file.suffix not in OBJECT_SUFFIXES:
             dump.warnings.append(f"{file}: skipped, not a .json, .yaml or .yml file")
             continue
-        for where, obj in _objects_in(file):
+        for where, obj in reader(file):
             key = _identity(obj, where)
             if key in seen:
                 ns = f"{key[2]}/" if key[2] else ""
@@ -125,7 +131,7 @@ def _identity(obj: Any, where: str) -> tuple[str, str, str | None, str]:
     return group, obj["kind"], namespace if isinstance(namespace, str) else None, meta["name"]
 
 
-def _objects_in(file: Path) -> Iterator[tuple[str, Any]]:
+def objects_in(file: Path) -> Iterator[tuple[str, Any]]:
     """(location, object) for every object in a file, List items unpacked."""
     try:
         text = file.read_text(encoding="utf-8")

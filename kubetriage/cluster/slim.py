@@ -34,6 +34,8 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _intern = sys.intern
 _SHARED_MAX = 8192  # distinct templates remembered; past it the cache starts again
 _shared: dict[bytes, Any] = {}
+_flat: dict[tuple, Any] = {}  # _share_flat's kept dicts, by their items
+_MESSAGE_SHARED_MAX = 4096  # event messages up to this long are interned
 _META_KEYS = ("name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
               "deletionTimestamp", "labels", "annotations", "ownerReferences")
 _CONTAINER_KEYS = ("name", "image", "ports", "env", "envFrom", "livenessProbe", "readinessProbe",
@@ -100,6 +102,19 @@ def decode_list(body: bytes, kind: str, api_version: str) -> tuple[list[Obj], Ob
     items = [finish(obj, api_version) for obj in page.get("items") or ()]
     meta = page.get("metadata")
     return items, meta if isinstance(meta, dict) else {}
+
+
+def decode_object(raw: bytes | memoryview, kind: str, api_version: str) -> Obj | None:
+    """One pod or event (JSON) decoded straight into its kept form; None for other kinds, or an
+    object that does not fit the shape: decode it whole and slim it then."""
+    decoder = _ITEM_DECODERS.get(kind)
+    if decoder is None:
+        return None
+    try:
+        obj = decoder.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    return _SHAPED[kind][1](obj, api_version) if type(obj) is dict else None
 
 
 def _prune(obj: Any, shape: Shape) -> Obj:
@@ -215,19 +230,41 @@ def _pod(pod: Obj, api_version: str) -> Obj:
 
 
 def _event(event: Obj, api_version: str) -> Obj:
-    """An event pruned to EVENT_SHAPE, finished."""
+    """An event pruned to EVENT_SHAPE, finished: the parts events have in common shared (an
+    object has several events, a failure the same message for many objects)."""
     event["apiVersion"] = api_version
     event["kind"] = "Event"
     _intern_in(event, _EVENT_SHARED)
+    message = event.get("message")
+    if type(message) is str and len(message) <= _MESSAGE_SHARED_MAX:
+        event["message"] = _intern(message)
     meta = event["metadata"] = event.get("metadata") or {}
     _intern_in(meta, ("namespace", "creationTimestamp"))
     if involved := event.get("involvedObject"):
-        _intern_in(involved, _INVOLVED_SHARED)
+        event["involvedObject"] = _share_flat(involved, _INVOLVED_SHARED)
     else:
         event.pop("involvedObject", None)
     if source := event.get("source"):
-        _intern_in(source, ("component", "host"))
+        event["source"] = _share_flat(source, ("component", "host"))
     return event
+
+
+def _share_flat(value: Any, interned: tuple[str, ...]) -> Any:
+    """A flat dict of strings (an event's involvedObject or source) as the identical one kept
+    before, its short strings interned; looked up by its items, which cost less than JSON."""
+    if type(value) is not dict:
+        return value
+    try:
+        key = tuple(value.items())
+        found = _flat.get(key)
+    except TypeError:  # an unhashable value: a malformed object, kept as it is
+        return value
+    if found is None:
+        if len(_flat) >= _SHARED_MAX:
+            _flat.clear()
+        _intern_in(value, interned)
+        found = _flat[key] = value
+    return found
 
 
 _SHAPED: dict[str, tuple[Shape, Callable[[Obj, str], Obj]]] = {
@@ -241,3 +278,5 @@ def _decoder(kind: str, shape: Shape) -> msgspec.json.Decoder:
 
 
 _DECODERS = {kind: _decoder(kind, shape) for kind, (shape, _) in _SHAPED.items()}
+_ITEM_DECODERS = {kind: msgspec.json.Decoder(_typed(kind, shape))
+                  for kind, (shape, _) in _SHAPED.items()}

@@ -4,9 +4,10 @@ built; renderers still treat it as text, never as markup."""
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from kubetriage.checks.finding import Report
+if TYPE_CHECKING:  # the command line reads FORMATS at every start: no pydantic models for that
+    from kubetriage.checks.finding import Report
 
 FORMATS = ("text", "json", "markdown")
 

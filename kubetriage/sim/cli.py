@@ -111,7 +111,7 @@ def _churn_rate(text: str) -> float:
 async def _serve(args: argparse.Namespace, scenario, faults, churn: float | None) -> int:
     from kubetriage.sim.server import SimServer
 
-    sim = SimServer(scenario, speed=args.speed, faults=faults)
+    sim = SimServer(scenario, speed=args.speed, faults=faults, adopt=True)  # made for it
     try:
         url = await sim.start(port=args.port)
     except OSError as exc:

@@ -41,12 +41,15 @@ class SimServer:
                  faults: Faults | None = None, rbac: Rbac | None = None,
                  bookmark_interval: float = 60.0, absent: Iterable[str] = (),
                  token: str | None = None,
-                 server_version: tuple[int, int, int] = discovery.SERVER_VERSION) -> None:
+                 server_version: tuple[int, int, int] = discovery.SERVER_VERSION,
+                 adopt: bool = False) -> None:
+        """adopt: the scenario was made for this server alone: its objects are stored as they
+        are, not copied (a scenario named by a string is loaded here, so always)."""
         if isinstance(scenario, str):
-            scenario = scenarios.load(scenario)
+            scenario, adopt = scenarios.load(scenario), True
         self.scenario = scenario
-        self.state = ClusterState(scenario.dump.objects, scenario.dump.logs) if scenario \
-            else ClusterState()
+        self.state = ClusterState(scenario.dump.objects, scenario.dump.logs, adopt=adopt) \
+            if scenario else ClusterState()
         self.timeline = scenario.timeline if scenario else Timeline()
         self.speed = speed
         self.faults = faults or Faults()

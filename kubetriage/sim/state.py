@@ -72,7 +72,9 @@ class Subscription:
 
 class ClusterState:
     def __init__(self, objects: Iterable[Obj] = (), logs: dict[LogKey, str] | None = None,
-                 *, window: int = WATCH_WINDOW) -> None:
+                 *, window: int = WATCH_WINDOW, adopt: bool = False) -> None:
+        """adopt: the objects are this state's to keep (made for it, read by no one else): stored
+        as they are, not copied (a generated 100k-pod cluster is GBs twice over)."""
         self.rv = 0
         self.window = window
         self.warnings: list[str] = []
@@ -84,13 +86,13 @@ class ClusterState:
         self._logs = PodLogs()
         self.listeners: list[Callable[[WatchChange], None]] = []  # controllers
         with gc_paused():
-            self._load(objects)
+            self._load(objects, adopt)
         pods = resources.known("v1", "Pod")
         for key, text in (logs or {}).items():
             pod = self.get(pods, key.namespace, key.pod) or {}
             self._logs.load(key, text, started_at(pod, key.container, key.previous))
 
-    def _load(self, objects: Iterable[Obj]) -> None:
+    def _load(self, objects: Iterable[Obj], adopt: bool) -> None:
         # events last: create() links them to the uid of the object they are about
         for obj in sorted(objects, key=lambda o: o.get("kind") == "Event"):
             res = resources.by_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
@@ -98,7 +100,7 @@ class ClusterState:
                 self.warnings.append(f"{obj.get('kind')} {obj['metadata'].get('name')}: "
                                      f"kind {obj.get('apiVersion')}/{obj.get('kind')} not served")
                 continue
-            self.create(obj)
+            self.create(obj, adopt=adopt)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -129,9 +131,11 @@ class ClusterState:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def create(self, obj: Obj, *, dry_run: bool = False) -> Obj:
+    def create(self, obj: Obj, *, dry_run: bool = False, adopt: bool = False) -> Obj:
+        """adopt: store obj itself (the caller gives it up), not a copy."""
         res = _resource_of(obj)
-        obj = _copy(obj)
+        if not adopt:
+            obj = _copy(obj)
         meta = obj.setdefault("metadata", {})
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self._generate_name(res, meta.get("namespace"), meta["generateName"])

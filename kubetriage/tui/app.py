@@ -8,11 +8,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import importlib
 import math
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, cast
+from itertools import islice
+from types import ModuleType
+from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -33,12 +36,10 @@ from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
 from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.navigation import Open
-from kubetriage.tui.screens.drilldown import screen_for, screen_opened_by, system_commands
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, DashboardModel
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
-from kubetriage.tui.widgets.resource_table import ResourceTable
 from kubetriage.tui.widgets.status_bar import Status, StatusBar, unseen_text
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
@@ -170,7 +171,8 @@ class KubetriageApp(App):
         ages_due, self._ages_due = self._ages_due, False
         with self.batch_update():
             if changes:
-                self.screen_main.apply_updates(self.model.apply(changes, self.clock()))
+                now = self.clock()
+                self.screen_main.apply_updates(self.model.apply(changes, now), now)
                 self._dirty.set()
             if ages_due:
                 self._show_ages()
@@ -197,14 +199,7 @@ class KubetriageApp(App):
         self._ages_due = True  # drawn by the next tick, in its frame: no frame of its own
 
     def _show_ages(self) -> None:
-        if self.source is None:
-            return
-        # the dashboard's tables are keyed by Key (kind, namespace, name), the table by Hashable
-        shown = {panel: cast(list[Key], self.screen_main.query_one(f"#{panel}-table",
-                                                                   ResourceTable).shown_keys())
-                 for panel in ("pods", "releases", "events")}
-        self.screen_main.apply_updates(self.model.rows_again(shown, self.source.store,
-                                                             self.clock()))
+        self.screen_main.refresh_ages(self.clock())
 
     async def _reload(self, kinds: tuple[str, ...] = PANEL_KINDS) -> None:
         """Every row again (of these kinds): at start and on `:ns` (a theme's colours are
@@ -218,7 +213,8 @@ class KubetriageApp(App):
             changes = model.initial_changes(self.source.store, kinds)
             if self._sub is not None:
                 self._sub.take()  # what it holds is in the store, so in the rows built now
-            updates = await asyncio.to_thread(_build, model, changes, self.clock())
+            now = self.clock()
+            updates = await asyncio.to_thread(_build, model, changes, now)
             self.model = self.screen_main.model = model
             ns = self.model.set_report(self.report)
             updates.namespaces.upserts.update(ns.upserts)
@@ -226,7 +222,7 @@ class KubetriageApp(App):
             for panel, before in (("pods", old.pod_failing), ("releases", old.release_ready),
                                   ("events", old.folded), ("namespaces", old.namespace_keys())):
                 getattr(updates, panel).deletes |= set(before) - set(getattr(updates, panel).upserts)
-            await self._show_in_chunks(updates)
+            await self._show_in_chunks(updates, now)
         self._dirty.set()
 
     async def _add_events(self) -> None:
@@ -239,14 +235,15 @@ class KubetriageApp(App):
             changes = part.initial_changes(self.source.store, ("Event",))
             if self._sub is not None:
                 self._sub.drop("Event")  # in the store, so in the rows built now
-            updates = await asyncio.to_thread(_build, part, changes, self.clock())
+            now = self.clock()
+            updates = await asyncio.to_thread(_build, part, changes, now)
             updates.events.deletes |= self.model.adopt_events(part)
-            await self._show_in_chunks(updates)
+            await self._show_in_chunks(updates, now)
 
-    async def _show_in_chunks(self, updates: Updates) -> None:
+    async def _show_in_chunks(self, updates: Updates, now: datetime) -> None:
         for chunk in _chunks(updates, ROWS_PER_CHUNK):
             with self.batch_update():
-                self.screen_main.apply_updates(chunk)
+                self.screen_main.apply_updates(chunk, now)
                 self._show_status()
             await asyncio.sleep(0)  # a key pressed meanwhile is handled between chunks
 
@@ -322,6 +319,10 @@ class KubetriageApp(App):
         await source.wait_synced(kinds=LOG_RULE_KINDS)
         self.reading_logs = True
         await source.diagnosis_logs()
+        # and it starts once every list is in, while the rows are still being given to the
+        # tables: on the other core, the first screen waits for the longer of the two
+        if await self._listed(source):
+            self._dirty.set()
         while True:
             await self._dirty.wait()
             await self._keys_quiet()
@@ -482,15 +483,15 @@ class KubetriageApp(App):
                     yield SystemCommand(f":ctx {ctx}", f"The dashboard on context {ctx}",
                                         lambda ctx=ctx: self.screen_main.run_command(f"ctx {ctx}"))
         if self.source is not None:
-            yield from system_commands(self, screen)
+            yield from _drilldown().system_commands(self, screen)
 
     def open_object(self, key: Key) -> None:
         """The drill-down: the object's own screen (pod, release), else its YAML."""
         if self.source is not None:
-            self.push_screen(screen_for(key))
+            self.push_screen(_drilldown().screen_for(key))
 
     def on_open(self, request: Open) -> None:
-        screen = screen_opened_by(request)
+        screen = _drilldown().screen_opened_by(request)
         if self.source is not None and screen is not None:
             self.push_screen(screen)
 
@@ -503,6 +504,12 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
+def _drilldown() -> ModuleType:
+    """The object screens, imported the first time one is asked for: they (actions, verify,
+    the walkthroughs: ~11 MB, 60 ms) are not on the way to the first screen."""
+    return importlib.import_module("kubetriage.tui.screens.drilldown")
+
+
 def diagnosis_of(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None,
                  now: datetime | None = None, unseen: Unseen | None = None) -> Report:
     """The report the dashboard draws on these objects and logs: `check`'s diagnosis (run in a
@@ -513,30 +520,37 @@ def diagnosis_of(objects: list[dict], logs: dict[LogRef, list[str]], namespace: 
         return diagnose(Snapshot.from_objects(objects, logs, now, unseen), namespace=namespace)
 
 
-def _build(model: DashboardModel, changes: list[StoreChange], now: datetime) -> Updates:
+def _build(model: DashboardModel, changes: Iterable[StoreChange], now: datetime) -> Updates:
     """Every row of the model, each panel's in its display order (run in a thread)."""
     # 40,000 rows that stay in the tables: frozen, or every collection would rescan them
     with gc_paused(long_lived=True):
         updates = model.apply(changes, now)
         for panel in (updates.namespaces, updates.releases, updates.pods, updates.events):
             keys = panel.sort_keys
-            panel.upserts = dict(sorted(panel.upserts.items(), key=lambda kv: keys[kv[0]]))
+            in_order = sorted(panel.upserts, key=keys.__getitem__)
+            panel.upserts = {key: panel.upserts[key] for key in in_order}
     return updates
 
 
 def _chunks(updates: Updates, size: int) -> Iterable[Updates]:
-    """The updates in pieces of at most `size` rows a panel, deletions in the first."""
+    """The updates in pieces of at most `size` rows a panel, deletions in the first (each piece
+    taken from the whole as it is given: no second copy of every row's entries)."""
     panels = ("namespaces", "releases", "pods", "events")
-    items = {p: list(getattr(updates, p).upserts.items()) for p in panels}
-    for start in range(0, max(len(i) for i in items.values()) or 1, size):
+    rows = {p: iter(getattr(updates, p).upserts.items()) for p in panels}
+    left = max(len(getattr(updates, p).upserts) for p in panels)
+    first = True
+    while first or left > 0:
         chunk = Updates()
         for p in panels:
             whole: PanelUpdate = getattr(updates, p)
             part = getattr(chunk, p)
-            part.upserts = dict(items[p][start:start + size])
-            part.sort_keys = {k: whole.sort_keys[k] for k in part.upserts if k in whole.sort_keys}
-            part.severities = {k: whole.severities[k] for k in part.upserts
+            part.upserts = dict(islice(rows[p], size))
+            part.sort_keys = {k: whole.sort_keys.pop(k) for k in part.upserts
+                              if k in whole.sort_keys}
+            part.severities = {k: whole.severities.pop(k) for k in part.upserts
                                if k in whole.severities}
-            if start == 0:
+            if first:
                 part.deletes = whole.deletes
+                part.widths = whole.widths
+        first, left = False, left - size
         yield chunk

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import importlib
 import os
 import signal
 import sys
@@ -17,19 +19,22 @@ TERMINAL_CHECK_S = 1.0
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
+    code, error = asyncio.run(_dashboard(args))
+    if error:
+        raise UsageError(error)
+    return code
+
+
+def load_settings(args: argparse.Namespace) -> Any:
+    """The settings file and --theme, checked: a bad file or an unknown theme is a UsageError."""
     from kubetriage.themes import load_settings
     from kubetriage.themes.settings import theme_names
 
-    # user mistakes are one line before the screen is taken over, not a flash of the dashboard
-    # (an unknown --demo scenario too: the source is opened before Textual starts)
     settings = load_settings()  # a bad file: a UsageError naming it
     if args.theme and args.theme not in theme_names(settings):
         raise UsageError(f"--theme {args.theme}: unknown theme (one of: "
                          f"{', '.join(theme_names(settings))})")
-    code, error = asyncio.run(_dashboard(args, settings))
-    if error:
-        raise UsageError(error)
-    return code
+    return settings
 
 
 async def open_source(kubeconfig: str | None = None, context: str | None = None,
@@ -44,15 +49,31 @@ async def open_source(kubeconfig: str | None = None, context: str | None = None,
                                     namespaces=[namespace] if namespace else None)
 
 
-async def _dashboard(args: argparse.Namespace, settings: Any) -> tuple[int, str | None]:
-    from kubetriage.tui.app import KubetriageApp
-
-    # opened before the screen is taken over: its lists arrive while Textual starts up
-    source = await open_source(args.kubeconfig, args.context, args.demo, args.namespace,
-                               read_only=args.read_only)
-    app = KubetriageApp(source=source, kubeconfig=args.kubeconfig, context=args.context,
-                        namespace=args.namespace, theme=args.theme,
-                        read_only=args.read_only, settings=settings)
+async def _dashboard(args: argparse.Namespace) -> tuple[int, str | None]:
+    # user mistakes are one line before the screen is taken over, not a flash of the dashboard
+    # (an unknown --demo scenario too: the source is opened before Textual starts). The source
+    # is opened while the settings are read in a thread (they import Textual's themes), and the
+    # dashboard itself (Textual and every screen, ~0.3 s) is imported in a thread while the
+    # lists arrive: the loop reads each page as it comes.
+    settings_read = asyncio.ensure_future(asyncio.to_thread(load_settings, args))
+    opening = asyncio.ensure_future(open_source(args.kubeconfig, args.context, args.demo,
+                                                args.namespace, read_only=args.read_only))
+    try:
+        settings = await settings_read
+    except BaseException:
+        opening.cancel()
+        with contextlib.suppress(BaseException):
+            await (await opening).close()
+        raise
+    source = await opening
+    try:
+        app_module = await asyncio.to_thread(importlib.import_module, "kubetriage.tui.app")
+    except BaseException:
+        await source.close()
+        raise
+    app = app_module.KubetriageApp(source=source, kubeconfig=args.kubeconfig,
+                                   context=args.context, namespace=args.namespace,
+                                   theme=args.theme, read_only=args.read_only, settings=settings)
     _end_with_the_terminal()
     try:
         code = await app.run_async()

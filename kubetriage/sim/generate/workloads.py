@@ -203,26 +203,32 @@ class Workloads(Base):
     def _pods(self, app: App) -> list[tuple[dict[str, Any], App]]:
         if not app.replicas:
             return []
-        template = self._pod_template(app)
+        # what the app's pods have in common is decoded once and shared by all of them (the
+        # embedded server never changes a stored object in place): a 100k-pod cluster then
+        # fits on this machine twice over; each pod has dicts of its own where it differs
+        base = orjson.loads(self._pod_template(app))
+        base_meta, base_spec = base["metadata"], base["spec"]
+        base_container = base_spec["containers"][0]
         out = []
         node_for_x509 = self.nodes[len(self.nodes) // 2]
         for _ in range(app.replicas):
-            pod = orjson.loads(template)
             name = f"{app.name}-{app.hash}-{self.suffix(5)}"
             uid = self.uid()
-            meta = pod["metadata"]
-            meta["name"], meta["uid"] = name, uid
             ni = self.rng.randrange(len(self.nodes))
             node = node_for_x509 if app.failure == "x509" else self.nodes[ni]
             ni = self.nodes.index(node) if app.failure == "x509" else ni
-            meta["creationTimestamp"] = created = self.ts(self.rng.uniform(3600, 3 * 86400))
-            for mf in meta["managedFields"]:
-                mf["time"] = created
-            pod["spec"]["nodeName"] = node
-            pod["spec"]["volumes"].append(_api_access_volume(self.suffix(5)))
-            pod["spec"]["containers"][0]["volumeMounts"].append({
-                "name": pod["spec"]["volumes"][-1]["name"], "readOnly": True,
-                "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"})
+            created = self.ts(self.rng.uniform(3600, 3 * 86400))
+            meta = {**base_meta, "name": name, "uid": uid, "creationTimestamp": created,
+                    "managedFields": [{**mf, "time": created}
+                                      for mf in base_meta["managedFields"]]}
+            volume = _api_access_volume(self.suffix(5))
+            container = {**base_container, "volumeMounts": [
+                *base_container["volumeMounts"],
+                {"name": volume["name"], "readOnly": True,
+                 "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]}
+            pod = {**base, "metadata": meta, "status": dict(base["status"]),
+                   "spec": {**base_spec, "nodeName": node, "containers": [container],
+                            "volumes": [*base_spec["volumes"], volume]}}
             host_ip = f"10.0.{ni // 250}.{ni % 250 + 4}"
             pod_ip = f"10.42.{ni}.{self.rng.randrange(2, 254)}"
             self._pod_status(pod, app, created, host_ip, pod_ip)

@@ -8,6 +8,7 @@ filter, `?` help, Esc back, `q` quit, Enter opens the object under the cursor.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from rich.text import Text
@@ -125,12 +126,16 @@ class MainScreen(Screen):
             with Vertical(id="left"):
                 yield Panel(ChainsPanel(id="chains-tree"), Static(id="caused-by", classes="-empty"),
                             title="Chains", id="chains")
-                yield Panel(ResourceTable(id="events-table"), title="Events", id="events")
+                yield Panel(ResourceTable(build=rows.event_row, id="events-table"),
+                            title="Events", id="events")
             with Vertical(id="right"):
                 yield Panel(ResourceTable(id="namespaces-table"), title="Namespaces",
                             id="namespaces")
-                yield Panel(ResourceTable(id="releases-table"), title="Releases", id="releases")
-                yield Panel(ResourceTable(id="pods-table"), title="Pods", id="pods")
+                # rows given as their sources, built when drawn
+                yield Panel(ResourceTable(build=rows.release_row, id="releases-table"),
+                            title="Releases", id="releases")
+                yield Panel(ResourceTable(build=rows.pod_row, id="pods-table"), title="Pods",
+                            id="pods")
         yield Static(id="filter-line")
         yield PromptLine(":", "command", "pods hr ks events chains ns NAME ctx NAME  "
                          "(Tab completes, Enter runs, Esc cancels)",
@@ -207,18 +212,25 @@ class MainScreen(Screen):
 
     # -- data ----------------------------------------------------------------------------------
 
-    def apply_updates(self, updates: Updates) -> None:
+    def apply_updates(self, updates: Updates, now: datetime) -> None:
+        """A batch of the model's updates; rows are built at `now` when drawn."""
         for pid in ("namespaces", "releases", "pods", "events"):
             update: PanelUpdate = getattr(updates, pid)
             if update:
                 table = self.query_one(f"#{pid}-table", ResourceTable)
-                table.apply(update)
+                table.apply(update, now)
         self._counts()
         several = (self._several_namespaces("pods-table"),
                    self._several_namespaces("releases-table"))
         if several != self._several:  # a second namespace came into view, or went
             self._several = several
             self._fit_columns()
+
+    def refresh_ages(self, now: datetime) -> None:
+        """Every row on screen drawn again at `now`: ages move on without their objects
+        changing."""
+        for pid in ("releases", "pods", "events"):
+            self.query_one(f"#{pid}-table", ResourceTable).refresh_ages(now)
 
     def show_waiting(self, what: str) -> None:
         """Before the first report: what it waits for, in place of the chains and their count."""

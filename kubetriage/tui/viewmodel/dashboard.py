@@ -1,20 +1,23 @@
 """What the panels show, kept up to date from the store's batches of changes.
 
-Pure (no Textual): a batch in, per-panel row updates out (upserts, deletes, sort keys), plus the
-counts of the status bar. Only the rows a batch touches are rebuilt; events are folded by object,
-reason and message, so a repeat updates one row's count instead of adding rows.
+Pure (no Textual): a batch in, per-panel row updates out, plus the counts of the status bar. A
+row is given to its table as its source (the store's object, a folded event), never as cells:
+the table builds a row's cells (rows.py) only when it draws it. What every row costs here is
+what the whole table needs: its order key, its severity, its columns' widths, the counts.
+Events are folded by object, reason and message, so a repeat updates one row's count instead of
+adding rows; a fold is updated by the events that change it, not folded again.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from kubetriage.checks.finding import Report
 from kubetriage.cluster.store import Store, StoreChange
-from kubetriage.core.types import Key
+from kubetriage.core.types import Key, Obj
 from kubetriage.tui.viewmodel import rows
 from kubetriage.tui.viewmodel.rows import Cells
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
@@ -35,7 +38,9 @@ class DashboardModel:
         self.failing = 0
         self._touched: set[str] = set()
         self._warnings: tuple[float, int] | None = None  # (when counted, count)
-        self._events: dict[Key, dict[Key, dict]] = defaultdict(dict)  # fold key -> events
+        # fold key -> its events: one as (key, event), more as a dict (most folds hold one: a
+        # tuple is a quarter of a dict's size, and there are 300,000 of them at 100k pods)
+        self._events: dict[Key, tuple[Key, Obj] | dict[Key, Obj]] = {}
         self._fold_of: dict[Key, Key] = {}  # event key -> fold key
         self.folded: dict[Key, rows.FoldedEvent] = {}
         self._ns_rows: dict[Key, Cells] = {}
@@ -45,27 +50,14 @@ class DashboardModel:
         return self.namespace is None or namespace == self.namespace
 
     @staticmethod
-    def initial_changes(store: Store, kinds: Iterable[str] = PANEL_KINDS) -> list[StoreChange]:
-        """Everything the store holds (of these kinds), as one batch of additions (taken on the
-        event loop: the store changes there)."""
-        return [StoreChange("ADDED", o["kind"], o["metadata"].get("namespace") or None,
-                       o["metadata"]["name"], o, 0)
-                for kind in kinds for o in store.list(kind)]
-
-    def rows_again(self, shown: dict[str, list[Key]], store: Store, now: datetime) -> Updates:
-        """The rows of these keys built again at `now`: ages move on without their objects
-        changing (only rows on screen are asked for; sort keys do not depend on `now`)."""
-        out = Updates()
-        for key in shown.get("pods", ()):
-            if (obj := store.get(*key)) is not None:
-                out.pods.upserts[key] = rows.pod_row(obj, now)
-        for key in shown.get("releases", ()):
-            if (obj := store.get(*key)) is not None:
-                out.releases.upserts[key] = rows.release_row(obj, now)
-        for key in shown.get("events", ()):
-            if (folded := self.folded.get(key)) is not None:
-                out.events.upserts[key] = rows.event_row(folded, now)
-        return out
+    def initial_changes(store: Store, kinds: Iterable[str] = PANEL_KINDS) -> Iterator[StoreChange]:
+        """Everything the store holds (of these kinds), as additions made one at a time while
+        the model reads them (not 400,000 held at once at 100k pods). The store's lists are
+        taken here, on the event loop (the store changes there)."""
+        objects = [store.list(kind) for kind in kinds]
+        return (StoreChange("ADDED", o["kind"], o["metadata"].get("namespace") or None,
+                            o["metadata"]["name"], o, 0)
+                for of_kind in objects for o in of_kind)
 
     def adopt_events(self, other: DashboardModel) -> set[Key]:
         """Take over the folded events another model built; returns the fold keys gone."""
@@ -76,7 +68,9 @@ class DashboardModel:
 
     def apply(self, changes: Iterable[StoreChange], now: datetime) -> Updates:
         out = Updates()
-        touched_folds: set[Key] = set()
+        # fold key -> whether the batch took an event out of it (then it is folded again)
+        touched_folds: dict[Key, bool] = {}
+        pod_widths, release_widths = out.pods.widths, out.releases.widths
         for ch in changes:
             key = (ch.kind, ch.namespace, ch.name)
             gone = ch.type == "DELETED" or not self._visible(ch.namespace) \
@@ -88,48 +82,104 @@ class DashboardModel:
                     continue
                 status = rows.pod_status(ch.obj, now)
                 failing = rows.pod_failing(*status[:2])
+                if failing or key in self.pod_failing:  # a new row has no severity to clear
+                    out.pods.severities[key] = "error" if failing else None
                 self._count_pod(key, failing)
-                out.pods.severities[key] = "error" if failing else None
-                out.pods.upserts[key] = rows.pod_row(ch.obj, now, status)
-                out.pods.sort_keys[key] = rows.pod_sort(ch.obj, now, failing)
+                out.pods.upserts[key] = ch.obj
+                out.pods.sort_keys[key] = (not failing, ch.namespace or "", ch.name)
+                rows.widen(pod_widths, rows.pod_widths(ch.obj, status))
             elif ch.kind in ("HelmRelease", "Kustomization"):
                 if gone:
                     self._count_release(key, None)
                     out.releases.deletes.add(key)
                     continue
                 ready = rows.release_ready(ch.obj)
+                if ready != "True" or key in self.release_ready:
+                    out.releases.severities[key] = {"True": None, "False": "error"}.get(
+                        ready, "warning")
                 self._count_release(key, ready == "True")
-                out.releases.severities[key] = {"True": None, "False": "error"}.get(ready,
-                                                                                     "warning")
-                out.releases.upserts[key] = rows.release_row(ch.obj, now)
+                out.releases.upserts[key] = ch.obj
                 out.releases.sort_keys[key] = rows.release_sort(ch.obj, now)
+                rows.widen(release_widths, rows.release_widths(ch.obj, now))
             elif ch.kind == "Event":
-                old = self._fold_of.pop(key, None)
-                if old is not None:
-                    self._events[old].pop(key, None)
-                    touched_folds.add(old)
-                if not gone:
-                    fold = rows.fold_key(ch.obj)
-                    self._fold_of[key] = fold
-                    self._events[fold][key] = ch.obj
-                    touched_folds.add(fold)
+                self._fold_event(key, None if gone else ch.obj, touched_folds)
             elif ch.kind == "Namespace":
                 (self.namespaces.discard if ch.type == "DELETED" else self.namespaces.add)(ch.name)
                 self._touched.add(ch.name)
-        for fold in touched_folds:
-            events = self._events.get(fold)
+        for fold, refold in touched_folds.items():
+            events = self._fold_events(fold)
             if not events:
-                self._events.pop(fold, None)
                 self.folded.pop(fold, None)
                 out.events.deletes.add(fold)
                 continue
-            folded = rows.fold(fold, events.values())
+            known = fold in self.folded
+            folded = rows.fold(fold, events) if refold else self.folded[fold]
             self.folded[fold] = folded
-            out.events.upserts[fold] = rows.event_row(folded, now)
+            out.events.upserts[fold] = folded
             out.events.sort_keys[fold] = rows.event_sort(folded, now)
-            out.events.severities[fold] = "warning" if folded.type == "Warning" else None
+            if folded.type == "Warning" or known:
+                out.events.severities[fold] = "warning" if folded.type == "Warning" else None
+            rows.widen(out.events.widths, rows.event_widths(folded))
         out.namespaces = self._namespace_update()
         return out
+
+    def _fold_event(self, key: Key, event: dict | None, touched: dict[Key, bool]) -> None:
+        """An event added, changed (its count grew) or gone (None): its fold follows. An event
+        added to a fold changes its row by its count and time; one taken out, or changed to
+        another fold, has the fold folded again."""
+        old = self._fold_of.pop(key, None)
+        if old is not None:
+            before = self._fold_pop(old, key)
+            if event is not None and before is not None and old in self.folded \
+                    and rows.fold_key(event) == old:
+                # the same event again (a repeat: its count and time moved on): no refold
+                self._fold_of[key] = old
+                self._fold_add(old, key, event)
+                self.folded[old] = rows.refolded(self.folded[old], before, event)
+                touched.setdefault(old, False)
+                return
+            touched[old] = True
+        if event is None:
+            return
+        fold = rows.fold_key(event)
+        self._fold_of[key] = fold
+        self._fold_add(fold, key, event)
+        if fold in self.folded and not touched.get(fold):
+            self.folded[fold] = rows.refolded(self.folded[fold], None, event)
+            touched.setdefault(fold, False)
+        else:
+            touched[fold] = True
+
+    def _fold_add(self, fold: Key, key: Key, event: Obj) -> None:
+        held = self._events.get(fold)
+        if isinstance(held, dict):
+            held[key] = event
+        elif held is None or held[0] == key:
+            self._events[fold] = (key, event)
+        else:
+            self._events[fold] = {held[0]: held[1], key: event}
+
+    def _fold_pop(self, fold: Key, key: Key) -> Obj | None:
+        held = self._events.get(fold)
+        if held is None:
+            return None
+        if not isinstance(held, dict):
+            if held[0] != key:
+                return None
+            del self._events[fold]
+            return held[1]
+        event = held.pop(key, None)
+        if len(held) == 1:
+            self._events[fold] = next(iter(held.items()))
+        elif not held:
+            del self._events[fold]
+        return event
+
+    def _fold_events(self, fold: Key) -> list[Obj]:
+        held = self._events.get(fold)
+        if held is None:
+            return []
+        return list(held.values()) if isinstance(held, dict) else [held[1]]
 
     def _count_pod(self, key: Key, failing: bool | None) -> None:
         """Keep the counts: failing None = the pod is gone."""

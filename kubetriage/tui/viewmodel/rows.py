@@ -2,6 +2,11 @@
 warning, ok, muted), which the table turns into the current theme's colours when it draws the row:
 a theme switched at run time recolours the rows without building them again.
 
+A table keeps each row's source (the store's object, a folded event) and builds its cells with
+these functions only when it draws, filters or sorts by that row: a launch costs what is on
+screen, not 40,000 rows. What the whole table needs of every row (its order, its severity, the
+widths of its columns) is worked out without building the cells (`*_widths`).
+
 Pure (no Textual, no I/O), so the same function serves the screen, the tests and the benchmark.
 Keys are (kind, namespace, name) as the store and the findings name objects; a folded event row
 is keyed by what it folds: ("Event", namespace, "kind/name reason message").
@@ -10,9 +15,10 @@ is keyed by what it folds: ("Event", namespace, "kind/name reason message").
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, NamedTuple
+from unicodedata import east_asian_width
 
 from kubetriage.checks.finding import SEVERITY_RANK
 from kubetriage.core.durations import human_duration, parse_time
@@ -49,6 +55,22 @@ def cell(value: Any, style: Role = "") -> Cell:
     # a quarter of a million cells at 10k pods: the tuple is made without the Python-level
     # __new__ a NamedTuple call goes through
     return _new_cell(Cell, (clean(value if type(value) is str else str(value)), style))
+
+
+def width(text: str) -> int:
+    """The terminal cells a cleaned text takes (East Asian wide characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def widen(widest: list[int], widths: tuple[int, ...]) -> None:
+    """Keep in `widest` the largest of each column's widths."""
+    if len(widest) < len(widths):
+        widest.extend([0] * (len(widths) - len(widest)))
+    for i, w in enumerate(widths):
+        if w > widest[i]:
+            widest[i] = w
 
 
 def _age(value: Any, now: datetime) -> str:
@@ -94,6 +116,11 @@ def image_tag(pod: Obj) -> str:
     return tag if name and "/" not in tag else "latest"
 
 
+def _restarts(restarts: str) -> str:
+    # "67 (2m21s)": kubectl's " ago" costs four of 80 columns and says nothing
+    return restarts.replace(" ago)", ")")
+
+
 def pod_row(pod: Obj, now: datetime, status: tuple[str, str, str] | None = None) -> Cells:
     """The pod's cells; `status` is its `pod_status`, when the caller has it already."""
     meta, spec = pod["metadata"], pod.get("spec") or {}
@@ -102,11 +129,18 @@ def pod_row(pod: Obj, now: datetime, status: tuple[str, str, str] | None = None)
     style = ERROR if failing else (OK if state in _HEALTHY_POD else WARNING)
     restart_style: Role = WARNING if restarts != "0" else ""
     return (cell(meta["name"]), cell(ready, style), cell(state, style),
-            # "67 (2m21s)": kubectl's " ago" costs four of 80 columns and says nothing
-            cell(restarts.replace(" ago)", ")"), restart_style),
+            cell(_restarts(restarts), restart_style),
             cell(_age(meta.get("creationTimestamp"), now), MUTED),
             cell(spec.get("nodeName") or "<none>"), cell(image_tag(pod)),
             cell(meta.get("namespace") or ""))
+
+
+def pod_widths(pod: Obj, status: tuple[str, str, str]) -> tuple[int, ...]:
+    """The widths of pod_row's flexible columns (0 for the fixed ones), without its cells."""
+    meta = pod["metadata"]
+    return (width(meta["name"]), 0, width(status[1]), width(_restarts(status[2])), 0,
+            width((pod.get("spec") or {}).get("nodeName") or "<none>"), width(image_tag(pod)),
+            width(meta.get("namespace") or ""))
 
 
 def pod_sort(pod: Obj, now: datetime, failing: bool | None = None) -> tuple:
@@ -124,6 +158,9 @@ RELEASE_COLUMNS = [("NAME", None, 0), ("KIND", 4, 0), ("READY", 7, 0), ("REASON"
                    ("NAMESPACE", None, 120), ("SOURCE", None, 170)]
 
 
+_READY_ROLE: dict[str, Role] = {"True": OK, "False": ERROR}
+
+
 def release_ready(obj: Obj) -> str:
     return _condition(obj).get("status") or "Unknown"
 
@@ -132,7 +169,7 @@ def release_row(obj: Obj, now: datetime) -> Cells:
     meta, spec, status = obj["metadata"], obj.get("spec") or {}, obj.get("status") or {}
     ready_cond = _condition(obj)
     ready = ready_cond.get("status") or "Unknown"
-    style = OK if ready == "True" else ERROR if ready == "False" else WARNING
+    style: Role = _READY_ROLE.get(ready, WARNING)
     if obj["kind"] == "HelmRelease":
         chart = ((spec.get("chart") or {}).get("spec") or {})
         history = status.get("history") or [{}]
@@ -160,6 +197,11 @@ def _source_ref(spec: Obj) -> str:
     return f"{ref.get('kind', '')}/{ref.get('name', '')}" if ref.get("name") else ""
 
 
+def release_widths(obj: Obj, now: datetime) -> tuple[int, ...]:
+    """The widths of release_row's columns (a few hundred releases: built and measured)."""
+    return tuple(width(c.plain) for c in release_row(obj, now))
+
+
 def release_sort(obj: Obj, now: datetime) -> tuple:
     """Not-ready first."""
     meta = obj["metadata"]
@@ -172,7 +214,7 @@ EVENT_COLUMNS = [("LAST", 6, 0), ("TYPE", 7, 0), ("REASON", None, 0), ("OBJECT",
                  ("COUNT", 5, 0), ("MESSAGE", None, 0)]
 
 
-@dataclass
+@dataclass(slots=True)
 class FoldedEvent:
     key: Key
     namespace: str | None
@@ -223,6 +265,16 @@ def fold(key: Key, events: Iterable[Obj]) -> FoldedEvent:
     return out
 
 
+def refolded(folded: FoldedEvent, before: Obj | None, after: Obj) -> FoldedEvent:
+    """The fold with one event added (before None) or grown (its count and time moved on):
+    a new FoldedEvent, so a table sees the row changed."""
+    last, after_last = folded.last, _event_last(after)
+    if after_last and (last is None or after_last > last):
+        last = after_last
+    count = folded.count + _event_count(after) - (_event_count(before) if before else 0)
+    return replace(folded, count=count, last=last)
+
+
 def event_row(ev: FoldedEvent, now: datetime) -> Cells:
     warning = ev.type == "Warning"
     style = WARNING if warning else MUTED
@@ -231,6 +283,12 @@ def event_row(ev: FoldedEvent, now: datetime) -> Cells:
             cell(f"{ev.target[0].lower()}/{ev.target[1]}"),
             cell(ev.count, WARNING if ev.count > 1 and warning else ""),
             cell(ev.message))
+
+
+def event_widths(ev: FoldedEvent) -> tuple[int, ...]:
+    """The widths of event_row's flexible columns (0 for the fixed ones), without its cells."""
+    return (0, 0, width(ev.reason), width(ev.target[0]) + 1 + width(ev.target[1]), 0,
+            width(ev.message))
 
 
 def event_sort(ev: FoldedEvent, now: datetime) -> tuple:

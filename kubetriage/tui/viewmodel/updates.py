@@ -4,7 +4,7 @@ replaced, the rows gone, each row's order key and how the whole row reads. A tab
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -23,12 +23,17 @@ class PlainCell(Protocol):
 
 @dataclass
 class PanelUpdate:
-    upserts: dict[Hashable, Sequence[Any]] = field(default_factory=dict)  # key -> cells
+    # key -> the row: its cells, or its source (a store object, a folded event) that the table's
+    # row builder turns into cells when the row is drawn
+    upserts: dict[Hashable, Any] = field(default_factory=dict)
     deletes: set[Hashable] = field(default_factory=set)
     # key -> its order key: the order shown while no column is sorted, the tie-break when one
     # is; rows without one come first in arrival order; order keys compare with each other
     sort_keys: dict[Hashable, tuple] = field(default_factory=dict)
     severities: dict[Hashable, Severity | None] = field(default_factory=dict)  # the whole row
+    # the widest text of each column among these rows (0: not measured), for rows given as a
+    # source: the table does not build their cells to measure them
+    widths: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.upserts or self.deletes or self.sort_keys or self.severities)

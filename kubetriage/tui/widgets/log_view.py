@@ -189,7 +189,10 @@ class LogView(ScrollView, can_focus=True):
 
     async def feed(self, chunk: bytes) -> None:
         """Append a piece of the stream (lines may continue in the next piece)."""
+        dropped = self._spool.dropped
         self._spool.append(chunk)
+        if self._spool.dropped != dropped:
+            self._lines_dropped(self._spool.dropped - dropped)
         if not self._settle_pending:
             self._settle_pending = True
             self.set_timer(SETTLE_S, self._settle)
@@ -381,6 +384,14 @@ class LogView(ScrollView, can_focus=True):
 
     # -- bookkeeping --------------------------------------------------------------------------
 
+    def _lines_dropped(self, count: int) -> None:
+        """The spool deleted its oldest lines (its bound on disk): every line is `count` up."""
+        self._invalidate()
+        if self._match is not None:
+            self._match = self._match - count if self._match >= count else None
+        if not self.following:
+            self.scroll_to(y=max(0, self.scroll_y - count), animate=False, force=True)
+
     def _invalidate(self) -> None:
         self._rows.clear()
         self._generation += 1
@@ -456,6 +467,8 @@ class LogView(ScrollView, can_focus=True):
             return
         parts = [f"{self.line_count:,} lines",
                  self.ended or ("following" if self.following else "paused")]
+        if self._spool.dropped:  # the spool keeps the newest lines only (its bound on disk)
+            parts[0] += f" ({self._spool.dropped:,} older dropped)"
         if self.wrap:
             parts.append("wrap")
         if self._pattern:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from collections.abc import Set as AbstractSet
+from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
@@ -27,7 +28,7 @@ from textual.strip import Strip
 from kubetriage.core.text import clean
 from kubetriage.tui.styling import rich_color
 from kubetriage.tui.viewmodel.updates import PanelUpdate, PlainCell, Severity
-from kubetriage.tui.widgets.table_rows import TableRows
+from kubetriage.tui.widgets.table_rows import Builder, TableRows
 
 Cell = Text | PlainCell
 GUTTER = 1  # a column left of every row for the chain marker
@@ -120,9 +121,11 @@ class ResourceTable(ScrollView, can_focus=True):
         def control(self) -> ResourceTable:
             return self.table
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, build: Builder | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        """build: the row builder when rows are given as their sources (see TableRows)."""
         super().__init__(id=id, classes=classes)
-        self._table = TableRows()
+        self._table = TableRows(build)
         self._marked: set[Hashable] = set()
         self._cursor: Hashable | None = None
         self._lines: LRUCache[tuple, tuple[tuple[Cell, ...], Strip]] = \
@@ -166,14 +169,22 @@ class ResourceTable(ScrollView, can_focus=True):
         self._table.set_columns(columns, cells)
         self._settle(before)
 
-    def apply(self, update: PanelUpdate) -> None:
+    def apply(self, update: PanelUpdate, now: datetime | None = None) -> None:
         """Add or replace rows and remove others, keeping cursor, scroll, sort and filter (see
-        PanelUpdate for what a batch holds)."""
+        PanelUpdate for what a batch holds); rows built from now on are built at `now`."""
+        if now is not None:
+            self._table.set_now(now)
         before = self._capture()
         shown, natural = self._window(), self._table.natural_widths()
         changed = self._table.apply(update)
         same_widths = natural == self._table.natural_widths()
         self._settle(before, redraw=(shown, changed) if same_widths else None)
+
+    def refresh_ages(self, now: datetime) -> None:
+        """Draw the rows built from sources again at `now`: their ages move on."""
+        self._table.set_now(now, rebuild=True)
+        self._lines.clear()
+        self.refresh()
 
     def clear(self) -> None:
         """Remove every row; columns, sort and filter stay."""
@@ -423,10 +434,6 @@ class ResourceTable(ScrollView, can_focus=True):
             self._refresh_rows(redraw[1])
         if self._cursor != old_cursor and self._cursor is not None:
             self.post_message(self.RowHighlighted(self, self._cursor))
-
-    def shown_keys(self) -> list[Hashable]:
-        """The keys of the rows on screen, top to bottom."""
-        return self._window()
 
     def _window(self) -> list[Hashable]:
         """The keys of the rows on screen, top to bottom."""

@@ -2,6 +2,10 @@
 that pass the filter, so a batch of changes costs O(changes · log n) bisections, and the widths
 the columns need.
 
+A row is given as its cells, or as its source (a store object, a folded event) when the table
+has a row builder: its cells are then built when the row is drawn, filtered or sorted by a
+column, and kept for the few screens last asked for; the widths come with the batch.
+
 Pure (no Textual): the widget (resource_table.py) draws these rows and moves its cursor over
 them; this keeps their order under sort, filter and batches.
 """
@@ -10,7 +14,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Hashable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime
+from itertools import zip_longest
 from typing import Any
 
 from rich.cells import cell_len
@@ -20,7 +27,9 @@ from kubetriage.tui.viewmodel.updates import PanelUpdate, Severity
 
 Row = tuple[Any, ...]  # cells: a Rich `Text`, or anything with a `plain` string and a `style`
 _BLANK = Text("")
+Builder = Callable[[Any, datetime], Row]  # a row's source and the time -> its cells
 BULK_ROWS = 1000  # more rows than this in one batch: one sort beats an insertion each
+BUILT_ROWS = 2000  # rows whose built cells are kept: a few screens
 
 _AGE = re.compile(r"(?:\d+[smhdy])+")
 _AGE_PART = re.compile(r"(\d+)([smhdy])")
@@ -45,7 +54,10 @@ class TableRows:
     """Rows keyed by any hashable key, in the order shown: sorted by a column or by their order
     keys, filtered by a substring, reversed on demand."""
 
-    def __init__(self) -> None:
+    def __init__(self, build: Builder | None = None) -> None:
+        self._build = build
+        self._now: datetime | None = None  # the time rows are built at (their ages)
+        self._built: OrderedDict[Hashable, tuple[Any, Row]] = OrderedDict()  # key -> (source, cells)
         self.columns: list[tuple[str, int | None]] = []
         self._natural: list[int] = []  # widest cell seen per flexible column
         self._flexible: list[int] = []  # the indices of those columns
@@ -53,16 +65,15 @@ class TableRows:
         self._widths_cache: tuple[tuple, list[int]] = ((), [])
         self._rows: dict[Hashable, Row] = {}
         self._haystacks: dict[Hashable, str] = {}
-        self._order_keys: dict[Hashable, Any] = {}
-        # key -> (column sort value, order key, sequence number): unique, so bisect finds a row
+        # key -> (column sort value, order key, sequence number, key): unique, so bisect finds it
         self._entries: dict[Hashable, tuple] = {}
-        self._by_seq: dict[int, Hashable] = {}
         self._next_seq = 0
         self._visible: list[tuple] = []  # sorted entries of the rows that pass the filter
         self.sort_column: int | None = None
         self.reverse = False
         self._filter = ""
         self._severity: dict[Hashable, Severity] = {}
+        self._widths_seen: list[int] = []  # the widest of each column the batches said
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -81,7 +92,26 @@ class TableRows:
         return list(self._rows)
 
     def cells(self, key: Hashable) -> Row:
-        return self._rows[key]
+        """The row's cells: as given, or built from its source (and kept a while)."""
+        source = self._rows[key]
+        if self._build is None:
+            return source
+        built = self._built.get(key)
+        if built is not None and built[0] is source:
+            self._built.move_to_end(key)
+            return built[1]
+        cells = self._build(source, self._now or datetime.now().astimezone())
+        self._built[key] = (source, cells)
+        if len(self._built) > BUILT_ROWS:
+            self._built.popitem(last=False)
+        return cells
+
+    def set_now(self, now: datetime, *, rebuild: bool = False) -> None:
+        """The time rows are built at from now on; rebuild: build the rows shown again at it
+        (their ages move on without their sources changing)."""
+        self._now = now
+        if rebuild:
+            self._built.clear()
 
     def severity(self, key: Hashable) -> Severity | None:
         return self._severity.get(key)
@@ -90,7 +120,7 @@ class TableRows:
         """The key of the row shown at `index` (0 = top row, after sort and filter)."""
         if self.reverse:
             index = len(self._visible) - 1 - index
-        return self._by_seq[self._visible[index][-1]]
+        return self._visible[index][-1]
 
     def index_of(self, key: Hashable) -> int | None:
         """Where the row is shown, or None when it is not (filtered out, or no such row)."""
@@ -161,8 +191,10 @@ class TableRows:
         self._cell_of = list(cells) if cells is not None else list(range(len(self.columns)))
         self._natural = [cell_len(label) for label, _ in self.columns]
         self._flexible = [i for i, (_, fixed) in enumerate(self.columns) if fixed is None]
-        for cells in self._rows.values():
-            self._measure(cells)
+        if self._build is None:
+            for row in self._rows.values():
+                self._measure(row)
+        self._widen(self._widths_seen)
         labels = [label for label, _ in self.columns]
         if sorted_by is not None:
             self.sort_by(labels.index(sorted_by) if sorted_by in labels else None, self.reverse)
@@ -174,21 +206,27 @@ class TableRows:
         deletes = [key for key in update.deletes if key in self._rows]
         for key in deletes:
             self._remove(key)
-        if sort_keys:
-            self._order_keys.update(sort_keys)
         # many rows at once (the first fill): one sort beats an insertion each
         # (a sort of nearly sorted rows is close to linear; each insertion moves the tail)
         bulk = len(upserts) > BULK_ROWS
         same = set()
-        for key, cells in upserts.items():
-            cells = tuple(cells)
-            if self._rows.get(key) == cells and key not in sort_keys and key not in severities:
-                same.add(key)  # nothing to draw again (an age refresh that changed no age)
+        sources = self._build is not None
+        for key, row in upserts.items():
+            if not sources:
+                row = tuple(row)
+            old = self._rows.get(key)
+            if (old is row or not sources and old == row) and key not in sort_keys \
+                    and key not in severities:
+                same.add(key)  # nothing to draw again
                 continue
-            self._upsert(key, cells, place=not bulk)
+            self._upsert(key, row, sort_keys.get(key), place=not bulk)
+        if update.widths:
+            self._widths_seen = [max(a, b) for a, b in
+                                 zip_longest(self._widths_seen, update.widths, fillvalue=0)]
+            self._widen(update.widths)
         for key in sort_keys.keys() - upserts.keys():
             if key in self._rows:  # moved without a change of cells
-                self._upsert(key, self._rows[key], place=not bulk)
+                self._upsert(key, self._rows[key], sort_keys[key], place=not bulk)
         if bulk:
             self._rebuild_visible()
         for key, severity in severities.items():
@@ -197,8 +235,8 @@ class TableRows:
 
     def clear(self) -> None:
         """Remove every row; columns, sort and filter stay."""
-        for store in (self._rows, self._haystacks, self._order_keys, self._entries,
-                      self._by_seq, self._severity):
+        for store in (self._rows, self._haystacks, self._entries,
+                      self._severity, self._built):
             store.clear()
         self._visible.clear()
 
@@ -206,7 +244,7 @@ class TableRows:
         """Sort by one column (numbers and ages by value), ties by order key; None = by order key."""
         self.sort_column, self.reverse = column, reverse
         for key, entry in self._entries.items():
-            self._entries[key] = self._entry(key, entry[-1])
+            self._entries[key] = self._entry(key, entry[1], entry[2])
         self._rebuild_visible()
 
     def set_filter(self, text: str) -> None:
@@ -222,6 +260,15 @@ class TableRows:
 
     # -- inside ---------------------------------------------------------------------------------
 
+    def _widen(self, widths: list[int]) -> None:
+        """Flexible columns at least as wide as `widths` says of their cells (given per cell of
+        a row, which a column may show at another position)."""
+        natural = self._natural
+        for index in self._flexible:
+            cell = self._cell_of[index] if index < len(self._cell_of) else index
+            if cell < len(widths) and widths[cell] > natural[index]:
+                natural[index] = widths[cell]
+
     def _measure(self, cells: Row) -> None:
         natural = self._natural
         for index in self._flexible:
@@ -232,38 +279,44 @@ class TableRows:
                 if width > natural[index]:
                     natural[index] = width
 
-    def _entry(self, key: Hashable, seq: int) -> tuple:
-        column, cells = self.sort_column, self._rows[key]
+    def _entry(self, key: Hashable, order: Any, seq: int) -> tuple:
+        column = self.sort_column
         if column is None:
             value: tuple = ()
         else:
+            cells = self.cells(key)
             index = self._cell_of[column] if column < len(self._cell_of) else column
             value = sort_value(cells[index].plain) if index < len(cells) else (2,)
-        return (value, self._order_keys.get(key, ()), seq)
+        # the sequence number is unique, so entries never compare their keys (which need not
+        # be orderable); the key last, so a row shown is its entry's last item
+        return (value, order, seq, key)
 
     def _passes(self, key: Hashable) -> bool:
         if not self._filter:
             return True
         haystack = self._haystacks.get(key)
         if haystack is None:  # made on the first filter: most rows are never filtered
-            haystack = self._haystacks[key] = "\0".join(c.plain for c in self._rows[key]).lower()
+            haystack = self._haystacks[key] = "\0".join(c.plain for c in self.cells(key)).lower()
         return self._filter in haystack
 
-    def _upsert(self, key: Hashable, cells: Row, place: bool = True) -> None:
-        """Store the row; `place` = also put it in its place among the visible rows."""
+    def _upsert(self, key: Hashable, row: Any, order: Any = None, place: bool = True) -> None:
+        """Store the row (its cells, or its source) with its order key (None: the one it had,
+        or none); `place` = also put it in its place among the visible rows."""
         old = self._entries.get(key)
-        self._rows[key] = cells
+        if order is None:
+            order = old[1] if old is not None else ()
+        self._rows[key] = row
         self._haystacks.pop(key, None)
-        self._measure(cells)
+        if self._build is None:
+            self._measure(row)
         if old is None:
             seq = self._next_seq
             self._next_seq += 1
-            self._by_seq[seq] = key
         else:
-            seq = old[-1]
+            seq = old[2]
             if place:
                 self._discard_visible(old)
-        entry = self._entry(key, seq)
+        entry = self._entry(key, order, seq)
         self._entries[key] = entry
         if place and self._passes(key):
             insort(self._visible, entry)
@@ -271,9 +324,9 @@ class TableRows:
     def _remove(self, key: Hashable) -> None:
         entry = self._entries.pop(key)
         self._discard_visible(entry)
-        del self._rows[key], self._by_seq[entry[-1]]
+        del self._rows[key]
         self._haystacks.pop(key, None)
-        self._order_keys.pop(key, None)
+        self._built.pop(key, None)
         self._severity.pop(key, None)
 
     def _discard_visible(self, entry: tuple) -> None:

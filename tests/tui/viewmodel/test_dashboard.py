@@ -1,7 +1,7 @@
-"""DashboardModel: store changes in, panel rows out. Pods and releases count into their
-namespace's row, events with the same object, reason and message fold into one row whose count
-is their sum, `:ns` keeps one namespace's rows, and a report marks namespaces by their worst
-finding. Pure: no screen, no server."""
+"""DashboardModel: store changes in, panel rows out (each row as its source, drawn by rows.py's
+builders). Pods and releases count into their namespace's row, events with the same object,
+reason and message fold into one row whose count is their sum, `:ns` keeps one namespace's rows,
+and a report marks namespaces by their worst finding. Pure: no screen, no server."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from kubetriage.checks.finding import Finding, ObjectRef, Report
 from kubetriage.cluster.store import StoreChange
+from kubetriage.tui.viewmodel import rows
 from kubetriage.tui.viewmodel.dashboard import DashboardModel
 
 NOW = datetime(2025, 10, 18, 1, 30, tzinfo=UTC)
@@ -59,15 +60,20 @@ def plain(cells) -> list[str]:
     return [c.plain for c in cells]
 
 
+def drawn(update, key, build) -> list[str]:
+    """What the table shows of the row: its source built into cells, as when drawn."""
+    return plain(build(update.upserts[key], NOW))
+
+
 def test_failing_pods_read_as_errors_come_first_and_count_in_their_namespace():
     model = DashboardModel()
     out = model.apply([added(pod("shop", "web-1")), added(pod("shop", "web-2", "CrashLoopBackOff"))],
                       NOW)
-    web2 = out.pods.upserts[("Pod", "shop", "web-2")]
+    web2 = rows.pod_row(out.pods.upserts[("Pod", "shop", "web-2")], NOW)
     assert plain(web2)[:4] == ["web-2", "0/1", "CrashLoopBackOff", "3"]
     assert [c.style for c in web2[1:3]] == ["error", "error"]
     assert out.pods.severities[("Pod", "shop", "web-2")] == "error"
-    assert out.pods.severities[("Pod", "shop", "web-1")] is None
+    assert out.pods.severities.get(("Pod", "shop", "web-1")) is None
     assert min(out.pods.sort_keys, key=out.pods.sort_keys.__getitem__) == ("Pod", "shop", "web-2")
     assert model.pods_failing() == 1
     ns_row = out.namespaces.upserts[("Namespace", None, "shop")]
@@ -96,7 +102,7 @@ def test_releases_count_ready_and_not_ready_ones_read_as_errors():
     model = DashboardModel()
     out = model.apply([added(release("shop", "api", "False")), added(release("shop", "db", "True"))],
                       NOW)
-    api = out.releases.upserts[("HelmRelease", "shop", "api")]
+    api = rows.release_row(out.releases.upserts[("HelmRelease", "shop", "api")], NOW)
     assert plain(api)[:5] == ["api", "hr", "False", "Failed", "api@1.0.0"]
     assert api[2].style == "error"
     assert out.releases.severities[("HelmRelease", "shop", "api")] == "error"
@@ -109,13 +115,13 @@ def test_repeated_events_fold_into_one_row_whose_count_follows_them():
     first, second = event("shop", "e1", 2), event("shop", "e2", 5, last="2025-10-18T01:29:30Z")
     out = model.apply([added(first), added(second)], NOW)
     assert len(out.events.upserts) == 1
-    (fold, cells), = out.events.upserts.items()
-    assert plain(cells) == ["30s", "Warning", "BackOff", "pod/web-1", "7",
+    (fold, folded), = out.events.upserts.items()
+    assert plain(rows.event_row(folded, NOW)) == ["30s", "Warning", "BackOff", "pod/web-1", "7",
                             "Back-off  restarting failed container"]
     assert model.warnings(NOW) == 1
 
     out = model.apply([deleted(second)], NOW)
-    last, _, _, _, count, _ = plain(out.events.upserts[fold])
+    last, _, _, _, count, _ = drawn(out.events, fold, rows.event_row)
     assert (last, count) == ("60s", "2"), "the fold is now the remaining event alone"
     out = model.apply([deleted(first)], NOW)
     assert out.events.deletes == {fold} and not model.folded
@@ -143,16 +149,24 @@ def test_a_report_marks_a_namespace_by_its_worst_finding():
     assert not model.set_report(Report(findings=[finding], chains=[]))  # nothing changed
 
 
-def test_rows_built_again_later_show_older_ages():
+def test_a_repeated_event_grows_its_fold_and_a_new_one_joins_it():
     model = DashboardModel()
-    web = pod("shop", "web-1")
-    model.apply([added(web)], NOW)
+    first = event("shop", "e1", 2)
+    (fold, _), = model.apply([added(first)], NOW).events.upserts.items()
+    again = {**first, "count": 9, "lastTimestamp": "2025-10-18T01:29:50Z",
+             "metadata": {**first["metadata"], "resourceVersion": "2"}}
+    out = model.apply([StoreChange("MODIFIED", "Event", "shop", "e1", again, 2)], NOW)
+    assert drawn(out.events, fold, rows.event_row)[::4] == ["10s", "9"]
+    out = model.apply([added(event("shop", "e2", 1, last="2025-10-18T01:28:00Z"))], NOW)
+    assert drawn(out.events, fold, rows.event_row)[::4] == ["10s", "10"]
 
-    class Store:
-        def get(self, kind, namespace, name):
-            return web
 
-    later = datetime(2025, 10, 18, 3, 0, tzinfo=UTC)
-    # a store of one pod: rows_again reads only get()
-    out = model.rows_again({"pods": [("Pod", "shop", "web-1")]}, Store(), later)  # type: ignore[arg-type]
-    assert plain(out.pods.upserts[("Pod", "shop", "web-1")])[4] == "120m"
+def test_each_batch_says_how_wide_its_rows_columns_are():
+    model = DashboardModel()
+    out = model.apply([added(pod("shop", "a-very-long-pod-name-0", "CreateContainerConfigError")),
+                       added(pod("shop", "b", "Error"))], NOW)
+    widths = out.pods.widths
+    cells = rows.pod_row(out.pods.upserts[("Pod", "shop", "a-very-long-pod-name-0")], NOW)
+    assert widths[0] == len("a-very-long-pod-name-0")
+    assert widths[2] == len("CreateContainerConfigError") == len(cells[2].plain)
+    assert widths[5:] == [len("node-1"), len("1.2"), len("shop")]

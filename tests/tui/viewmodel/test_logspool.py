@@ -4,16 +4,18 @@ saved verbatim, while the Python heap stays bounded (the bytes live in a tempora
 from __future__ import annotations
 
 import gc
+import pathlib
 import re
 import subprocess
 import sys
+import tempfile
 import tracemalloc
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubetriage.tui.viewmodel import logspool
-from kubetriage.tui.viewmodel.logspool import STRIDE, LogSpool
+from kubetriage.tui.viewmodel.logspool import SEGMENT_BYTES, STRIDE, LogSpool
 
 LINE = b"2025-10-18T01:00:00.123456789Z level=info msg=\"request served\" path=/api/v1/items n=%07d\n"
 
@@ -61,6 +63,35 @@ def test_lines_come_back_as_sent_however_the_stream_was_cut(lines, cuts, ends_wi
     assert [line.text for line in spool.lines(0, len(expected))] == texts
     for start in range(0, len(expected), 37):
         assert [line.text for line in spool.lines(start, start + 5)] == texts[start:start + 5]
+    spool.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(line_text, min_size=1, max_size=600),
+       cuts=st.lists(st.integers(1, 3000), max_size=60))
+def test_past_its_bound_on_disk_the_spool_keeps_the_newest_lines_as_sent(lines, cuts):
+    """A ring of small segments: the oldest go whole, what stays is the stream's tail, line for
+    line, found by search and saved as it came; the disk holds at most max_bytes + a segment."""
+    data = "\n".join(lines).encode() + b"\n"
+    spool, pos = LogSpool(max_line=100, segment_bytes=1024, max_bytes=4096), 0
+    for cut in cuts + [len(data)]:
+        spool.append(data[pos:pos + cut])
+        pos += cut
+        assert spool.disk_bytes <= 4096 + 1024 + cut
+    expected = reference_lines(data, 100)
+    texts = [raw.decode("utf-8", "replace").removesuffix("\r") for raw in expected]
+    kept = texts[spool.dropped:]
+    assert spool.dropped % STRIDE == 0 and spool.line_count == len(kept)
+    if len(data) > 4096 + 1024 + 3000:
+        assert spool.dropped, "past its bound, the spool dropped its oldest lines"
+    assert [line.text for line in spool.lines(0, len(kept))] == kept
+    last = kept[-1]
+    if last and "\ufffd" not in last:  # a character cut by a split is found in neither part
+        found = spool.search(last, 0, case_sensitive=True)
+        assert found is not None and last in kept[found]
+    saved = pathlib.Path(tempfile.mkdtemp()) / "log"
+    assert spool.save(saved) == spool.disk_bytes
+    assert data.endswith(saved.read_bytes()), "the kept tail of the stream, as it came"
     spool.close()
 
 
@@ -163,16 +194,18 @@ def test_a_million_lines_stay_under_a_fixed_heap_bound():
     for _ in range(1000):
         for chunk in chunks:
             spool.append(chunk)
-    assert spool.line_count == 1_000_000
-    for start in range(0, 1_000_000, 9973):  # reading all over fills the caches
+    # ~86 MB of lines: the oldest went with their segments, the newest 64 MiB stay
+    assert spool.line_count + spool.dropped == 1_000_000 and spool.dropped
+    assert spool.disk_bytes <= spool.max_bytes + SEGMENT_BYTES
+    for start in range(0, spool.line_count, 9973):  # reading all over fills the caches
         spool.lines(start, start + 60)
-    assert spool.search("n=0000999", 0) == 999
+    assert spool.search("n=0000999", 0) == 999 - spool.dropped % 1000
     assert spool.search("nowhere", 0) is None
     peak = tracemalloc.get_traced_memory()[1] - base
     tracemalloc.stop()
     assert peak < 32 << 20, f"heap peak {peak / 1e6:.1f} MB for 1,000,000 lines"
     assert spool.index_bytes <= 8 * (1_000_000 // STRIDE + 1)
-    assert spool.line(999_999).text.endswith("n=0000999")
+    assert spool.line(spool.line_count - 1).text.endswith("n=0000999")
     assert re.search(r"n=\d{7}$", spool.line(500_000).text)
     spool.close()
 

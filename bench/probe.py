@@ -1,0 +1,102 @@
+"""The terminal driver the dashboard benchmarks run `kubetriage` with (TEXTUAL_DRIVER=probe:
+ProbeDriver, this folder on PYTHONPATH): Textual's own Linux driver, so every frame is rendered
+and written to the pseudo-terminal the benchmark holds, exactly as in a user's terminal. After
+each frame is flushed it notes, on the file descriptor KUBETRIAGE_PROBE_FD, what that frame
+showed, one line each, times on the machine's monotonic clock (the benchmark's clock too):
+
+  first_screen T   the first frame after every pod is in the pods panel (at least
+                   KUBETRIAGE_PROBE_PODS, less 1 % for churn), every folded event in the events
+                   panel, and the first diagnosis drawn
+  frame T CURSOR   every frame after that one, with the key of the pods panel's cursor row
+  change T MARKER  the first frame whose events panel holds the row of an event the benchmark
+                   created (named on KUBETRIAGE_PROBE_IN, one marker a line)
+  synced T         when every list the dashboard started has been read into its store (a
+                   thread looks every 2 ms); then, looked for the same way, the launch's steps:
+  rows_in T        every row is in its table
+  report T         the first diagnosis is ready to be drawn
+
+It reads the app's state only; it changes nothing and costs a few attribute reads a frame.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from textual.drivers.linux_driver import LinuxDriver
+
+SYNC_POLL_S = 0.002
+DONE_PHASES = {"live", "forbidden", "unavailable"}
+
+
+class ProbeDriver(LinuxDriver):
+    def __init__(self, app: Any, **options: Any) -> None:
+        super().__init__(app, **options)
+        self._out = os.fdopen(int(os.environ["KUBETRIAGE_PROBE_FD"]), "w", buffering=1)
+        self._pods = int(os.environ.get("KUBETRIAGE_PROBE_PODS", "0"))
+        self._first = False
+        self._markers: list[str] = []
+        self._lock = threading.Lock()
+        if "KUBETRIAGE_PROBE_IN" in os.environ:
+            threading.Thread(target=self._read_markers, daemon=True, name="probe-in").start()
+        threading.Thread(target=self._watch_sync, daemon=True, name="probe-sync").start()
+
+    def _note(self, line: str) -> None:
+        with self._lock:
+            self._out.write(line + "\n")
+
+    def flush(self) -> None:
+        super().flush()
+        now = time.monotonic()
+        app = self._app
+        try:
+            screen = app.screen_main
+            pods = screen.query_one("#pods-table")
+            events = screen.query_one("#events-table")
+        except Exception:  # not composed yet
+            return
+        if not self._first:
+            folds = len(app.model.folded)
+            if pods.row_count >= self._pods * 0.99 and app.diagnoses > 0 \
+                    and events.row_count >= folds > 0:
+                self._first = True
+                self._note(f"first_screen {now:.6f} {pods.row_count} {events.row_count}")
+            return
+        self._note(f"frame {now:.6f} {pods.cursor_key!r}")
+        if self._markers:
+            for marker in list(self._markers):
+                ns = marker.split("/", 1)[0]
+                name = marker.split("/", 1)[1]
+                if events.has_row(("Event", ns, f"Pod/{name} Bench {name}")):
+                    self._markers.remove(marker)
+                    self._note(f"change {now:.6f} {marker}")
+
+    def _read_markers(self) -> None:
+        with os.fdopen(int(os.environ["KUBETRIAGE_PROBE_IN"])) as lines:
+            for line in lines:
+                self._markers.append(line.strip())
+
+    def _watch_sync(self) -> None:
+        while True:
+            time.sleep(SYNC_POLL_S)
+            source = getattr(self._app, "source", None)
+            if source is None or not getattr(source, "reflectors", None):
+                continue
+            try:
+                states = source.store.states()
+            except RuntimeError:  # changed while read: look again
+                continue
+            kinds = {r.kind for r in list(source.reflectors)}
+            if len(states) >= len(kinds) and all(s.phase in DONE_PHASES for s in states.values()):
+                self._note(f"synced {time.monotonic():.6f}")
+                break
+        steps = {"rows_in": lambda: self._app._rows_in.is_set(),
+                 "report": lambda: self._app._first_report.is_set() or self._app.diagnoses}
+        while steps:
+            time.sleep(SYNC_POLL_S)
+            for name, done in list(steps.items()):
+                if done():
+                    self._note(f"{name} {time.monotonic():.6f}")
+                    del steps[name]
