@@ -117,6 +117,26 @@ def decode_object(raw: bytes | memoryview, kind: str, api_version: str) -> Obj |
     return _SHAPED[kind][1](obj, api_version) if type(obj) is dict else None
 
 
+def decode_item(raw: bytes | memoryview, kind: str, default_kind: str | None,
+                default_version: str | None) -> Obj | None:
+    """A dump List's item decoded straight into its kept form in one reading, if it is a pod or
+    an event of `kind` (its own kind and apiVersion, else the List's defaults); None otherwise:
+    read its kind and then the item (decode_object, or whole)."""
+    decoder = _DUMP_ITEM_DECODERS.get(kind)
+    if decoder is None:
+        return None
+    try:
+        obj = decoder.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    if type(obj) is not dict:
+        return None
+    version = obj.pop("apiVersion", None) or default_version
+    if (obj.pop("kind", None) or default_kind) != kind or not isinstance(version, str):
+        return None
+    return _SHAPED[kind][1](obj, version)
+
+
 def _prune(obj: Any, shape: Shape) -> Obj:
     """What the shape keeps of a decoded object: the same as decode_list's decoder builds."""
     if type(obj) is not dict:
@@ -280,3 +300,7 @@ def _decoder(kind: str, shape: Shape) -> msgspec.json.Decoder:
 _DECODERS = {kind: _decoder(kind, shape) for kind, (shape, _) in _SHAPED.items()}
 _ITEM_DECODERS = {kind: msgspec.json.Decoder(_typed(kind, shape))
                   for kind, (shape, _) in _SHAPED.items()}
+# a dump List's item, which says its kind and version
+_DUMP_ITEM_DECODERS = {kind: msgspec.json.Decoder(
+    _typed(f"Dump{kind}", {**shape, "kind": None, "apiVersion": None}))
+    for kind, (shape, _) in _SHAPED.items()}
