@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import importlib
 import os
 import signal
@@ -52,21 +51,18 @@ async def open_source(kubeconfig: str | None = None, context: str | None = None,
 async def _dashboard(args: argparse.Namespace) -> tuple[int, str | None]:
     # user mistakes are one line before the screen is taken over, not a flash of the dashboard
     # (an unknown --demo scenario too: the source is opened before Textual starts). The source
-    # is opened while the settings are read in a thread (they import Textual's themes), and the
-    # dashboard itself (Textual and every screen, ~0.3 s) is imported in a thread while the
-    # lists arrive: the loop reads each page as it comes.
-    settings_read = asyncio.ensure_future(asyncio.to_thread(load_settings, args))
-    opening = asyncio.ensure_future(open_source(args.kubeconfig, args.context, args.demo,
-                                                args.namespace, read_only=args.read_only))
+    # is opened first: the lists are asked for before anything else is imported (the server
+    # builds them meanwhile). The settings (they import Textual's themes) and the dashboard
+    # itself (Textual and every screen, ~0.3 s) are then imported in a thread while the lists
+    # arrive: the loop reads each page as it comes.
     try:
-        settings = await settings_read
-    except BaseException:
-        opening.cancel()
-        with contextlib.suppress(BaseException):
-            await (await opening).close()
+        source = await open_source(args.kubeconfig, args.context, args.demo, args.namespace,
+                                   read_only=args.read_only)
+    except Exception:
+        await asyncio.to_thread(load_settings, args)  # a bad settings file is said first
         raise
-    source = await opening
     try:
+        settings = await asyncio.to_thread(load_settings, args)
         app_module = await asyncio.to_thread(importlib.import_module, "kubetriage.tui.app")
     except BaseException:
         await source.close()
