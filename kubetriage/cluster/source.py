@@ -44,7 +44,13 @@ from kubetriage.cluster.reflector import (
 )
 from kubetriage.cluster.slim import LAST_APPLIED
 from kubetriage.cluster.store import Store
-from kubetriage.core.logs_read import LOG_RULE_KINDS, LogVersion, PodReadings, wanted_logs
+from kubetriage.core.logs_read import (
+    LOG_RULE_KINDS,
+    LogVersion,
+    PodReadings,
+    failing_logs,
+    wanted_logs,
+)
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
 from kubetriage.core.text import log_lines
@@ -70,7 +76,10 @@ class ClusterSource:
                  namespaces: list[str] | None = None, kinds: tuple[str, ...] = WATCHED,
                  idle_timeout: float = IDLE_TIMEOUT_S, page_size: int = PAGE_SIZE,
                  min_watch_timeout: int = MIN_WATCH_TIMEOUT_S,
-                 backoff: Backoff | None = None) -> None:
+                 backoff: Backoff | None = None, read_logs_early: bool = False) -> None:
+        """read_logs_early: the logs the diagnosis reads of each failing pod are fetched as its
+        page arrives, while the rest is still listed (the dashboard's first report then waits
+        for none of them); a source that may never diagnose leaves them."""
         self.conn = conn
         self.store = store or Store()
         self.namespaces = namespaces  # -n: only these (cluster-scoped kinds stay cluster-wide)
@@ -82,6 +91,9 @@ class ClusterSource:
         self._backoff = backoff
         self._tasks: set[asyncio.Task] = set()
         self._log_cache: dict[LogRef, tuple[float, LogVersion, list[str]]] = {}
+        self._read_logs_early = read_logs_early
+        self._early_logs: dict[LogRef, tuple[LogVersion, asyncio.Task]] = {}  # being fetched
+        self._early_limit = asyncio.Semaphore(LOG_CONCURRENCY)
         self._readings = PodReadings()  # what the log rule read of each pod, while unchanged
         # logs the server would not give (a node gone: 500 from the kubelet proxy; RBAC: 403)
         self._log_errors: dict[LogRef, tuple[float, LogVersion, str]] = {}
@@ -182,10 +194,11 @@ class ClusterSource:
         task.add_done_callback(self._tasks.discard)
 
     def _reflector(self, resource: Resource, namespace: str | None = None) -> Reflector:
+        early = self._read_early if self._read_logs_early and resource.kind == "Pod" else None
         r = Reflector(self.conn, resource, self.store, namespace=namespace,
                       backoff=Backoff(**vars(self._backoff)) if self._backoff else None,
                       check_server=self._server_replaced, on_diverged=self._diverged,
-                      **self._options)
+                      on_first_pages=early, **self._options)
         self.reflectors.append(r)
         return r
 
@@ -430,6 +443,12 @@ class ClusterSource:
                                              self._readings)
         else:
             wanted = await asyncio.to_thread(_wanted_in, objects, self._readings)
+        if self._early_logs:  # those fetched early of the same containers are waited for
+            early, self._early_logs = self._early_logs, {}
+            for ref, (version, task) in early.items():
+                if wanted.get(ref) != version:
+                    task.cancel()  # changed since: fetched again below
+            await asyncio.gather(*(task for _, task in early.values()), return_exceptions=True)
         now = time.monotonic()
         fetch, refresh = [], []
         for ref, version in wanted.items():
@@ -445,23 +464,42 @@ class ClusterSource:
         limit = asyncio.Semaphore(LOG_CONCURRENCY)
 
         async def get(ref: LogRef) -> None:
-            ns, pod, container, previous = ref
             async with limit:
-                try:
-                    lines = await self.logs(ns, pod, container, previous=previous)
-                except ApiError as exc:
-                    self._log_failed(ref, wanted[ref], str(exc))
-                except (aiohttp.ClientError, TimeoutError) as exc:
-                    self._log_failed(ref, wanted[ref], "cannot reach the API server: "
-                                                       f"{exc or type(exc).__name__}")
-                else:
-                    self._log_cache[ref] = (time.monotonic(), wanted[ref], lines)
-                    self._log_errors.pop(ref, None)
+                await self._fetch_log(ref, wanted[ref])
 
         await asyncio.gather(*(get(ref) for ref in fetch + refresh[:LOG_REFRESHES_PER_ROUND]))
         self._log_cache = {ref: c for ref, c in self._log_cache.items() if ref in wanted}
         self._log_errors = {ref: e for ref, e in self._log_errors.items() if ref in wanted}
         return {ref: c[2] for ref, c in self._log_cache.items()}
+
+    def _read_early(self, pods: list[Obj]) -> None:
+        """A page of the first list of pods: the logs of its failing containers (rules 1 and 2
+        of core/logs_read.py, which need no other object) are fetched now, beside the list."""
+        for pod in pods:
+            for ref, version in failing_logs(pod).items():
+                if ref not in self._early_logs and ref not in self._log_cache:
+                    task = asyncio.create_task(self._fetch_early(ref, version))
+                    self._early_logs[ref] = (version, task)
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+
+    async def _fetch_early(self, ref: LogRef, version: LogVersion) -> None:
+        async with self._early_limit:
+            await self._fetch_log(ref, version)
+
+    async def _fetch_log(self, ref: LogRef, version: LogVersion) -> None:
+        """One log into the cache, or why it could not be read."""
+        ns, pod, container, previous = ref
+        try:
+            lines = await self.logs(ns, pod, container, previous=previous)
+        except ApiError as exc:
+            self._log_failed(ref, version, str(exc))
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            self._log_failed(ref, version, "cannot reach the API server: "
+                                           f"{exc or type(exc).__name__}")
+        else:
+            self._log_cache[ref] = (time.monotonic(), version, lines)
+            self._log_errors.pop(ref, None)
 
     def _log_failed(self, ref: LogRef, version: LogVersion, why: str) -> None:
         cached = self._log_cache.get(ref)

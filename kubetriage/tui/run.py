@@ -45,7 +45,8 @@ async def open_source(kubeconfig: str | None = None, context: str | None = None,
     from kubetriage.cluster.source import ClusterSource
 
     return await ClusterSource.open(kubeconfig, context, demo=demo, read_only=read_only,
-                                    namespaces=[namespace] if namespace else None)
+                                    namespaces=[namespace] if namespace else None,
+                                    read_logs_early=True)
 
 
 async def _dashboard(args: argparse.Namespace) -> tuple[int, str | None]:
