@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from hashlib import blake2b
 from typing import Any, TypedDict, Union
 
 import msgspec
@@ -33,6 +34,7 @@ Shape = dict[str, Union["Shape", list["Shape"], None]]
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _intern = sys.intern
 _SHARED_MAX = 8192  # distinct templates remembered; past it the cache starts again
+_DIGEST_OVER = 128  # bytes of JSON past which a shared value is remembered by its digest
 _shared: dict[bytes, Any] = {}
 _flat: dict[tuple, Any] = {}  # _share_flat's kept dicts, by their items
 _MESSAGE_SHARED_MAX = 4096  # event messages up to this long are interned
@@ -184,8 +186,12 @@ def _deep(value: Any) -> Any:
 
 
 def _share(value: Any, build: Callable[[Any], Any]) -> Any:
-    """build(value), or the identical result built for an equal value before."""
+    """build(value), or the identical result built for an equal value before. A long value is
+    remembered by a digest of its JSON, not the JSON itself (a pod's containers: ~4 KB each,
+    20 MB of keys at 10k pods)."""
     key = orjson.dumps(value)
+    if len(key) > _DIGEST_OVER:
+        key = blake2b(key, digest_size=16).digest()
     found = _shared.get(key)
     if found is None:
         if len(_shared) >= _SHARED_MAX:
