@@ -240,11 +240,11 @@ class KubetriageApp(App):
             return
         async with self._model_lock:
             part = DashboardModel(self.namespace)
-            changes = part.initial_changes(self.source.store, ("Event",))
+            events = self.source.store.list("Event")  # taken on the loop: the store's thread
             if self._sub is not None:
                 self._sub.drop("Event")  # in the store, so in the rows built now
             now = self.clock()
-            updates = await asyncio.to_thread(_build, part, changes, now)
+            updates = await asyncio.to_thread(_fold_all, part, events, now)
             updates.events.deletes |= self.model.adopt_events(part)
             await self._show_in_chunks(updates, now)
 
@@ -537,10 +537,22 @@ def _build(model: DashboardModel, changes: Iterable[StoreChange], now: datetime)
     with gc_paused(long_lived=True):
         updates = model.apply(changes, now)
         for panel in (updates.namespaces, updates.releases, updates.pods, updates.events):
-            keys = panel.sort_keys
-            in_order = sorted(panel.upserts, key=keys.__getitem__)
-            panel.upserts = {key: panel.upserts[key] for key in in_order}
+            _in_order(panel)
     return updates
+
+
+def _fold_all(model: DashboardModel, events: list[dict], now: datetime) -> Updates:
+    """Every event row of a model without events, in display order (run in a thread)."""
+    with gc_paused(long_lived=True):
+        updates = Updates(events=model.fold_all(events, now))
+        _in_order(updates.events)
+    return updates
+
+
+def _in_order(panel: PanelUpdate) -> None:
+    keys = panel.sort_keys
+    in_order = sorted(panel.upserts, key=keys.__getitem__)
+    panel.upserts = {key: panel.upserts[key] for key in in_order}
 
 
 def _chunks(updates: Updates, size: int) -> Iterable[Updates]:
