@@ -34,6 +34,7 @@ from kubetriage.core.unseen import Unseen
 from kubetriage.diagnosis import diagnose
 from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
+from kubetriage.silences import Silences
 from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.navigation import Open
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
@@ -72,7 +73,8 @@ class KubetriageApp(App):
                  demo: Any = None, namespace: str | None = None, theme: str | None = None,
                  read_only: bool = False, settings: Settings | None = None,
                  source_options: dict[str, Any] | None = None,
-                 clock: Callable[[], datetime] = utc_now, source: Source | None = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, source: Source | None = None,
+                 silences: Silences | None = None) -> None:
         """source: a ClusterSource opened already (the command opens it before the screen is
         taken over, so its lists arrive while Textual starts); else one is opened from the
         connection arguments once the screen is up."""
@@ -82,6 +84,7 @@ class KubetriageApp(App):
                                                  demo=demo, **(source_options or {}))
         self.namespace = namespace
         self.read_only = read_only
+        self.silences = silences
         self.remember = settings is not None  # only the real command saves a theme switch
         settings = settings or Settings()
         self.ring_bell = settings.bell
@@ -340,7 +343,8 @@ class KubetriageApp(App):
                 continue  # `:ctx` closed that source under the request
             # forked: on the other core, while this one draws (see forked.py)
             report = await asyncio.to_thread(call_forked, diagnosis_of, objects, logs,
-                                             self.namespace, self.clock(), source.unseen())
+                                             self.namespace, self.clock(), source.unseen(),
+                                             self.silences)
             if source is not self.source or report.namespace != self.namespace:
                 continue  # `:ctx` or `:ns` switched meanwhile
             await self._rows_in.wait()  # chains drawn with the rows they mark, never before
@@ -447,7 +451,8 @@ class KubetriageApp(App):
             stale_reason=(down.error or "") if down is not None else "", retry_in=retry_in,
             releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
-            chains=len(self.report.chains), read_only=self.read_only,
+            chains=len(self.report.chains), silenced=self.report.silenced,
+            read_only=self.read_only,
             namespace=self.namespace, filter=self.screen_main.filter_text,
             diagnosis=self._diagnosis_pending(), unseen=unseen_text(self._unseen())))
 
@@ -511,13 +516,15 @@ def _drilldown() -> ModuleType:
 
 
 def diagnosis_of(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None,
-                 now: datetime | None = None, unseen: Unseen | None = None) -> Report:
+                 now: datetime | None = None, unseen: Unseen | None = None,
+                 silences: Silences | None = None) -> Report:
     """The report the dashboard draws on these objects and logs: `check`'s diagnosis (run in a
     forked child, else a thread), with what could not be read. Where it runs in a thread, the
     snapshot indexing them is gone before the collector runs again, so its 100,000s of
     containers never reach an old generation that every full collection would rescan."""
     with gc_paused():
-        return diagnose(Snapshot.from_objects(objects, logs, now, unseen), namespace=namespace)
+        return diagnose(Snapshot.from_objects(objects, logs, now, unseen), namespace=namespace,
+                        silences=silences)
 
 
 def _build(model: DashboardModel, changes: Iterable[StoreChange], now: datetime) -> Updates:

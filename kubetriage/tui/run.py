@@ -37,6 +37,17 @@ def load_settings(args: argparse.Namespace) -> Any:
     return settings
 
 
+def load_silences(args: argparse.Namespace) -> Any:
+    """The silences `check` applies (--silences FILE, else the default file): the dashboard hides
+    what `check` hides, or the two would tell different stories. A bad file is a UsageError."""
+    from kubetriage import silences
+
+    try:
+        return silences.load(getattr(args, "silences", None))
+    except silences.SilenceError as exc:
+        raise UsageError(str(exc)) from None
+
+
 async def open_source(kubeconfig: str | None = None, context: str | None = None,
                       demo: str | None = None, namespace: str | None = None,
                       read_only: bool = False) -> Any:
@@ -56,10 +67,12 @@ async def _dashboard(args: argparse.Namespace) -> tuple[int, str | None]:
     # dashboard itself (Textual and every screen, ~0.3 s) is imported in a thread while the
     # lists arrive: the loop reads each page as it comes.
     settings_read = asyncio.ensure_future(asyncio.to_thread(load_settings, args))
+    silences_read = asyncio.ensure_future(asyncio.to_thread(load_silences, args))
     opening = asyncio.ensure_future(open_source(args.kubeconfig, args.context, args.demo,
                                                 args.namespace, read_only=args.read_only))
     try:
         settings = await settings_read
+        silences = await silences_read
     except BaseException:
         opening.cancel()
         with contextlib.suppress(BaseException):
@@ -73,7 +86,8 @@ async def _dashboard(args: argparse.Namespace) -> tuple[int, str | None]:
         raise
     app = app_module.KubetriageApp(source=source, kubeconfig=args.kubeconfig,
                                    context=args.context, namespace=args.namespace,
-                                   theme=args.theme, read_only=args.read_only, settings=settings)
+                                   theme=args.theme, read_only=args.read_only, settings=settings,
+                                   silences=silences)
     _end_with_the_terminal()
     try:
         code = await app.run_async()
