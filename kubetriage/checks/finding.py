@@ -2,7 +2,9 @@
 
 These models are the JSON contract of `kubetriage check` (DESIGN.md, "Contracts"); its JSON Schema
 is generated from them (`kubetriage check --schema`). Every string is cleaned of control and bidi
-characters when a model is built, so no output format can carry cluster text unsanitised.
+characters when a model is built, so no output format can carry cluster text unsanitised. Object
+names and commands are not cleaned but made visible (`ad\u200bmin`, written out): a name with
+its invisible characters removed is another object's name, and a command would act on that one.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from kubetriage.core.text import clean
+from kubetriage.core.text import clean, visible
 
 Severity = Literal["critical", "error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"critical": 3, "error": 2, "warning": 1, "info": 0}
@@ -38,7 +40,7 @@ class ObjectRef(BaseModel):
     name: str
 
     _clean = field_validator("kind", "name", "namespace")(
-        lambda v: clean(v) if isinstance(v, str) else v)
+        lambda v: visible(v) if isinstance(v, str) else v)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.namespace}/{self.name}" if self.namespace \
@@ -52,7 +54,8 @@ class Remediation(BaseModel):
     command: str | None = None
     action: str | None = Field(default=None, description="id of a dashboard action, or null")
 
-    _clean = field_validator("title", "command")(lambda v: clean(v) if isinstance(v, str) else v)
+    _clean = field_validator("title")(lambda v: clean(v) if isinstance(v, str) else v)
+    _visible = field_validator("command")(lambda v: visible(v) if isinstance(v, str) else v)
 
 
 class Finding(BaseModel):
