@@ -20,6 +20,7 @@ from typing import Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from kubetriage.checks.finding import Chain, Report
 from kubetriage.cluster.connect import context_names
@@ -91,6 +92,7 @@ class KubetriageApp(App):
         self.clock = clock
         self.source: Source | None = source
         self.error: str | None = None
+        self.crash: BaseException | None = None  # what ended the source's worker (a bug)
         self.report = Report(findings=[], chains=[])
         self.diagnoses = 0  # how many reports have been drawn
         self.reading_logs = False  # the objects are listed; the logs the diagnosis reads are not
@@ -111,12 +113,22 @@ class KubetriageApp(App):
         self.model = DashboardModel(namespace)
         self.screen_main = MainScreen(self.model)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.remember:
             remember_theme(self)
-        self.push_screen(self.screen_main)
+        # mounted before the rows come: a source opened before Textual started (the command
+        # does) has its lists in at once, and rows given to a screen still mounting were lost
+        await self.push_screen(self.screen_main)
         self.run_worker(self._watch(), name="source", group="source", exit_on_error=False)
         self._status_timer = self.set_interval(STATUS_INTERVAL_S, self._show_status)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The source's worker ends in an error only by a bug: the command reports it (one
+        line, KUBETRIAGE_DEBUG=1 for the traceback) rather than a screen frozen at "syncing"."""
+        if event.worker.name == "source" and event.state == WorkerState.ERROR \
+                and not self._exit:
+            self.crash = event.worker.error
+            self.exit(return_code=2)
 
     async def on_unmount(self) -> None:
         if self.source is not None:

@@ -93,6 +93,8 @@ async def _dashboard(args: argparse.Namespace) -> tuple[int, str | None]:
         code = await app.run_async()
     finally:
         await source.close()  # idempotent: the app closes it when it unmounts
+    if app.crash is not None:
+        raise app.crash  # the CLI's last resort says it in one line
     return code or 0, app.error
 
 
