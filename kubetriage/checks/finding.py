@@ -22,13 +22,26 @@ EVIDENCE_WIDTH = 400  # a log line can be a megabyte of JSON; evidence is for re
 
 
 def _clean_line(value: str) -> str:
+    """A line of evidence, cut to EVIDENCE_WIDTH in the middle where it is longer: the end of an
+    error message holds its verdict (`...: field is immutable`, `: 404 Not Found`)."""
     value = clean(value).strip()
     if len(value) <= EVIDENCE_WIDTH:
         return value
-    head = value[: EVIDENCE_WIDTH - 1]
-    space = head.rfind(" ")
-    # at a word's end where there is one near (a word cut in two reads as a typo)
-    return (head[:space] if space > EVIDENCE_WIDTH * 3 // 4 else head).rstrip() + "…"
+    head = _at_word(value[: EVIDENCE_WIDTH * 3 // 4], end=True)
+    tail = _at_word(value[-(EVIDENCE_WIDTH - len(head) - 3):], end=False)
+    return f"{head} … {tail}"
+
+
+def _at_word(part: str, *, end: bool) -> str:
+    """part cut back to a whole word at its cut side where a space (or, in JSON, a comma or
+    brace) is near: a word cut in two reads as a typo."""
+    near = len(part) // 4
+    marks = [i for i in (part.rfind(c) if end else part.find(c) for c in " ,{[") if i >= 0]
+    if end:
+        cut = max(marks, default=-1)
+        return (part[:cut + (part[cut] != " ")] if cut > len(part) - near else part).rstrip()
+    cut = min(marks, default=-1)
+    return (part[cut + 1:] if 0 <= cut < near else part).lstrip()
 
 
 class ObjectRef(BaseModel):
