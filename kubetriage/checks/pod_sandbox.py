@@ -59,6 +59,14 @@ def _tidy(cause: str) -> str:
     return cause if len(cause) <= CAUSE_LIMIT else cause[:CAUSE_LIMIT - 1].rstrip() + "…"
 
 
+def _from_the_plugin(event: dict) -> str:
+    """The event's line from where the plugin speaks: the sandbox id and the runtime's wrapping
+    before it fill a narrow pane and say nothing."""
+    message = str_at(event, "message")[:8_000]
+    starts = [m.start() for m in (*_PLUGIN.finditer(message), *_NETWORK_PLUGIN.finditer(message))]
+    return event_line({**event, "message": "…" + message[max(starts):]} if starts else event)
+
+
 def _not_started(pod: dict) -> bool:
     if str_at(pod, "status", "phase") not in ("Pending", ""):
         return False
@@ -107,6 +115,6 @@ def _finding(node: str, plugin: str, held: list[tuple[dict, dict, str]]) -> Find
         ObjectRef(kind="Node", namespace=None, name=node or "unknown"),
         f"{who}: {cause}; {count}{spread} cannot start (sandbox tried {tries} "
         f"time{'s' if tries != 1 else ''}).",
-        [event_line(held[0][1]), f"pods in ContainerCreating: {shown}"],
+        [_from_the_plugin(held[0][1]), f"pods in ContainerCreating: {shown}"],
         fixes, part=plugin or None, node=node, plugin=plugin,
         breaks=[("Pod", ns, n) for ns, n in pods])

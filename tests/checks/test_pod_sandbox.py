@@ -32,6 +32,11 @@ def test_fires_once_for_a_nodes_plugin_with_every_pod_it_holds_back():
         'ClusterInformation: Get "https://172.20.0.1:443/apis/crd.projectcalico.org/v1/'
         'clusterinformations/default": Service Unavailable; 3 pods in 2 namespaces cannot start '
         "(sandbox tried 40 times).")
+    # quoted from where the plugin speaks: the sandbox id before it says nothing in a narrow pane
+    assert f.evidence[0] == ('Warning FailedCreatePodSandBox (x40): …plugin type="calico" failed '
+                             '(add): error getting ClusterInformation: Get "https://172.20.0.1:443'
+                             '/apis/crd.projectcalico.org/v1/clusterinformations/default": '
+                             'Service Unavailable')
     assert f.evidence[1] == ("pods in ContainerCreating: kube-system/coredns-76f75df574-8xk2p, "
                              "kube-system/coredns-76f75df574-tq9wz, shop/web-5d8c9f7b6-2lkqz")
     assert f.facts["breaks"] == [("Pod", "kube-system", "coredns-76f75df574-8xk2p"),
