@@ -52,7 +52,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", choices=FORMATS, default="text", help="output format")
     p.add_argument("--ignore", metavar="CODE", action="append", default=[],
                    help="hide findings of this check code (repeatable)")
-    p.add_argument("--silences", metavar="FILE",
+    # SUPPRESS: `kubetriage --silences F check` keeps F (a subcommand's default would replace it)
+    p.add_argument("--silences", metavar="FILE", default=argparse.SUPPRESS,
                    help="known issues to hide (default: ~/.config/kubetriage/silences.yaml)")
     p.add_argument("--schema", action="store_true",
                    help="print the JSON Schema of the JSON output and exit")

@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-n", "--namespace", metavar="NS", help="only this namespace")
     parser.add_argument("--theme", metavar="THEME", help="colour theme")
     parser.add_argument("--read-only", action="store_true", help="turn every action off")
+    parser.add_argument("--silences", metavar="FILE", help="known issues to hide, as `check` hides "
+                        "them (default: ~/.config/kubetriage/silences.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     from kubetriage.sim.cli import add_parser as add_sim

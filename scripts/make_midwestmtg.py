@@ -68,7 +68,7 @@ from scenario_kit import DOCKERD_NODE_ANNOTATIONS, helm_release_secret, node_con
 from scenario_kit import node as kube_node
 
 from kubetriage.core import helm
-from kubetriage.sim.controllers import template_hash
+from kubetriage.sim.workloads import template_hash
 
 HELM_CONTROLLER = "helm-controller-7c8b6d9f5b-q4lzn"
 LATER = NOW  # timeline objects: "now" of the recording; the server's clock takes over from there

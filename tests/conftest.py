@@ -11,6 +11,10 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = next((p / "shared" for p in REPO.parents if (p / "shared" / "crds").is_dir()),
               REPO.parent / "shared")
 CRDS = SHARED / "crds"
+# a clone outside our machines has no ../shared: what validates against the upstream CRDs skips,
+# saying so, as the real kube-apiserver tier does
+needs_crds = pytest.mark.skipif(not CRDS.is_dir(), reason=f"no upstream CRDs at {CRDS} (the "
+                                "shared folder beside our checkouts): nothing to validate against")
 
 
 @pytest.fixture(autouse=True)

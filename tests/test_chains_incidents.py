@@ -131,8 +131,21 @@ def test_netpol_egress_one_policy_root_for_both_pods():
     assert len(report.chains) == 1
 
 
+def test_cni_sandbox_one_root_for_the_nodes_plugin():
+    report = report_of("cni-sandbox")
+    root, _ = chain_rooted(report, "KT-211", "Node", "worker-1")
+    assert "The network plugin calico on node worker-1 cannot set up pod networks: error getting " \
+           "ClusterInformation" in root.summary and "3 pods in 2 namespaces" in root.summary
+    assert any('plugin type="calico" failed (add)' in line for line in root.evidence)
+    # the same workloads' pods on control-1 run: nothing about them, nor about calico-node
+    assert {k[2].split("-")[0] for k in root.facts["breaks"]} == {"coredns", "storefront",
+                                                                   "order"}
+    assert "--field-selector spec.nodeName=worker-1" in fixes(root)
+    assert len(report.chains) == 1
+
+
 def test_healthy_has_no_new_check_firing():
     report = report_of("healthy")
-    new = {"KT-105", "KT-106", "KT-209", "KT-210", "KT-303", "KT-404", "KT-503", "KT-701",
-           "KT-702"}
+    new = {"KT-105", "KT-106", "KT-209", "KT-210", "KT-211", "KT-303", "KT-404", "KT-503",
+           "KT-701", "KT-702"}
     assert not [f.id for f in report.findings if f.check in new]

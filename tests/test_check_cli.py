@@ -183,14 +183,21 @@ def test_text_commands_copy_whole_and_wrapped_evidence_keeps_its_marker(capsys, 
                 following.startswith("    (its evidence"), (line, following)
 
 
-def test_evidence_cut_for_length_ends_at_a_word():
+def test_evidence_cut_for_length_keeps_its_end_and_whole_words():
+    """An error's verdict is at its end: a long line is cut in the middle, at words."""
     from kubetriage.checks.finding import EVIDENCE_WIDTH, Finding, ObjectRef
 
+    message = ('Helm upgrade failed: cannot patch "etcd-operator-controller-manager" with kind '
+               'Deployment: ' + "running hooks " * 60 + "spec.selector: field is immutable")
     f = Finding(id="x", check="KT-000", title="t", severity="error",
                 object=ObjectRef(kind="Pod", namespace="a", name="b"), summary="s",
-                evidence=["running hooks " * 60])
+                evidence=[message])
     [line] = f.evidence
-    assert len(line) <= EVIDENCE_WIDTH and line.endswith(("running…", "hooks…"))
+    assert len(line) <= EVIDENCE_WIDTH
+    assert line.startswith("Helm upgrade failed: cannot patch") and \
+        line.endswith("spec.selector: field is immutable")
+    head, tail = line.split(" … ")
+    assert all(word in message.split() for word in (head.split()[-1], tail.split()[0]))
 
 
 def text_of(capsys, monkeypatch, scenario: str) -> str:

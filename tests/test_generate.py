@@ -16,7 +16,7 @@ import yaml
 
 from kubetriage.sim.generate import generate_scenario, parse_rate, parse_scale
 
-from .conftest import CRDS
+from .conftest import CRDS, needs_crds
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -165,6 +165,7 @@ def _shape(obj):
     return id(obj)
 
 
+@needs_crds
 def test_a_small_cluster_validates(small):
     schemas = _crd_schemas()
     errors = []
@@ -238,6 +239,7 @@ async def test_churn_through_a_running_server_is_seen_by_a_watch():
     assert seen[("Event", "ADDED")] > 0
 
 
+@needs_crds
 async def test_churn_writes_valid_objects_and_raises_restart_counts():
     from kubetriage.core import resources
     from kubetriage.sim.churn import churn

@@ -27,7 +27,7 @@ import yaml
 from kubetriage.core import helm, resources
 from kubetriage.sim import scenario
 from kubetriage.sim.timeline import Step
-from tests.conftest import CRDS
+from tests.conftest import CRDS, needs_crds
 
 K8S_VERSION = "1.33"  # the newest kubectl on the machine
 NAMES = scenario.names()
@@ -140,6 +140,7 @@ def _check_custom(where: str, obj: dict) -> None:
                                         "metadata": obj["metadata"]})
 
 
+@needs_crds
 @pytest.mark.parametrize("name", NAMES)
 def test_every_object_passes_its_schema(name: str) -> None:
     unchecked = []
@@ -165,6 +166,7 @@ def test_every_kind_is_one_the_server_serves(name: str) -> None:
     assert not unknown, f"not in kubetriage.core.resources: {unknown[:5]}"
 
 
+@needs_crds
 def test_the_strict_crd_schema_rejects_an_unknown_field() -> None:
     """The CRD check is not a rubber stamp: a misspelt spec field fails as the server fails it."""
     hr = next(o for o in loaded("midwestmtg").dump.objects if o["kind"] == "HelmRelease")

@@ -280,7 +280,7 @@ def _terminating(obj: Obj, lookup: Lookup) -> str | None:
 
 
 def hook_job_failing(job: Obj, lookup: Lookup) -> str | None:
-    """Why this is not a failed Helm hook Job (None when it is one): a hook annotation, and a
+    """Why this is not a failing Helm hook Job (None when it is one): a hook annotation, and a
     Failed condition, failed pods, or a pod of it crash-looping or not pulling."""
     if HOOK not in (_meta(job).get("annotations") or {}):
         return "it is not a Helm hook Job (no helm.sh/hook annotation)"
@@ -405,7 +405,7 @@ ACTIONS: tuple[Action, ...] = (
            _terminating, _force_delete,
            _kubectl(lambda o: f"delete pod {_q(_meta(o)['name'])} --force --grace-period=0"),
            warning=FORCE_DELETE_WARNING),
-    Action("delete-hook-job", "Delete failed Helm hook Job", ("Job",), "delete",
+    Action("delete-hook-job", "Delete failing Helm hook Job", ("Job",), "delete",
            hook_job_failing, _delete,
            _kubectl(lambda o: f"delete job {_q(_meta(o)['name'])} --cascade=background")),
     Action("delete-orphan-hpa", "Delete HPA whose target is gone", ("HorizontalPodAutoscaler",),

@@ -5,7 +5,11 @@ The cause is stated by its CertificateRequest (`Referenced "Issuer" not found: .
 issuer does not have a Ready status condition", Ready=False Failed) or by the issuer it names
 being absent or not Ready. An `issuerRef` without `kind` means an Issuer in the Certificate's
 namespace: when only a ClusterIssuer of that name exists, that is the mistake. "Issuing
-certificate as Secret does not exist" alone is cert-manager starting work, not a failure.
+certificate as Secret does not exist" alone is cert-manager starting work, not a failure; a
+request still "Waiting on certificate issuance from order ...: "pending"" after ORDER_PATIENCE_S
+is: an ACME order stays pending while a challenge does not pass (an HTTP-01 self check the
+ingress does not answer, a DNS-01 record not seen), which its Challenge states
+(cert-manager/cert-manager#3325, #3332).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Iterator
 from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.objects import (
+    age,
     annotations,
     condition,
     dicts,
@@ -24,6 +29,7 @@ from kubetriage.checks.objects import (
     namespace,
     owners,
     ref,
+    seconds_since,
     str_at,
 )
 from kubetriage.core.snapshot import Key, Snapshot
@@ -33,6 +39,8 @@ CHECK = Check(code="KT-303", title="Certificate cannot be issued", severity="err
                      "Pod", "Ingress"), doc=__doc__)
 
 _NOT_FOUND = re.compile(r'Referenced "(\w+)" not found')
+_ORDER = re.compile(r'Waiting on certificate issuance from order ([\w.-]+)/([\w.-]+): "pending"')
+ORDER_PATIENCE_S = 600.0  # an order usually passes in a minute or two: ten is stuck
 
 
 def _requests(snap: Snapshot, cert: dict) -> list[dict]:
@@ -74,8 +82,29 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         issuer_bad = snap.has_kind(kind) and (found is None or str_at(
             condition(found, "Ready"), "status") == "False")
         if not stated and not issuer_bad:
-            continue
+            stated = _pending_orders(snap, cert)
+            if not stated:
+                continue
         yield _finding(snap, cert, ready or {}, kind, issuer, found, stated)
+
+
+def _pending_since(cert: dict, request: dict, ready: dict) -> str:
+    """When the request started waiting: its condition's time, its creation, else when the
+    Certificate stopped being Ready."""
+    return str_at(ready, "lastTransitionTime") or \
+        str_at(request, "metadata", "creationTimestamp") or \
+        str_at(condition(cert, "Ready"), "lastTransitionTime")
+
+
+def _pending_orders(snap: Snapshot, cert: dict) -> list[tuple[dict, dict]]:
+    """Its requests waiting on an ACME order for longer than an order ever takes."""
+    out = []
+    for r in _requests(snap, cert):
+        c = condition(r, "Ready") or {}
+        since = seconds_since(snap, _pending_since(cert, r, c))
+        if _ORDER.search(str_at(c, "message")) and since is not None and since >= ORDER_PATIENCE_S:
+            out.append((r, c))
+    return out
 
 
 def _finding(snap: Snapshot, cert: dict, ready: dict, kind: str, issuer: str,
@@ -99,6 +128,14 @@ def _finding(snap: Snapshot, cert: dict, ready: dict, kind: str, issuer: str,
         fix = Remediation(title=f"Fix {kind} {issuer} first (its account, solver or secret)",
                           command=f"kubectl describe {kind.lower()} {shlex.quote(issuer)}"
                                   + (f" -n {shlex.quote(ns or '')}" if kind == "Issuer" else ""))
+    elif stated and (m := _ORDER.search(str_at(stated[0][1], "message"))):
+        since = _pending_since(cert, *stated[0])
+        why = (f"its ACME order {m.group(2)} has been pending for {age(snap, since)}: a challenge "
+               "does not pass (HTTP-01: the solver's URL must answer through the ingress from "
+               "outside; DNS-01: the TXT record must be seen)")
+        fix = Remediation(title="Read why its challenge does not pass (Reason: ...), and fix "
+                                "that path or record",
+                          command=f"kubectl describe challenges -n {shlex.quote(ns or 'default')}")
     else:
         why = "its CertificateRequest failed"
         fix = Remediation(title="Read the failed CertificateRequest and its issuer's reason")

@@ -2,7 +2,9 @@
 
 These models are the JSON contract of `kubetriage check` (DESIGN.md, "Contracts"); its JSON Schema
 is generated from them (`kubetriage check --schema`). Every string is cleaned of control and bidi
-characters when a model is built, so no output format can carry cluster text unsanitised.
+characters when a model is built, so no output format can carry cluster text unsanitised. Object
+names and commands are not cleaned but made visible (`ad\u200bmin`, written out): a name with
+its invisible characters removed is another object's name, and a command would act on that one.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from kubetriage.core.text import clean
+from kubetriage.core.text import clean, visible
 
 Severity = Literal["critical", "error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"critical": 3, "error": 2, "warning": 1, "info": 0}
@@ -20,13 +22,26 @@ EVIDENCE_WIDTH = 400  # a log line can be a megabyte of JSON; evidence is for re
 
 
 def _clean_line(value: str) -> str:
+    """A line of evidence, cut to EVIDENCE_WIDTH in the middle where it is longer: the end of an
+    error message holds its verdict (`...: field is immutable`, `: 404 Not Found`)."""
     value = clean(value).strip()
     if len(value) <= EVIDENCE_WIDTH:
         return value
-    head = value[: EVIDENCE_WIDTH - 1]
-    space = head.rfind(" ")
-    # at a word's end where there is one near (a word cut in two reads as a typo)
-    return (head[:space] if space > EVIDENCE_WIDTH * 3 // 4 else head).rstrip() + "…"
+    head = _at_word(value[: EVIDENCE_WIDTH * 3 // 4], end=True)
+    tail = _at_word(value[-(EVIDENCE_WIDTH - len(head) - 3):], end=False)
+    return f"{head} … {tail}"
+
+
+def _at_word(part: str, *, end: bool) -> str:
+    """part cut back to a whole word at its cut side where a space (or, in JSON, a comma or
+    brace) is near: a word cut in two reads as a typo."""
+    near = len(part) // 4
+    marks = [i for i in (part.rfind(c) if end else part.find(c) for c in " ,{[") if i >= 0]
+    if end:
+        cut = max(marks, default=-1)
+        return (part[:cut + (part[cut] != " ")] if cut > len(part) - near else part).rstrip()
+    cut = min(marks, default=-1)
+    return (part[cut + 1:] if 0 <= cut < near else part).lstrip()
 
 
 class ObjectRef(BaseModel):
@@ -38,7 +53,7 @@ class ObjectRef(BaseModel):
     name: str
 
     _clean = field_validator("kind", "name", "namespace")(
-        lambda v: clean(v) if isinstance(v, str) else v)
+        lambda v: visible(v) if isinstance(v, str) else v)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.namespace}/{self.name}" if self.namespace \
@@ -52,7 +67,8 @@ class Remediation(BaseModel):
     command: str | None = None
     action: str | None = Field(default=None, description="id of a dashboard action, or null")
 
-    _clean = field_validator("title", "command")(lambda v: clean(v) if isinstance(v, str) else v)
+    _clean = field_validator("title")(lambda v: clean(v) if isinstance(v, str) else v)
+    _visible = field_validator("command")(lambda v: visible(v) if isinstance(v, str) else v)
 
 
 class Finding(BaseModel):

@@ -3,7 +3,8 @@
 Read from the Ready, Released and Stalled conditions and the release's events: a hook failed
 (pre-upgrade, post-install, ...), Helm timed out waiting for the workloads (`context deadline
 exceeded`, `timed out waiting for the condition`), retries are exhausted, the chart or its source
-is not ready, or a values reference cannot be resolved. Waiting on a dependency is KT-102's.
+is not ready, a values reference cannot be resolved, or Helm's error names the object it could
+not apply and why (checks/helm_errors.py). Waiting on a dependency is KT-102's.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks import helm_errors
 from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.flux import helmrelease_sources
@@ -93,6 +95,7 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     text = " ".join([*(f"{str_at(c, 'reason')} {str_at(c, 'message')}" for c in conds),
                      *(str_at(e, "message") for e in warnings[:5])])
     action = _action(ready)
+    helm = None
     facts: dict = {"release": release_name(hr), "release_namespace": release_namespace(hr)}
     if (m := _HOOK.search(text)):
         facts["hook"] = f"{m.group(1).lower()}-{m.group(2).lower()}"
@@ -104,6 +107,10 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     elif (m := _VALUES.search(text)):
         facts["values_ref"] = (m.group(1), m.group(2), m.group(3))
         what = f"its values reference {m.group(1)} {m.group(2)}/{m.group(3)} cannot be resolved"
+    elif (helm := helm_errors.read(text, release_namespace(hr) or obj.namespace or "default",
+                                   release_name(hr), release_namespace(hr) or "default")):
+        facts.update(helm.facts)
+        what = helm.what
     elif (m := _SOURCE.search(str_at(ready, "message"))):
         facts["chart"] = True
         facts["caused_by"] = [(m.group(1), m.group(2), m.group(3)), *helmrelease_sources(hr)]
@@ -138,7 +145,7 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
                         action="reset") if facts.get("exhausted") else \
         Remediation(title="Retry the release once the cause is fixed",
                     command=f"flux reconcile helmrelease {obj.name} -n {ns}", action="reconcile")
-    fixes = first + [retry,
+    fixes = first + (helm.fixes if helm is not None else []) + [retry,
              Remediation(title="See the Helm history of the release",
                          command=f"helm history {release_name(hr)} -n "
                                  f"{release_namespace(hr) or ns}")]

@@ -23,6 +23,7 @@ from kubetriage.checks.objects import (
     at,
     kubectl,
     ref,
+    seconds_since,
     service_for_host,
     str_at,
 )
@@ -33,13 +34,6 @@ CHECK = Check(code="KT-209", title="Init container never finishes", severity="er
 
 STUCK_AFTER = 600.0  # seconds: longer than any sane wait-for-dependency loop at startup
 SIBLING_FACTOR = 10
-
-
-def _seconds(snap: Snapshot, timestamp: str) -> float | None:
-    try:
-        return (snap.now - datetime.fromisoformat(timestamp.replace("Z", "+00:00"))).total_seconds()
-    except (ValueError, TypeError):
-        return None
 
 
 def _took(status: dict) -> float | None:
@@ -59,7 +53,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         if not init or str_at(pod, "status", "phase") != "Pending":
             continue
         started = str_at(status, "state", "running", "startedAt")
-        running = _seconds(snap, started) if started else None
+        running = seconds_since(snap, started) if started else None
         if running is None or running < STUCK_AFTER:
             continue
         usual = _usual(snap, pod, str_at(status, "name"))

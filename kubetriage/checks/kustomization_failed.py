@@ -1,9 +1,10 @@
 """KT-103: a Flux Kustomization that fails to build, apply or pass its health checks.
 
-Waiting on a dependency is KT-102's. A build failure names its cause (a resource defined twice,
-a missing file); a health check failure names the objects it waited for, which the chain builder
-links as the cause (and through a workload, its failing pods); a source without an artifact is
-the source's finding (KT-105) first.
+Waiting on a dependency is KT-102's. A build failure names its cause in kustomize's innermost
+words and the folder it is in (a resource defined twice, a missing file, an unknown field); a
+dry run the API server refuses names the object and the server's reason; a health check failure
+names the objects it waited for, which the chain builder links as the cause (and through a
+workload, its failing pods); a source without an artifact is the source's finding (KT-105) first.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ CHECK = Check(code="KT-103", title="Kustomization failed", severity="error",
               kinds=("Kustomization", "Event"), doc=__doc__)
 
 _DUPLICATE = re.compile(r"may not add resource with an already registered id: ([^\s]+)")
+# kustomize nests its errors ("accumulating resources from 'x': ... 'y': json: unknown field"):
+# the innermost, after the last quote and colon, is the one to fix, in the last path it names;
+# paths are the controller's checkout (/tmp/kustomization-NNN/), shown from the repository's root
+_BUILD_PATH = re.compile(r"/tmp/kustomization-\d+/([^'\s:]+)")
+_BUILD_PREFIX = "kustomize build failed: "
+# `CustomResourceDefinition/x dry-run failed, reason: Invalid, error: <the server's words>`
+_DRY_RUN = re.compile(r"\b(\w+)/([\w.:-]+) dry-run failed(?:, reason: (\w+))?(?:, error)?: ")
+SAID_LIMIT = 240  # the summary quotes the cause; the evidence holds the whole message
 _HEALTH = re.compile(r"\b(\w+)/([\w.-]+)/([\w.-]+) status")
 
 
@@ -37,8 +46,8 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         facts: dict = {}
         if (m := _DUPLICATE.search(message)):
             what = f"the build fails: {m.group(1)} is defined twice"
-        elif reason == "BuildFailed" or "kustomize build failed" in message:
-            what = "kustomize build fails"
+        elif reason == "BuildFailed" or _BUILD_PREFIX in message:
+            what = _build_failure(message)
         elif reason == "ArtifactFailed" or "artifact not found" in message or \
                 "Source is not ready" in message:
             source = kustomization_source(ks)
@@ -48,6 +57,11 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         elif reason == "HealthCheckFailed" or "health check failed" in message.lower():
             facts["waits_for"] = [(k, ns, name) for k, ns, name in _HEALTH.findall(message)]
             what = "its health checks fail"
+        elif (m := _DRY_RUN.search(message)):
+            facts["refused"] = [m.group(1), m.group(2)]
+            said = _cut(message[m.end():])
+            what = f"the API server refuses {m.group(1)}/{m.group(2)} on its dry run" + \
+                (f" ({m.group(3)})" if m.group(3) else "") + f": {said}"
         else:
             what = "it fails to reconcile"
         ns = obj.namespace or "flux-system"
@@ -55,10 +69,25 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                             [f"Ready=False {reason}: {message}",
                              *(event_line(e) for e in events(snap, ks, "Kustomization")
                                if str_at(e, "type") == "Warning")][:3],
-                            _fixes(obj.name, ns, facts), **facts)
+                            _fixes(obj.name, ns, str_at(ks, "spec", "path") or ".", facts),
+                            **facts)
 
 
-def _fixes(name: str, ns: str, facts: dict) -> list[Remediation]:
+def _build_failure(message: str) -> str:
+    """What fails the build and where, in kustomize's innermost words."""
+    inner = message.rsplit("': ", 1)[1] if "': " in message else \
+        message.split(_BUILD_PREFIX, 1)[-1]
+    paths = _BUILD_PATH.findall(message[:20_000])
+    where = f" in {paths[-1].rstrip('/')}" if paths else ""
+    return f"kustomize build fails{where}: {_cut(inner)}" if inner else "kustomize build fails"
+
+
+def _cut(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text if len(text) <= SAID_LIMIT else text[:SAID_LIMIT - 1].rstrip() + "…"
+
+
+def _fixes(name: str, ns: str, path: str, facts: dict) -> list[Remediation]:
     if facts.get("waits_for"):
         return [Remediation(title="Fix what keeps the objects it waits for from becoming ready "
                                   "(their pods' findings); raising spec.timeout fixes nothing"),
@@ -70,8 +99,15 @@ def _fixes(name: str, ns: str, facts: dict) -> list[Remediation]:
                 Remediation(title="Then apply without waiting for the interval",
                             command=f"flux reconcile kustomization {name} -n {ns} --with-source",
                             action="reconcile")]
-    return [Remediation(title="Reproduce the build locally",
-                        command=f"flux build kustomization {name} -n {ns} --path ."),
+    if "refused" in facts:
+        return [Remediation(title="Fix the object the server refuses, in Git; `flux diff` runs "
+                                  "the same server-side dry run from a checkout",
+                            command=f"flux diff kustomization {name} -n {ns} --path {path}"),
+                Remediation(title="Then apply without waiting for the interval",
+                            command=f"flux reconcile kustomization {name} -n {ns} --with-source",
+                            action="reconcile")]
+    return [Remediation(title="Reproduce the build from a checkout of its source",
+                        command=f"flux build kustomization {name} -n {ns} --path {path}"),
             Remediation(title="Retry after fixing the source",
                         command=f"flux reconcile kustomization {name} -n {ns} --with-source",
                         action="reconcile")]

@@ -256,6 +256,14 @@ def service_for_host(snap: Snapshot, host: str, from_namespace: str) -> tuple[st
     return None
 
 
+def seconds_since(snap: Snapshot, timestamp: str) -> float | None:
+    """Seconds from a Kubernetes timestamp to the snapshot's now; None when it does not parse."""
+    try:
+        return (snap.now - datetime.fromisoformat(timestamp.replace("Z", "+00:00"))).total_seconds()
+    except (ValueError, TypeError):
+        return None
+
+
 def age(snap: Snapshot, timestamp: str) -> str:
     """How long ago a Kubernetes timestamp was, as kubectl prints it (5d, 26h, 3m), or ""."""
     try:

@@ -30,7 +30,8 @@ def counts(report: Report) -> str:
     n = len(report.findings)
     head = f"{len(report.chains)} chain{'s' if len(report.chains) != 1 else ''}, " \
            f"{n} finding{'s' if n != 1 else ''}"
-    return head + (f" ({', '.join(parts)})" if parts else "") + f", {report.silenced} silenced"
+    silenced = f", {report.silenced} silenced" if report.silenced else ""  # none: nothing to say
+    return head + (f" ({', '.join(parts)})" if parts else "") + silenced
 
 
 def _tag(severity: str) -> Text:
@@ -168,7 +169,12 @@ def render_text(report: Report, out: TextIO, width: int | None = None) -> None:
     by_id = {f.id: f for f in report.findings}
     where = f" · {report.source}" if report.source else ""
     where += f" · namespace {report.namespace}" if report.namespace else ""
-    printer.line(Text.assemble(("kubetriage check", "bold"), where, " · ", counts(report)))
+    head = Text.assemble(("kubetriage check", "bold"), where)
+    if head.cell_len + 3 + len(counts(report)) <= console.width:
+        printer.line(head + Text(" · " + counts(report)))
+    else:  # the counts whole on their own line: "1\nsilenced" reads as two facts
+        printer.line(head)
+        printer.line(counts(report), indent=2)
     _unavailable(printer, report)
     if not report.findings:
         printer.line(verdict_text(report))

@@ -10,68 +10,38 @@
   release whose retries are exhausted stays Stalled unless `resetAt` or `forceAt` (equal to
   requestedAt) asks otherwise or its generation, chart or values changed; the outcome's last
   step is followed by `lastHandledReconcileAt`, as helm-controller writes it at the end.
-- A deleted pod of a ReplicaSet, StatefulSet or DaemonSet is replaced (ContainerCreating first,
-  then as its predecessor was: the cause of a failure does not go away by itself).
-- A changed pod template (kubectl rollout restart, set image) rolls the workload's pods; a
-  Deployment gets a new ReplicaSet and its revision annotation is bumped.
+- Pods deleted or rolled out: sim/workloads.py, called from here on the changes it reacts to.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import copy
-import hashlib
-import itertools
 import logging
 from datetime import UTC, datetime
 
-import orjson
-
 from kubetriage.core import durations, helm, resources
-from kubetriage.core.resources import Resource
 from kubetriage.core.types import Obj
 from kubetriage.sim import endpoints, helm_controller
 from kubetriage.sim.errors import StatusError
-from kubetriage.sim.state import ClusterState, WatchChange, now_rfc3339, random_suffix
+from kubetriage.sim.state import ClusterState, WatchChange, now_rfc3339
 from kubetriage.sim.timeline import Step, Timeline
+from kubetriage.sim.workloads import Workloads, logs_of, resource_of
 
 log = logging.getLogger(__name__)
 
 POD = resources.known("v1", "Pod")
-NODE = resources.known("v1", "Node")
 EVENT = resources.known("v1", "Event")
-RS = resources.known("apps/v1", "ReplicaSet")
 HELMRELEASE = resources.known("helm.toolkit.fluxcd.io/v2", "HelmRelease")
 HELMCHART = resources.known("source.toolkit.fluxcd.io/v1", "HelmChart")
 REQUESTED_AT = "reconcile.fluxcd.io/requestedAt"
 FLUX_RECONCILED = ("HelmRelease", "Kustomization", "GitRepository", "HelmRepository", "HelmChart",
                    "OCIRepository")  # sources too: `flux reconcile --with-source` waits on them
-REVISION = "deployment.kubernetes.io/revision"
-HASH = "pod-template-hash"
-START_DELAY = 1.0  # seconds a replacement pod spends in ContainerCreating (before speed)
 
 
 def _meta(obj: Obj) -> Obj:
     return obj.setdefault("metadata", {})
-
-
-def _controller_ref(obj: Obj) -> Obj | None:
-    refs = _meta(obj).get("ownerReferences") or []
-    return next((r for r in refs if r.get("controller")), refs[0] if refs else None)
-
-
-def _owner_ref(owner: Obj) -> Obj:
-    return {"apiVersion": owner["apiVersion"], "kind": owner["kind"],
-            "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
-            "controller": True, "blockOwnerDeletion": True}
-
-
-def template_hash(template: Obj) -> str:
-    digest = hashlib.sha256(orjson.dumps(template, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    alphabet = "bcdfghjklmnpqrstvwxz2456789"
-    return "".join(alphabet[int(digest[i:i + 2], 16) % len(alphabet)] for i in range(0, 20, 2))
 
 
 class Controllers:
@@ -81,6 +51,7 @@ class Controllers:
         self._attempting: set[str] = set()  # releases whose outcome is playing
         self._played: set[str] = set()  # releases whose outcome has played: in sync since
         self._loop: asyncio.AbstractEventLoop  # the server's, from start(): nothing runs before
+        self.workloads = Workloads(state, self._later)
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -99,6 +70,9 @@ class Controllers:
         task = self._loop.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _later(self, seconds: float, fn, *args) -> None:
+        self._spawn(self._after(seconds, fn, *args))
 
     async def _after(self, seconds: float, fn, *args) -> None:
         await asyncio.sleep(seconds / self.speed)
@@ -144,14 +118,14 @@ class Controllers:
             else:
                 state.create(event)
         elif (p := step.patch) is not None:
-            state.patch_merge(_resource(p.apiVersion, p.kind), p.namespace, p.name,
+            state.patch_merge(resource_of(p.apiVersion, p.kind), p.namespace, p.name,
                               _stamped(p.kind, copy.deepcopy(p.merge), created=False))
         elif step.create is not None:
             obj = copy.deepcopy(step.create)
             _meta(obj).pop("resourceVersion", None)
             state.create(_stamped(obj.get("kind", ""), obj, created=True))
         elif (d := step.delete) is not None:
-            state.delete(_resource(d.apiVersion, d.kind), d.namespace, d.name)
+            state.delete(resource_of(d.apiVersion, d.kind), d.namespace, d.name)
 
     def _bump(self, namespace: str | None, name: str) -> None:
         event = self.state.get(EVENT, namespace, name)
@@ -183,13 +157,11 @@ class Controllers:
                 self._loop.call_soon(self._chart_moved, meta["namespace"], meta["name"],
                                      _artifact_revision(obj))
         elif kind == "Pod" and change.type == "DELETED" and not change.resource.group:
-            logs = {c: list(self.state.log(meta["namespace"], meta["name"], c).current)
-                    for c in _container_names(obj)}
-            self._loop.call_soon(self._replace_pod, obj, logs)
+            self._loop.call_soon(self.workloads.replace_pod, obj, logs_of(self.state, obj))
         elif kind in ("Deployment", "StatefulSet", "DaemonSet") and change.type == "MODIFIED":
             if ((change.old or {}).get("spec") or {}).get("template") != \
                     (obj.get("spec") or {}).get("template"):
-                self._loop.call_soon(self._roll, change.resource, meta["namespace"],
+                self._loop.call_soon(self.workloads.roll, change.resource, meta["namespace"],
                                      meta["name"])
 
     def _reconcile(self, res, namespace: str, name: str) -> None:
@@ -217,7 +189,7 @@ class Controllers:
 
     def _blocked(self, outcome) -> bool:
         ref = outcome.unless_exists
-        return ref is not None and self.state.get(_resource(ref.apiVersion, ref.kind),
+        return ref is not None and self.state.get(resource_of(ref.apiVersion, ref.kind),
                                                   ref.namespace, ref.name) is not None
 
     def _chart_moved(self, namespace: str, name: str, revision: str | None) -> None:
@@ -348,163 +320,6 @@ class Controllers:
         found = self.state.get(HELMCHART, ns, chart) if chart else None
         return _artifact_revision(found) if found is not None else None
 
-    def _replace_pod(self, old: Obj, logs: dict[str, list]) -> None:
-        owner_ref = _controller_ref(old)
-        if owner_ref is None or owner_ref.get("kind") not in ("ReplicaSet", "StatefulSet",
-                                                              "DaemonSet"):
-            return
-        meta = old["metadata"]
-        ns = meta["namespace"]
-        owner_res = _resource(owner_ref.get("apiVersion", "apps/v1"), owner_ref["kind"])
-        owner = self.state.get(owner_res, ns, owner_ref["name"])
-        if owner is None or owner["metadata"]["uid"] != owner_ref.get("uid", owner[
-                "metadata"]["uid"]):
-            return
-        if owner_ref["kind"] == "ReplicaSet":
-            wanted = (owner.get("spec") or {}).get("replicas", 1)
-            if len(self.state.dependents(owner["metadata"]["uid"])) >= wanted:
-                return
-            name = f"{owner['metadata']['name']}-{random_suffix()}"
-        elif owner_ref["kind"] == "StatefulSet":
-            name = meta["name"]  # a StatefulSet's pod comes back under its own name
-        else:
-            name = f"{owner['metadata']['name']}-{random_suffix()}"
-        self._start_pod(old, name, old.get("spec") or {}, meta.get("labels") or {}, owner_ref,
-                        logs, ns)
-
-    def _start_pod(self, model: Obj | None, name: str, spec: Obj, labels: Obj, owner_ref: Obj,
-                   logs: dict[str, list], ns: str) -> None:
-        """Create a pod in ContainerCreating; a moment later it runs as `model` ran."""
-        spec = copy.deepcopy(spec)
-        pod = {"apiVersion": "v1", "kind": "Pod",
-               "metadata": {"name": name, "namespace": ns, "labels": copy.deepcopy(labels),
-                            "ownerReferences": [owner_ref]},
-               "spec": spec, "status": _creating(spec)}
-        if model is not None:
-            annotations = (model["metadata"].get("annotations") or {})
-            if annotations:
-                pod["metadata"]["annotations"] = copy.deepcopy(annotations)
-            spec.setdefault("nodeName", (model.get("spec") or {}).get("nodeName"))
-        if not spec.get("nodeName"):
-            spec.pop("nodeName", None)
-            node = self._schedule()
-            if node:
-                spec["nodeName"] = node
-        try:
-            self.state.create(pod)
-        except StatusError as exc:
-            log.info("replacement pod %s not created: %s", name, exc.message)
-            return
-        self._spawn(self._after(START_DELAY, self._run_pod, ns, name, model, logs))
-
-    def _run_pod(self, ns: str, name: str, model: Obj | None, logs: dict[str, list]) -> None:
-        pod = self.state.get(POD, ns, name)
-        if pod is None:
-            return
-        status = _running_like(pod, model)
-        ip = self._fresh_pod_ip((model or {}).get("status", {}).get("podIP"))
-        status.update(podIP=ip, podIPs=[{"ip": ip}])
-        self.state.patch_merge(POD, ns, name, {"status": status})
-        for container, lines in logs.items():
-            if lines:
-                self.state.append_log(ns, name, container, [line.text for line in lines])
-
-    def _schedule(self) -> str | None:
-        """The node a new pod lands on: the one running the fewest pods, as a spread."""
-        nodes = [n["metadata"]["name"] for n in self.state.list(NODE)]
-        if not nodes:
-            return None
-        load = collections.Counter((p.get("spec") or {}).get("nodeName")
-                                   for p in self.state.list(POD))
-        return min(nodes, key=lambda n: (load[n], n))
-
-    def _fresh_pod_ip(self, like: str | None) -> str:
-        """An address no pod holds, in the subnet of `like` (a node's pod CIDR), as the CNI
-        hands a new pod its own IP."""
-        prefix = like.rsplit(".", 1)[0] if like and like.count(".") == 3 else "10.244.0"
-        used = {(p.get("status") or {}).get("podIP") for p in self.state.list(POD)}
-        subnet = (f"{prefix}.{n}" for n in range(2, 255))
-        spill = (f"10.250.{a}.{b}" for a in range(256) for b in range(2, 255))
-        return next(ip for ip in itertools.chain(subnet, spill) if ip not in used)
-
-    def _roll(self, res, namespace: str, name: str) -> None:
-        workload = self.state.get(res, namespace, name)
-        if workload is None:
-            return
-        spec = workload.get("spec") or {}
-        template = spec.get("template") or {}
-        uid = workload["metadata"]["uid"]
-        replicas = spec.get("replicas", 1)
-        if res.kind == "Deployment":
-            self._roll_deployment(res, workload, template, replicas)
-            return
-        old_pods = [p for r, p in self.state.dependents(uid) if r.kind == "Pod"]
-        model = old_pods[0] if old_pods else None
-        logs = _logs_of(self.state, model)
-        for pod in old_pods:
-            self.state.delete(POD, namespace, pod["metadata"]["name"])
-        tmeta = template.get("metadata") or {}
-        names = ([f"{name}-{i}" for i in range(replicas)] if res.kind == "StatefulSet"
-                 else [f"{name}-{random_suffix()}" for _ in old_pods or [None]])
-        for pod_name in names:
-            if self.state.get(POD, namespace, pod_name) is None:
-                self._start_pod(model, pod_name, template.get("spec") or {},
-                                tmeta.get("labels") or {}, _owner_ref(workload), logs,
-                                namespace)
-
-    def _roll_deployment(self, res, dep: Obj, template: Obj, replicas: int) -> None:
-        ns, name, uid = dep["metadata"]["namespace"], dep["metadata"]["name"], \
-            dep["metadata"]["uid"]
-        owned = [rs for r, rs in self.state.dependents(uid) if r.kind == "ReplicaSet"]
-        revision = 1 + max((int((rs["metadata"].get("annotations") or {}).get(REVISION, 0))
-                            for rs in owned), default=0)
-        pod_hash = template_hash(template)
-        old_pods = [p for rs in owned for r, p in self.state.dependents(rs["metadata"]["uid"])
-                    if r.kind == "Pod"]
-        model = old_pods[0] if old_pods else None
-        logs = _logs_of(self.state, model)
-        for rs in owned:
-            if rs["metadata"]["name"] != f"{name}-{pod_hash}":
-                self.state.patch_merge(RS, ns, rs["metadata"]["name"], {
-                    "spec": {"replicas": 0},
-                    "status": {"replicas": 0, "readyReplicas": 0, "availableReplicas": 0}})
-        for pod in old_pods:
-            self.state.delete(POD, ns, pod["metadata"]["name"])
-        tmpl = copy.deepcopy(template)
-        labels = {**((tmpl.get("metadata") or {}).get("labels") or {}), HASH: pod_hash}
-        tmpl.setdefault("metadata", {})["labels"] = labels
-        selector = copy.deepcopy((dep.get("spec") or {}).get("selector") or {})
-        selector.setdefault("matchLabels", {})[HASH] = pod_hash
-        rs_name = f"{name}-{pod_hash}"
-        rs_body = {"spec": {"replicas": replicas, "selector": selector, "template": tmpl},
-                   "status": {"replicas": replicas, "observedGeneration": 1}}
-        if self.state.get(RS, ns, rs_name) is None:
-            self.state.create({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {
-                "name": rs_name, "namespace": ns, "labels": labels,
-                "annotations": {REVISION: str(revision),
-                                "deployment.kubernetes.io/desired-replicas": str(replicas)},
-                "ownerReferences": [_owner_ref(dep)]}, **rs_body})
-        else:
-            self.state.patch_merge(RS, ns, rs_name, {
-                "metadata": {"annotations": {REVISION: str(revision)}}, **rs_body})
-        rs = self.state.get(RS, ns, rs_name)
-        if rs is None:  # made or patched just above
-            return
-        for _ in range(replicas):
-            self._start_pod(model, f"{rs_name}-{random_suffix()}", tmpl.get("spec") or {},
-                            labels, _owner_ref(rs), logs, ns)
-        self.state.patch_merge(res, ns, name, {
-            "metadata": {"annotations": {REVISION: str(revision)}},
-            "status": {"observedGeneration": dep["metadata"].get("generation", 1),
-                       "replicas": replicas, "updatedReplicas": replicas}})
-
-
-def _resource(api_version: str, kind: str) -> Resource:
-    res = resources.by_kind(api_version, kind)
-    if res is None:
-        raise StatusError.bad_request(f"no kind {kind!r} is registered for version {api_version!r}")
-    return res
-
 
 def _stamped(kind: str, body: Obj, *, created: bool) -> Obj:
     """A step's object or patch with the times of what it records as happening now: a Helm
@@ -548,67 +363,6 @@ def _artifact_revision(obj: Obj | None) -> str | None:
 def _condition(obj: Obj, type_: str) -> Obj:
     return next((c for c in (obj.get("status") or {}).get("conditions") or []
                  if c.get("type") == type_), {})
-
-
-def _container_names(pod: Obj) -> list[str]:
-    spec = pod.get("spec") or {}
-    return [c["name"] for key in ("initContainers", "containers")
-            for c in spec.get(key, []) if "name" in c]
-
-
-def _logs_of(state: ClusterState, pod: Obj | None) -> dict[str, list]:
-    if pod is None:
-        return {}
-    meta = pod["metadata"]
-    return {c: list(state.log(meta["namespace"], meta["name"], c).current)
-            for c in _container_names(pod)}
-
-
-def _creating(spec: Obj) -> Obj:
-    now = now_rfc3339()
-    return {"phase": "Pending", "startTime": now, "qosClass": "BestEffort",
-            "conditions": [{"type": "PodScheduled", "status": "True", "lastProbeTime": None,
-                            "lastTransitionTime": now}],
-            "containerStatuses": [
-                {"name": c["name"], "image": c.get("image", ""), "imageID": "", "ready": False,
-                 "restartCount": 0, "started": False,
-                 "state": {"waiting": {"reason": "ContainerCreating"}}, "lastState": {}}
-                for c in spec.get("containers", [])]}
-
-
-def _running_like(pod: Obj, model: Obj | None) -> Obj:
-    """The status of a started pod: its predecessor's states with fresh times (a crash-looping
-    predecessor makes a crash-looping successor, one restart in), or Running and Ready."""
-    now = now_rfc3339()
-    before = {s["name"]: s for s in ((model or {}).get("status") or {}).get(
-        "containerStatuses", [])}
-    statuses, ready_all = [], True
-    for c in (pod.get("spec") or {}).get("containers", []):
-        prev = before.get(c["name"], {})
-        state = copy.deepcopy(prev.get("state") or {"running": {}})
-        last = copy.deepcopy(prev.get("lastState") or {})
-        if "running" in state or "terminated" in state:
-            state, last = {"running": {"startedAt": now}}, {}
-        for detail in last.values():
-            detail.update(startedAt=now, finishedAt=now)
-        ready = "running" in state and prev.get("ready", True)
-        ready_all &= ready
-        statuses.append({"name": c["name"], "image": c.get("image", ""),
-                         "imageID": prev.get("imageID", ""), "ready": ready,
-                         "restartCount": 1 if last else 0, "started": "running" in state,
-                         "state": state, "lastState": last})
-    ready_text = "True" if ready_all else "False"
-    conditions = [{"type": t, "status": s, "lastProbeTime": None, "lastTransitionTime": now}
-                  for t, s in (("Initialized", "True"), ("Ready", ready_text),
-                               ("ContainersReady", ready_text), ("PodScheduled", "True"))]
-    model_status = (model or {}).get("status") or {}
-    phase = model_status.get("phase", "Running")
-    out = {"phase": "Running" if phase == "Pending" and ready_all else phase,
-           "conditions": conditions, "containerStatuses": statuses}
-    for key in ("hostIP", "qosClass"):
-        if key in model_status:
-            out[key] = model_status[key]
-    return out
 
 
 def _ready(pod: Obj | None, container: str) -> bool:

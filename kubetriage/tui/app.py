@@ -20,6 +20,7 @@ from typing import Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from kubetriage.checks.finding import Chain, Report
 from kubetriage.cluster.connect import context_names
@@ -34,6 +35,7 @@ from kubetriage.core.unseen import Unseen
 from kubetriage.diagnosis import diagnose
 from kubetriage.errors import UsageError
 from kubetriage.forked import call_forked
+from kubetriage.silences import Silences
 from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.navigation import Open
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
@@ -73,7 +75,8 @@ class KubetriageApp(App):
                  demo: Any = None, namespace: str | None = None, theme: str | None = None,
                  read_only: bool = False, settings: Settings | None = None,
                  source_options: dict[str, Any] | None = None,
-                 clock: Callable[[], datetime] = utc_now, source: Source | None = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, source: Source | None = None,
+                 silences: Silences | None = None) -> None:
         """source: a ClusterSource opened already (the command opens it before the screen is
         taken over, so its lists arrive while Textual starts); else one is opened from the
         connection arguments once the screen is up."""
@@ -83,12 +86,14 @@ class KubetriageApp(App):
                                                  demo=demo, **(source_options or {}))
         self.namespace = namespace
         self.read_only = read_only
+        self.silences = silences
         self.remember = settings is not None  # only the real command saves a theme switch
         settings = settings or Settings()
         self.ring_bell = settings.bell
         self.clock = clock
         self.source: Source | None = source
         self.error: str | None = None
+        self.crash: BaseException | None = None  # what ended the source's worker (a bug)
         self.report = Report(findings=[], chains=[])
         self.diagnoses = 0  # how many reports have been drawn
         self.reading_logs = False  # the objects are listed; the logs the diagnosis reads are not
@@ -110,12 +115,22 @@ class KubetriageApp(App):
         self.model = DashboardModel(namespace)
         self.screen_main = MainScreen(self.model)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.remember:
             remember_theme(self)
-        self.push_screen(self.screen_main)
+        # mounted before the rows come: a source opened before Textual started (the command
+        # does) has its lists in at once, and rows given to a screen still mounting were lost
+        await self.push_screen(self.screen_main)
         self.run_worker(self._watch(), name="source", group="source", exit_on_error=False)
         self._status_timer = self.set_interval(STATUS_INTERVAL_S, self._show_status)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The source's worker ends in an error only by a bug: the command reports it (one
+        line, KUBETRIAGE_DEBUG=1 for the traceback) rather than a screen frozen at "syncing"."""
+        if event.worker.name == "source" and event.state == WorkerState.ERROR \
+                and not self._exit:
+            self.crash = event.worker.error
+            self.exit(return_code=2)
 
     async def on_unmount(self) -> None:
         if self.source is not None:
@@ -349,7 +364,7 @@ class KubetriageApp(App):
             # forked: on the other core, while this one draws (see forked.py)
             forking = asyncio.ensure_future(asyncio.to_thread(
                 call_forked, diagnosis_of, objects, logs, self.namespace, self.clock(),
-                source.unseen()))
+                source.unseen(), self.silences))
             self._forked.set()
             report = await forking
             if source is not self.source or report.namespace != self.namespace:
@@ -458,7 +473,8 @@ class KubetriageApp(App):
             stale_reason=(down.error or "") if down is not None else "", retry_in=retry_in,
             releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
-            chains=len(self.report.chains), read_only=self.read_only,
+            chains=len(self.report.chains), silenced=self.report.silenced,
+            read_only=self.read_only,
             namespace=self.namespace, filter=self.screen_main.filter_text,
             diagnosis=self._diagnosis_pending(), unseen=unseen_text(self._unseen())))
 
@@ -522,13 +538,15 @@ def _drilldown() -> ModuleType:
 
 
 def diagnosis_of(objects: list[dict], logs: dict[LogRef, list[str]], namespace: str | None,
-                 now: datetime | None = None, unseen: Unseen | None = None) -> Report:
+                 now: datetime | None = None, unseen: Unseen | None = None,
+                 silences: Silences | None = None) -> Report:
     """The report the dashboard draws on these objects and logs: `check`'s diagnosis (run in a
     forked child, else a thread), with what could not be read. Where it runs in a thread, the
     snapshot indexing them is gone before the collector runs again, so its 100,000s of
     containers never reach an old generation that every full collection would rescan."""
     with gc_paused():
-        return diagnose(Snapshot.from_objects(objects, logs, now, unseen), namespace=namespace)
+        return diagnose(Snapshot.from_objects(objects, logs, now, unseen), namespace=namespace,
+                        silences=silences)
 
 
 def _build(model: DashboardModel, changes: Iterable[StoreChange], now: datetime) -> Updates:

@@ -40,6 +40,17 @@ def load_settings(args: argparse.Namespace) -> Any:
     return settings
 
 
+def load_silences(args: argparse.Namespace) -> Any:
+    """The silences `check` applies (--silences FILE, else the default file): the dashboard hides
+    what `check` hides, or the two would tell different stories. A bad file is a UsageError."""
+    from kubetriage import silences
+
+    try:
+        return silences.load(getattr(args, "silences", None))
+    except silences.SilenceError as exc:
+        raise UsageError(str(exc)) from None
+
+
 async def open_source(kubeconfig: str | None = None, context: str | None = None,
                       demo: str | None = None, namespace: str | None = None,
                       read_only: bool = False) -> Any:
@@ -57,29 +68,34 @@ async def _dashboard(args: argparse.Namespace) -> tuple[int, str | None]:
     # user mistakes are one line before the screen is taken over, not a flash of the dashboard
     # (an unknown --demo scenario too: the source is opened before Textual starts). The source
     # is opened first: the lists are asked for before anything else is imported (the server
-    # builds them meanwhile). The settings (they import Textual's themes) and the dashboard
-    # itself (Textual and every screen, ~0.3 s) are then imported in a thread while the lists
-    # arrive: the loop reads each page as it comes.
+    # builds them meanwhile). The settings and silences (the settings import Textual's themes)
+    # and the dashboard itself (Textual and every screen, ~0.3 s) are then read and imported
+    # in a thread while the lists arrive: the loop reads each page as it comes.
     try:
         source = await open_source(args.kubeconfig, args.context, args.demo, args.namespace,
                                    read_only=args.read_only)
     except Exception:
-        await asyncio.to_thread(load_settings, args)  # a bad settings file is said first
+        await asyncio.to_thread(load_settings, args)  # a bad settings file is said first,
+        await asyncio.to_thread(load_silences, args)  # then a bad silences file
         raise
     try:
         settings = await asyncio.to_thread(load_settings, args)
+        silences = await asyncio.to_thread(load_silences, args)
         app_module = await asyncio.to_thread(importlib.import_module, "kubetriage.tui.app")
     except BaseException:
         await source.close()
         raise
     app = app_module.KubetriageApp(source=source, kubeconfig=args.kubeconfig,
                                    context=args.context, namespace=args.namespace,
-                                   theme=args.theme, read_only=args.read_only, settings=settings)
+                                   theme=args.theme, read_only=args.read_only, settings=settings,
+                                   silences=silences)
     _end_with_the_terminal()
     try:
         code = await app.run_async()
     finally:
         await source.close()  # idempotent: the app closes it when it unmounts
+    if app.crash is not None:
+        raise app.crash  # the CLI's last resort says it in one line
     return code or 0, app.error
 
 

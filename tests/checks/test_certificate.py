@@ -55,3 +55,39 @@ def test_silent_while_cert_manager_is_just_starting_to_issue():
 def test_silent_when_ready():
     cert = cm("Certificate", "ok", spec={"secretName": "ok", "issuerRef": {"name": "x"}})
     assert run(certificate, cert) == []
+
+
+# cert-manager/cert-manager#3325 (the Certificate) and #3332 (an order left pending while its
+# HTTP-01 challenge answers 404)
+ORDER = ('Waiting on certificate issuance from order example/staging-example-com-7x2lp-2587356207:'
+         ' "pending"')
+
+
+def pending_order(minutes: float):
+    from datetime import UTC, datetime, timedelta
+    since = (datetime.now(UTC) - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ref = {"kind": "Issuer", "name": "example-issuer-staging"}
+    cert = cm("Certificate", "staging-example-com", "example", ready="False",
+              reason="MissingData", message="Issuing certificate as Secret does not contain a "
+              "certificate", spec={"secretName": "staging-example-com-tls", "issuerRef": ref})
+    request = cm("CertificateRequest", "staging-example-com-7x2lp", "example", ready="False",
+                 reason="Pending", message=ORDER, owner="staging-example-com",
+                 spec={"issuerRef": ref})
+    request["status"]["conditions"][0]["lastTransitionTime"] = since
+    issuer = cm("Issuer", "example-issuer-staging", "example")
+    return cert, request, issuer
+
+
+def test_fires_when_an_acme_order_stays_pending_and_points_at_its_challenge():
+    [f] = run(certificate, *pending_order(minutes=45))
+    assert f.summary.startswith(
+        "Certificate example/staging-example-com cannot be issued: its ACME order "
+        "staging-example-com-7x2lp-2587356207 has been pending for 45m: a challenge does not "
+        "pass")
+    assert f.evidence[0] == f"CertificateRequest staging-example-com-7x2lp: Ready=False Pending: " \
+                            f"{ORDER}"
+    assert f.remediations[0].command == "kubectl describe challenges -n example"
+
+
+def test_silent_while_an_acme_order_is_young():
+    assert run(certificate, *pending_order(minutes=2)) == []

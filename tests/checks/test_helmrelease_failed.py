@@ -88,3 +88,77 @@ def test_silent_when_suspended():
     hr = helmrelease("b", ready="False", reason="UpgradeFailed", message=DEADLINE)
     hr["spec"]["suspend"] = True
     assert run(helmrelease_failed, hr) == []
+
+
+# Helm's own errors, as helm-controller writes them (the part after the chart is each issue's
+# verbatim line): the object it could not apply, and why
+IMMUTABLE = (  # cozystack/cozystack#3242
+    'Helm upgrade failed for release cozy-etcd-operator/etcd-operator with chart '
+    'etcd-operator@1.6.0-rc.1: cannot patch "etcd-operator-controller-manager" with kind '
+    'Deployment: Deployment.apps "etcd-operator-controller-manager" is invalid: spec.selector: '
+    'Invalid value: {"matchLabels":{"app.kubernetes.io/name":"etcd-operator",'
+    '"control-plane":"controller-manager"}}: field is immutable')
+NOT_OWNED = (  # fluxcd/flux2-kustomize-helm-example#111
+    'Helm install failed for release cert-manager/cert-manager with chart cert-manager@v1.15.0: '
+    'Unable to continue with install: CustomResourceDefinition "certificaterequests.cert-manager.io" '
+    'in namespace "" exists and cannot be imported into the current release: invalid ownership '
+    'metadata; label validation error: missing key "app.kubernetes.io/managed-by": must be set to '
+    '"Helm"; annotation validation error: missing key "meta.helm.sh/release-name": must be set to '
+    '"cert-manager"; annotation validation error: missing key "meta.helm.sh/release-namespace": '
+    'must be set to "cert-manager"')
+REMOVED_API = (  # helm/helm#12473
+    'Helm upgrade failed for release acos/acos with chart acos@2.0.1: unable to build kubernetes '
+    'objects from current release manifest: [resource mapping not found for name: '
+    '"zk-pdb-clickhouse" namespace: "acos" from "": no matches for kind "PodDisruptionBudget" in '
+    'version "policy/v1beta1"\nensure CRDs are installed first]')
+CRD_MISSING = (  # aeraki-mesh/aeraki#426
+    'Helm install failed for release istio-system/aeraki with chart aeraki@1.4.1: unable to build '
+    'kubernetes objects from release manifest: [resource mapping not found for name: "dubbo" '
+    'namespace: "" from "": no matches for kind "ApplicationProtocol" in version '
+    '"metaprotocol.aeraki.io/v1alpha1" ensure CRDs are installed first]')
+
+
+def test_fires_when_the_new_chart_changes_an_immutable_field_and_says_delete_it():
+    hr = helmrelease("etcd-operator", "cozy-etcd-operator", ready="False", reason="UpgradeFailed",
+                     message=IMMUTABLE)
+    [f] = run(helmrelease_failed, hr)
+    assert f.summary == (
+        "HelmRelease cozy-etcd-operator/etcd-operator failed to upgrade: the new chart changes "
+        "spec.selector of Deployment etcd-operator-controller-manager, a field that cannot "
+        "change in place (immutable).")
+    assert f.evidence[0].endswith("field is immutable")  # cut in the middle, the verdict kept
+    assert f.remediations[0].command == ("kubectl -n cozy-etcd-operator delete deployment "
+                                         "etcd-operator-controller-manager")
+    assert "upgrade.force fails the same way" in f.remediations[0].title
+
+
+def test_fires_when_an_object_exists_outside_the_release_with_the_labels_helm_asks_for():
+    hr = helmrelease("cert-manager", "cert-manager", ready="False", reason="InstallFailed",
+                     message=NOT_OWNED)
+    [f] = run(helmrelease_failed, hr)
+    assert "CustomResourceDefinition certificaterequests.cert-manager.io already exists, made " \
+           "outside this release" in f.summary
+    assert f.remediations[0].command == (
+        "kubectl label customresourcedefinition certificaterequests.cert-manager.io "
+        "app.kubernetes.io/managed-by=Helm --overwrite && kubectl annotate "
+        "customresourcedefinition certificaterequests.cert-manager.io "
+        "meta.helm.sh/release-name=cert-manager meta.helm.sh/release-namespace=cert-manager "
+        "--overwrite")
+
+
+def test_a_kind_the_cluster_no_longer_serves_is_told_apart_in_the_deployed_and_the_new_chart():
+    [deployed] = run(helmrelease_failed, helmrelease("acos", "acos", ready="False",
+                                                     reason="UpgradeFailed", message=REMOVED_API))
+    assert "the release deployed before holds PodDisruptionBudget policy/v1beta1, which this " \
+           "cluster no longer serves" in deployed.summary
+    assert deployed.remediations[0].command == "helm mapkubeapis acos --namespace acos"
+    [new] = run(helmrelease_failed, helmrelease("aeraki", "istio-system", ready="False",
+                                                reason="InstallFailed", message=CRD_MISSING))
+    assert "the chart uses ApplicationProtocol metaprotocol.aeraki.io/v1alpha1, which this " \
+           "cluster does not serve" in new.summary
+    assert "Install the CRD" in new.remediations[0].title
+
+
+def test_silent_on_helm_errors_when_the_release_is_ready():
+    assert run(helmrelease_failed, helmrelease("acos", "acos", ready="True",
+                                               message=REMOVED_API)) == []

@@ -26,10 +26,53 @@ def test_fires_when_the_build_defines_a_resource_twice():
     assert f.remediations[0].command == "flux build kustomization apps -n flux-system --path ."
 
 
-def test_fires_when_the_build_fails_otherwise():
+def test_fires_when_the_build_fails_otherwise_with_kustomizes_words():
     [f] = run(kustomization_failed, kustomization(
         "BuildFailed", "kustomize build failed: accumulating resources: 'apps/x' not found"))
-    assert f.summary == "Kustomization flux-system/apps: kustomize build fails."
+    assert f.summary == ("Kustomization flux-system/apps: kustomize build fails: accumulating "
+                         "resources: 'apps/x' not found.")
+
+
+# onedr0p/cluster-template#356, `kubectl get kustomizations -A`'s STATUS
+NESTED = ("kustomize build failed: accumulating resources: accumulation err='accumulating "
+          "resources from 'backup-system': read /tmp/kustomization-4230188404/cluster/apps/"
+          "backup-system: is a directory': recursed accumulation of path '/tmp/kustomization-"
+          "4230188404/cluster/apps/backup-system': accumulating resources: accumulation "
+          "err='accumulating resources from 'benji': read /tmp/kustomization-4230188404/cluster/"
+          "apps/backup-system/benji: is a directory': couldn't make target for path '/tmp/"
+          "kustomization-4230188404/cluster/apps/backup-system/benji': json: unknown field "
+          "\"files\"")
+
+
+def test_a_nested_build_error_is_told_by_its_innermost_cause_and_folder():
+    ks = kustomization("BuildFailed", NESTED)
+    ks["spec"]["path"] = "./cluster/apps"
+    [f] = run(kustomization_failed, ks)
+    assert f.summary == ("Kustomization flux-system/apps: kustomize build fails in "
+                         'cluster/apps/backup-system/benji: json: unknown field "files".')
+    # flux build reads the folder the Kustomization builds, from a checkout of its source
+    assert f.remediations[0].command == ("flux build kustomization apps -n flux-system "
+                                         "--path ./cluster/apps")
+
+
+# digitalocean/Kubernetes-Starter-Kit-Developers#87, `flux reconcile ks`'s failure
+DRY_RUN = ('CustomResourceDefinition/kustomizations.kustomize.toolkit.fluxcd.io dry-run failed, '
+           'reason: Invalid, error: CustomResourceDefinition.apiextensions.k8s.io '
+           '"kustomizations.kustomize.toolkit.fluxcd.io" is invalid: status.storedVersions[1]: '
+           'Invalid value: "v1beta2": must appear in spec.versions')
+
+
+def test_a_dry_run_the_server_refuses_names_the_object_and_the_servers_words():
+    [f] = run(kustomization_failed, kustomization("ReconciliationFailed", DRY_RUN))
+    assert f.summary == (
+        "Kustomization flux-system/apps: the API server refuses "
+        "CustomResourceDefinition/kustomizations.kustomize.toolkit.fluxcd.io on its dry run "
+        '(Invalid): CustomResourceDefinition.apiextensions.k8s.io "kustomizations.kustomize.'
+        'toolkit.fluxcd.io" is invalid: status.storedVersions[1]: Invalid value: "v1beta2": '
+        "must appear in spec.versions.")
+    assert f.facts["refused"] == ["CustomResourceDefinition",
+                                  "kustomizations.kustomize.toolkit.fluxcd.io"]
+    assert f.remediations[0].command == "flux diff kustomization apps -n flux-system --path ."
 
 
 def test_fires_when_health_checks_fail_and_names_what_it_waited_for():

@@ -51,7 +51,7 @@ class TestReleaseScreen:
 
 class TestConfirmation:
     def test_delete_hook_job_confirmation(self, snap_compare):
-        """100x30: the confirmation over the release screen: Delete failed Helm hook Job, the
+        """100x30: the confirmation over the release screen: Delete failing Helm hook Job, the
         context and server, the user, namespace midwestmtg, Job midwestmtg-backend-migration
         (batch/v1), the DELETE with its propagation policy, the kubectl command, the dry run
         accepted, and y/Enter or n/Esc."""

@@ -81,7 +81,7 @@ async def test_the_readme_fix_path_ends_with_the_releases_it_names_ready(audit_p
         await cursor_on(pilot, app, "midwestmtg-backend")
         await pilot.press("enter")
         await until(lambda: isinstance(app.screen, ReleaseScreen), 5, "the release screen")
-        # 2. `Tab` to the Hook jobs table, `Enter` on the Job, "Delete failed Helm hook Job"
+        # 2. `Tab` to the Hook jobs table, `Enter` on the Job, "Delete failing Helm hook Job"
         assert ticked(steps[1])[:3] == ["Tab", "Enter", "midwestmtg-backend-migration"]
         release = app.screen
         for _ in range(6):

@@ -90,7 +90,7 @@ async def test_fix_forward_then_verify_writes_the_report(audit_path, monkeypatch
         pods = sorted(state.list(POD, "midwestmtg"), key=lambda o: o["metadata"]["name"])
         assert [(p[0], p[2]) for p in table(markdown, "### Pods")] == \
             [(f"midwestmtg/{o['metadata']['name']}", pod_row(o)[2]) for o in pods]
-        assert "Delete failed Helm hook Job Job midwestmtg/midwestmtg-backend-migration: " \
+        assert "Delete failing Helm hook Job Job midwestmtg/midwestmtg-backend-migration: " \
                "succeeded" in markdown
     assert [line["action"] for line in audit_lines(audit_path)] == \
         ["delete-hook-job", "reset", "reconcile", "reconcile-with-source", "reconcile"]

@@ -3,6 +3,10 @@
 In a large terminal the panels share the screen; below COMPACT_WIDTH x COMPACT_HEIGHT they become
 tabs under the status bar (which keeps the chain count in view). k9s keys: `:` commands, `/`
 filter, `?` help, Esc back, `q` quit, Enter opens the object under the cursor.
+
+Over the package's ~450 lines on purpose: the layout, the k9s keys and the two prompts all read and
+change the same state (the active panel, the cursor's object, the filter, the chain marked in every
+panel); split into mixins, one screen's behaviour would be read across several files.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ lines on screen are read, cleaned and drawn (`ScrollView` + `render_line`), thro
 `scroll_y` is always the index of the top line, wrapped or not, so wrapping keeps the same line
 at the top; wrapped, the view scrolls a whole line at a time and its height is counted only for
 the lines at the bottom (to know where "the end" is), never for the whole log.
+
+Over the package's ~450 lines on purpose: following, wrapping, scrolling and search share one
+invariant (`scroll_y` is a line index) that only holds if they are read together.
 """
 
 from __future__ import annotations

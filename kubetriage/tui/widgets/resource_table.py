@@ -7,6 +7,9 @@ row key, not its index. A cell is a Rich `Text`, or anything with a `plain` stri
 naming its role (error, warning, ok, muted): made a `Text` only when drawn, styled then in the
 current theme's colours, so rows off screen cost no `Text` at all and a theme switched at run time
 recolours every row without building it again.
+
+Over the package's ~450 lines on purpose: it replaces DataTable, and the cursor, the columns'
+widths, the filter and the drawing of a line share the row order `TableRows` keeps.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ class Status:
     pods_failing: int = 0
     warnings: int = 0
     chains: int = 0
+    silenced: int = 0  # findings the silences file hides: "no chains" is then not the whole story
     read_only: bool = False
     namespace: str | None = None  # `:ns NAME`
     filter: str = ""  # `/`
@@ -78,6 +79,8 @@ class StatusBar(Static):
             chains = Text(f"⚠ {s.chains} chain{'s' if s.chains != 1 else ''}",
                           style=f"bold {err}") if s.chains else Text("✓ no chains", style=ok)
         parts.append((chains, 9))
+        if s.silenced and not s.diagnosis:
+            parts.append((Text(f"{s.silenced} silenced", style="dim"), 6))
         if s.connection == "stale":
             conn = Text(f"stale {int(s.stale_for)} s", style=f"bold {warn}")
             parts.append((conn, 8))

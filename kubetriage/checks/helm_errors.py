@@ -1,0 +1,123 @@
+"""What Helm's own error says went wrong with the objects of a release, read from the message
+helm-controller writes on a HelmRelease (KT-101), with the fix that error calls for:
+
+- `cannot patch "X" with kind Deployment: ... is invalid: spec.selector: ...: field is immutable`
+  (or `failed to replace object: ...`): the new chart changes a field that cannot change in place.
+  `upgrade.force` replaces objects and fails the same way; the object must be deleted and made
+  anew (cozystack/cozystack#3242's verified workaround).
+- `KIND "X" in namespace "N" exists and cannot be imported into the current release: invalid
+  ownership metadata`: an object the chart makes already exists, made by someone else (kubectl,
+  another release). Adopting it means Helm's label and annotations on it (fluxcd/flux2#2059,
+  fluxcd/flux2-kustomize-helm-example#111).
+- `no matches for kind "K" in version "V"`: in the *new* manifest, the chart uses a kind the
+  cluster does not serve (a CRD not installed, or an API this Kubernetes removed); in the
+  *current* one, the release deployed before does, and Helm cannot read it to upgrade it
+  (helm/helm-mapkubeapis rewrites the release record).
+
+Patterns start at a quote or a word boundary and the text is bounded, so each stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from kubetriage.checks.finding import Remediation
+
+TEXT_LIMIT = 16_000  # a release of many objects names them all; evidence shows the start anyway
+
+# `Deployment.apps "name" is invalid: spec.selector: Invalid value: ...: field is immutable`
+_INVALID = re.compile(r'\b([A-Z]\w*)(?:\.[\w.]+)? "([^"\s]+)" is invalid: ([\w.\[\]]+): ')
+_IMMUTABLE = "field is immutable"
+_EXISTS = re.compile(r'\b([A-Z]\w*) "([^"\s]+)" in namespace "([^"\s]*)" exists and cannot be '
+                     r"imported into the current release")
+# the values Helm asks for: `key "meta.helm.sh/release-name" must equal "x"`, `missing key
+# "meta.helm.sh/release-name": must be set to "x"`
+_WANTS = re.compile(r'"meta\.helm\.sh/release-(name|namespace)":? must (?:be set to|equal) '
+                    r'"([^"\s]*)"')
+_NO_KIND = re.compile(r'no matches for kind "(\w+)" in version "([^"\s]+)"')
+_CURRENT = "current release manifest"
+
+
+@dataclass
+class HelmError:
+    what: str  # the summary's clause: what went wrong, as Helm's error states it
+    facts: dict = field(default_factory=dict)
+    fixes: list[Remediation] = field(default_factory=list)
+
+
+def read(text: str, namespace: str, release: str, release_namespace: str) -> HelmError | None:
+    """The cause Helm's error states for the objects of a release (namespace: where they are);
+    None when it states none of these."""
+    text = text[:TEXT_LIMIT]
+    return (_immutable(text, namespace) or _not_owned(text, release, release_namespace)
+            or _kind_not_served(text, release, release_namespace))
+
+
+def _immutable(text: str, namespace: str) -> HelmError | None:
+    if _IMMUTABLE not in text:
+        return None
+    changed = list(dict.fromkeys((m.group(1), m.group(2), m.group(3))
+                                 for m in _INVALID.finditer(text)))
+    if not changed:
+        return None
+    kind, name, path = changed[0]
+    more = f" (and {len(changed) - 1} more object{'s' if len(changed) > 2 else ''})" \
+        if len(changed) > 1 else ""
+    fixes = [Remediation(
+        title=f"Delete {kind} {name} so the release makes it anew with the new {path} (its pods "
+              "go with it: a short outage); upgrade.force fails the same way",
+        command=f"kubectl -n {shlex.quote(namespace)} delete {kind.lower()} {shlex.quote(name)}")]
+    return HelmError(
+        what=f"the new chart changes {path} of {kind} {name}{more}, a field that cannot change "
+             "in place (immutable)",
+        facts={"immutable": [list(c) for c in changed]}, fixes=fixes)
+
+
+def _not_owned(text: str, release: str, release_namespace: str) -> HelmError | None:
+    m = _EXISTS.search(text)
+    if m is None:
+        return None
+    kind, name, ns = m.groups()
+    wants = dict(_WANTS.findall(text))  # as Helm asks for them, where it says
+    release, release_namespace = wants.get("name", release), \
+        wants.get("namespace", release_namespace)
+    where = f"-n {shlex.quote(ns)} " if ns else ""
+    target = f"{kind.lower()} {shlex.quote(name)}"
+    return HelmError(
+        what=f"{kind} {name} already exists, made outside this release (it lacks Helm's "
+             "ownership label and annotations), and Helm will not take it over",
+        facts={"not_owned": [kind, ns or None, name]},
+        fixes=[Remediation(
+            title=f"If nothing else manages {kind} {name}, let the release adopt it (else "
+                  "delete it, or turn it off in the chart's values)",
+            command=f"kubectl {where}label {target} app.kubernetes.io/managed-by=Helm "
+                    f"--overwrite && kubectl {where}annotate {target} "
+                    f"meta.helm.sh/release-name={shlex.quote(release)} "
+                    f"meta.helm.sh/release-namespace={shlex.quote(release_namespace)} "
+                    "--overwrite")])
+
+
+def _kind_not_served(text: str, release: str, release_namespace: str) -> HelmError | None:
+    m = _NO_KIND.search(text)
+    if m is None:
+        return None
+    kind, version = m.groups()
+    if _CURRENT in text:
+        return HelmError(
+            what=f"the release deployed before holds {kind} {version}, which this cluster no "
+                 "longer serves, so Helm cannot read it to upgrade",
+            facts={"kind_not_served": [kind, version], "in": "current"},
+            fixes=[Remediation(
+                title="Rewrite the release record's removed APIs (the helm-mapkubeapis plugin), "
+                      "then retry",
+                command=f"helm mapkubeapis {shlex.quote(release)} --namespace "
+                        f"{shlex.quote(release_namespace)}")])
+    return HelmError(
+        what=f"the chart uses {kind} {version}, which this cluster does not serve (its CRD is not "
+             "installed, or this Kubernetes removed that API)",
+        facts={"kind_not_served": [kind, version], "in": "new"},
+        fixes=[Remediation(
+            title=f"Install the CRD that serves {kind} {version} first (dependsOn the release "
+                  "that installs it), or use a chart version written for this Kubernetes")])
