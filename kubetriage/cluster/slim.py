@@ -38,6 +38,9 @@ _DIGEST_OVER = 128  # bytes of JSON past which a shared value is remembered by i
 _shared: dict[bytes, Any] = {}
 _flat: dict[tuple, Any] = {}  # _share_flat's kept dicts, by their items
 _MESSAGE_SHARED_MAX = 4096  # event messages up to this long are interned
+# an object's events are named after it (`<object>.<id>`) and listed by name, so they share an
+# involvedObject with the few just before them: a short memory keeps that (8192 keys: 2.7 MB)
+_FLAT_MAX = 512
 _META_KEYS = ("name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
               "deletionTimestamp", "labels", "annotations", "ownerReferences")
 _CONTAINER_KEYS = ("name", "image", "ports", "env", "envFrom", "livenessProbe", "readinessProbe",
@@ -286,7 +289,7 @@ def _share_flat(value: Any, interned: tuple[str, ...]) -> Any:
     except TypeError:  # an unhashable value: a malformed object, kept as it is
         return value
     if found is None:
-        if len(_flat) >= _SHARED_MAX:
+        if len(_flat) >= _FLAT_MAX:
             _flat.clear()
         _intern_in(value, interned)
         found = _flat[key] = value
