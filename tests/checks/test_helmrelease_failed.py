@@ -162,3 +162,42 @@ def test_a_kind_the_cluster_no_longer_serves_is_told_apart_in_the_deployed_and_t
 def test_silent_on_helm_errors_when_the_release_is_ready():
     assert run(helmrelease_failed, helmrelease("acos", "acos", ready="True",
                                                message=REMOVED_API)) == []
+
+
+# kubernetes/minikube#13799 (a webhook whose Service has no pod answering) and helm/helm#10399
+# (a webhook configuration left behind by an uninstall), as helm-controller writes them
+WEBHOOK_DOWN = (
+    'Helm install failed for release dash/dashboard with chart dashboard@7.5.0: Internal error '
+    'occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": failed to call '
+    'webhook: Post "https://ingress-nginx-controller-admission.ingress-nginx.svc:443/networking/'
+    'v1/ingresses?timeout=10s": dial tcp 10.98.181.48:443: connect: connection refused')
+WEBHOOK_GONE = (
+    'Helm install failed for release kubeapps/kubeapps with chart kubeapps@7.6.0: create: failed '
+    'to create: Internal error occurred: failed calling webhook "rancher.cattle.io": failed to '
+    'call webhook: Post "https://rancher-webhook.cattle-system.svc:443/v1/webhook/mutation?'
+    'timeout=10s": service "rancher-webhook" not found')
+
+
+def test_a_webhook_that_does_not_answer_is_linked_to_its_service():
+    [f] = run(helmrelease_failed, helmrelease("dashboard", "dash", ready="False",
+                                              reason="InstallFailed", message=WEBHOOK_DOWN))
+    assert f.summary == (
+        "HelmRelease dash/dashboard failed to install: admission webhook "
+        "validate.nginx.ingress.kubernetes.io does not answer (dial tcp 10.98.181.48:443: "
+        "connect: connection refused): Service ingress-nginx/ingress-nginx-controller-admission "
+        "has no pod that serves it.")
+    assert f.facts["caused_by"] == [("Service", "ingress-nginx",
+                                     "ingress-nginx-controller-admission")]
+    assert f.remediations[0].command == ("kubectl -n ingress-nginx get endpoints "
+                                         "ingress-nginx-controller-admission")
+    assert "chart source" not in f.remediations[0].title
+
+
+def test_a_webhook_left_by_an_uninstall_is_told_as_such():
+    [f] = run(helmrelease_failed, helmrelease("kubeapps", "kubeapps", ready="False",
+                                              reason="InstallFailed", message=WEBHOOK_GONE))
+    assert "admission webhook rancher.cattle.io points at Service cattle-system/rancher-webhook, " \
+           "which does not exist: a webhook configuration left behind by an uninstall" in f.summary
+    assert "caused_by" not in f.facts
+    assert f.remediations[0].title.startswith("Delete the webhook configuration naming "
+                                              "rancher.cattle.io")
