@@ -20,6 +20,13 @@ KT-103), with the fix that error calls for:
   configuration left behind by an uninstall (helm/helm#10399); a refused or timed-out call is its
   Service without ready pods (kubernetes/minikube#13799), linked as the cause.
 
+- The chart refusing its values: `execution error at (chart/templates/x.yaml:34:8): <the chart's
+  own message>` (a `required` or `fail`: allenporter/flux-local#467), `template: x.yaml:28:15:
+  executing ... at <.host>: can't evaluate field host in type interface {}` (a value of the wrong
+  shape: fluxcd/helm-controller#282), `values don't meet the specifications of the schema(s)`,
+  and a rendered object the API would reject (`error validating data: [ValidationError(...)`:
+  fluxcd/helm-controller#453). The values are the fix; `flux debug hr --show-values` shows them.
+
 Patterns start at a quote or a word boundary and the text is bounded, so each stays linear.
 """
 
@@ -46,6 +53,11 @@ _WEBHOOK = re.compile(r'failed calling webhook "([^"\s]+)"')
 _WEBHOOK_URL = re.compile(r'"https://([a-z0-9-]+)\.([a-z0-9-]+)\.svc\b[^"\s]*": ?')
 _NO_SERVICE = re.compile(r'service "([^"\s]+)" not found')
 WHY_LIMIT = 120
+_EXECUTION = re.compile(r"execution error at \(([^)\s]+)\): ")
+_TEMPLATE = re.compile(r'template: ([\w./-]+:\d+:\d+): executing "[^"]*" at <([^>]{1,200})>: ')
+_SCHEMA = "values don't meet the specifications of the schema(s)"
+_SCHEMA_LINE = re.compile(r"- ([\w.\[\]-]+: [^\n]{1,300})")
+_VALIDATION = re.compile(r"ValidationError\(([\w.\[\]]+)\): ([^,\]]{1,300})")
 _NO_KIND = re.compile(r'no matches for kind "(\w+)" in version "([^"\s]+)"')
 _CURRENT = "current release manifest"
 
@@ -62,7 +74,32 @@ def read(text: str, namespace: str, release: str, release_namespace: str) -> Hel
     None when it states none of these."""
     text = text[:TEXT_LIMIT]
     return (_immutable(text, namespace) or _not_owned(text, release, release_namespace)
-            or _kind_not_served(text, release, release_namespace) or webhook(text))
+            or _kind_not_served(text, release, release_namespace) or webhook(text)
+            or _values(text))
+
+
+def _values(text: str) -> HelmError | None:
+    """The chart refusing the values it was given, in its own or Helm's words."""
+    if (m := _EXECUTION.search(text)):
+        what = f"the chart refuses its values: {_line(text[m.end():])} (at {m.group(1)})"
+    elif (m := _TEMPLATE.search(text)):
+        what = (f"the chart's template {m.group(1)} fails on <{m.group(2)}>: "
+                f"{_line(text[m.end():])} (a value of the wrong shape)")
+    elif _SCHEMA in text:
+        said = _SCHEMA_LINE.findall(text[text.index(_SCHEMA):])
+        what = "its values break the chart's schema" + (f": {'; '.join(said[:3])}" if said else "")
+    elif (found := _VALIDATION.findall(text)):
+        what = "an object the chart renders is invalid: " + "; ".join(
+            f"{where}: {why.strip()}" for where, why in list(dict.fromkeys(found))[:2])
+    else:
+        return None
+    return HelmError(what=what, facts={"values": True}, fixes=[Remediation(
+        title="Correct the values it names in the HelmRelease (values or valuesFrom), in Git")])
+
+
+def _line(text: str) -> str:
+    text = text.split("\n", 1)[0].strip()
+    return text if len(text) <= WHY_LIMIT * 2 else text[:WHY_LIMIT * 2 - 1].rstrip() + "…"
 
 
 def webhook(text: str) -> HelmError | None:

@@ -146,7 +146,11 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
                         action="reset") if facts.get("exhausted") else \
         Remediation(title="Retry the release once the cause is fixed",
                     command=f"flux reconcile helmrelease {obj.name} -n {ns}", action="reconcile")
-    fixes = first + (helm.fixes if helm is not None else []) + [retry,
+    read = helm.fixes if helm is not None else []
+    if facts.get("values"):  # the values as the chart gets them, valuesFrom merged
+        read = [*read, Remediation(title="See the values the chart is given",
+                                   command=f"flux debug hr {obj.name} -n {ns} --show-values")]
+    fixes = first + read + [retry,
              Remediation(title="See the Helm history of the release",
                          command=f"helm history {release_name(hr)} -n "
                                  f"{release_namespace(hr) or ns}")]

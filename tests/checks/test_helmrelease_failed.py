@@ -201,3 +201,44 @@ def test_a_webhook_left_by_an_uninstall_is_told_as_such():
     assert "caused_by" not in f.facts
     assert f.remediations[0].title.startswith("Delete the webhook configuration naming "
                                               "rancher.cattle.io")
+
+
+# the chart refusing its values: allenporter/flux-local#467 (a `required`), fluxcd/helm-controller
+# #282 (a value of the wrong shape) and #453 (a rendered object the API rejects)
+REQUIRED = ("Helm install failed for release actions-runner-system/arc-runners with chart "
+            "gha-runner-scale-set@0.8.1: execution error at (gha-runner-scale-set/templates/"
+            "githubsecret.yaml:34:8): A valid .Values.githubConfigSecret is required for setting "
+            "auth with GitHub server, provide .Values.githubConfigSecret.github_token or "
+            ".Values.githubConfigSecret.github_app_id.")
+SHAPE = ('Helm install failed for release podinfo/podinfo with chart podinfo@6.0.0: template: '
+         'podinfo/templates/ingress.yaml:28:15: executing "podinfo/templates/ingress.yaml" at '
+         "<.host>: can't evaluate field host in type interface {}")
+INVALID = ('Helm upgrade failed: error validating "": error validating data: [ValidationError('
+           'Deployment.spec.template.spec.containers[0].ports[0]): missing required field '
+           '"containerPort" in io.k8s.api.core.v1.ContainerPort, ValidationError(Deployment.spec.'
+           'template.spec.containers[0].ports[1]): missing required field "containerPort" in '
+           'io.k8s.api.core.v1.ContainerPort]')
+
+
+def test_the_chart_refusing_its_values_is_told_in_its_own_words_with_the_values_to_see():
+    [f] = run(helmrelease_failed, helmrelease("arc-runners", "actions-runner-system",
+                                              ready="False", reason="InstallFailed",
+                                              message=REQUIRED))
+    assert f.summary.startswith(
+        "HelmRelease actions-runner-system/arc-runners failed to install: the chart refuses its "
+        "values: A valid .Values.githubConfigSecret is required for setting auth with GitHub "
+        "server")
+    assert "(at gha-runner-scale-set/templates/githubsecret.yaml:34:8)" in f.summary
+    assert f.remediations[1].command == ("flux debug hr arc-runners -n actions-runner-system "
+                                         "--show-values")
+
+
+def test_a_value_of_the_wrong_shape_and_an_invalid_rendered_object():
+    [shape] = run(helmrelease_failed, helmrelease("podinfo", "podinfo", ready="False",
+                                                  reason="InstallFailed", message=SHAPE))
+    assert "the chart's template podinfo/templates/ingress.yaml:28:15 fails on <.host>: can't " \
+           "evaluate field host in type interface {} (a value of the wrong shape)" in shape.summary
+    [invalid] = run(helmrelease_failed, helmrelease("b", ready="False", reason="UpgradeFailed",
+                                                    message=INVALID))
+    assert "an object the chart renders is invalid: Deployment.spec.template.spec.containers[0]" \
+           '.ports[0]: missing required field "containerPort"' in invalid.summary
