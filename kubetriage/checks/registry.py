@@ -25,6 +25,7 @@ from kubetriage.checks import (
     job_failed,
     kustomization_failed,
     missing_service,
+    namespace_stuck,
     netpol_blocks,
     netpol_egress,
     node_condition,
@@ -77,6 +78,7 @@ CHECKS: tuple[Check, ...] = tuple(module.CHECK for module in (
     telemetry_exporter,
     pvc_pending,
     node_condition,
+    namespace_stuck,
 ))
 BY_CODE: dict[str, Check] = {c.code: c for c in CHECKS}
 
