@@ -115,6 +115,12 @@ def explain(snap: Snapshot, pod: dict, status: dict) -> tuple[str, list[str], st
         if words:
             return words.label, [exit_line, *words.lines], None, words.facts
     # a crash without a stated cause: another finding about this pod may hold it (ranking.py)
+    ns, pod_name = namespace(pod) or "", name(pod)
+    if not any((ns, pod_name, container, previous) in snap.logs for previous in (False, True)):
+        # a dump of `kubectl get -o json` holds no log: "the log does not say why" would be a
+        # claim about a log nobody read
+        return f"cause unknown: no log of it was read (the input holds none){said}", \
+            [exit_line], None, {"symptom": True}
     return f"cause unknown, the log does not say why{said}", [exit_line], None, {"symptom": True}
 
 

@@ -1,8 +1,9 @@
 """KT-105: a Flux source (GitRepository, OCIRepository, HelmRepository, Bucket) that cannot fetch.
 
 Ready=False with source-controller's own message: the Git host rejects the key
-(`ssh: unable to authenticate`, `authentication required`), the registry denies the pull, the
-Helm index answers 404, the tag or semver range matches nothing, the TLS certificate is not
+(`ssh: unable to authenticate`, `authentication required`), the branch or tag does not exist
+(`couldn't find remote ref "refs/heads/..."`), the registry denies the pull, the Helm index
+answers 404, the tag or semver range matches nothing, the TLS certificate is not
 trusted. One finding per source, linked to every Kustomization, HelmChart and HelmRelease that
 reads it. It is reported even while those stay Ready: Flux keeps serving the last good artifact,
 so nothing downstream fails, yet no new commit or chart is deployed.
@@ -40,7 +41,11 @@ CHECK = Check(code="KT-105", title="Flux source cannot fetch", severity="error",
               kinds=(*SOURCE_KINDS, "Kustomization", "HelmChart", "HelmRelease", "Event"),
               doc=__doc__)
 
+# `couldn't find remote ref "refs/heads/mian"`: a branch or tag the repository does not have
+_REF = re.compile(r'(?:couldn\'t find remote ref|reference not found)(?: "?refs/(heads|tags)/'
+                  r'([^"\s]+)"?)?')
 _CLASSES: list[tuple[str, re.Pattern[str]]] = [
+    ("ref", _REF),
     ("ssh-key", re.compile(r"ssh: handshake failed|unable to authenticate|\bpublickey\b")),
     ("x509", re.compile(r"x509|certificate signed by unknown authority")),
     ("credentials", re.compile(r"authentication required|\bDENIED\b|\bUNAUTHORIZED\b|"
@@ -120,6 +125,11 @@ def _what(kind: str, source: dict, cls: str) -> str:
                 str_at(source, "spec", "ref", "semver") or "latest"
             return f"{url} has no artifact for {wanted}"
         return f"{url} does not exist"
+    if cls == "ref":
+        branch = str_at(source, "spec", "ref", "branch")
+        tag = str_at(source, "spec", "ref", "tag")
+        wanted = f"branch {branch}" if branch else f"tag {tag}" if tag else "the ref it names"
+        return f"{url} has no {wanted}"
     if cls in _MEANING:
         what = _MEANING[cls]
         return f"{what} (Secret {secret})" if cls == "credentials" and secret else what
@@ -159,6 +169,10 @@ def _fixes(kind: str, source: dict, cls: str) -> list[Remediation]:
     if cls == "not-found" and kind == "OCIRepository":
         return [Remediation(title="Set spec.ref (tag or semver range) to a version the registry "
                                   "publishes"), retry]
+    if cls == "ref":
+        return [Remediation(title="Set spec.ref to a branch or tag the repository has (a typo, "
+                                  "or one renamed or deleted)",
+                            command=f"git ls-remote --heads --tags {shlex.quote(url)}"), retry]
     if cls == "x509":
         return [Remediation(title="Give the CA in a Secret named by spec.certSecretRef"), retry]
     return [Remediation(title=f"Read source-controller's events on {kind} {ns}/{src_name}",

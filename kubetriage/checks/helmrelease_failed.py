@@ -4,7 +4,7 @@ Read from the Ready, Released and Stalled conditions and the release's events: a
 (pre-upgrade, post-install, ...), Helm timed out waiting for the workloads (`context deadline
 exceeded`, `timed out waiting for the condition`), retries are exhausted, the chart or its source
 is not ready, a values reference cannot be resolved, or Helm's error names the object it could
-not apply and why (checks/helm_errors.py). Waiting on a dependency is KT-102's.
+not apply and why (checks/apply_errors.py). Waiting on a dependency is KT-102's.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kubetriage.checks import helm_errors
+from kubetriage.checks import apply_errors
 from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.flux import helmrelease_sources
@@ -107,7 +107,7 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     elif (m := _VALUES.search(text)):
         facts["values_ref"] = (m.group(1), m.group(2), m.group(3))
         what = f"its values reference {m.group(1)} {m.group(2)}/{m.group(3)} cannot be resolved"
-    elif (helm := helm_errors.read(text, release_namespace(hr) or obj.namespace or "default",
+    elif (helm := apply_errors.read(text, release_namespace(hr) or obj.namespace or "default",
                                    release_name(hr), release_namespace(hr) or "default")):
         facts.update(helm.facts)
         what = helm.what
@@ -137,7 +137,8 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     evidence += [event_line(e) for e in warnings[:2]]
     ns = obj.namespace or "default"
     first = [Remediation(title="Fix its chart source first (the source's finding says how); "
-                               "the release follows on its own")] if facts.get("caused_by") else []
+                               "the release follows on its own")] \
+        if facts.get("chart") and facts.get("caused_by") else []
     # helm-controller does not retry an exhausted release on a plain request: Flux's docs say
     # to reset its failure counts (the whole retry budget back), or to force one attempt
     retry = Remediation(title="Reset the failure counts and retry, once the cause is fixed",
@@ -145,7 +146,11 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
                         action="reset") if facts.get("exhausted") else \
         Remediation(title="Retry the release once the cause is fixed",
                     command=f"flux reconcile helmrelease {obj.name} -n {ns}", action="reconcile")
-    fixes = first + (helm.fixes if helm is not None else []) + [retry,
+    read = helm.fixes if helm is not None else []
+    if facts.get("values"):  # the values as the chart gets them, valuesFrom merged
+        read = [*read, Remediation(title="See the values the chart is given",
+                                   command=f"flux debug hr {obj.name} -n {ns} --show-values")]
+    fixes = first + read + [retry,
              Remediation(title="See the Helm history of the release",
                          command=f"helm history {release_name(hr)} -n "
                                  f"{release_namespace(hr) or ns}")]

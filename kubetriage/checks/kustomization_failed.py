@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubetriage.checks import apply_errors
 from kubetriage.checks.check import Check
 from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.flux import kustomization_source, shown
@@ -42,8 +43,10 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                 str_at(ready, "reason") == "DependencyNotReady" or "dependency '" in message:
             continue
         obj = ref(ks, "Kustomization")
+        ns = obj.namespace or "flux-system"
         reason = str_at(ready, "reason")
         facts: dict = {}
+        first: list[Remediation] = []  # fixes the cause's own reading gives
         if (m := _DUPLICATE.search(message)):
             what = f"the build fails: {m.group(1)} is defined twice"
         elif reason == "BuildFailed" or _BUILD_PREFIX in message:
@@ -57,6 +60,12 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         elif reason == "HealthCheckFailed" or "health check failed" in message.lower():
             facts["waits_for"] = [(k, ns, name) for k, ns, name in _HEALTH.findall(message)]
             what = "its health checks fail"
+        elif (hook := apply_errors.webhook(message)):
+            facts.update(hook.facts)
+            first = [*hook.fixes, Remediation(
+                title="Then apply without waiting for the interval",
+                command=f"flux reconcile kustomization {obj.name} -n {ns}", action="reconcile")]
+            what = f"its objects cannot be applied: {hook.what}"
         elif (m := _DRY_RUN.search(message)):
             facts["refused"] = [m.group(1), m.group(2)]
             said = _cut(message[m.end():])
@@ -64,12 +73,12 @@ def check(snap: Snapshot) -> Iterator[Finding]:
                 (f" ({m.group(3)})" if m.group(3) else "") + f": {said}"
         else:
             what = "it fails to reconcile"
-        ns = obj.namespace or "flux-system"
         yield CHECK.finding(obj, f"Kustomization {ns}/{obj.name}: {what}.",
                             [f"Ready=False {reason}: {message}",
                              *(event_line(e) for e in events(snap, ks, "Kustomization")
                                if str_at(e, "type") == "Warning")][:3],
-                            _fixes(obj.name, ns, str_at(ks, "spec", "path") or ".", facts),
+                            first or _fixes(obj.name, ns, str_at(ks, "spec", "path") or ".",
+                                            facts),
                             **facts)
 
 

@@ -41,7 +41,12 @@ _LIMIT = re.compile(r"(?:maximum|minimum) \w+ usage per (?:Container|Pod) is \S+
 _COMBINED = "(combined from similar events): "
 
 
-def _short(obj: dict) -> bool:
+def quota_says(message: str) -> bool:
+    """Whether a FailedCreate message is a quota's or a limit range's refusal (this check's)."""
+    return bool(_EXCEEDED.search(message) or _MUST.search(message) or _LIMIT.search(message))
+
+
+def short(obj: dict) -> bool:
     """Whether the workload has fewer pods than it wants (a Job: it is not done and has none)."""
     kind = str_at(obj, "kind")
     if kind == "DaemonSet":
@@ -59,7 +64,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
     refusals: dict[Key, list[tuple[dict, dict, str]]] = defaultdict(list)
     for kind in WORKLOADS:
         for obj in snap.of_kind(kind):
-            if not _short(obj):
+            if not short(obj):
                 continue
             said = [e for e in events(snap, obj, kind) if str_at(e, "reason") == "FailedCreate"]
             if not said:
@@ -80,7 +85,7 @@ def _finding(snap: Snapshot, key: Key, refused: list[tuple[dict, dict, str]]) ->
     kind, ns, obj_name = key
     obj = ObjectRef(kind=kind, namespace=ns, name=obj_name)
     message = refused[0][2]
-    workloads = [_top(snap, w) for w, _, _ in refused]
+    workloads = [top(snap, w) for w, _, _ in refused]
     shown = ", ".join(dict.fromkeys(f"{k} {n}" for k, _, n in workloads))
     if (m := _EXCEEDED.search(message)):
         why = f"is full ({m.group(2)}; {m.group(3)}; {m.group(4)})"
@@ -115,7 +120,7 @@ def _finding(snap: Snapshot, key: Key, refused: list[tuple[dict, dict, str]]) ->
                          workloads=[f"{k}/{n}" for k, _, n in workloads])
 
 
-def _top(snap: Snapshot, obj: dict) -> Key:
+def top(snap: Snapshot, obj: dict) -> Key:
     chain = owners(snap, obj)
     top = chain[-1] if chain else obj
     return str_at(top, "kind"), namespace(top), name(top)

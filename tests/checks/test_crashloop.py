@@ -76,9 +76,18 @@ def test_fires_with_cause_unknown_when_exit_0_outside_a_serving_workload():
     """A bare pod exiting 0 with restartPolicy Always: nothing states it is meant to serve."""
     p = pod("w", waiting="CrashLoopBackOff", restarts=5,
             last={"exitCode": 0, "reason": "Completed"})
-    [f] = run(crashloop, p)
+    [f] = run(crashloop, p, logs={("app", "w", "app", True): ["listening on :8080", "bye"]})
     assert f.summary == ("Container app of pod app/w is crash-looping (5 restarts): cause unknown, "
                          "the log does not say why.")
+
+
+def test_says_no_log_was_read_when_the_input_holds_none():
+    """A `kubectl get -o json` dump has no logs: the log cannot be said to be silent."""
+    p = pod("w", waiting="CrashLoopBackOff", restarts=5,
+            last={"exitCode": 0, "reason": "Completed"})
+    [f] = run(crashloop, p)
+    assert f.summary == ("Container app of pod app/w is crash-looping (5 restarts): cause unknown: "
+                         "no log of it was read (the input holds none).")
 
 
 def test_fires_for_init_containers_with_cause_unknown_when_log_is_silent():

@@ -99,3 +99,19 @@ def test_one_root_for_the_source_and_every_consumer():
     assert roots == {
         "homelab-apps": {"homelab-apps", "apps", "apps-config"},
         "renovate": {"renovate", "tools-renovate", "tools-renovate-gitea", "renovate-gitea"}}
+
+
+# fluxcd/flux2#4338: the branch the GitRepository names is not in the repository
+NO_BRANCH = ("failed to checkout and determine revision: unable to clone "
+             "'https://gitlab.com/acme/gitlab-terraform-azure-federated-auth.git': couldn't find "
+             'remote ref "refs/heads/master"')
+
+
+def test_fires_when_the_branch_does_not_exist_and_lists_the_repositorys_refs():
+    url = "https://gitlab.com/acme/gitlab-terraform-azure-federated-auth.git"
+    git = source("GitRepository", "infra", ready="False", reason="GitOperationFailed",
+                 message=NO_BRANCH, artifact=False, spec={"url": url, "ref": {"branch": "master"}})
+    [f] = run(flux_source, git)
+    assert f.summary == f"GitRepository flux-system/infra cannot fetch: {url} has no branch master."
+    assert f.facts["source_class"] == "ref"
+    assert f.remediations[0].command == f"git ls-remote --heads --tags {url}"

@@ -162,3 +162,83 @@ def test_a_kind_the_cluster_no_longer_serves_is_told_apart_in_the_deployed_and_t
 def test_silent_on_helm_errors_when_the_release_is_ready():
     assert run(helmrelease_failed, helmrelease("acos", "acos", ready="True",
                                                message=REMOVED_API)) == []
+
+
+# kubernetes/minikube#13799 (a webhook whose Service has no pod answering) and helm/helm#10399
+# (a webhook configuration left behind by an uninstall), as helm-controller writes them
+WEBHOOK_DOWN = (
+    'Helm install failed for release dash/dashboard with chart dashboard@7.5.0: Internal error '
+    'occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": failed to call '
+    'webhook: Post "https://ingress-nginx-controller-admission.ingress-nginx.svc:443/networking/'
+    'v1/ingresses?timeout=10s": dial tcp 10.98.181.48:443: connect: connection refused')
+WEBHOOK_GONE = (
+    'Helm install failed for release kubeapps/kubeapps with chart kubeapps@7.6.0: create: failed '
+    'to create: Internal error occurred: failed calling webhook "rancher.cattle.io": failed to '
+    'call webhook: Post "https://rancher-webhook.cattle-system.svc:443/v1/webhook/mutation?'
+    'timeout=10s": service "rancher-webhook" not found')
+
+
+def test_a_webhook_that_does_not_answer_is_linked_to_its_service():
+    [f] = run(helmrelease_failed, helmrelease("dashboard", "dash", ready="False",
+                                              reason="InstallFailed", message=WEBHOOK_DOWN))
+    assert f.summary == (
+        "HelmRelease dash/dashboard failed to install: admission webhook "
+        "validate.nginx.ingress.kubernetes.io does not answer (dial tcp 10.98.181.48:443: "
+        "connect: connection refused): Service ingress-nginx/ingress-nginx-controller-admission "
+        "has no pod that serves it.")
+    assert f.facts["caused_by"] == [("Service", "ingress-nginx",
+                                     "ingress-nginx-controller-admission")]
+    assert f.remediations[0].command == ("kubectl -n ingress-nginx get endpoints "
+                                         "ingress-nginx-controller-admission")
+    assert "chart source" not in f.remediations[0].title
+
+
+def test_a_webhook_left_by_an_uninstall_is_told_as_such():
+    [f] = run(helmrelease_failed, helmrelease("kubeapps", "kubeapps", ready="False",
+                                              reason="InstallFailed", message=WEBHOOK_GONE))
+    assert "admission webhook rancher.cattle.io points at Service cattle-system/rancher-webhook, " \
+           "which does not exist: a webhook configuration left behind by an uninstall" in f.summary
+    assert "caused_by" not in f.facts
+    assert f.remediations[0].title.startswith("Delete the webhook configuration naming "
+                                              "rancher.cattle.io")
+
+
+# the chart refusing its values: allenporter/flux-local#467 (a `required`), fluxcd/helm-controller
+# #282 (a value of the wrong shape) and #453 (a rendered object the API rejects)
+REQUIRED = ("Helm install failed for release actions-runner-system/arc-runners with chart "
+            "gha-runner-scale-set@0.8.1: execution error at (gha-runner-scale-set/templates/"
+            "githubsecret.yaml:34:8): A valid .Values.githubConfigSecret is required for setting "
+            "auth with GitHub server, provide .Values.githubConfigSecret.github_token or "
+            ".Values.githubConfigSecret.github_app_id.")
+SHAPE = ('Helm install failed for release podinfo/podinfo with chart podinfo@6.0.0: template: '
+         'podinfo/templates/ingress.yaml:28:15: executing "podinfo/templates/ingress.yaml" at '
+         "<.host>: can't evaluate field host in type interface {}")
+INVALID = ('Helm upgrade failed: error validating "": error validating data: [ValidationError('
+           'Deployment.spec.template.spec.containers[0].ports[0]): missing required field '
+           '"containerPort" in io.k8s.api.core.v1.ContainerPort, ValidationError(Deployment.spec.'
+           'template.spec.containers[0].ports[1]): missing required field "containerPort" in '
+           'io.k8s.api.core.v1.ContainerPort]')
+
+
+def test_the_chart_refusing_its_values_is_told_in_its_own_words_with_the_values_to_see():
+    [f] = run(helmrelease_failed, helmrelease("arc-runners", "actions-runner-system",
+                                              ready="False", reason="InstallFailed",
+                                              message=REQUIRED))
+    assert f.summary.startswith(
+        "HelmRelease actions-runner-system/arc-runners failed to install: the chart refuses its "
+        "values: A valid .Values.githubConfigSecret is required for setting auth with GitHub "
+        "server")
+    assert "(at gha-runner-scale-set/templates/githubsecret.yaml:34:8)" in f.summary
+    assert f.remediations[1].command == ("flux debug hr arc-runners -n actions-runner-system "
+                                         "--show-values")
+
+
+def test_a_value_of_the_wrong_shape_and_an_invalid_rendered_object():
+    [shape] = run(helmrelease_failed, helmrelease("podinfo", "podinfo", ready="False",
+                                                  reason="InstallFailed", message=SHAPE))
+    assert "the chart's template podinfo/templates/ingress.yaml:28:15 fails on <.host>: can't " \
+           "evaluate field host in type interface {} (a value of the wrong shape)" in shape.summary
+    [invalid] = run(helmrelease_failed, helmrelease("b", ready="False", reason="UpgradeFailed",
+                                                    message=INVALID))
+    assert "an object the chart renders is invalid: Deployment.spec.template.spec.containers[0]" \
+           '.ports[0]: missing required field "containerPort"' in invalid.summary

@@ -101,3 +101,22 @@ def test_silent_when_waiting_on_a_dependency():
     """That is KT-102's finding; reporting it twice would be noise."""
     assert run(kustomization_failed, kustomization(
         "DependencyNotReady", "dependency 'flux-system/infra' is not ready")) == []
+
+
+# aenix-io/kubernetes-in-kubernetes#14's webhook call, in kustomize-controller's dry-run sentence
+WEBHOOK = ('Certificate/foo/foo-admin dry-run failed, error: Internal error occurred: failed '
+           'calling webhook "webhook.cert-manager.io": failed to call webhook: Post '
+           '"https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=10s": dial tcp '
+           '10.102.100.71:443: i/o timeout')
+
+
+def test_a_dry_run_refused_by_a_silent_webhook_is_linked_to_its_service():
+    [f] = run(kustomization_failed, kustomization("ReconciliationFailed", WEBHOOK))
+    assert f.summary == (
+        "Kustomization flux-system/apps: its objects cannot be applied: admission webhook "
+        "webhook.cert-manager.io does not answer (dial tcp 10.102.100.71:443: i/o timeout): "
+        "Service cert-manager/cert-manager-webhook has no pod that serves it.")
+    assert f.facts["caused_by"] == [("Service", "cert-manager", "cert-manager-webhook")]
+    assert [r.command for r in f.remediations] == [
+        "kubectl -n cert-manager get endpoints cert-manager-webhook",
+        "flux reconcile kustomization apps -n flux-system"]

@@ -40,3 +40,23 @@ def test_silent_while_pending_but_scheduled():
     """Pulling images or mounting volumes: other checks say why."""
     assert run(pod_pending, pod("w", phase="Pending", waiting="ContainerCreating", conditions=[
         {"type": "PodScheduled", "status": "True"}])) == []
+
+
+# aws/karpenter-provider-aws#2971: a StatefulSet's pod whose zonal volume no node can reach
+ZONAL = ("0/6 nodes are available: 1 node(s) had volume node affinity conflict, 2 node(s) didn't "
+         "match Pod's node affinity/selector, 3 Insufficient cpu.")
+
+
+def test_the_fix_follows_each_reason_the_scheduler_gives():
+    p = unschedulable(ZONAL)
+    p["spec"]["volumes"] = [{"name": "data", "persistentVolumeClaim": {"claimName": "data-w"}}]
+    claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+             "metadata": {"name": "data-w", "namespace": "app", "uid": "uid-claim"},
+             "spec": {"volumeName": "pvc-1a2b"}, "status": {"phase": "Bound"}}
+    [f] = run(pod_pending, p, claim)
+    titles = [r.title for r in f.remediations]
+    assert titles[0].startswith("Its volume can only be reached from nodes it is bound to")
+    assert f.remediations[0].command == "kubectl get pv pvc-1a2b -o jsonpath='{.spec.nodeAffinity}'"
+    assert any("cpu it requests free" in t for t in titles)
+    assert any("nodeSelector or node affinity" in t for t in titles)
+    assert titles[-1].startswith("Compare its requests")

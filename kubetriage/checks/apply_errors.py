@@ -1,5 +1,6 @@
-"""What Helm's own error says went wrong with the objects of a release, read from the message
-helm-controller writes on a HelmRelease (KT-101), with the fix that error calls for:
+"""Why objects could not be applied, in the words of Helm's error (the message helm-controller
+writes on a HelmRelease, KT-101) or of the API server refusing a dry run (a Kustomization,
+KT-103), with the fix that error calls for:
 
 - `cannot patch "X" with kind Deployment: ... is invalid: spec.selector: ...: field is immutable`
   (or `failed to replace object: ...`): the new chart changes a field that cannot change in place.
@@ -13,6 +14,18 @@ helm-controller writes on a HelmRelease (KT-101), with the fix that error calls 
   cluster does not serve (a CRD not installed, or an API this Kubernetes removed); in the
   *current* one, the release deployed before does, and Helm cannot read it to upgrade it
   (helm/helm-mapkubeapis rewrites the release record).
+
+- `failed calling webhook "W": ... Post "https://SVC.NS.svc:443/...": <why>`: an admission
+  webhook the API server must ask does not answer. `service "SVC" not found` is a webhook
+  configuration left behind by an uninstall (helm/helm#10399); a refused or timed-out call is its
+  Service without ready pods (kubernetes/minikube#13799), linked as the cause.
+
+- The chart refusing its values: `execution error at (chart/templates/x.yaml:34:8): <the chart's
+  own message>` (a `required` or `fail`: allenporter/flux-local#467), `template: x.yaml:28:15:
+  executing ... at <.host>: can't evaluate field host in type interface {}` (a value of the wrong
+  shape: fluxcd/helm-controller#282), `values don't meet the specifications of the schema(s)`,
+  and a rendered object the API would reject (`error validating data: [ValidationError(...)`:
+  fluxcd/helm-controller#453). The values are the fix; `flux debug hr --show-values` shows them.
 
 Patterns start at a quote or a word boundary and the text is bounded, so each stays linear.
 """
@@ -36,6 +49,15 @@ _EXISTS = re.compile(r'\b([A-Z]\w*) "([^"\s]+)" in namespace "([^"\s]*)" exists 
 # "meta.helm.sh/release-name": must be set to "x"`
 _WANTS = re.compile(r'"meta\.helm\.sh/release-(name|namespace)":? must (?:be set to|equal) '
                     r'"([^"\s]*)"')
+_WEBHOOK = re.compile(r'failed calling webhook "([^"\s]+)"')
+_WEBHOOK_URL = re.compile(r'"https://([a-z0-9-]+)\.([a-z0-9-]+)\.svc\b[^"\s]*": ?')
+_NO_SERVICE = re.compile(r'service "([^"\s]+)" not found')
+WHY_LIMIT = 120
+_EXECUTION = re.compile(r"execution error at \(([^)\s]+)\): ")
+_TEMPLATE = re.compile(r'template: ([\w./-]+:\d+:\d+): executing "[^"]*" at <([^>]{1,200})>: ')
+_SCHEMA = "values don't meet the specifications of the schema(s)"
+_SCHEMA_LINE = re.compile(r"- ([\w.\[\]-]+: [^\n]{1,300})")
+_VALIDATION = re.compile(r"ValidationError\(([\w.\[\]]+)\): ([^,\]]{1,300})")
 _NO_KIND = re.compile(r'no matches for kind "(\w+)" in version "([^"\s]+)"')
 _CURRENT = "current release manifest"
 
@@ -52,7 +74,64 @@ def read(text: str, namespace: str, release: str, release_namespace: str) -> Hel
     None when it states none of these."""
     text = text[:TEXT_LIMIT]
     return (_immutable(text, namespace) or _not_owned(text, release, release_namespace)
-            or _kind_not_served(text, release, release_namespace))
+            or _kind_not_served(text, release, release_namespace) or webhook(text)
+            or _values(text))
+
+
+def _values(text: str) -> HelmError | None:
+    """The chart refusing the values it was given, in its own or Helm's words."""
+    if (m := _EXECUTION.search(text)):
+        what = f"the chart refuses its values: {_line(text[m.end():])} (at {m.group(1)})"
+    elif (m := _TEMPLATE.search(text)):
+        what = (f"the chart's template {m.group(1)} fails on <{m.group(2)}>: "
+                f"{_line(text[m.end():])} (a value of the wrong shape)")
+    elif _SCHEMA in text:
+        said = _SCHEMA_LINE.findall(text[text.index(_SCHEMA):])
+        what = "its values break the chart's schema" + (f": {'; '.join(said[:3])}" if said else "")
+    elif (found := _VALIDATION.findall(text)):
+        what = "an object the chart renders is invalid: " + "; ".join(
+            f"{where}: {why.strip()}" for where, why in list(dict.fromkeys(found))[:2])
+    else:
+        return None
+    return HelmError(what=what, facts={"values": True}, fixes=[Remediation(
+        title="Correct the values it names in the HelmRelease (values or valuesFrom), in Git")])
+
+
+def _line(text: str) -> str:
+    text = text.split("\n", 1)[0].strip()
+    return text if len(text) <= WHY_LIMIT * 2 else text[:WHY_LIMIT * 2 - 1].rstrip() + "…"
+
+
+def webhook(text: str) -> HelmError | None:
+    """An admission webhook that does not answer the API server (Helm's and a dry run's
+    words alike)."""
+    text = text[:TEXT_LIMIT]
+    m = _WEBHOOK.search(text)
+    url = _WEBHOOK_URL.search(text, m.end()) if m else None
+    if m is None or url is None:
+        return None
+    hook, svc, ns = m.group(1), url.group(1), url.group(2)
+    if (gone := _NO_SERVICE.search(text, url.end())) and gone.group(1) == svc:
+        return HelmError(
+            what=f"admission webhook {hook} points at Service {ns}/{svc}, which does not "
+                 "exist: a webhook configuration left behind by an uninstall",
+            facts={"webhook": hook, "webhook_service": [ns, svc]},
+            fixes=[Remediation(
+                title=f"Delete the webhook configuration naming {hook} (or reinstall what "
+                      "serves it); it stops every object it matches from being made",
+                command="kubectl get validatingwebhookconfigurations,"
+                        "mutatingwebhookconfigurations")])
+    why = text[url.end():].split("\n", 1)[0].strip()
+    why = why if len(why) <= WHY_LIMIT else why[:WHY_LIMIT - 1].rstrip() + "…"
+    return HelmError(
+        what=f"admission webhook {hook} does not answer ({why}): Service {ns}/{svc} has no pod "
+             "that serves it",
+        facts={"webhook": hook, "webhook_service": [ns, svc],
+               "caused_by": [("Service", ns, svc)]},
+        fixes=[Remediation(
+            title=f"Bring back the pods behind Service {ns}/{svc} (their own finding says why), "
+                  "then retry",
+            command=f"kubectl -n {shlex.quote(ns)} get endpoints {shlex.quote(svc)}")])
 
 
 def _immutable(text: str, namespace: str) -> HelmError | None:
