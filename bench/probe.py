@@ -4,9 +4,11 @@ and written to the pseudo-terminal the benchmark holds, exactly as in a user's t
 each frame is flushed it notes, on the file descriptor KUBETRIAGE_PROBE_FD, what that frame
 showed, one line each, times on the machine's monotonic clock (the benchmark's clock too):
 
-  first_screen T   the first frame after every pod is in the pods panel (at least
+  first_screen T PODS EVENTS FRAMES
+                   the first frame after every pod is in the pods panel (at least
                    KUBETRIAGE_PROBE_PODS, less 1 % for churn), every folded event in the events
-                   panel, and the first diagnosis drawn
+                   panel, and the first diagnosis drawn; the rows shown, and the frames drawn
+                   until then (their drawing is the loop's time too)
   frame T CURSOR   every frame after that one, with the key of the pods panel's cursor row
   change T MARKER  the first frame whose events panel holds the row of an event the benchmark
                    created (named on KUBETRIAGE_PROBE_IN, one marker a line)
@@ -37,6 +39,7 @@ class ProbeDriver(LinuxDriver):
         self._out = os.fdopen(int(os.environ["KUBETRIAGE_PROBE_FD"]), "w", buffering=1)
         self._pods = int(os.environ.get("KUBETRIAGE_PROBE_PODS", "0"))
         self._first = False
+        self._frames_before = 0  # frames drawn before the first screen (each costs the loop)
         self._markers: list[str] = []
         self._lock = threading.Lock()
         if "KUBETRIAGE_PROBE_IN" in os.environ:
@@ -58,11 +61,13 @@ class ProbeDriver(LinuxDriver):
         except Exception:  # not composed yet
             return
         if not self._first:
+            self._frames_before += 1
             folds = len(app.model.folded)
             if pods.row_count >= self._pods * 0.99 and app.diagnoses > 0 \
                     and events.row_count >= folds > 0:
                 self._first = True
-                self._note(f"first_screen {now:.6f} {pods.row_count} {events.row_count}")
+                self._note(f"first_screen {now:.6f} {pods.row_count} {events.row_count} "
+                           f"{self._frames_before}")
             return
         self._note(f"frame {now:.6f} {pods.cursor_key!r}")
         if self._markers:

@@ -16,6 +16,7 @@ one `name: value` line each:
                   way (bench/raw_lists.py); kubectl_json_s: `kubectl get pods,events,helmreleases
                   -A -o json` (skipped with --no-kubectl: at 100k pods it takes minutes and GBs)
   ratio_first_screen_to_sync, ratio_first_screen_to_raw
+  rows, frames_before_first_screen  the rows shown then, and the frames drawn until then
   rss_mb          the dashboard process's peak resident memory (VmHWM) at the end of the run
   key_p95_ms      cursor down in the pods panel (its escape sequence written to the terminal)
                   until the first frame showing the cursor on the next row; keys 50 ms apart
@@ -131,7 +132,9 @@ def main() -> None:
             synced, _ = run.wait_for("synced", 1)
             out["first_screen_s"] = first - run.started
             out["sync_s"] = synced - run.started
-            out["rows"] = rows
+            *shown, frames = rows.split()
+            out["rows"] = " ".join(shown)
+            out["frames_before_first_screen"] = int(frames)
             time.sleep(0.5)
             with harness.hogs(args.hogs):
                 keys = measure_keys(run, KEYS)

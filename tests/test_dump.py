@@ -180,6 +180,25 @@ def test_a_slim_load_keeps_each_object_as_the_live_store_keeps_it(tmp_path):
     assert "managedFields" not in pod["metadata"]
 
 
+def test_a_list_of_mixed_kinds_or_a_typed_one_loads_slim_as_the_live_store_keeps_it(tmp_path):
+    """Items are read as the first item's kind; one of another kind (an event among pods, a
+    Service) is still read as what it is, and a PodList's items take its kind and version."""
+    from kubetriage.cluster.slim import slim
+    from kubetriage.sim.generate import generate_scenario
+
+    objects = generate_scenario(pods=20, events=40, helmreleases=2, seed=5).dump.objects
+    pods = [o for o in objects if o["kind"] == "Pod"]
+    mixed = pods[:5] + [o for o in objects if o["kind"] in ("Event", "Service")][:10] + pods[5:]
+    (tmp_path / "mixed.json").write_bytes(orjson.dumps({"apiVersion": "v1", "kind": "List",
+                                                        "items": mixed}))
+    typed = [{k: v for k, v in o.items() if k not in ("kind", "apiVersion")} for o in pods]
+    (tmp_path / "typed.json").write_bytes(orjson.dumps({"apiVersion": "v1", "kind": "PodList",
+                                                        "items": typed}, option=orjson.OPT_INDENT_2))
+    for name, expected in (("mixed.json", mixed), ("typed.json", pods)):
+        loaded = load_slim_dump(tmp_path / name).objects
+        assert loaded == [slim(o) for o in expected], name
+
+
 @pytest.mark.parametrize("scenario", ["midwestmtg", "registry-rebuild"])
 def test_a_dump_loaded_slim_is_diagnosed_as_the_whole_one(tmp_path, scenario):
     from kubetriage.diagnosis import diagnose

@@ -12,10 +12,8 @@ import asyncio
 import contextlib
 import datetime
 import ipaddress
-import json
 import os
 import ssl
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +24,7 @@ import orjson
 import yaml
 from aiohttp.helpers import get_env_proxy_for_url
 from kubernetes_asyncio.client import ApiClient, Configuration
-from kubernetes_asyncio.config import ConfigException, kube_config
-from kubernetes_asyncio.config.exec_provider import ExecProvider
+from kubernetes_asyncio.config import ConfigException
 from kubernetes_asyncio.config.incluster_config import (
     SERVICE_CERT_FILENAME,
     SERVICE_HOST_ENV_NAME,
@@ -37,6 +34,7 @@ from kubernetes_asyncio.config.incluster_config import (
 from kubernetes_asyncio.config.kube_config import ConfigNode, KubeConfigLoader, KubeConfigMerger
 from yarl import URL
 
+from kubetriage.cluster import exec_credentials  # noqa: F401 (gives every exec plugin run a deadline)
 from kubetriage.core.text import clean
 from kubetriage.errors import ApiError, ReadOnlyError, UsageError
 
@@ -47,10 +45,6 @@ PROBE_RETRY_DELAYS_S = (0.3, 1.0)  # a 5xx on the first GET /version is asked ag
 READS = frozenset({"GET", "HEAD"})
 QUESTIONS = ("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
              "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-# an exec credential plugin that answers nothing in this long is killed: long enough for a
-# browser login, short of hanging `check` in CI for ever (kubectl itself waits without end)
-EXEC_TIMEOUT_S = 60.0
-EXEC_TIMEOUT_ENV = "KUBETRIAGE_EXEC_TIMEOUT"
 
 
 @dataclass
@@ -353,62 +347,6 @@ def _exec_refresher(loader: KubeConfigLoader, user_name: str | None):
     return refresh
 
 
-def exec_timeout(environ: dict[str, str] | os._Environ = os.environ) -> float:
-    text = environ.get(EXEC_TIMEOUT_ENV, "")
-    try:
-        value = float(text) if text else EXEC_TIMEOUT_S
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise UsageError(f"{EXEC_TIMEOUT_ENV}={text}: not a number of seconds above 0")
-    return value
-
-
-class BoundedExecProvider(ExecProvider):
-    """kubernetes-asyncio's exec credential runner (the same protocol and messages) with a
-    deadline: a plugin that answers nothing in time is killed, and the error says so."""
-
-    async def run(self, previous_response: str | None = None) -> Any:
-        timeout = exec_timeout()
-        info: dict[str, Any] = {"apiVersion": self.api_version, "kind": "ExecCredential",
-                                "spec": {"interactive": sys.stdout.isatty()}}
-        if previous_response:
-            info["spec"]["response"] = previous_response
-        self.env["KUBERNETES_EXEC_INFO"] = json.dumps(info)
-        proc = await asyncio.create_subprocess_exec(
-            *self.args, env=self.env, stdin=None, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE)
-        try:
-            stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout)
-        except TimeoutError:
-            raise ConfigException(f"exec: gave no credential within {timeout:g} s and was "
-                                  f"stopped (set {EXEC_TIMEOUT_ENV}=SECONDS to wait longer)"
-                                  ) from None
-        finally:
-            if proc.returncode is None:  # timed out, or the caller gave up: never left behind
-                proc.kill()
-                await proc.wait()
-        if proc.returncode != 0:
-            msg = f"exec: process returned {proc.returncode}"
-            if stderr.strip():
-                msg += f". {stderr.strip().decode('utf-8', 'replace')}"
-            raise ConfigException(msg)
-        try:
-            data = json.loads(stdout)
-        except ValueError as exc:
-            raise ConfigException(f"exec: failed to decode process output: {exc}") from None
-        for key in ("apiVersion", "kind", "status"):
-            if not isinstance(data, dict) or key not in data:
-                raise ConfigException(f"exec: malformed response. missing key '{key}'")
-        if data["apiVersion"] != self.api_version:
-            raise ConfigException(f"exec: plugin api version {data['apiVersion']} does not "
-                                  f"match {self.api_version}")
-        return data["status"]
-
-
-# the library's loader looks its runner up by this name each time it runs a plugin (the first
-# time and at every refresh): the one place to give every run a deadline
-kube_config.ExecProvider = BoundedExecProvider  # type: ignore[misc]  # deliberate replacement
 
 
 async def _probe(conn: Connection, timeout: float) -> None:

@@ -94,8 +94,12 @@ class Reflector:
                  min_watch_timeout: int = MIN_WATCH_TIMEOUT_S,
                  backoff: Backoff | None = None,
                  check_server: Callable[[], Awaitable[bool]] | None = None,
-                 on_diverged: Callable[[Reflector, str], None] | None = None) -> None:
+                 on_diverged: Callable[[Reflector, str], None] | None = None,
+                 on_first_pages: Callable[[list[dict[str, Any]]], None] | None = None) -> None:
+        """on_first_pages: given each page's kept objects as it is read, until the first list
+        is complete (the store has them only then)."""
         self.conn, self.resource, self.store = conn, resource, store
+        self.on_first_pages = on_first_pages
         self.namespace = namespace
         self.page_size = page_size
         self.idle_timeout = idle_timeout
@@ -216,8 +220,11 @@ class Reflector:
                     self._path, {**params, "continue": token}))) if token else None
                 for _ in range(PREFETCH_TURNS):  # the request leaves before the decode blocks
                     await asyncio.sleep(0)
+                read = len(items)
                 meta = self._decode(body, items)
                 del body
+                if self.on_first_pages is not None and not self.synced.is_set():
+                    self.on_first_pages(items[read:])
                 token = meta.get("continue")
                 if not token:
                     break

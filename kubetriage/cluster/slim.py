@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from hashlib import blake2b
 from typing import Any, TypedDict, Union
 
 import msgspec
@@ -33,9 +34,13 @@ Shape = dict[str, Union["Shape", list["Shape"], None]]
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _intern = sys.intern
 _SHARED_MAX = 8192  # distinct templates remembered; past it the cache starts again
+_DIGEST_OVER = 128  # bytes of JSON past which a shared value is remembered by its digest
 _shared: dict[bytes, Any] = {}
 _flat: dict[tuple, Any] = {}  # _share_flat's kept dicts, by their items
 _MESSAGE_SHARED_MAX = 4096  # event messages up to this long are interned
+# an object's events are named after it (`<object>.<id>`) and listed by name, so they share an
+# involvedObject with the few just before them: a short memory keeps that (8192 keys: 2.7 MB)
+_FLAT_MAX = 512
 _META_KEYS = ("name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
               "deletionTimestamp", "labels", "annotations", "ownerReferences")
 _CONTAINER_KEYS = ("name", "image", "ports", "env", "envFrom", "livenessProbe", "readinessProbe",
@@ -117,6 +122,26 @@ def decode_object(raw: bytes | memoryview, kind: str, api_version: str) -> Obj |
     return _SHAPED[kind][1](obj, api_version) if type(obj) is dict else None
 
 
+def decode_item(raw: bytes | memoryview, kind: str, default_kind: str | None,
+                default_version: str | None) -> Obj | None:
+    """A dump List's item decoded straight into its kept form in one reading, if it is a pod or
+    an event of `kind` (its own kind and apiVersion, else the List's defaults); None otherwise:
+    read its kind and then the item (decode_object, or whole)."""
+    decoder = _DUMP_ITEM_DECODERS.get(kind)
+    if decoder is None:
+        return None
+    try:
+        obj = decoder.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    if type(obj) is not dict:
+        return None
+    version = obj.pop("apiVersion", None) or default_version
+    if (obj.pop("kind", None) or default_kind) != kind or not isinstance(version, str):
+        return None
+    return _SHAPED[kind][1](obj, version)
+
+
 def _prune(obj: Any, shape: Shape) -> Obj:
     """What the shape keeps of a decoded object: the same as decode_list's decoder builds."""
     if type(obj) is not dict:
@@ -164,8 +189,12 @@ def _deep(value: Any) -> Any:
 
 
 def _share(value: Any, build: Callable[[Any], Any]) -> Any:
-    """build(value), or the identical result built for an equal value before."""
+    """build(value), or the identical result built for an equal value before. A long value is
+    remembered by a digest of its JSON, not the JSON itself (a pod's containers: ~4 KB each,
+    20 MB of keys at 10k pods)."""
     key = orjson.dumps(value)
+    if len(key) > _DIGEST_OVER:
+        key = blake2b(key, digest_size=16).digest()
     found = _shared.get(key)
     if found is None:
         if len(_shared) >= _SHARED_MAX:
@@ -260,7 +289,7 @@ def _share_flat(value: Any, interned: tuple[str, ...]) -> Any:
     except TypeError:  # an unhashable value: a malformed object, kept as it is
         return value
     if found is None:
-        if len(_flat) >= _SHARED_MAX:
+        if len(_flat) >= _FLAT_MAX:
             _flat.clear()
         _intern_in(value, interned)
         found = _flat[key] = value
@@ -280,3 +309,7 @@ def _decoder(kind: str, shape: Shape) -> msgspec.json.Decoder:
 _DECODERS = {kind: _decoder(kind, shape) for kind, (shape, _) in _SHAPED.items()}
 _ITEM_DECODERS = {kind: msgspec.json.Decoder(_typed(kind, shape))
                   for kind, (shape, _) in _SHAPED.items()}
+# a dump List's item, which says its kind and version
+_DUMP_ITEM_DECODERS = {kind: msgspec.json.Decoder(
+    _typed(f"Dump{kind}", {**shape, "kind": None, "apiVersion": None}))
+    for kind, (shape, _) in _SHAPED.items()}

@@ -9,12 +9,12 @@
     await source.close()
 
 It connects (connect.py), discovers which kinds the server offers (discovery.py) and runs one
-reflector per kind (reflector.py) into the store. When a kind may not be listed across all
-namespaces it falls back to the namespaces the user may list, and records in
-`store.not_visible` what cannot be seen and why; `unseen()` adds the logs the server would not
-give, in its words, so a diagnosis says what it could not read. `--demo` starts the embedded server in this
-process on a free loopback port and connects to it through the very same path, kubeconfig
-included.
+reflector per kind (reflector.py) into the store; logs are read as source_logs.py says. When a
+kind may not be listed across all namespaces it falls back to the namespaces the user may list,
+and records in `store.not_visible` what cannot be seen and why; `unseen()` adds the logs the
+server would not give, in its words, so a diagnosis says what it could not read. `--demo` starts
+the embedded server in this process on a free loopback port and connects to it through the very
+same path, kubeconfig included.
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import orjson
 
 from kubetriage.cluster.connect import Connection, api_error, connect
@@ -43,12 +42,10 @@ from kubetriage.cluster.reflector import (
     older,
 )
 from kubetriage.cluster.slim import LAST_APPLIED
+from kubetriage.cluster.source_logs import SourceLogs
 from kubetriage.cluster.store import Store
-from kubetriage.core.logs_read import LOG_RULE_KINDS, LogVersion, PodReadings, wanted_logs
 from kubetriage.core.resources import Resource
-from kubetriage.core.snapshot import LOG_TAIL, LogRef, Snapshot
-from kubetriage.core.text import log_lines
-from kubetriage.core.types import Obj
+from kubetriage.core.snapshot import Snapshot
 from kubetriage.core.unseen import Unseen
 from kubetriage.errors import ApiError
 
@@ -57,20 +54,19 @@ if TYPE_CHECKING:  # the embedded server is imported only when a demo is asked f
 
 log = logging.getLogger(__name__)
 
-LOG_LIMIT_BYTES = 512 * 1024  # per log request: a tail, never a whole 1 GB log
-LOG_CONCURRENCY = 8
-CURRENT_LOG_TTL_S = 15.0  # a running container's log is refetched at most this often
-LOG_REFRESHES_PER_ROUND = 50  # running containers' logs refetched per diagnosis, at most
 FORBIDDEN_RETRY_S = 60.0  # a kind the user may not see is asked for again this often
 SERVER_SETTLE_S = 2.0  # kinds telling of one replaced server within this are one change
 
 
-class ClusterSource:
+class ClusterSource(SourceLogs):
     def __init__(self, conn: Connection, store: Store | None = None, *,
                  namespaces: list[str] | None = None, kinds: tuple[str, ...] = WATCHED,
                  idle_timeout: float = IDLE_TIMEOUT_S, page_size: int = PAGE_SIZE,
                  min_watch_timeout: int = MIN_WATCH_TIMEOUT_S,
-                 backoff: Backoff | None = None) -> None:
+                 backoff: Backoff | None = None, read_logs_early: bool = False) -> None:
+        """read_logs_early: the logs the diagnosis reads of each failing pod are fetched as its
+        page arrives, while the rest is still listed (the dashboard's first report then waits
+        for none of them); a source that may never diagnose leaves them."""
         self.conn = conn
         self.store = store or Store()
         self.namespaces = namespaces  # -n: only these (cluster-scoped kinds stay cluster-wide)
@@ -81,10 +77,7 @@ class ClusterSource:
                                              min_watch_timeout=min_watch_timeout)
         self._backoff = backoff
         self._tasks: set[asyncio.Task] = set()
-        self._log_cache: dict[LogRef, tuple[float, LogVersion, list[str]]] = {}
-        self._readings = PodReadings()  # what the log rule read of each pod, while unchanged
-        # logs the server would not give (a node gone: 500 from the kubelet proxy; RBAC: 403)
-        self._log_errors: dict[LogRef, tuple[float, LogVersion, str]] = {}
+        self._init_logs(read_logs_early)
         self._demo: Any = None
         self._demo_dir: str | None = None
         self._fallbacks = 0  # kinds still finding the namespaces they may be seen in
@@ -182,10 +175,11 @@ class ClusterSource:
         task.add_done_callback(self._tasks.discard)
 
     def _reflector(self, resource: Resource, namespace: str | None = None) -> Reflector:
+        early = self._read_early if self._read_logs_early and resource.kind == "Pod" else None
         r = Reflector(self.conn, resource, self.store, namespace=namespace,
                       backoff=Backoff(**vars(self._backoff)) if self._backoff else None,
                       check_server=self._server_replaced, on_diverged=self._diverged,
-                      **self._options)
+                      on_first_pages=early, **self._options)
         self.reflectors.append(r)
         return r
 
@@ -350,44 +344,6 @@ class ClusterSource:
         return sorted(items,
                       key=lambda s: int((s["metadata"].get("labels") or {}).get("version", 0)))
 
-    # -- logs ----------------------------------------------------------------------------------
-
-    async def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False,
-                   tail: int = LOG_TAIL) -> list[str]:
-        """The last `tail` lines of a container (of its previous instance with previous=True)."""
-        params = {"container": container, "previous": previous, "tailLines": tail,
-                  "limitBytes": LOG_LIMIT_BYTES}
-        try:
-            data = await self.conn.get_bytes(f"/api/v1/namespaces/{namespace}/pods/{pod}/log",
-                                             params)
-        except ApiError as exc:
-            if exc.status in (400, 404):  # no previous instance, or the pod is gone
-                return []
-            raise
-        return log_lines(data.decode("utf-8", "replace"))[-tail:]
-
-    async def follow(self, namespace: str, pod: str, container: str, *,
-                     tail: int = 100) -> AsyncGenerator[str, None]:
-        """The last `tail` lines, then every new line until the container ends. Nothing is
-        buffered here beyond one line: a slow reader slows the stream (TCP), memory stays flat.
-        Read it inside `contextlib.aclosing(...)` so that stopping early closes the stream."""
-        params = {"container": container, "follow": True, "tailLines": tail}
-        resp = await self.conn.request(
-            "GET", f"/api/v1/namespaces/{namespace}/pods/{pod}/log", params,
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=None))
-        async with resp:
-            if resp.status >= 300:
-                raise api_error(resp.status, resp.reason or "", await resp.read())
-            while True:
-                try:
-                    line = await resp.content.readline()
-                except ValueError:  # a line longer than the read buffer: skip to the next
-                    await resp.content.readuntil(b"\n")
-                    continue
-                if not line:
-                    return
-                yield line.decode("utf-8", "replace").rstrip("\r\n")
-
     # -- snapshot for the checks ---------------------------------------------------------------
 
     async def snapshot(self, with_logs: bool = True) -> Snapshot:
@@ -414,70 +370,6 @@ class ClusterSource:
                     kinds.setdefault(f"{r.kind} in {r.namespace}" if r.namespace else r.kind,
                                      f"not listed yet: {error}")
         return Unseen(kinds, {ref: e[2] for ref, e in self._log_errors.items()} if logs else {})
-
-    async def diagnosis_logs(self, objects: list[Obj] | None = None) -> dict[LogRef, list[str]]:
-        """The last lines of every log the diagnosis reads about these objects (the store's now,
-        without them): core/logs_read.py's rule, the one a dump's diagnosis follows too.
-
-        Logs are fetched again only when they can have changed: a new restart (a new previous
-        instance), a container starting or stopping, or, for a running container, its log
-        being older than CURRENT_LOG_TTL_S, stalest first and at most LOG_REFRESHES_PER_ROUND
-        of those a round. After the first round a round fetches only what changed. A log the
-        server would not give is left out and said by `unseen()`."""
-        if objects is None:
-            lists = {kind: self.store.list(kind) for kind in LOG_RULE_KINDS}
-            wanted = await asyncio.to_thread(wanted_logs, lambda kind: lists.get(kind, []),
-                                             self._readings)
-        else:
-            wanted = await asyncio.to_thread(_wanted_in, objects, self._readings)
-        now = time.monotonic()
-        fetch, refresh = [], []
-        for ref, version in wanted.items():
-            cached, failed = self._log_cache.get(ref), self._log_errors.get(ref)
-            if failed is not None and failed[1] == version and \
-                    now - failed[0] < CURRENT_LOG_TTL_S:
-                continue  # a node that is gone stays gone a while: not asked every round
-            if cached is None or cached[1] != version:
-                fetch.append(ref)
-            elif version[1] and now - cached[0] >= CURRENT_LOG_TTL_S:
-                refresh.append(ref)
-        refresh.sort(key=lambda ref: self._log_cache[ref][0])
-        limit = asyncio.Semaphore(LOG_CONCURRENCY)
-
-        async def get(ref: LogRef) -> None:
-            ns, pod, container, previous = ref
-            async with limit:
-                try:
-                    lines = await self.logs(ns, pod, container, previous=previous)
-                except ApiError as exc:
-                    self._log_failed(ref, wanted[ref], str(exc))
-                except (aiohttp.ClientError, TimeoutError) as exc:
-                    self._log_failed(ref, wanted[ref], "cannot reach the API server: "
-                                                       f"{exc or type(exc).__name__}")
-                else:
-                    self._log_cache[ref] = (time.monotonic(), wanted[ref], lines)
-                    self._log_errors.pop(ref, None)
-
-        await asyncio.gather(*(get(ref) for ref in fetch + refresh[:LOG_REFRESHES_PER_ROUND]))
-        self._log_cache = {ref: c for ref, c in self._log_cache.items() if ref in wanted}
-        self._log_errors = {ref: e for ref, e in self._log_errors.items() if ref in wanted}
-        return {ref: c[2] for ref, c in self._log_cache.items()}
-
-    def _log_failed(self, ref: LogRef, version: LogVersion, why: str) -> None:
-        cached = self._log_cache.get(ref)
-        if cached is not None and cached[1] == version:
-            return  # a running container's refresh failed: what was read of it still holds
-        self._log_cache.pop(ref, None)
-        self._log_errors[ref] = (time.monotonic(), version, why)
-
-
-def _wanted_in(objects: list[Obj], readings: PodReadings) -> dict[LogRef, LogVersion]:
-    by_kind: dict[str, list[Obj]] = {kind: [] for kind in LOG_RULE_KINDS}
-    for obj in objects:
-        if obj.get("kind") in by_kind:
-            by_kind[obj["kind"]].append(obj)
-    return wanted_logs(lambda kind: by_kind.get(kind, []), readings)
-
 
 def _replaced_because(ours: list[dict[str, Any]], theirs: dict[str, Any],
                       seen: list[str]) -> str | None:

@@ -132,7 +132,6 @@ class Store:
         self._objects: dict[str, dict[str | None, dict[str, Obj]]] = defaultdict(dict)
         self._by_uid: dict[str, Key] = {}
         self._by_owner: dict[str, set[Key]] = defaultdict(set)
-        self._by_label: dict[tuple[str, str], set[Key]] = defaultdict(set)
         self._states: dict[tuple[str, str | None], KindState] = {}
         self.not_visible: dict[str, str] = {}  # kind -> what the user cannot see, and why
         self.version = 0
@@ -171,15 +170,15 @@ class Store:
         return [o for k in self._by_owner.get(uid, ()) if (o := self.get(*k)) is not None]
 
     def selected(self, kind: str, namespace: str | None, selector: Mapping[str, str]) -> list[Obj]:
-        """Objects of a kind in a namespace whose labels match every pair (a Service selector)."""
+        """Objects of a kind in a namespace whose labels match every pair (a Service selector),
+        by name. Looked for in that namespace's objects of the kind: an index of every label
+        cost 7 MB at 10k pods for a question asked of one Service at a time."""
         if not selector:
             return []
-        keys: set[Key] | None = None
-        for label, value in selector.items():
-            found = self._by_label.get((label, value), set())
-            keys = set(found) if keys is None else keys & found
-        return [o for k in sorted(keys or ()) if k[0] == kind and k[1] == namespace
-                and (o := self.get(*k)) is not None]
+        names = self._objects.get(kind, {}).get(namespace, {})
+        return [names[name] for name in sorted(names)
+                if all((names[name]["metadata"].get("labels") or {}).get(label) == value
+                       for label, value in selector.items())]
 
     def snapshot(self, logs: Mapping[LogRef, list[str]] | None = None) -> Snapshot:
         """A read-only view for the checks, sharing the (immutable) objects."""
@@ -284,24 +283,24 @@ class Store:
         return change
 
     def _index(self, key: Key, obj: Obj) -> None:
+        if key[0] == "Event":  # three objects in four, and never anyone's owner
+            return
         meta = obj["metadata"]
         if uid := meta.get("uid"):
             self._by_uid[uid] = key
         for ref in meta.get("ownerReferences") or ():
             if ref.get("uid"):
                 self._by_owner[ref["uid"]].add(key)
-        for label, value in (meta.get("labels") or {}).items():
-            self._by_label[(label, value)].add(key)
 
     def _unindex(self, key: Key, obj: Obj) -> None:
+        if key[0] == "Event":
+            return
         meta = obj["metadata"]
         uid = meta.get("uid")
         if uid and self._by_uid.get(uid) == key:
             del self._by_uid[uid]
         for ref in meta.get("ownerReferences") or ():
             _discard(self._by_owner, ref.get("uid"), key)
-        for label, value in (meta.get("labels") or {}).items():
-            _discard(self._by_label, (label, value), key)
 
 
 def _discard(index: dict[Any, set[Key]], at: Any, key: Key) -> None:

@@ -130,6 +130,14 @@ def _wanted(list_kind: Lister, readings: PodReadings) -> dict[LogRef, LogVersion
     return out
 
 
+def failing_logs(pod: Obj) -> dict[LogRef, LogVersion]:
+    """The logs rules 1 and 2 name of one pod: what the rule reads of it whatever else is
+    listed (a live source reads them while the other pods are still being listed)."""
+    out: dict[LogRef, LogVersion] = {}
+    _failing(pod, out)
+    return out
+
+
 def _failing(pod: Obj, out: dict[LogRef, LogVersion]) -> None:
     meta, status = _meta(pod), pod.get("status") or {}
     for field in ("initContainerStatuses", "containerStatuses"):

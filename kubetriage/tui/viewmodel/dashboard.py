@@ -123,6 +123,45 @@ class DashboardModel:
         out.namespaces = self._namespace_update()
         return out
 
+    def fold_all(self, events: Iterable[Obj], now: datetime) -> PanelUpdate:
+        """The events panel of a model that holds no event yet (the launch's): what apply()
+        gives for every event added at once, in one pass without a change object or a look
+        at what each one replaces (300,000 events at 100k pods)."""
+        assert not self._fold_of, "fold_all is for a model without events"
+        out = PanelUpdate()
+        fold_of, folds, visible = self._fold_of, self._events, self._visible
+        fold_key = rows.fold_key
+        for event in events:
+            meta = event["metadata"]
+            namespace = meta.get("namespace") or None
+            if not visible(namespace):
+                continue
+            key = ("Event", namespace, meta["name"])
+            fold = fold_key(event)
+            fold_of[key] = fold
+            held = folds.get(fold)
+            if held is None:
+                folds[fold] = (key, event)
+            elif isinstance(held, dict):
+                held[key] = event
+            elif held[0] == key:
+                folds[fold] = (key, event)
+            else:
+                folds[fold] = {held[0]: held[1], key: event}
+        upserts, sort_keys, severities, widths = out.upserts, out.sort_keys, out.severities, \
+            out.widths
+        fold_row, event_sort, event_widths, widen = rows.fold, rows.event_sort, \
+            rows.event_widths, rows.widen
+        for fold, held in folds.items():
+            folded = fold_row(fold, held.values() if isinstance(held, dict) else (held[1],))
+            self.folded[fold] = upserts[fold] = folded
+            sort_keys[fold] = event_sort(folded, now)
+            if folded.type == "Warning":
+                severities[fold] = "warning"
+            widen(widths, event_widths(folded))
+        self._warnings = None
+        return out
+
     def _fold_event(self, key: Key, event: dict | None, touched: dict[Key, bool]) -> None:
         """An event added, changed (its count grew) or gone (None): its fold follows. An event
         added to a fold changes its row by its count and time; one taken out, or changed to

@@ -234,9 +234,25 @@ def _event_count(ev: Obj) -> int:
 
 def _event_last(ev: Obj) -> datetime | None:
     if ev.get("series"):
-        return parse_time(ev["series"].get("lastObservedTime"))
-    return parse_time(ev.get("lastTimestamp")) or parse_time(ev.get("eventTime")) or \
-        parse_time(ev.get("firstTimestamp"))
+        return _time(ev["series"].get("lastObservedTime"))
+    return _time(ev.get("lastTimestamp")) or _time(ev.get("eventTime")) or \
+        _time(ev.get("firstTimestamp"))
+
+
+_times: dict[str, datetime | None] = {}
+_TIMES_MAX = 4096
+
+
+def _time(value: Any) -> datetime | None:
+    """parse_time, one datetime for every fold that happened in the same second (300,000
+    folds at 100k pods: a datetime each was 14 MB)."""
+    if type(value) is not str:
+        return parse_time(value)
+    if value not in _times:
+        if len(_times) >= _TIMES_MAX:
+            _times.clear()
+        _times[value] = parse_time(value)
+    return _times[value]
 
 
 def fold_key(ev: Obj) -> Key:

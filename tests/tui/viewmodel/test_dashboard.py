@@ -170,3 +170,25 @@ def test_each_batch_says_how_wide_its_rows_columns_are():
     assert widths[0] == len("a-very-long-pod-name-0")
     assert widths[2] == len("CreateContainerConfigError") == len(cells[2].plain)
     assert widths[5:] == [len("node-1"), len("1.2"), len("shop")]
+
+
+def test_the_launch_folds_every_event_as_the_changes_one_by_one_would():
+    """The events panel at launch (fold_all, one pass) shows the rows, order, severities and
+    widths that the same events added one by one give, `:ns` included."""
+    from kubetriage.cluster.slim import slim
+    from kubetriage.sim.generate import generate_scenario
+
+    objects = generate_scenario(pods=40, events=300, helmreleases=2, seed=7).dump.objects
+    events = [slim(o) for o in objects if o["kind"] == "Event"]
+    events += [event("shop", f"repeat-{i}", i + 1, last=f"2025-10-18T01:2{i}:00Z")
+               for i in range(3)]  # one fold of three events
+    for namespace in (None, "shop"):
+        one_by_one, at_once = DashboardModel(namespace), DashboardModel(namespace)
+        want = one_by_one.apply([added(e) for e in events], NOW).events
+        got = at_once.fold_all(events, NOW)
+        assert list(got.upserts) == list(want.upserts) and got.upserts
+        assert got.sort_keys == want.sort_keys
+        assert got.severities == want.severities
+        assert got.widths == want.widths
+        assert at_once.folded == one_by_one.folded
+        assert at_once.warnings(NOW) == one_by_one.warnings(NOW)
