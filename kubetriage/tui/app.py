@@ -1,7 +1,12 @@
 """KubetriageApp: the live dashboard. Connects through the cluster source in a worker, and draws
 at most ~10 times a second: each tick applies the store's changes since the last one, the latest
 diagnosis (run in a forked child when objects changed, announcing chains that appear or
-resolve) and the status bar, all in one screen update."""
+resolve) and the status bar, all in one screen update.
+
+Over the package's ~450 lines on purpose: the launch, the ticks, the diagnosis loop, `:ctx` and
+`:ns` all read and replace the same source, model and report, which only a reader of them together
+sees right; what is pure lives in tui/viewmodel/ (launch.py, news.py).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,6 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from itertools import islice
 from types import ModuleType
 from typing import Any
 
@@ -22,11 +26,11 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from kubetriage.checks.finding import Chain, Report
+from kubetriage.checks.finding import Report
 from kubetriage.cluster.connect import context_names
 from kubetriage.cluster.protocol import Source
 from kubetriage.cluster.source import ClusterSource
-from kubetriage.cluster.store import Store, StoreChange, Subscription
+from kubetriage.cluster.store import Store, Subscription
 from kubetriage.core.gcpause import gc_paused
 from kubetriage.core.logs_read import LOG_RULE_KINDS
 from kubetriage.core.snapshot import Snapshot
@@ -40,14 +44,13 @@ from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.navigation import Open
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
 from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, DashboardModel
-from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
+from kubetriage.tui.viewmodel.launch import build_all, chunks, fold_all
+from kubetriage.tui.viewmodel.news import ChainNews
+from kubetriage.tui.viewmodel.updates import Updates
 from kubetriage.tui.widgets.chains_panel import ChainsPanel
 from kubetriage.tui.widgets.status_bar import Status, StatusBar, unseen_text
 
 BATCH_INTERVAL_S = 0.1  # at most ~10 redraws a second, whatever the churn
-# one announcement on screen at a time (a toast shows 5 s; a stack of them hides an 80x24
-# pane): chains that change meanwhile are told together once it has gone
-ANNOUNCE_EVERY_S = 5.0
 AGES_INTERVAL_S = 5.0  # rows on screen are drawn again this often, so their ages move on
 STATUS_INTERVAL_S = 0.5  # until the first tick: "connecting", "syncing"
 DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
@@ -107,8 +110,7 @@ class KubetriageApp(App):
         self._last_key = 0.0  # when the last key was pressed (monotonic)
         self._ages_due = False  # the rows on screen are to be built again at the current time
         self._frames_owed: list[float] = []  # when Textual draws frames of its own for ours
-        self._news: dict[str, tuple[bool, Chain]] = {}  # root -> (appeared, chain), untold
-        self._told_at = float("-inf")  # when the last announcement was shown (monotonic)
+        self.news = ChainNews()  # chains that appeared or resolved, for the next toast
         self._sub: Subscription | None = None
         register_themes(self, settings)
         self.theme = theme or settings.theme
@@ -237,7 +239,7 @@ class KubetriageApp(App):
             if self._sub is not None:
                 self._sub.take()  # what it holds is in the store, so in the rows built now
             now = self.clock()
-            updates = await asyncio.to_thread(_build, model, changes, now)
+            updates = await asyncio.to_thread(build_all, model, changes, now)
             self.model = self.screen_main.model = model
             ns = self.model.set_report(self.report)
             updates.namespaces.upserts.update(ns.upserts)
@@ -259,12 +261,12 @@ class KubetriageApp(App):
             if self._sub is not None:
                 self._sub.drop("Event")  # in the store, so in the rows built now
             now = self.clock()
-            updates = await asyncio.to_thread(_fold_all, part, events, now)
+            updates = await asyncio.to_thread(fold_all, part, events, now)
             updates.events.deletes |= self.model.adopt_events(part)
             await self._show_in_chunks(updates, now)
 
     async def _show_in_chunks(self, updates: Updates, now: datetime) -> None:
-        for chunk in _chunks(updates, ROWS_PER_CHUNK):
+        for chunk in chunks(updates, ROWS_PER_CHUNK):
             with self.batch_update():
                 self.screen_main.apply_updates(chunk, now)
                 self._show_status()
@@ -299,7 +301,7 @@ class KubetriageApp(App):
         # another cluster: its chains are not news about the old one's
         self.report, self.diagnoses = Report(findings=[], chains=[]), 0
         self.reading_logs = False  # its objects are listed first
-        self._news.clear()
+        self.news.clear()
         self._first_report.clear()  # else the ticks would not wait for the next one
         self.screen_main.show_report(self.report)
         self._show_status()  # "listing" where the old cluster's chains were
@@ -322,7 +324,7 @@ class KubetriageApp(App):
 
     async def set_namespace(self, namespace: str | None) -> None:
         self.namespace = namespace
-        self._news.clear()  # untold changes were of the chains the old view showed
+        self.news.clear()  # untold changes were of the chains the old view showed
         self.sub_title = namespace or ""
         if self.source is not None:
             await self._reload()
@@ -401,49 +403,17 @@ class KubetriageApp(App):
     def _show_report(self, report: Report) -> None:
         if self.diagnoses and report.namespace == self.report.namespace:
             # after `:ns` other chains are in view, which is not news
-            self._announce(self.report.chains, report.chains, self.report, report)
+            self.news.note(self.report.chains, report.chains, self.report, report)
         self.report = report
         self.diagnoses += 1
         self.screen_main.show_report(report)
 
-    def _announce(self, before: Iterable[Chain], after: Iterable[Chain],
-                  old_report: Report | None = None, new_report: Report | None = None) -> None:
-        """Note the chains that appeared or resolved, for the next announcement. A chain rooted
-        at an object the last report already had a finding about is not news: it is what is
-        left of a cause just fixed (a restart storm after a crash loop), or the same trouble
-        told again."""
-        old = {c.root: c for c in before}
-        new = {c.root: c for c in after}
-        if old_report is not None and new_report is not None:
-            seen = {(f.object.kind, f.object.namespace, f.object.name)
-                    for f in old_report.findings}
-            objects = {f.id: (f.object.kind, f.object.namespace, f.object.name)
-                       for f in new_report.findings}
-            new = {root: c for root, c in new.items()
-                   if root in old or objects.get(root) not in seen}
-        for appeared, roots, chains in ((True, new.keys() - old.keys(), new),
-                                        (False, old.keys() - new.keys(), old)):
-            for root in roots:
-                if root in self._news and self._news[root][0] != appeared:
-                    del self._news[root]  # came and went before it was told: nothing to tell
-                else:
-                    self._news[root] = (appeared, chains[root])
-
     def _tell_news(self) -> None:
         now = time.monotonic()
-        if not self._news or now - self._told_at < ANNOUNCE_EVERY_S:
+        toast = self.news.due(now)
+        if toast is None:
             return
-        news, self._news = list(self._news.values()), {}
-        if len(news) == 1:
-            appeared, chain = news[0]
-            self.notify(_short(chain.summary), markup=False,
-                        title="New failure chain" if appeared else "Chain resolved",
-                        severity="error" if appeared else "information")
-        else:
-            new = sum(appeared for appeared, _ in news)
-            self.notify(f"{new} new failure chains, {len(news) - new} resolved: see :chains",
-                        title="Failure chains changed", severity="error" if new else "information")
-        self._told_at = now
+        self.notify(toast.message, title=toast.title, severity=toast.severity, markup=False)
         self._frames_owed += [now, now + self.NOTIFICATION_TIMEOUT]  # the toast shown, and gone
         if self.ring_bell:
             self.bell()
@@ -526,11 +496,6 @@ class KubetriageApp(App):
         self.open_object(message.key)
 
 
-def _short(text: str, limit: int = 120) -> str:
-    """A toast's message: a sentence, not a paragraph (the screen has the rest)."""
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
 def _drilldown() -> ModuleType:
     """The object screens, imported the first time one is asked for: they (actions, verify,
     the walkthroughs: ~11 MB, 60 ms) are not on the way to the first screen."""
@@ -547,51 +512,3 @@ def diagnosis_of(objects: list[dict], logs: dict[LogRef, list[str]], namespace: 
     with gc_paused():
         return diagnose(Snapshot.from_objects(objects, logs, now, unseen), namespace=namespace,
                         silences=silences)
-
-
-def _build(model: DashboardModel, changes: Iterable[StoreChange], now: datetime) -> Updates:
-    """Every row of the model, each panel's in its display order (run in a thread)."""
-    # 40,000 rows that stay in the tables: frozen, or every collection would rescan them
-    with gc_paused(long_lived=True):
-        updates = model.apply(changes, now)
-        for panel in (updates.namespaces, updates.releases, updates.pods, updates.events):
-            _in_order(panel)
-    return updates
-
-
-def _fold_all(model: DashboardModel, events: list[dict], now: datetime) -> Updates:
-    """Every event row of a model without events, in display order (run in a thread)."""
-    with gc_paused(long_lived=True):
-        updates = Updates(events=model.fold_all(events, now))
-        _in_order(updates.events)
-    return updates
-
-
-def _in_order(panel: PanelUpdate) -> None:
-    keys = panel.sort_keys
-    in_order = sorted(panel.upserts, key=keys.__getitem__)
-    panel.upserts = {key: panel.upserts[key] for key in in_order}
-
-
-def _chunks(updates: Updates, size: int) -> Iterable[Updates]:
-    """The updates in pieces of at most `size` rows a panel, deletions in the first (each piece
-    taken from the whole as it is given: no second copy of every row's entries)."""
-    panels = ("namespaces", "releases", "pods", "events")
-    rows = {p: iter(getattr(updates, p).upserts.items()) for p in panels}
-    left = max(len(getattr(updates, p).upserts) for p in panels)
-    first = True
-    while first or left > 0:
-        chunk = Updates()
-        for p in panels:
-            whole: PanelUpdate = getattr(updates, p)
-            part = getattr(chunk, p)
-            part.upserts = dict(islice(rows[p], size))
-            part.sort_keys = {k: whole.sort_keys.pop(k) for k in part.upserts
-                              if k in whole.sort_keys}
-            part.severities = {k: whole.severities.pop(k) for k in part.upserts
-                               if k in whole.severities}
-            if first:
-                part.deletes = whole.deletes
-                part.widths = whole.widths
-        first, left = False, left - size
-        yield chunk

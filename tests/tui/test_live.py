@@ -133,9 +133,9 @@ async def test_ages_on_screen_move_on_without_their_objects_changing(tmp_path, m
 
 async def test_changing_chains_are_told_one_announcement_at_a_time(tmp_path, monkeypatch):
     from kubetriage.checks.finding import Chain
-    from kubetriage.tui import app as app_module
+    from kubetriage.tui.viewmodel import news
 
-    monkeypatch.setattr(app_module, "ANNOUNCE_EVERY_S", 1.0)
+    monkeypatch.setattr(news, "ANNOUNCE_EVERY_S", 1.0)
 
     def chains(n: int, start: int = 0) -> list[Chain]:
         return [Chain(id=f"c{i}", root=f"f{i}", links=[f"f{i}"], summary=f"root {i} broke",
@@ -150,19 +150,19 @@ async def test_changing_chains_are_told_one_announcement_at_a_time(tmp_path, mon
         def told() -> list[tuple[str, str]]:
             return [(n.title, str(n.message)) for n in app._notifications]
 
-        app._announce([], chains(1))
+        app.news.note([], chains(1))
         await until(told, 1, "the first change is told at once")
         assert told() == [("New failure chain", "root 0 broke")]
         app._notifications.clear()
         # while that shows, one more chain appears and another appears and resolves again
-        app._announce(chains(1), chains(3))
-        app._announce(chains(3), chains(2))
+        app.news.note(chains(1), chains(3))
+        app.news.note(chains(3), chains(2))
         await pilot.pause(0.2)
         assert told() == []  # a second toast would stack on the first in a small pane
         await until(told, 3, "what changed meanwhile is told once the last announcement went")
         assert told() == [("New failure chain", "root 1 broke")]
         app._notifications.clear()
-        app._announce(chains(2), chains(40, start=1))  # a storm: a relist, a node gone
+        app.news.note(chains(2), chains(40, start=1))  # a storm: a relist, a node gone
         await until(told, 3, "a storm is told")
         assert told() == [("Failure chains changed",
                            "39 new failure chains, 1 resolved: see :chains")]
@@ -246,33 +246,6 @@ async def test_markup_and_escapes_render_inert(tmp_path):
         assert "[bold red]x[/]" in text  # the pod's name, literally
         assert "before middle af" in text  # the message, escapes gone, cut by its column
         assert "pwned" not in svg and "\x1b" not in svg and "\x9b" not in svg
-
-
-async def test_what_is_left_of_a_fixed_cause_is_not_news(tmp_path):
-    """A chain rooted at an object the last report had a finding about (a restart storm left
-    by a crash loop just fixed) is not announced as a new failure chain; a new object's is."""
-    from kubetriage.checks.finding import Chain, Finding, ObjectRef, Report
-
-    def finding(fid: str, name: str, severity: str = "error") -> Finding:
-        return Finding(id=fid, check="KT-000", title="t", severity=severity,
-                       object=ObjectRef(kind="Pod", namespace="web", name=name), summary=f"{name} broke",
-                       evidence=[], remediations=[])
-
-    def report(*pairs: tuple[str, str]) -> Report:
-        findings = [finding(fid, name) for fid, name in pairs]
-        return Report(findings=findings, chains=[
-            Chain(id=f"c-{f.id}", root=f.id, links=[f.id], summary=f.summary,
-                  severity="error") for f in findings])
-
-    app = tiny_app(tmp_path, speed=1e-6)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settled(pilot, app)
-        app._news.clear()
-        before = report(("crash/web-1", "web-1"))
-        after = report(("storm/web-1", "web-1"), ("crash/web-2", "web-2"))
-        app._announce(before.chains, after.chains, before, after)
-        appeared = [chain.summary for new, chain in app._news.values() if new]
-        assert appeared == ["web-2 broke"]
 
 
 async def test_the_status_bar_says_what_cannot_be_seen(tmp_path):
