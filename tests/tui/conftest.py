@@ -50,6 +50,19 @@ async def until(predicate: Callable[[], bool], timeout: float, what: str) -> flo
     return time.monotonic() - start
 
 
+async def steady(app, timeout: float = 5.0, quiet: float = 0.3) -> None:
+    """Until the screen has not changed for `quiet` seconds: a table laid out again after its
+    rows arrived (widths fitted to them) draws a frame of its own, later on a loaded machine."""
+    start, last, since = time.monotonic(), screen_text(app), time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"the screen still changes after {timeout} s")
+        await asyncio.sleep(0.05)
+        now = screen_text(app)
+        if now != last:
+            last, since = now, time.monotonic()
+
+
 def screen_text(app) -> str:
     """What the terminal shows, as text: the screenshot's characters, row by row."""
     return svg_text(app.export_screenshot())

@@ -7,7 +7,7 @@ from kubetriage.actions import Actions
 from kubetriage.tui.screens.confirm_screen import ConfirmScreen
 from kubetriage.tui.screens.walkthrough_screen import FixReleaseScreen
 from kubetriage.tui.widgets.log_view import LogView
-from tests.tui.conftest import pinned_app, screen_text, settled, until
+from tests.tui.conftest import pinned_app, screen_text, settled, steady, until
 from tests.tui.drill import BACKEND, FRONTEND_POD, HOOK_JOB, open_object
 
 PINNED_SERVER = "https://127.0.0.1:6443"  # the embedded server's port is random
@@ -44,7 +44,7 @@ class TestReleaseScreen:
             await settled(pilot, app)
             await open_object(pilot, app, BACKEND)
             await until(lambda: "Sat Oct 18 01:17:29 2025" in screen_text(app), 5, "history")
-            await pilot.pause(0.3)
+            await steady(app)  # the history table's widths are fitted to its rows a frame later
 
         assert snap_compare(app, terminal_size=(120, 60), run_before=run)
 

@@ -21,6 +21,7 @@ from kubetriage.errors import ApiError
 from kubetriage.tui import flux_details as fd
 from kubetriage.tui.navigation import Open
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
+from kubetriage.tui.widgets.fitted_table import FittedTable
 
 CONTROLLER_TAIL = 2000  # lines of the controller's log read to find this object's
 READY_HEALTH = {"True": "ok", "False": "error"}
@@ -44,13 +45,13 @@ class FluxScreen(ObjectScreen):
             yield Static(id="summary")
             with Vertical(id="conditions-box", classes="section") as box:
                 box.border_title = "Conditions"
-                yield DataTable(id="conditions", cursor_type="row")
+                yield FittedTable(id="conditions", cursor_type="row")
             with Vertical(id="tree-box", classes="section") as box:
                 box.border_title = "Inventory (flux tree)"
                 yield Static(id="tree")
             with Vertical(id="events-box", classes="section") as box:
                 box.border_title = "Events (flux events --for)"
-                yield DataTable(id="events", cursor_type="row")
+                yield FittedTable(id="events", cursor_type="row")
             with Vertical(id="log-box", classes="section") as box:
                 box.border_title = "Controller log (flux logs)"
                 yield Static(Text("l: read the controller's lines about it", style="italic"),
@@ -172,7 +173,7 @@ class SourcesScreen(ObjectScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_text(), id="title")
-        yield DataTable(id="sources", cursor_type="row")
+        yield FittedTable(id="sources", cursor_type="row")
         yield Static(id="progress")
         yield Footer()
 

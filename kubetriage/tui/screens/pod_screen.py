@@ -19,6 +19,7 @@ from kubetriage.core.text import cap
 from kubetriage.errors import ApiError
 from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_style
 from kubetriage.tui.viewmodel import pod_details
+from kubetriage.tui.widgets.fitted_table import FittedTable
 from kubetriage.tui.widgets.log_view import LogView
 
 PREVIOUS_TAIL = 10_000  # lines of a previous instance (it has ended: read once)
@@ -60,11 +61,11 @@ class PodScreen(ObjectScreen):
         yield Static(id="summary")
         with Vertical(id="containers-box", classes="section") as box:
             box.border_title = "Containers"
-            yield DataTable(id="containers", cursor_type="row", zebra_stripes=False)
+            yield FittedTable(id="containers", cursor_type="row", zebra_stripes=False)
         yield LogView(id="log")
         with Vertical(id="events-box", classes="section") as box:
             box.border_title = "Events"
-            yield DataTable(id="events", cursor_type="row")
+            yield FittedTable(id="events", cursor_type="row")
 
     def targets(self) -> list[dict]:
         """The pod, and the workload or Job that owns it (a rollout restart; a stuck Helm hook

@@ -21,6 +21,7 @@ from kubetriage.tui.screens.object_screen import ObjectScreen, cell, health_styl
 from kubetriage.tui.viewmodel import pod_details
 from kubetriage.tui.viewmodel import release_details as rd
 from kubetriage.tui.viewmodel.rows import pod_status
+from kubetriage.tui.widgets.fitted_table import FittedTable
 
 HISTORY_HEALTH = {"deployed": "ok", "superseded": "unknown", "failed": "error",
                   "pending-upgrade": "warn", "pending-install": "warn",
@@ -69,7 +70,7 @@ class ReleaseScreen(ObjectScreen):
             for sid, title, _ in SECTIONS:
                 with Vertical(id=f"{sid}-box", classes="section") as box:
                     box.border_title = title
-                    yield DataTable(id=sid, cursor_type="row")
+                    yield FittedTable(id=sid, cursor_type="row")
 
     def on_mount(self) -> None:
         for sid, _, columns in SECTIONS:
