@@ -112,14 +112,8 @@ def decode_list(body: bytes, kind: str, api_version: str) -> tuple[list[Obj], Ob
 def decode_object(raw: bytes | memoryview, kind: str, api_version: str) -> Obj | None:
     """One pod or event (JSON) decoded straight into its kept form; None for other kinds, or an
     object that does not fit the shape: decode it whole and slim it then."""
-    decoder = _ITEM_DECODERS.get(kind)
-    if decoder is None:
-        return None
-    try:
-        obj = decoder.decode(raw)
-    except msgspec.DecodeError:
-        return None
-    return _SHAPED[kind][1](obj, api_version) if type(obj) is dict else None
+    obj = _decoded(_ITEM_DECODERS, kind, raw)
+    return _SHAPED[kind][1](obj, api_version) if obj is not None else None
 
 
 def decode_item(raw: bytes | memoryview, kind: str, default_kind: str | None,
@@ -127,19 +121,25 @@ def decode_item(raw: bytes | memoryview, kind: str, default_kind: str | None,
     """A dump List's item decoded straight into its kept form in one reading, if it is a pod or
     an event of `kind` (its own kind and apiVersion, else the List's defaults); None otherwise:
     read its kind and then the item (decode_object, or whole)."""
-    decoder = _DUMP_ITEM_DECODERS.get(kind)
+    obj = _decoded(_DUMP_ITEM_DECODERS, kind, raw)
+    if obj is None:
+        return None
+    version = obj.pop("apiVersion", None) or default_version
+    if (obj.pop("kind", None) or default_kind) != kind or not isinstance(version, str):
+        return None
+    return _SHAPED[kind][1](obj, version)
+
+
+def _decoded(decoders: dict[str, Any], kind: str, raw: bytes | memoryview) -> dict | None:
+    """raw decoded by the kind's decoder into a dict; None when it has none or it does not fit."""
+    decoder = decoders.get(kind)
     if decoder is None:
         return None
     try:
         obj = decoder.decode(raw)
     except msgspec.DecodeError:
         return None
-    if type(obj) is not dict:
-        return None
-    version = obj.pop("apiVersion", None) or default_version
-    if (obj.pop("kind", None) or default_kind) != kind or not isinstance(version, str):
-        return None
-    return _SHAPED[kind][1](obj, version)
+    return obj if type(obj) is dict else None
 
 
 def _prune(obj: Any, shape: Shape) -> Obj:
