@@ -57,17 +57,15 @@ def _cut(text: str) -> str:
     return text if len(text) <= SAID_LIMIT else text[:SAID_LIMIT - 1].rstrip() + "…"
 
 
-def _refusal(snap: Snapshot, obj: dict, kind: str) -> tuple[str, str, int] | None:
-    """(message, where it was read, times) of the newest refusal to create its pods."""
+def _refusal(snap: Snapshot, obj: dict, kind: str) -> tuple[str, str] | None:
+    """(message, where it was read) of the newest refusal to create its pods."""
     said = [e for e in events(snap, obj, kind) if str_at(e, "reason") == "FailedCreate"]
     if said:
         return str_at(said[0], "message").removeprefix(_COMBINED), \
-            f"{kind} {name(obj)}: Warning FailedCreate (x{event_count(said[0])})", \
-            event_count(said[0])
+            f"{kind} {name(obj)}: Warning FailedCreate (x{event_count(said[0])})"
     failure = condition(obj, "ReplicaFailure")
     if str_at(failure, "status") == "True" and str_at(failure, "reason") == "FailedCreate":
-        return str_at(failure, "message"), f"{kind} {name(obj)}: ReplicaFailure=True " \
-            "FailedCreate", 1
+        return str_at(failure, "message"), f"{kind} {name(obj)}: ReplicaFailure=True FailedCreate"
     return None
 
 
@@ -78,7 +76,7 @@ def check(snap: Snapshot) -> Iterator[Finding]:
         for obj in snap.of_kind(kind):
             if not short(obj) or (refused := _refusal(snap, obj, kind)) is None:
                 continue
-            message, where, _ = refused
+            message, where = refused
             owner = top(snap, obj)
             if quota_says(message) or owner in seen:
                 continue
