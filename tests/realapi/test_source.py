@@ -60,7 +60,10 @@ async def test_every_watched_kind_holds_what_kubectl_lists(admin_source, kubectl
     # the seed is there, not an empty cluster that would match trivially
     assert len(source.store.list("Pod", SEED)) == 4
     assert len(source.store.list("HelmRelease", SEED)) == 4
-    assert len(source.store.list("Event", SEED)) == 20
+    # at least the seed's 20: the real server may add events of its own about the seed's objects
+    # (kube-apiserver's Service IP repair loop warns on Services, every few minutes), and the
+    # store must hold exactly what kubectl lists, checked above
+    assert len(source.store.list("Event", SEED)) >= 20
 
 
 def apiserver_watches_done(realapi, resource: str) -> int:
