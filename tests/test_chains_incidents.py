@@ -144,6 +144,24 @@ def test_cni_sandbox_one_root_for_the_nodes_plugin():
     assert len(report.chains) == 1
 
 
+def test_upgrade_day_refusals_each_with_its_root():
+    report = report_of("upgrade-day")
+    # the crash-looping controller -> its admission Service -> the release its webhook blocks
+    root, members = chain_rooted(report, "KT-201", "Pod", "ingress-nginx-controller-")
+    assert names(members, "HelmRelease") == {"dashboard"}
+    assert names(members, "Service") == {"ingress-nginx-controller-admission"}
+    assert any("port 80 is already in use" in line for line in root.evidence)
+    root, _ = chain_rooted(report, "KT-101", "HelmRelease", "cert-manager")
+    assert "meta.helm.sh/release-name=cert-manager" in fixes(root)
+    root, _ = chain_rooted(report, "KT-405", "Ingress", "storefront")
+    assert "Services in shop: frontend" in root.evidence
+    root, _ = chain_rooted(report, "KT-504", "Deployment", "cloudflare-operator-controller-manager")
+    assert "restricted:latest" in root.summary
+    root, _ = chain_rooted(report, "KT-703", "Namespace", "kusk-system")
+    assert "gateway.kusk.io/finalizer" in root.summary
+    assert len(report.chains) == 5
+
+
 def test_healthy_has_no_new_check_firing():
     report = report_of("healthy")
     new = {"KT-105", "KT-106", "KT-209", "KT-210", "KT-211", "KT-303", "KT-404", "KT-503", "KT-504",

@@ -92,7 +92,7 @@ def _finding(snap: Snapshot, hr: dict, ready: dict) -> Finding:
     conds = [c for c in (ready, condition(hr, "Released"), condition(hr, "Stalled"),
                          condition(hr, "Remediated")) if c]
     warnings = [e for e in events(snap, hr, "HelmRelease") if str_at(e, "type") == "Warning"]
-    text = " ".join([*(f"{str_at(c, 'reason')} {str_at(c, 'message')}" for c in conds),
+    text = "\n".join([*(f"{str_at(c, 'reason')} {str_at(c, 'message')}" for c in conds),
                      *(str_at(e, "message") for e in warnings[:5])])
     action = _action(ready)
     helm = None
