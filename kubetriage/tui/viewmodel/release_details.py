@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from kubetriage.actions.catalogue import HOOK, hook_job_failing
 from kubetriage.checks.flux import helmrelease_sources
+from kubetriage.checks.image_pull import Image
 from kubetriage.core import helm
 from kubetriage.core.durations import human_duration, parse_time
 from kubetriage.core.helm import HistoryRow
@@ -238,16 +239,16 @@ def images(release: Obj, store: Lookup) -> list[ImageCheck]:
                for c in (p.get("spec") or {}).get("containers") or []]
     out = []
     for where, repo, tag in value_images((release.get("spec") or {}).get("values") or {}):
-        related = [(pod, image) for pod, image in running
-                   if not repo or image.split("@")[0].rsplit(":", 1)[0] == repo]
-        ok = all(_tag(image) == tag for _, image in related)
+        related = [(pod, image) for pod, image in running if not repo or _repo(image) == repo]
+        ok = all((Image.parse(image).tag or "latest") == tag for _, image in related)
         out.append(ImageCheck(where, f"{repo}:{tag}" if repo else tag, related, ok))
     return out
 
 
-def _tag(image: str) -> str:
-    name, _, tag = image.split("@", 1)[0].rpartition(":")
-    return tag if name and "/" not in tag else "latest"
+def _repo(image: str) -> str:
+    """The repository an image reference names, with its registry host as values write it."""
+    parsed = Image.parse(image)
+    return f"{parsed.registry}/{parsed.repository}" if parsed.registry else parsed.repository
 
 
 @dataclass(frozen=True)

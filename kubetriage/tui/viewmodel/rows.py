@@ -21,6 +21,7 @@ from typing import Any, Literal, NamedTuple
 from unicodedata import east_asian_width
 
 from kubetriage.checks.finding import SEVERITY_RANK
+from kubetriage.checks.image_pull import Image
 from kubetriage.core.durations import human_duration, parse_time
 from kubetriage.core.podstatus import pod_cells as _pod_cells
 from kubetriage.core.text import clean
@@ -111,9 +112,7 @@ def pod_failing(ready: str, status: str) -> bool:
 def image_tag(pod: Obj) -> str:
     containers = (pod.get("spec") or {}).get("containers") or []
     image = (containers[0].get("image") or "") if containers else ""
-    image = image.split("@", 1)[0]
-    name, _, tag = image.rpartition(":")
-    return tag if name and "/" not in tag else "latest"
+    return Image.parse(image).tag or "latest"
 
 
 def _restarts(restarts: str) -> str:
