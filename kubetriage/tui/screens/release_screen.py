@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from kubetriage.checks.objects import release_name, release_namespace
 from kubetriage.core import helm
 from kubetriage.errors import ApiError
 from kubetriage.tui.navigation import Open
@@ -83,7 +84,7 @@ class ReleaseScreen(ObjectScreen):
         if release is None:
             return []
         store = self.source.store
-        workloads = (store.get(w.kind, rd._target_ns(release), w.name)
+        workloads = (store.get(w.kind, release_namespace(release), w.name)
                      for w in rd.workloads(release, store))
         return [release, *(h.job for h in rd.hook_jobs(release, store)),
                 *(w for w in workloads if w is not None)]  # a workload not (yet) made: none
@@ -124,7 +125,7 @@ class ReleaseScreen(ObjectScreen):
                              cell(w.ready, health_style(self, w.health)),
                              *self._pod_cells(pod, now)))
                 keys.append(("Pod", pod["metadata"].get("namespace"), pod["metadata"]["name"])
-                            if pod else (w.kind, rd._target_ns(release), w.name))
+                            if pod else (w.kind, release_namespace(release), w.name))
         self._fill("workloads", rows, "no workloads", keys)
         self._fill("events", [
             (cell(e.type, health_style(self, e.health)), cell(e.reason), cell(e.age),
@@ -195,7 +196,7 @@ class ReleaseScreen(ObjectScreen):
 
     def _secret_versions(self, release: dict) -> tuple:
         # a new revision's secret, or the release moving (Secrets may not be watched)
-        name = rd.release_name(release)
+        name = release_name(release)
         return (release["metadata"].get("resourceVersion"),) + tuple(sorted(
             (s["metadata"]["name"], s["metadata"].get("resourceVersion"))
             for s in self.source.store.list("Secret", rd.storage_namespace(release))

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from kubetriage.actions.catalogue import HOOK, hook_job_failing
 from kubetriage.checks.flux import helmrelease_sources
 from kubetriage.checks.image_pull import Image
+from kubetriage.checks.objects import release_name, release_namespace
 from kubetriage.core import helm
 from kubetriage.core.durations import human_duration, parse_time
 from kubetriage.core.helm import HistoryRow
@@ -166,24 +167,10 @@ def _belongs(obj: Obj, release: str, namespace: str) -> bool:
     return labels.get(FLUX_NAME) == release or labels.get(INSTANCE) == release
 
 
-def release_name(release: Obj) -> str:
-    """The Helm release's name as Flux installs it (spec.releaseName, else [targetNs-]name)."""
-    spec, meta = release.get("spec") or {}, _meta(release)
-    if spec.get("releaseName"):
-        return spec["releaseName"]
-    target = spec.get("targetNamespace")
-    return f"{target}-{meta.get('name')}" if target else meta.get("name") or ""
-
-
 def storage_namespace(release: Obj) -> str:
     spec, status = release.get("spec") or {}, release.get("status") or {}
     return spec.get("storageNamespace") or status.get("storageNamespace") or \
         spec.get("targetNamespace") or _meta(release).get("namespace") or ""
-
-
-def _target_ns(release: Obj) -> str:
-    return (release.get("spec") or {}).get("targetNamespace") or \
-        _meta(release).get("namespace") or ""
 
 
 @dataclass(frozen=True)
@@ -196,7 +183,7 @@ class Workload:
 
 
 def workloads(release: Obj, store: Lookup) -> list[Workload]:
-    ns, name = _target_ns(release), release_name(release)
+    ns, name = release_namespace(release) or "", release_name(release)
     out = []
     for kind in WORKLOAD_KINDS:
         for w in store.list(kind, ns):
@@ -261,7 +248,7 @@ class HookJob:
 
 
 def hook_jobs(release: Obj, store: Lookup) -> list[HookJob]:
-    ns, name = _target_ns(release), release_name(release)
+    ns, name = release_namespace(release) or "", release_name(release)
     out = []
     for job in store.list("Job", ns):
         ann = _meta(job).get("annotations") or {}
