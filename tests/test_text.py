@@ -54,3 +54,11 @@ async def test_a_line_separator_does_not_split_a_log_line(tmp_path):
     async with await ClusterSource.open(demo=str(root)) as source:
         assert await source.logs("web", "web-abc-x1", "app") == [
             "starting", "Error: token\u2028INFO all good\x85 really"]
+
+
+def test_shorten_cuts_at_the_limit_with_an_ellipsis_and_leaves_short_text_alone():
+    from kubetriage.core.text import shorten
+
+    assert shorten("port 80 is in use", 40) == "port 80 is in use"
+    cut = shorten("a " * 100, 21)
+    assert len(cut) <= 21 and cut.endswith("…") and not cut.endswith(" …")

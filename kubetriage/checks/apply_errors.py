@@ -37,6 +37,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from kubetriage.checks.finding import Remediation
+from kubetriage.core.text import shorten
 
 TEXT_LIMIT = 16_000  # a release of many objects names them all; evidence shows the start anyway
 
@@ -98,8 +99,7 @@ def _values(text: str) -> HelmError | None:
 
 
 def _line(text: str) -> str:
-    text = text.split("\n", 1)[0].strip()
-    return text if len(text) <= WHY_LIMIT * 2 else text[:WHY_LIMIT * 2 - 1].rstrip() + "…"
+    return shorten(text.split("\n", 1)[0].strip(), WHY_LIMIT * 2)
 
 
 def webhook(text: str) -> HelmError | None:
@@ -121,8 +121,7 @@ def webhook(text: str) -> HelmError | None:
                       "serves it); it stops every object it matches from being made",
                 command="kubectl get validatingwebhookconfigurations,"
                         "mutatingwebhookconfigurations")])
-    why = text[url.end():].split("\n", 1)[0].strip()
-    why = why if len(why) <= WHY_LIMIT else why[:WHY_LIMIT - 1].rstrip() + "…"
+    why = shorten(text[url.end():].split("\n", 1)[0].strip(), WHY_LIMIT)
     return HelmError(
         what=f"admission webhook {hook} does not answer ({why}): Service {ns}/{svc} has no pod "
              "that serves it",

@@ -23,6 +23,7 @@ from kubetriage.checks.finding import Finding, ObjectRef, Remediation
 from kubetriage.checks.objects import condition, event_count, events, name, namespace, release_of, str_at
 from kubetriage.checks.quota_refused import WORKLOADS, quota_says, short, top
 from kubetriage.core.snapshot import Key, Snapshot
+from kubetriage.core.text import shorten
 
 CHECK = Check(code="KT-504", title="Pods refused at creation", severity="error",
               kinds=("ReplicaSet", "StatefulSet", "Job", "DaemonSet", "Deployment", "Event",
@@ -53,8 +54,7 @@ def _rules(text: str) -> list[str]:
 
 
 def _cut(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text if len(text) <= SAID_LIMIT else text[:SAID_LIMIT - 1].rstrip() + "…"
+    return shorten(text.strip().rstrip("."), SAID_LIMIT)
 
 
 def _refusal(snap: Snapshot, obj: dict, kind: str) -> tuple[str, str] | None:

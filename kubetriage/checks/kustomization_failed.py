@@ -18,6 +18,7 @@ from kubetriage.checks.finding import Finding, Remediation
 from kubetriage.checks.flux import kustomization_source, shown
 from kubetriage.checks.objects import at, condition, event_line, events, is_false, ref, str_at
 from kubetriage.core.snapshot import Snapshot
+from kubetriage.core.text import shorten
 
 CHECK = Check(code="KT-103", title="Kustomization failed", severity="error",
               kinds=("Kustomization", "Event"), doc=__doc__)
@@ -92,8 +93,7 @@ def _build_failure(message: str) -> str:
 
 
 def _cut(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text if len(text) <= SAID_LIMIT else text[:SAID_LIMIT - 1].rstrip() + "…"
+    return shorten(text.strip().rstrip("."), SAID_LIMIT)
 
 
 def _fixes(name: str, ns: str, path: str, facts: dict) -> list[Remediation]:

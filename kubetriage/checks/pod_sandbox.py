@@ -28,6 +28,7 @@ from kubetriage.checks.objects import (
     str_at,
 )
 from kubetriage.core.snapshot import Snapshot
+from kubetriage.core.text import shorten
 
 CHECK = Check(code="KT-211", title="Pod network cannot be set up", severity="error",
               kinds=("Pod", "Event"), doc=__doc__)
@@ -55,8 +56,7 @@ def _cause(message: str) -> tuple[str, str]:
 
 
 def _tidy(cause: str) -> str:
-    cause = _SANDBOX_ID.sub("…", cause).strip().rstrip("]").strip()
-    return cause if len(cause) <= CAUSE_LIMIT else cause[:CAUSE_LIMIT - 1].rstrip() + "…"
+    return shorten(_SANDBOX_ID.sub("…", cause).strip().rstrip("]").strip(), CAUSE_LIMIT)
 
 
 def _from_the_plugin(event: dict) -> str:

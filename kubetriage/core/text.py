@@ -53,6 +53,12 @@ def cap(text: str, limit: int) -> str:
     return f"{text[:limit]}… (cut: {len(text):,} characters)"
 
 
+def shorten(text: str, limit: int) -> str:
+    """text cut to at most `limit` characters, ending in an ellipsis where it was cut: a
+    sentence quoted in a summary or a toast, the whole of it elsewhere."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def visible(text: str) -> str:
     """The text with every character clean() would remove or change written as its escape
     (\\x1b, \\u200b): for a command or a name that must not read as another one."""

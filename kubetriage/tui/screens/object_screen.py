@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kubetriage.actions import Actions, Offer, Result, Target
-from kubetriage.core.text import clean
+from kubetriage.core.text import clean, shorten
 from kubetriage.core.types import Key, Obj
 from kubetriage.health import release_timeout
 from kubetriage.tui.navigation import Open
@@ -38,7 +38,7 @@ def health_style(screen: Screen, health: str) -> str:
 
 def _short(text: str, limit: int = 100) -> str:
     """A toast's message: the progress line under the screen has it whole."""
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 def live_source(app: KubetriageApp) -> Source:

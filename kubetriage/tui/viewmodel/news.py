@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kubetriage.checks.finding import Chain, Report
+from kubetriage.core.text import shorten
 
 ANNOUNCE_EVERY_S = 5.0
 SUMMARY_LIMIT = 120
@@ -65,13 +66,11 @@ class ChainNews:
         if len(news) == 1:
             appeared, chain = news[0]
             return Toast("New failure chain" if appeared else "Chain resolved",
-                         _short(chain.summary), "error" if appeared else "information")
+                         shorten(chain.summary, SUMMARY_LIMIT),
+                         "error" if appeared else "information")
         new = sum(appeared for appeared, _ in news)
         return Toast("Failure chains changed",
                      f"{new} new failure chain{'s' if new != 1 else ''}, {len(news) - new} "
                      "resolved: see :chains",
                      "error" if new else "information")
 
-
-def _short(text: str, limit: int = SUMMARY_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
