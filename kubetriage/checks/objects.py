@@ -266,10 +266,8 @@ def seconds_since(snap: Snapshot, timestamp: str) -> float | None:
 
 def age(snap: Snapshot, timestamp: str) -> str:
     """How long ago a Kubernetes timestamp was, as kubectl prints it (5d, 26h, 3m), or ""."""
-    try:
-        then = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-        seconds = (snap.now - then).total_seconds()
-    except (ValueError, TypeError):
+    seconds = seconds_since(snap, timestamp)
+    if seconds is None:
         return ""
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= 2 * size or (unit == "m" and seconds >= size):
