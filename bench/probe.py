@@ -16,6 +16,9 @@ showed, one line each, times on the machine's monotonic clock (the benchmark's c
                    thread looks every 2 ms); then, looked for the same way, the launch's steps:
   rows_in T        every row is in its table
   report T         the first diagnosis is ready to be drawn
+  helpers_rss T MB then, the largest peak resident memory among the processes it forked and
+                   has waited for (the first diagnosis: its pages are shared with this one
+                   until written, but count in each process's RSS)
 
 It reads the app's state only; it changes nothing and costs a few attribute reads a frame.
 """
@@ -23,6 +26,7 @@ It reads the app's state only; it changes nothing and costs a few attribute read
 from __future__ import annotations
 
 import os
+import resource
 import threading
 import time
 from typing import Any
@@ -105,3 +109,5 @@ class ProbeDriver(LinuxDriver):
                 if done():
                     self._note(f"{name} {time.monotonic():.6f}")
                     del steps[name]
+        helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        self._note(f"helpers_rss {time.monotonic():.6f} {helpers:.1f}")

@@ -18,6 +18,8 @@ one `name: value` line each:
   ratio_first_screen_to_sync, ratio_first_screen_to_raw
   rows, frames_before_first_screen  the rows shown then, and the frames drawn until then
   rss_mb          the dashboard process's peak resident memory (VmHWM) at the end of the run
+  helpers_rss_mb  the largest peak of the processes it forked (the diagnosis), when the first
+                  diagnosis is drawn: mostly pages shared with the dashboard until written
   key_p95_ms      cursor down in the pods panel (its escape sequence written to the terminal)
                   until the first frame showing the cursor on the next row; keys 50 ms apart
                   while the server churns and the diagnosis runs; key_max_ms
@@ -146,6 +148,7 @@ def main() -> None:
             out["changes_missed"] = sum(1 for c in changes if c == float("inf"))
             out["redraws_per_s"] = redraws
             out["rss_mb"] = run.peak_rss_mb()
+            out["helpers_rss_mb"] = float(run.wait_for("helpers_rss", 5)[1])
         if not args.no_kubectl:
             out["kubectl_json_s"] = harness.kubectl_lists(kubeconfig,
                                                           "pods,events,helmreleases").seconds
