@@ -23,18 +23,21 @@ import aiohttp
 import orjson
 import yaml
 from aiohttp.helpers import get_env_proxy_for_url
-from kubernetes_asyncio.client import ApiClient, Configuration
-from kubernetes_asyncio.config import ConfigException
-from kubernetes_asyncio.config.incluster_config import (
-    SERVICE_CERT_FILENAME,
-    SERVICE_HOST_ENV_NAME,
-    SERVICE_TOKEN_FILENAME,
-    InClusterConfigLoader,
-)
-from kubernetes_asyncio.config.kube_config import ConfigNode, KubeConfigLoader, KubeConfigMerger
 from yarl import URL
 
 from kubetriage.cluster import exec_credentials  # noqa: F401 (gives every exec plugin run a deadline)
+from kubetriage.cluster.kube_client import (
+    SERVICE_CERT_FILENAME,
+    SERVICE_HOST_ENV_NAME,
+    SERVICE_TOKEN_FILENAME,
+    ApiClient,
+    ConfigException,
+    ConfigNode,
+    Configuration,
+    InClusterConfigLoader,
+    KubeConfigLoader,
+    KubeConfigMerger,
+)
 from kubetriage.core.text import clean
 from kubetriage.errors import ApiError, ReadOnlyError, UsageError
 

@@ -11,9 +11,7 @@ import os
 import sys
 from typing import Any
 
-from kubernetes_asyncio.config import ConfigException, kube_config
-from kubernetes_asyncio.config.exec_provider import ExecProvider
-
+from kubetriage.cluster.kube_client import ConfigException, ExecProvider, kube_config
 from kubetriage.errors import UsageError
 
 # an exec credential plugin that answers nothing in this long is killed: long enough for a
