@@ -16,8 +16,10 @@ import importlib
 import importlib.machinery
 import importlib.util
 import sys
+import threading
 from typing import Any
 
+_running = threading.RLock()  # an __init__ may make another package run its own
 # the packages whose __init__ imports what the connection does not use, parents first
 _UNRUN = ("kubernetes_asyncio", "kubernetes_asyncio.client", "kubernetes_asyncio.client.api",
           "kubernetes_asyncio.client.models")
@@ -33,15 +35,21 @@ def _unrun(name: str) -> None:
     if spec is None or spec.loader is None:
         return  # not installed: the imports below say so
     module = importlib.util.module_from_spec(spec)
-    loader = spec.loader
+    loader, ran = spec.loader, []
 
     def run_init(attr: str) -> Any:
         if not attr.startswith("__") and importlib.machinery.PathFinder.find_spec(
                 f"{name}.{attr}", module.__path__) is not None:
             return importlib.import_module(f"{name}.{attr}")  # a submodule: on its own
-        del module.__dict__["__getattr__"]
-        loader.exec_module(module)
-        return getattr(module, attr)
+        with _running:  # once; another thread asking meanwhile waits for it
+            if not ran:
+                ran.append(True)
+                loader.exec_module(module)
+                del module.__dict__["__getattr__"]
+        try:
+            return module.__dict__[attr]
+        except KeyError:
+            raise AttributeError(f"module {name!r} has no attribute {attr!r}") from None
 
     module.__dict__["__getattr__"] = run_init
     sys.modules[name] = module
