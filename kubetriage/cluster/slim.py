@@ -54,7 +54,9 @@ _STATUS_KEYS = ("name", "image", "ready", "started", "restartCount", "state", "l
 _EVENT_KEYS = ("type", "reason", "message", "count", "series", "firstTimestamp",
                "lastTimestamp", "eventTime", "source", "reportingComponent", "action", "note",
                "regarding")
-_EVENT_META_KEYS = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp",
+# an event's own uid is read by nothing (events are found by what they are about): 300,000 of
+# them at 100k pods were 25 MB
+_EVENT_META_KEYS = ("name", "namespace", "resourceVersion", "creationTimestamp",
                     "deletionTimestamp")
 _INVOLVED_KEYS = ("kind", "namespace", "name", "uid", "apiVersion", "fieldPath")
 

@@ -57,6 +57,26 @@ def test_what_is_dropped_and_what_is_kept_of_a_pod():
                                "containerStatuses": [{"name": "web", "ready": True}]}}
 
 
+def test_what_is_dropped_and_what_is_kept_of_an_event():
+    # the object it is about (with that object's uid, which the checks match on), never the
+    # event's own uid, which nothing reads
+    event = {"metadata": {"name": "web-1.17f0", "namespace": "apps", "uid": "e-1",
+                          "resourceVersion": "9", "managedFields": [{}],
+                          "creationTimestamp": "2026-12-05T10:00:00Z"},
+             "involvedObject": {"kind": "Pod", "namespace": "apps", "name": "web-1",
+                                "uid": "p-1", "resourceVersion": "3"},
+             "reason": "BackOff", "message": "Back-off restarting failed container",
+             "type": "Warning", "count": 7, "lastTimestamp": "2026-12-05T10:05:00Z"}
+    (kept,), _ = decode_list(page([event], {}), "Event", "v1")
+    assert kept == slim({**event, "kind": "Event"}) == {
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": "web-1.17f0", "namespace": "apps", "resourceVersion": "9",
+                     "creationTimestamp": "2026-12-05T10:00:00Z"},
+        "involvedObject": {"kind": "Pod", "namespace": "apps", "name": "web-1", "uid": "p-1"},
+        "reason": "BackOff", "message": "Back-off restarting failed container",
+        "type": "Warning", "count": 7, "lastTimestamp": "2026-12-05T10:05:00Z"}
+
+
 def test_a_page_that_does_not_fit_the_shape_is_slimmed_whole_instead():
     odd = {"metadata": {"name": "odd", "namespace": "apps"}, "spec": {"containers": None},
            "status": "Running"}  # not an object: the typed decoder refuses the page
