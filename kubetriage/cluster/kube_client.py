@@ -22,8 +22,7 @@ from typing import Any
 
 _running = threading.RLock()  # an __init__ may make another package run its own
 # the packages whose __init__ imports what the connection does not use, parents first
-_UNRUN = ("kubernetes_asyncio", "kubernetes_asyncio.client", "kubernetes_asyncio.client.api",
-          "kubernetes_asyncio.client.models")
+_UNRUN = ("kubernetes_asyncio", "kubernetes_asyncio.client", "kubernetes_asyncio.client.models")
 
 
 def _unrun(name: str) -> None:
