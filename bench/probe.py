@@ -5,10 +5,14 @@ each frame is flushed it notes, on the file descriptor KUBETRIAGE_PROBE_FD, what
 showed, one line each, times on the machine's monotonic clock (the benchmark's clock too):
 
   first_screen T PODS EVENTS FRAMES
+                   the first frame with rows in the pods and the events panels and chains drawn
+                   (a report "so far", of the kinds listed whole, counts; the first pages of a
+                   large cluster are drawn while the rest arrives); the rows shown, and the
+                   frames drawn until then (their drawing is the loop's time too)
+  complete T PODS EVENTS FRAMES
                    the first frame after every pod is in the pods panel (at least
                    KUBETRIAGE_PROBE_PODS, less 1 % for churn), every folded event in the events
-                   panel, and the first diagnosis drawn; the rows shown, and the frames drawn
-                   until then (their drawing is the loop's time too)
+                   panel, and the first whole diagnosis drawn
   frame T CURSOR   every frame after that one, with the key of the pods panel's cursor row
   change T MARKER  the first frame whose events panel holds the row of an event the benchmark
                    created (named on KUBETRIAGE_PROBE_IN, one marker a line)
@@ -42,8 +46,8 @@ class ProbeDriver(LinuxDriver):
         super().__init__(app, **options)
         self._out = os.fdopen(int(os.environ["KUBETRIAGE_PROBE_FD"]), "w", buffering=1)
         self._pods = int(os.environ.get("KUBETRIAGE_PROBE_PODS", "0"))
-        self._first = False
-        self._frames_before = 0  # frames drawn before the first screen (each costs the loop)
+        self._first = self._complete = False
+        self._frames_before = 0  # frames drawn before the complete screen (each costs the loop)
         self._markers: list[str] = []
         self._lock = threading.Lock()
         if "KUBETRIAGE_PROBE_IN" in os.environ:
@@ -64,13 +68,18 @@ class ProbeDriver(LinuxDriver):
             events = screen.query_one("#events-table")
         except Exception:  # not composed yet
             return
-        if not self._first:
+        if not self._complete:
             self._frames_before += 1
+            if not self._first and pods.row_count and events.row_count \
+                    and (app.diagnoses or app.so_far):
+                self._first = True
+                self._note(f"first_screen {now:.6f} {pods.row_count} {events.row_count} "
+                           f"{self._frames_before}")
             folds = len(app.model.folded)
             if pods.row_count >= self._pods * 0.99 and app.diagnoses > 0 \
                     and events.row_count >= folds > 0:
-                self._first = True
-                self._note(f"first_screen {now:.6f} {pods.row_count} {events.row_count} "
+                self._complete = True
+                self._note(f"complete {now:.6f} {pods.row_count} {events.row_count} "
                            f"{self._frames_before}")
             return
         self._note(f"frame {now:.6f} {pods.cursor_key!r}")

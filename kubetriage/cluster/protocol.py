@@ -39,6 +39,18 @@ class Source(Protocol):
     async def wait_synced(self, timeout: float | None = None,
                           kinds: Iterable[str] | None = None) -> None: ...
 
+    def first_pages_in(self) -> bool:
+        """Every kind has answered its first list request (a page, the whole list, or no)."""
+        ...
+
+    def listing(self) -> dict[str, tuple[int, int | None]]:
+        """The kinds still being listed: objects read, of how many (None: not said)."""
+        ...
+
+    def partial(self, kind: str) -> list[Obj]:
+        """The objects of a kind still being listed, read so far (not in the store yet)."""
+        ...
+
     async def close(self) -> None: ...
 
     async def access_review(self, verb: str, resource: Resource, namespace: str | None,

@@ -106,6 +106,11 @@ class Reflector:
         self.min_watch_timeout = min_watch_timeout
         self.backoff = backoff or Backoff()
         self.synced = asyncio.Event()  # set after the first complete list
+        # the first list while under way: its objects read so far (not in the store until it
+        # is whole), and how many it will hold (read + the server's remainingItemCount)
+        self.partial: list[dict[str, Any]] = []
+        self.pages_read = 0
+        self.expected: int | None = None
         self.resource_version = ""
         self.relists = 0  # how many lists were needed (1 + one per 410 or failure)
         self.forbidden = False
@@ -196,6 +201,8 @@ class Reflector:
         is decoded: the server builds it while we read this one (half the time of a 40k-object
         list is the server's)."""
         items: list[dict[str, Any]] = []
+        if not self.synced.is_set():
+            self.partial, self.pages_read, self.expected = items, 0, None
         params: dict[str, Any] = {"limit": self.page_size} if self.page_size else {}
         ahead: tuple[str, asyncio.Future[bytes]] | None = None  # (continue token, its page)
         try:
@@ -210,6 +217,7 @@ class Reflector:
                         # the continue token expired mid-list: start over in one piece, as
                         # client-go does
                         items, params = [], {}
+                        self.partial, self.pages_read, self.expected = items, 0, None
                         continue
                     if exc.status == 404:  # the kind is no longer served here: none is left
                         self.store.replace(self.resource.kind, (), self.namespace)
@@ -223,8 +231,10 @@ class Reflector:
                 read = len(items)
                 meta = self._decode(body, items)
                 del body
-                if self.on_first_pages is not None and not self.synced.is_set():
-                    self.on_first_pages(items[read:])
+                if not self.synced.is_set():
+                    self._progress(items, meta)
+                    if self.on_first_pages is not None:
+                        self.on_first_pages(items[read:])
                 token = meta.get("continue")
                 if not token:
                     break
@@ -235,10 +245,17 @@ class Reflector:
         self.store.replace(self.resource.kind, items, self.namespace)
         self.relists += 1
         self.synced.set()
+        self.partial, self.expected = [], None  # the store has them now
         if older(self.resource_version, before) and self.on_diverged is not None:
             # a relist that disagrees: this kind is right now, the others are behind a new server
             self.on_diverged(self, f"the server's resourceVersion went back from {before} to "
                                    f"{self.resource_version}")
+
+    def _progress(self, items: list[dict[str, Any]], meta: dict[str, Any]) -> None:
+        self.partial, self.pages_read = items, self.pages_read + 1
+        remaining = meta.get("remainingItemCount")
+        self.expected = len(items) + remaining if isinstance(remaining, int) else \
+            None if meta.get("continue") else len(items)
 
     def _decode(self, body: bytes, items: list[dict[str, Any]]) -> dict[str, Any]:
         """The page's items, kept, appended to items; returns the list's metadata."""

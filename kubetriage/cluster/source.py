@@ -46,6 +46,7 @@ from kubetriage.cluster.source_logs import SourceLogs
 from kubetriage.cluster.store import Store
 from kubetriage.core.resources import Resource
 from kubetriage.core.snapshot import Snapshot
+from kubetriage.core.types import Obj
 from kubetriage.core.unseen import Unseen
 from kubetriage.errors import ApiError
 
@@ -140,6 +141,32 @@ class ClusterSource(SourceLogs):
                                              if wanted is None or r.kind in wanted):
                 await asyncio.sleep(0.02)
         await asyncio.wait_for(settled(), timeout)
+
+    def first_pages_in(self) -> bool:
+        """Every kind has given its first page, its whole list, or an answer that it will not:
+        what is shown before the lists are whole can be shown now."""
+        def answered(r: Reflector) -> bool:
+            state = self.store.state(r.kind)
+            return r.synced.is_set() or r.forbidden or r.pages_read > 0 or \
+                state is not None and state.phase != "syncing"
+        return not self._fallbacks and all(answered(r) for r in self.reflectors)
+
+    def listing(self) -> dict[str, tuple[int, int | None]]:
+        """The kinds whose first list is under way: how many objects are read, of how many (None
+        when the server does not say)."""
+        out: dict[str, tuple[int, int | None]] = {}
+        for r in self.reflectors:
+            if r.synced.is_set() or r.forbidden:
+                continue
+            read, expected = out.get(r.kind, (0, 0))
+            out[r.kind] = (read + len(r.partial), None if expected is None or r.expected is None
+                           else expected + r.expected)
+        return out
+
+    def partial(self, kind: str) -> list[Obj]:
+        """The objects of `kind` read so far by lists not yet whole (the store has none of them)."""
+        return [o for r in list(self.reflectors) if r.kind == kind and not r.synced.is_set()
+                for o in r.partial]
 
     @property
     def read_only(self) -> bool:
@@ -366,7 +393,9 @@ class ClusterSource(SourceLogs):
             for r in self.reflectors:
                 if not (r.synced.is_set() or r.forbidden):
                     state = self.store.state(r.kind)
-                    error = state.error if state is not None and state.error else "no answer"
+                    error = state.error if state is not None and state.error else \
+                        f"{len(r.partial):,} of {r.expected:,} read" if r.expected else \
+                        f"{len(r.partial):,} read" if r.pages_read else "no answer"
                     kinds.setdefault(f"{r.kind} in {r.namespace}" if r.namespace else r.kind,
                                      f"not listed yet: {error}")
         return Unseen(kinds, {ref: e[2] for ref, e in self._log_errors.items()} if logs else {})

@@ -61,6 +61,11 @@ KEYS_QUIET_S = 0.3
 DIAGNOSIS_DEFER_S = 3.0
 ROWS_PER_CHUNK = 10000  # rows given to a table between two looks at the keyboard (~50 ms)
 FORK_FIRST_S = 2.0  # the event rows wait at most this long for the first diagnosis to start
+PAGES_POLL_S = 0.02  # how often the launch looks whether every kind's first page is in
+FIRST_ROWS = 500  # a panel's rows drawn of a list under way: more than a screen shows at once
+# the panels whose rows (or counts) come of each kind
+PANELS_OF = {"Namespace": ("namespaces",), "Pod": ("pods", "namespaces"),
+             "HelmRelease": ("releases",), "Kustomization": ("releases",), "Event": ("events",)}
 
 
 def utc_now() -> datetime:
@@ -106,6 +111,9 @@ class KubetriageApp(App):
         self._rows_in = asyncio.Event()  # the first rows are in the tables
         self._report_due: Report | None = None  # a report the next tick draws
         self._first_report = asyncio.Event()
+        # the kinds still being listed when the report on screen was made (a report "so far",
+        # before the first whole one): named where the chains are, "so far" in the status bar
+        self.so_far: tuple[str, ...] = ()
         self._forked = asyncio.Event()  # a diagnosis has been started (forked)
         self._last_key = 0.0  # when the last key was pressed (monotonic)
         self._ages_due = False  # the rows on screen are to be built again at the current time
@@ -158,6 +166,7 @@ class KubetriageApp(App):
         self.connection = "syncing"
         self._show_status()
         self.run_worker(self._diagnose(), name="diagnosis", group="diagnosis")
+        await self._show_first_pages(self.source)
         # events are three rows in four and listed last: the other panels' rows are built and
         # shown while they still arrive, theirs once they are in
         await self.source.wait_synced(kinds=ROW_KINDS)
@@ -179,6 +188,44 @@ class KubetriageApp(App):
             await self._between_ticks()
             if not self._model_lock.locked():  # a reload's rows come from the store anyway
                 self._tick(self._sub)
+
+    async def _show_first_pages(self, source: Source) -> None:
+        """A cluster too large to list at once (more than one page of a kind): what its first
+        pages hold is drawn while the rest arrives, each panel's first rows and the chains of the
+        kinds listed whole; the status bar says how far the lists are."""
+        while not source.first_pages_in():
+            await asyncio.sleep(PAGES_POLL_S)
+        listing = tuple(sorted(source.listing()))
+        if not listing:
+            return  # all in: the rows are built once, from the store
+        store, now = source.store, self.clock()
+        # the kinds listed whole are in the store; of the others, what is read so far, as
+        # much as a panel shows (the rest comes with the whole list: built once, then)
+        objects = [o for kind in PANEL_KINDS
+                   for o in (*store.list(kind), *source.partial(kind)[:FIRST_ROWS])]
+        self.screen_main.partial = {p for kind in listing for p in PANELS_OF.get(kind, ())}
+        async with self._model_lock:
+            updates = await asyncio.to_thread(build_all, self.model,
+                                              DashboardModel.added(objects), now)
+            await self._show_in_chunks(updates, now)
+        self.run_worker(self._diagnose_so_far(source, listing), name="diagnosis so far",
+                        group="diagnosis")
+
+    async def _diagnose_so_far(self, source: Source, listing: tuple[str, ...]) -> None:
+        """The diagnosis of the kinds listed whole, those still being listed named as not seen
+        (absence there proves nothing; nothing is read of the logs yet): a HelmRelease that says
+        it failed is on screen in a second or two, not once 100,000 pods are in. Drawn only
+        until the first whole report."""
+        objects = list(source.store.objects())
+        report = await asyncio.to_thread(
+            call_forked, diagnosis_of, objects, {}, self.namespace, self.clock(),
+            source.unseen(unsynced=True, logs=False), self.silences)
+        if self.diagnoses or source is not self.source or report.namespace != self.namespace:
+            return
+        self.report, self.so_far = report, listing
+        with self.batch_update():
+            self.screen_main.show_report(report, so_far=listing)
+            self._show_status()
 
     async def _between_ticks(self) -> None:
         """The pause between two screen updates; the first report is drawn the moment it is
@@ -244,9 +291,15 @@ class KubetriageApp(App):
             ns = self.model.set_report(self.report)
             updates.namespaces.upserts.update(ns.upserts)
             updates.namespaces.sort_keys.update(ns.sort_keys)
-            for panel, before in (("pods", old.pod_failing), ("releases", old.release_ready),
-                                  ("events", old.folded), ("namespaces", old.namespace_keys())):
+            panels = [("pods", old.pod_failing), ("releases", old.release_ready),
+                      ("namespaces", old.namespace_keys())]
+            if "Event" in kinds:
+                panels.append(("events", old.folded))
+            else:  # the rows of the first pages stay until the events' own are built
+                model.adopt_events(old)
+            for panel, before in panels:
                 getattr(updates, panel).deletes |= set(before) - set(getattr(updates, panel).upserts)
+                self.screen_main.partial.discard(panel)
             await self._show_in_chunks(updates, now)
         self._dirty.set()
 
@@ -263,6 +316,7 @@ class KubetriageApp(App):
             now = self.clock()
             updates = await asyncio.to_thread(fold_all, part, events, now)
             updates.events.deletes |= self.model.adopt_events(part)
+            self.screen_main.partial.discard("events")
             await self._show_in_chunks(updates, now)
 
     async def _show_in_chunks(self, updates: Updates, now: datetime) -> None:
@@ -299,7 +353,7 @@ class KubetriageApp(App):
         self.connect_args["context"] = name
         self.connection = "syncing"
         # another cluster: its chains are not news about the old one's
-        self.report, self.diagnoses = Report(findings=[], chains=[]), 0
+        self.report, self.diagnoses, self.so_far = Report(findings=[], chains=[]), 0, ()
         self.reading_logs = False  # its objects are listed first
         self.news.clear()
         self._first_report.clear()  # else the ticks would not wait for the next one
@@ -404,7 +458,7 @@ class KubetriageApp(App):
         if self.diagnoses and report.namespace == self.report.namespace:
             # after `:ns` other chains are in view, which is not news
             self.news.note(self.report.chains, report.chains, self.report, report)
-        self.report = report
+        self.report, self.so_far = report, ()
         self.diagnoses += 1
         self.screen_main.show_report(report)
 
@@ -432,7 +486,7 @@ class KubetriageApp(App):
         retry_in = None
         if down is not None and down.retry_at is not None:
             retry_in = max(0, math.ceil(down.retry_at - time.time()))
-        connection = "stale" if stale > 0 else self.connection
+        connection = "stale" if stale > 0 else self._listing() or self.connection
         ready, releases = self.model.releases_ready()
         conn = self.source.conn if self.source is not None else None
         self.screen_main.query_one(StatusBar).show(Status(
@@ -443,15 +497,32 @@ class KubetriageApp(App):
             stale_reason=(down.error or "") if down is not None else "", retry_in=retry_in,
             releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
-            chains=len(self.report.chains), silenced=self.report.silenced,
+            chains=len(self.report.chains), so_far=bool(self.so_far),
+            silenced=self.report.silenced,
             read_only=self.read_only,
             namespace=self.namespace, filter=self.screen_main.filter_text,
             diagnosis=self._diagnosis_pending(), unseen=unseen_text(self._unseen())))
 
+    def _listing(self) -> str:
+        """`listing pods 3,500/10,000`, while the first lists are under way: the pods' while
+        they are read (the panels miss them most), else the list furthest from whole."""
+        if self.connection != "syncing" or self.source is None:
+            return ""
+        listing = self.source.listing()
+        if not listing:
+            return ""
+        kind = "Pod" if "Pod" in listing else max(
+            listing, key=lambda k: (listing[k][1] or 0) - listing[k][0])
+        read, expected = listing[kind]
+        if not read:
+            return ""  # no page yet: "syncing"
+        name = {"Pod": "pods", "Event": "events"}.get(kind, kind)
+        return f"listing {name} {read:,}/{expected:,}" if expected else f"listing {name} {read:,}"
+
     def _diagnosis_pending(self) -> str:
         """Until the first report: what it waits for, said where the chains will be (a count of
         0 chains before the diagnosis has run would be a false all-clear)."""
-        if self.diagnoses:
+        if self.diagnoses or self.so_far:
             return ""
         waiting = "reading logs" if self.reading_logs else "listing"
         self.screen_main.show_waiting(waiting)

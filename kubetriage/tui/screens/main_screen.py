@@ -117,6 +117,7 @@ class MainScreen(Screen):
         self.active = "chains"
         self.report = Report(findings=[], chains=[])
         self.waiting = ""  # before the first report, what it waits for ("reading logs")
+        self.partial: set[str] = set()  # panels whose rows are of lists not yet whole: "Pods 500…"
         self._columns_shown: dict[str, tuple] = {}
         self._marked_chain: tuple | None = None  # the chain whose objects are marked
         self._several = (False, False)  # several namespaces in the pods, the releases
@@ -247,11 +248,12 @@ class MainScreen(Screen):
         except NoMatches:  # the screen is being put together, or taken apart
             self.waiting = ""
 
-    def show_report(self, report: Report) -> None:
+    def show_report(self, report: Report, so_far: tuple[str, ...] = ()) -> None:
+        """so_far: the kinds still being listed when it was made (a report of the rest)."""
         self.report = report
         self.waiting = ""
         panel = self.query_one(ChainsPanel)
-        panel.show_report(report, watched=0 if report.chains else self._watched())
+        panel.show_report(report, watched=0 if report.chains else self._watched(), so_far=so_far)
         ns = self.model.set_report(report)
         if ns:
             self.query_one("#namespaces-table", ResourceTable).apply(ns)
@@ -278,8 +280,9 @@ class MainScreen(Screen):
         for pid in ("namespaces", "releases", "pods", "events"):
             table = self.query_one(f"#{pid}-table", ResourceTable)
             shown = table.visible_count
-            self.query_one(f"#{pid}", Panel).set_count(
-                shown if shown == table.row_count else f"{shown}/{table.row_count}")
+            count = shown if shown == table.row_count else f"{shown}/{table.row_count}"
+            self.query_one(f"#{pid}", Panel).set_count(f"{count}…" if pid in self.partial
+                                                       else count)
         total, shown = len(self.report.chains), self.query_one(ChainsPanel).shown_count
         # a filter hides some; "…" until the first report
         chains = "…" if self.waiting else total if shown == total else f"{shown}/{total}"

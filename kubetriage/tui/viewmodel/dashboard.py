@@ -54,10 +54,14 @@ class DashboardModel:
         """Everything the store holds (of these kinds), as additions made one at a time while
         the model reads them (not 400,000 held at once at 100k pods). The store's lists are
         taken here, on the event loop (the store changes there)."""
-        objects = [store.list(kind) for kind in kinds]
+        return DashboardModel.added(o for of_kind in [store.list(kind) for kind in kinds]
+                                    for o in of_kind)
+
+    @staticmethod
+    def added(objects: Iterable[Obj]) -> Iterator[StoreChange]:
+        """These objects as additions, made one at a time while the model reads them."""
         return (StoreChange("ADDED", o["kind"], o["metadata"].get("namespace") or None,
-                            o["metadata"]["name"], o, 0)
-                for of_kind in objects for o in of_kind)
+                            o["metadata"]["name"], o, 0) for o in objects)
 
     def adopt_events(self, other: DashboardModel) -> set[Key]:
         """Take over the folded events another model built; returns the fold keys gone."""

@@ -156,6 +156,7 @@ class ChainsPanel(Tree[ChainNode]):
         self.compact = False  # 80x24: one line per chain, the chain under the cursor open
         self.watched = 0  # objects the diagnosis read, for "nothing wrong found"
         self.diagnosed = False
+        self.so_far: tuple[str, ...] = ()
         self._one_namespace = False
         self._width = 0  # the width the detail lines were wrapped to
         self._wrap_cache: dict[tuple, list[Text]] = {}
@@ -172,13 +173,16 @@ class ChainsPanel(Tree[ChainNode]):
         self.root.add_leaf(Text(what, style="dim"), None)
         self._waiting = what
 
-    def show_report(self, report: Report, watched: int = 0) -> None:
+    def show_report(self, report: Report, watched: int = 0, so_far: tuple[str, ...] = ()) -> None:
+        """so_far: the kinds still being listed when the report was made; said below its chains
+        (or in place of an all-clear it cannot give)."""
         if self._waiting:
             self.clear()
             self._shape, self._members, self._words = (), {}, {}
             self._waiting = ""
         self.report = report
         self.watched = watched
+        self.so_far = so_far
         self.diagnosed = True
         self._findings = {f.id: f for f in report.findings}
         self._chains = {c.id: c for c in report.chains}
@@ -236,7 +240,7 @@ class ChainsPanel(Tree[ChainNode]):
         more = len(matching) - min(len(matching), MAX_CHAINS)
         empty = self._empty_text(matching)
         shape = tuple((c.id, members, words) for c, _, _, members, words in wanted) + \
-            (more, empty.plain if empty else "", self._width, self.compact)
+            (more, empty.plain if empty else "", self.so_far, self._width, self.compact)
         if shape == self._shape:
             return
         self._shape = shape
@@ -251,6 +255,8 @@ class ChainsPanel(Tree[ChainNode]):
         if self.report.chains:
             return Text(f"no chain matches the filter ({len(self.report.chains)} hidden: "
                         "Esc clears it)", style="italic")
+        if self.so_far:
+            return None  # no all-clear: the line below says what is still being read
         what = f", {self.watched:,} objects watched" if self.watched else ""
         return Text(f"✓ nothing wrong found{what}", style="bold")
 
@@ -308,6 +314,11 @@ class ChainsPanel(Tree[ChainNode]):
         if more:
             self.root.add_leaf(Text(f"… {more} more chains: narrow them with /", style="dim"),
                                None)
+        if self.so_far:
+            line = Text(f"so far: {', '.join(self.so_far)} still being listed; the chains "
+                        "through them come once they are in", style="italic")
+            for row in self._wrapped(line):
+                self.root.add_leaf(row, None)
         self._restore(here)
         if self.cursor_line < 0 and wanted:
             self.cursor_line = 0  # a cursor from the start: without colours it showed only once moved

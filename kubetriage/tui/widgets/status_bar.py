@@ -31,6 +31,7 @@ class Status:
     pods_failing: int = 0
     warnings: int = 0
     chains: int = 0
+    so_far: bool = False  # the chains are of the kinds listed whole, others still being listed
     silenced: int = 0  # findings the silences file hides: "no chains" is then not the whole story
     read_only: bool = False
     namespace: str | None = None  # `:ns NAME`
@@ -75,6 +76,9 @@ class StatusBar(Static):
         # ⚠ and ✓, not ⛓: DejaVu Sans Mono (a common terminal font) has no ⛓
         if s.diagnosis:  # before the first report: no count yet, not a false all-clear
             chains = Text(f"… {s.diagnosis}", style=warn)
+        elif s.so_far:
+            chains = Text(f"⚠ {s.chains} chain{'s' if s.chains != 1 else ''} so far",
+                          style=f"bold {err}") if s.chains else Text("… none so far", style=warn)
         else:
             chains = Text(f"⚠ {s.chains} chain{'s' if s.chains != 1 else ''}",
                           style=f"bold {err}") if s.chains else Text("✓ no chains", style=ok)
