@@ -4,15 +4,17 @@ and written to the pseudo-terminal the benchmark holds, exactly as in a user's t
 each frame is flushed it notes, on the file descriptor KUBETRIAGE_PROBE_FD, what that frame
 showed, one line each, times on the machine's monotonic clock (the benchmark's clock too):
 
-  first_screen T PODS EVENTS FRAMES
+  first_screen T PODS EVENTS CHAINS
                    the first frame with rows in the pods and the events panels and chains drawn
                    (a report "so far", of the kinds listed whole, counts; the first pages of a
-                   large cluster are drawn while the rest arrives); the rows shown, and the
-                   frames drawn until then (their drawing is the loop's time too)
+                   large cluster are drawn while the rest arrives); the rows and chains shown
+  first_chains T CHAINS
+                   the first frame with a chain drawn (of a report so far or the whole one)
   complete T PODS EVENTS FRAMES
                    the first frame after every pod is in the pods panel (at least
                    KUBETRIAGE_PROBE_PODS, less 1 % for churn), every folded event in the events
-                   panel, and the first whole diagnosis drawn
+                   panel, and the first whole diagnosis drawn; the rows shown, and the frames
+                   drawn until then (their drawing is the loop's time too)
   frame T CURSOR   every frame after that one, with the key of the pods panel's cursor row
   change T MARKER  the first frame whose events panel holds the row of an event the benchmark
                    created (named on KUBETRIAGE_PROBE_IN, one marker a line)
@@ -46,7 +48,7 @@ class ProbeDriver(LinuxDriver):
         super().__init__(app, **options)
         self._out = os.fdopen(int(os.environ["KUBETRIAGE_PROBE_FD"]), "w", buffering=1)
         self._pods = int(os.environ.get("KUBETRIAGE_PROBE_PODS", "0"))
-        self._first = self._complete = False
+        self._first = self._chains = self._complete = False
         self._frames_before = 0  # frames drawn before the complete screen (each costs the loop)
         self._markers: list[str] = []
         self._lock = threading.Lock()
@@ -70,11 +72,15 @@ class ProbeDriver(LinuxDriver):
             return
         if not self._complete:
             self._frames_before += 1
+            so_far = getattr(app, "so_far", ())  # a tree before reports so far has none
             if not self._first and pods.row_count and events.row_count \
-                    and (app.diagnoses or app.so_far):
+                    and (app.diagnoses or so_far):
                 self._first = True
                 self._note(f"first_screen {now:.6f} {pods.row_count} {events.row_count} "
-                           f"{self._frames_before}")
+                           f"{len(app.report.chains)}")
+            if not self._chains and app.report.chains and (app.diagnoses or so_far):
+                self._chains = True
+                self._note(f"first_chains {now:.6f} {len(app.report.chains)}")
             folds = len(app.model.folded)
             if pods.row_count >= self._pods * 0.99 and app.diagnoses > 0 \
                     and events.row_count >= folds > 0:

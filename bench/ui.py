@@ -13,6 +13,8 @@ one `name: value` line each:
                   and events panels and chains drawn: of a large cluster, its first pages and a
                   report "so far" (the kinds listed whole; the status bar says how far the lists
                   are)
+  first_screen_rows_chains  the pods', the events' rows and the chains then
+  first_chains_s  process start until the first frame with a chain drawn (so far, or whole)
   complete_s      process start until the first frame after every pod is in its panel, every
                   folded event in its own, and the first whole diagnosis is drawn
   sync_s          process start until every list the dashboard reads is in its store
@@ -135,9 +137,12 @@ def main() -> None:
         out["raw_rss_mb"] = raw.rss_mb
         with harness.dashboard(kubeconfig, pods) as run:
             complete, rows = run.wait_for("complete", 600)
-            first, _ = run.wait_for("first_screen", 1)
+            first, first_shown = run.wait_for("first_screen", 1)
             synced, _ = run.wait_for("synced", 1)
             out["first_screen_s"] = first - run.started
+            out["first_screen_rows_chains"] = first_shown
+            chains, _ = run.wait_for("first_chains", 1)
+            out["first_chains_s"] = chains - run.started
             out["complete_s"] = complete - run.started
             out["sync_s"] = synced - run.started
             *shown, frames = rows.split()

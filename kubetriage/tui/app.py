@@ -62,6 +62,7 @@ DIAGNOSIS_DEFER_S = 3.0
 ROWS_PER_CHUNK = 10000  # rows given to a table between two looks at the keyboard (~50 ms)
 FORK_FIRST_S = 2.0  # the event rows wait at most this long for the first diagnosis to start
 PAGES_POLL_S = 0.02  # how often the launch looks whether every kind's first page is in
+PAGES_WAIT_S = 3.0  # a kind whose first page is this late is not waited for (shown as not seen)
 FIRST_ROWS = 500  # a panel's rows drawn of a list under way: more than a screen shows at once
 # the panels whose rows (or counts) come of each kind
 PANELS_OF = {"Namespace": ("namespaces",), "Pod": ("pods", "namespaces"),
@@ -190,14 +191,18 @@ class KubetriageApp(App):
                 self._tick(self._sub)
 
     async def _show_first_pages(self, source: Source) -> None:
-        """A cluster too large to list at once (more than one page of a kind): what its first
-        pages hold is drawn while the rest arrives, each panel's first rows and the chains of the
-        kinds listed whole; the status bar says how far the lists are."""
-        while not source.first_pages_in():
+        """A cluster whose pods take more than one page: what the first pages hold is drawn
+        while the rest arrives, each panel's first rows and the chains of the kinds listed
+        whole; the status bar says how far the lists are. A kind whose first page is late is
+        not waited for long (it is said to be still listing)."""
+        deadline = time.monotonic() + PAGES_WAIT_S
+        while not source.first_pages_in() and time.monotonic() < deadline:
+            if "Pod" not in source.listing():
+                return
             await asyncio.sleep(PAGES_POLL_S)
         listing = tuple(sorted(source.listing()))
-        if not listing:
-            return  # all in: the rows are built once, from the store
+        if "Pod" not in listing:
+            return  # the pods are in: the whole rows are near, built once, from the store
         store, now = source.store, self.clock()
         # the kinds listed whole are in the store; of the others, what is read so far, as
         # much as a panel shows (the rest comes with the whole list: built once, then)
@@ -208,24 +213,37 @@ class KubetriageApp(App):
             updates = await asyncio.to_thread(build_all, self.model,
                                               DashboardModel.added(objects), now)
             await self._show_in_chunks(updates, now)
-        self.run_worker(self._diagnose_so_far(source, listing), name="diagnosis so far",
+        self.run_worker(self._diagnose_so_far(source), name="diagnosis so far",
                         group="diagnosis")
 
-    async def _diagnose_so_far(self, source: Source, listing: tuple[str, ...]) -> None:
-        """The diagnosis of the kinds listed whole, those still being listed named as not seen
-        (absence there proves nothing; nothing is read of the logs yet): a HelmRelease that says
-        it failed is on screen in a second or two, not once 100,000 pods are in. Drawn only
-        until the first whole report."""
-        objects = list(source.store.objects())
-        report = await asyncio.to_thread(
-            call_forked, diagnosis_of, objects, {}, self.namespace, self.clock(),
-            source.unseen(unsynced=True, logs=False), self.silences)
-        if self.diagnoses or source is not self.source or report.namespace != self.namespace:
-            return
-        self.report, self.so_far = report, listing
-        with self.batch_update():
-            self.screen_main.show_report(report, so_far=listing)
-            self._show_status()
+    async def _diagnose_so_far(self, source: Source) -> None:
+        """While the pods are being listed: the diagnosis of the kinds listed whole, those still
+        being listed named as not seen (absence there proves nothing), once with the first
+        pages and once more when only the pods and events are left (each run of 100,000 pods'
+        cluster takes seconds of the other core, which the lists need too). A HelmRelease that
+        says it failed is on screen in seconds, not once every pod is in. Once the pods are in,
+        the whole report is near (their logs are read as they come): it is waited for. Never
+        drawn after the first whole report."""
+        last_left = {"Pod", "Event"}
+        while not self.diagnoses and source is self.source:
+            listing = tuple(sorted(source.listing()))
+            if "Pod" not in listing:
+                return
+            objects = list(source.store.objects())
+            report = await asyncio.to_thread(
+                call_forked, diagnosis_of, objects, {}, self.namespace, self.clock(),
+                source.unseen(unsynced=True, logs=False), self.silences)
+            if self.diagnoses or source is not self.source or report.namespace != self.namespace:
+                return
+            self.report, self.so_far = report, listing
+            with self.batch_update():
+                self.screen_main.show_report(report, so_far=listing)
+                self._show_status()
+            if set(listing) <= last_left:
+                return
+            while not set(source.listing()) <= last_left and not self.diagnoses \
+                    and source is self.source:
+                await asyncio.sleep(PAGES_POLL_S)
 
     async def _between_ticks(self) -> None:
         """The pause between two screen updates; the first report is drawn the moment it is
