@@ -200,21 +200,23 @@ class KubetriageApp(App):
             if "Pod" not in source.listing():
                 return
             await asyncio.sleep(PAGES_POLL_S)
-        listing = tuple(sorted(source.listing()))
-        if "Pod" not in listing:
+        if "Pod" not in source.listing():
             return  # the pods are in: the whole rows are near, built once, from the store
+        await self._show_read(source, PANEL_KINDS)
+        self.run_worker(self._diagnose_so_far(source), name="diagnosis so far",
+                        group="diagnosis")
+
+    async def _show_read(self, source: Source, kinds: Iterable[str]) -> None:
+        """The rows of these kinds as read so far: those listed whole from the store; of the
+        others as much as a panel shows (the rest comes with the whole list: built once, then)."""
         store, now = source.store, self.clock()
-        # the kinds listed whole are in the store; of the others, what is read so far, as
-        # much as a panel shows (the rest comes with the whole list: built once, then)
-        objects = [o for kind in PANEL_KINDS
+        objects = [o for kind in kinds
                    for o in (*store.list(kind), *source.partial(kind)[:FIRST_ROWS])]
-        self.screen_main.partial = {p for kind in listing for p in PANELS_OF.get(kind, ())}
+        self.screen_main.partial = {p for kind in source.listing() for p in PANELS_OF.get(kind, ())}
         async with self._model_lock:
             updates = await asyncio.to_thread(build_all, self.model,
                                               DashboardModel.added(objects), now)
             await self._show_in_chunks(updates, now)
-        self.run_worker(self._diagnose_so_far(source), name="diagnosis so far",
-                        group="diagnosis")
 
     async def _diagnose_so_far(self, source: Source) -> None:
         """While the pods are being listed: the diagnosis of the kinds listed whole, those still
@@ -244,6 +246,8 @@ class KubetriageApp(App):
             while not set(source.listing()) <= last_left and not self.diagnoses \
                     and source is self.source:
                 await asyncio.sleep(PAGES_POLL_S)
+            if source is self.source and not self.diagnoses:  # the releases' rows whole too
+                await self._show_read(source, [k for k in ROW_KINDS if k not in last_left])
 
     async def _between_ticks(self) -> None:
         """The pause between two screen updates; the first report is drawn the moment it is
@@ -516,6 +520,7 @@ class KubetriageApp(App):
             releases_ready=ready, releases=releases,
             pods_failing=self.model.pods_failing(), warnings=self.model.warnings(self.clock()),
             chains=len(self.report.chains), so_far=bool(self.so_far),
+            partial=frozenset(self.screen_main.partial),
             silenced=self.report.silenced,
             read_only=self.read_only,
             namespace=self.namespace, filter=self.screen_main.filter_text,

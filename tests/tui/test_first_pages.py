@@ -43,7 +43,7 @@ async def test_the_first_pages_and_a_report_so_far_come_before_the_lists_are_who
     assert re.search(r"⚠ \d+ chains? so far", status), status
     read, of = map(int, re.search(r"listing pods (\d+)/(\d+)", status).groups())
     assert 0 < read < of == pods, status
-    assert re.search(r"Pods \d+…", first), first
+    assert re.search(r"Pods \d+…", first) and re.search(r"pods failing \d+…", status), first
     assert "so far: Event, Pod, Secret still being listed" in first, first
     # the HelmRelease's own words, before a pod is listed whole
     assert "hr midwestmtg-backend HelmRelease failed" in first, first

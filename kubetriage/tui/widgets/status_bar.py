@@ -32,6 +32,7 @@ class Status:
     warnings: int = 0
     chains: int = 0
     so_far: bool = False  # the chains are of the kinds listed whole, others still being listed
+    partial: frozenset[str] = frozenset()  # panels whose counts are of lists under way: "…"
     silenced: int = 0  # findings the silences file hides: "no chains" is then not the whole story
     read_only: bool = False
     namespace: str | None = None  # `:ns NAME`
@@ -102,12 +103,15 @@ class StatusBar(Static):
             parts.append((text(f"ns {s.namespace}", "bold"), 8))
         if s.filter:
             parts.append((text(f"/{s.filter}", "bold"), 7))
+        def so_far(panel: str) -> str:
+            return "…" if panel in s.partial else ""
         if s.releases:  # no HelmRelease (no Flux): "rel 0/0" said nothing
-            parts.append((Text(f"rel {s.releases_ready}/{s.releases}",
+            parts.append((Text(f"rel {s.releases_ready}/{s.releases}{so_far('releases')}",
                                style=warn if s.releases_ready < s.releases else ""), 6))
-        parts.append((Text(f"pods failing {s.pods_failing}", style=err if s.pods_failing else ""),
-                      5))
-        parts.append((Text(f"warn/10m {s.warnings}", style=warn if s.warnings else ""), 3))
+        parts.append((Text(f"pods failing {s.pods_failing}{so_far('pods')}",
+                           style=err if s.pods_failing else ""), 5))
+        parts.append((Text(f"warn/10m {s.warnings}{so_far('events')}",
+                           style=warn if s.warnings else ""), 3))
         parts.append((text(s.context, "bold"), 4))
         parts.append((text(s.cluster, "dim"), 1))
         shown = [(t, p) for t, p in parts if t.plain]
