@@ -446,10 +446,10 @@ class MainScreen(Screen):
 
     def _object_key(self, row: Hashable) -> Key | None:
         """The object a row stands for: a folded event row stands for the object it is about."""
-        key = cast(Key, row)  # the dashboard's tables are keyed by (kind, namespace, name)
-        if key[0] != "Event":
-            return key
-        folded = self.model.folded.get(key)
+        # the dashboard's tables are keyed by (kind, namespace, name), the events' by fold
+        if cast(tuple, row)[0] != "Event":
+            return cast(Key, row)
+        folded = self.model.folded.get(cast(rows.FoldKey, row))
         return None if folded is None else (folded.target[0], folded.namespace,
                                             folded.target[1])
 

@@ -19,7 +19,7 @@ from kubetriage.checks.finding import Report
 from kubetriage.cluster.store import Store, StoreChange
 from kubetriage.core.types import Key, Obj
 from kubetriage.tui.viewmodel import rows
-from kubetriage.tui.viewmodel.rows import Cells
+from kubetriage.tui.viewmodel.rows import Cells, FoldKey
 from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 
 WARNINGS_EVERY_S = 2.0
@@ -40,9 +40,9 @@ class DashboardModel:
         self._warnings: tuple[float, int] | None = None  # (when counted, count)
         # fold key -> its events: one as (key, event), more as a dict (most folds hold one: a
         # tuple is a quarter of a dict's size, and there are 300,000 of them at 100k pods)
-        self._events: dict[Key, tuple[Key, Obj] | dict[Key, Obj]] = {}
-        self._fold_of: dict[Key, Key] = {}  # event key -> fold key
-        self.folded: dict[Key, rows.FoldedEvent] = {}
+        self._events: dict[FoldKey, tuple[Key, Obj] | dict[Key, Obj]] = {}
+        self._fold_of: dict[Key, FoldKey] = {}  # event key -> fold key
+        self.folded: dict[FoldKey, rows.FoldedEvent] = {}
         self._ns_rows: dict[Key, Cells] = {}
         self.severities: dict[str, str] = {}
 
@@ -63,7 +63,7 @@ class DashboardModel:
         return (StoreChange("ADDED", o["kind"], o["metadata"].get("namespace") or None,
                             o["metadata"]["name"], o, 0) for o in objects)
 
-    def adopt_events(self, other: DashboardModel) -> set[Key]:
+    def adopt_events(self, other: DashboardModel) -> set[FoldKey]:
         """Take over the folded events another model built; returns the fold keys gone."""
         gone = self.folded.keys() - other.folded.keys()
         self._events, self._fold_of, self.folded = other._events, other._fold_of, other.folded
@@ -73,7 +73,7 @@ class DashboardModel:
     def apply(self, changes: Iterable[StoreChange], now: datetime) -> Updates:
         out = Updates()
         # fold key -> whether the batch took an event out of it (then it is folded again)
-        touched_folds: dict[Key, bool] = {}
+        touched_folds: dict[FoldKey, bool] = {}
         pod_widths, release_widths = out.pods.widths, out.releases.widths
         for ch in changes:
             key = (ch.kind, ch.namespace, ch.name)
@@ -166,7 +166,7 @@ class DashboardModel:
         self._warnings = None
         return out
 
-    def _fold_event(self, key: Key, event: dict | None, touched: dict[Key, bool]) -> None:
+    def _fold_event(self, key: Key, event: dict | None, touched: dict[FoldKey, bool]) -> None:
         """An event added, changed (its count grew) or gone (None): its fold follows. An event
         added to a fold changes its row by its count and time; one taken out, or changed to
         another fold, has the fold folded again."""
@@ -193,7 +193,7 @@ class DashboardModel:
         else:
             touched[fold] = True
 
-    def _fold_add(self, fold: Key, key: Key, event: Obj) -> None:
+    def _fold_add(self, fold: FoldKey, key: Key, event: Obj) -> None:
         held = self._events.get(fold)
         if isinstance(held, dict):
             held[key] = event
@@ -202,7 +202,7 @@ class DashboardModel:
         else:
             self._events[fold] = {held[0]: held[1], key: event}
 
-    def _fold_pop(self, fold: Key, key: Key) -> Obj | None:
+    def _fold_pop(self, fold: FoldKey, key: Key) -> Obj | None:
         held = self._events.get(fold)
         if held is None:
             return None
@@ -218,7 +218,7 @@ class DashboardModel:
             del self._events[fold]
         return event
 
-    def _fold_events(self, fold: Key) -> list[Obj]:
+    def _fold_events(self, fold: FoldKey) -> list[Obj]:
         held = self._events.get(fold)
         if held is None:
             return []
@@ -297,7 +297,7 @@ class DashboardModel:
             self._warnings = (time.monotonic(), rows.recent_warnings(self.folded.values(), now))
         return self._warnings[1]
 
-    def event_keys_about(self, objects: set[Key]) -> set[Key]:
+    def event_keys_about(self, objects: set[Key]) -> set[FoldKey]:
         """The folded event rows about any of these objects."""
         return {fold for fold, ev in self.folded.items()
                 if (ev.target[0], ev.namespace, ev.target[1]) in objects}

@@ -127,6 +127,20 @@ def test_repeated_events_fold_into_one_row_whose_count_follows_them():
     assert out.events.deletes == {fold} and not model.folded
 
 
+def test_events_fold_whatever_their_message_spacing_but_not_across_reasons_or_objects():
+    model = DashboardModel()
+    spaced = event("shop", "e1", 2)  # "Back-off  restarting failed container": two spaces
+    wrapped = {**event("shop", "e2", 3), "message": "Back-off restarting\nfailed container "}
+    other_reason = event("shop", "e3", 1, reason="Failed")
+    other_pod = {**event("shop", "e4", 1), "involvedObject": {"kind": "Pod", "name": "web-2"}}
+    out = model.apply([added(e) for e in (spaced, wrapped, other_reason, other_pod)], NOW)
+    counts = sorted((f.reason, f.target[1], f.count) for f in out.events.upserts.values())
+    assert counts == [("BackOff", "web-1", 5), ("BackOff", "web-2", 1), ("Failed", "web-1", 1)]
+    # the launch's one-pass fold agrees with the batches'
+    launch = DashboardModel().fold_all([spaced, wrapped, other_reason, other_pod], NOW)
+    assert sorted((f.reason, f.target[1], f.count) for f in launch.upserts.values()) == counts
+
+
 def test_a_namespace_view_keeps_only_that_namespace():
     model = DashboardModel(namespace="shop")
     out = model.apply([added(pod("shop", "web-1")), added(pod("other", "db-0", "Error"))], NOW)
