@@ -38,10 +38,11 @@ class DashboardModel:
         self.failing = 0
         self._touched: set[str] = set()
         self._warnings: tuple[float, int] | None = None  # (when counted, count)
-        # fold key -> its events: one as (key, event), more as a dict (most folds hold one: a
-        # tuple is a quarter of a dict's size, and there are 300,000 of them at 100k pods)
-        self._events: dict[FoldKey, tuple[Key, Obj] | dict[Key, Obj]] = {}
-        self._fold_of: dict[Key, FoldKey] = {}  # event key -> fold key
+        # fold key -> its events: one as itself, more by their keys (most folds hold one, and
+        # there are 300,000 of them at 100k pods: nothing more is kept for one)
+        self._events: dict[FoldKey, Obj | _Several] = {}
+        # namespace -> event name -> fold key (no key tuple kept per event: 19 MB at 100k)
+        self._fold_of: dict[str | None, dict[str, FoldKey]] = defaultdict(dict)
         self.folded: dict[FoldKey, rows.FoldedEvent] = {}
         self._ns_rows: dict[Key, Cells] = {}
         self.severities: dict[str, str] = {}
@@ -131,33 +132,25 @@ class DashboardModel:
         """The events panel of a model that holds no event yet (the launch's): what apply()
         gives for every event added at once, in one pass without a change object or a look
         at what each one replaces (300,000 events at 100k pods)."""
-        assert not self._fold_of, "fold_all is for a model without events"
+        assert not self._events, "fold_all is for a model without events"
         out = PanelUpdate()
-        fold_of, folds, visible = self._fold_of, self._events, self._visible
+        fold_of, visible, add = self._fold_of, self._visible, self._fold_add
         fold_key = rows.fold_key
         for event in events:
             meta = event["metadata"]
             namespace = meta.get("namespace") or None
             if not visible(namespace):
                 continue
-            key = ("Event", namespace, meta["name"])
-            fold = fold_key(event)
-            fold_of[key] = fold
-            held = folds.get(fold)
-            if held is None:
-                folds[fold] = (key, event)
-            elif isinstance(held, dict):
-                held[key] = event
-            elif held[0] == key:
-                folds[fold] = (key, event)
-            else:
-                folds[fold] = {held[0]: held[1], key: event}
+            name = meta["name"]
+            fold = fold_of[namespace][name] = fold_key(event)
+            add(fold, ("Event", namespace, name), event)
+        folds = self._events
         upserts, sort_keys, severities, widths = out.upserts, out.sort_keys, out.severities, \
             out.widths
         fold_row, event_sort, event_widths, widen = rows.fold, rows.event_sort, \
             rows.event_widths, rows.widen
         for fold, held in folds.items():
-            folded = fold_row(fold, held.values() if isinstance(held, dict) else (held[1],))
+            folded = fold_row(fold, held.values() if isinstance(held, _Several) else (held,))
             self.folded[fold] = upserts[fold] = folded
             sort_keys[fold] = event_sort(folded, now)
             if folded.type == "Warning":
@@ -170,13 +163,14 @@ class DashboardModel:
         """An event added, changed (its count grew) or gone (None): its fold follows. An event
         added to a fold changes its row by its count and time; one taken out, or changed to
         another fold, has the fold folded again."""
-        old = self._fold_of.pop(key, None)
+        names = self._fold_of[key[1]]
+        old = names.pop(key[2], None)
         if old is not None:
             before = self._fold_pop(old, key)
             if event is not None and before is not None and old in self.folded \
                     and rows.fold_key(event) == old:
                 # the same event again (a repeat: its count and time moved on): no refold
-                self._fold_of[key] = old
+                names[key[2]] = old
                 self._fold_add(old, key, event)
                 self.folded[old] = rows.refolded(self.folded[old], before, event)
                 touched.setdefault(old, False)
@@ -184,8 +178,7 @@ class DashboardModel:
             touched[old] = True
         if event is None:
             return
-        fold = rows.fold_key(event)
-        self._fold_of[key] = fold
+        fold = names[key[2]] = rows.fold_key(event)
         self._fold_add(fold, key, event)
         if fold in self.folded and not touched.get(fold):
             self.folded[fold] = rows.refolded(self.folded[fold], None, event)
@@ -195,25 +188,25 @@ class DashboardModel:
 
     def _fold_add(self, fold: FoldKey, key: Key, event: Obj) -> None:
         held = self._events.get(fold)
-        if isinstance(held, dict):
+        if isinstance(held, _Several):
             held[key] = event
-        elif held is None or held[0] == key:
-            self._events[fold] = (key, event)
+        elif held is None or _key_of(held) == key:
+            self._events[fold] = event
         else:
-            self._events[fold] = {held[0]: held[1], key: event}
+            self._events[fold] = _Several({_key_of(held): held, key: event})
 
     def _fold_pop(self, fold: FoldKey, key: Key) -> Obj | None:
         held = self._events.get(fold)
         if held is None:
             return None
-        if not isinstance(held, dict):
-            if held[0] != key:
+        if not isinstance(held, _Several):
+            if _key_of(held) != key:
                 return None
             del self._events[fold]
-            return held[1]
+            return held
         event = held.pop(key, None)
         if len(held) == 1:
-            self._events[fold] = next(iter(held.items()))
+            self._events[fold] = next(iter(held.values()))
         elif not held:
             del self._events[fold]
         return event
@@ -222,7 +215,7 @@ class DashboardModel:
         held = self._events.get(fold)
         if held is None:
             return []
-        return list(held.values()) if isinstance(held, dict) else [held[1]]
+        return list(held.values()) if isinstance(held, _Several) else [held]
 
     def _count_pod(self, key: Key, failing: bool | None) -> None:
         """Keep the counts: failing None = the pod is gone."""
@@ -301,3 +294,12 @@ class DashboardModel:
         """The folded event rows about any of these objects."""
         return {fold for fold, ev in self.folded.items()
                 if (ev.target[0], ev.namespace, ev.target[1]) in objects}
+
+
+class _Several(dict[Key, Obj]):
+    """The events of a fold that holds more than one, by their keys (one is held as itself)."""
+
+
+def _key_of(event: Obj) -> Key:
+    meta = event["metadata"]
+    return ("Event", meta.get("namespace") or None, meta["name"])
