@@ -93,7 +93,9 @@ class ProbeDriver(LinuxDriver):
             for marker in list(self._markers):
                 ns = marker.split("/", 1)[0]
                 name = marker.split("/", 1)[1]
-                if events.has_row(("Event", ns, ("Pod", name), "Bench", name)):
+                # the fold's key, and as a tree before 5faec25 made it (turn-about runs)
+                if events.has_row(("Event", ns, ("Pod", name), "Bench", name)) \
+                        or events.has_row(("Event", ns, f"Pod/{name} Bench {name}")):
                     self._markers.remove(marker)
                     self._note(f"change {now:.6f} {marker}")
 
