@@ -259,6 +259,14 @@ def hogs(count: int) -> Iterator[None]:
             p.wait()
 
 
+def until_load(target: float, timeout: float) -> None:
+    """Until the 1-minute load average reaches target (it follows a change over a minute: a few
+    seconds of spinning processes hardly move it), or timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while target > 1 and os.getloadavg()[0] < target and time.monotonic() < deadline:
+        time.sleep(1)
+
+
 def quantile(values: list[float], q: int) -> float:
     import statistics
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
