@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from kubetriage.cluster.discovery import WATCHED
+from kubetriage.cluster.reflector import Reflector
+from kubetriage.cluster.store import Store
 from tests.conftest import CRDS
 from tests.realapi.cluster import kinds_not_served
 from tests.realapi.conftest import SEED, open_source
@@ -115,3 +117,23 @@ async def test_follows_kubectl_changes_across_watches_the_server_ends(realapi, k
         assert store.state("ConfigMap").phase == "live"
     finally:
         await source.close()
+
+
+async def test_a_list_in_pages_says_how_far_it_is_by_the_servers_remaining_count(admin_source):
+    """What the dashboard's "listing pods 3,500/10,000" rests on: the real server's
+    remainingItemCount on every page but the last."""
+    whole = len(admin_source.store.list("Event"))
+    reflector = Reflector(admin_source.conn, admin_source.discovered.resources["Event"], Store(),
+                          page_size=5)
+    seen: list[tuple[int, int | None]] = []
+    reflector.on_first_pages = lambda page: seen.append((len(reflector.partial),
+                                                          reflector.expected))
+    task = asyncio.create_task(reflector.run())
+    try:
+        await asyncio.wait_for(reflector.synced.wait(), 20)
+    finally:
+        task.cancel()
+    assert len(seen) == -(-whole // 5) > 2, seen
+    assert [read for read, _ in seen] == [min(5 * (i + 1), whole) for i in range(len(seen))]
+    assert all(expected == whole for _, expected in seen), seen
+    assert reflector.partial == [] and reflector.expected is None  # the store has them now
