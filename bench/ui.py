@@ -24,7 +24,7 @@ one `name: value` line each:
   ratio_first_screen_to_sync, ratio_complete_to_sync, ratio_complete_to_raw
   rows, frames_before_complete  the rows shown then, and the frames drawn until then
   rss_mb          the dashboard process's peak resident memory (VmHWM) at the end of the run
-  helpers_rss_mb  the largest peak of the processes it forked (the diagnosis), when the first
+  helpers_rss_mb  the largest peak of the processes it forked (the diagnoses), when the first
                   diagnosis is drawn: mostly pages shared with the dashboard until written
   key_p95_ms      cursor down in the pods panel (its escape sequence written to the terminal)
                   until the first frame showing the cursor on the next row; keys 50 ms apart
