@@ -252,7 +252,7 @@ class Reflector:
                                    f"{self.resource_version}")
 
     def _progress(self, items: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-        self.partial, self.pages_read = items, self.pages_read + 1
+        self.pages_read += 1  # self.partial is `items` already
         remaining = meta.get("remainingItemCount")
         self.expected = len(items) + remaining if isinstance(remaining, int) else \
             None if meta.get("continue") else len(items)

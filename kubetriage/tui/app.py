@@ -43,7 +43,7 @@ from kubetriage.silences import Silences
 from kubetriage.themes import Settings, register_themes, remember_theme
 from kubetriage.tui.navigation import Open
 from kubetriage.tui.screens.main_screen import COMMANDS, MainScreen
-from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, ROW_KINDS, DashboardModel
+from kubetriage.tui.viewmodel.dashboard import PANEL_KINDS, PANELS_OF, ROW_KINDS, DashboardModel
 from kubetriage.tui.viewmodel.launch import build_all, chunks, fold_all
 from kubetriage.tui.viewmodel.news import ChainNews
 from kubetriage.tui.viewmodel.updates import Updates
@@ -64,9 +64,6 @@ FORK_FIRST_S = 2.0  # the event rows wait at most this long for the first diagno
 PAGES_POLL_S = 0.02  # how often the launch looks whether every kind's first page is in
 PAGES_WAIT_S = 3.0  # a kind whose first page is this late is not waited for (shown as not seen)
 FIRST_ROWS = 500  # a panel's rows drawn of a list under way: more than a screen shows at once
-# the panels whose rows (or counts) come of each kind
-PANELS_OF = {"Namespace": ("namespaces",), "Pod": ("pods", "namespaces"),
-             "HelmRelease": ("releases",), "Kustomization": ("releases",), "Event": ("events",)}
 
 
 def utc_now() -> datetime:
@@ -196,9 +193,8 @@ class KubetriageApp(App):
         whole; the status bar says how far the lists are. A kind whose first page is late is
         not waited for long (it is said to be still listing)."""
         deadline = time.monotonic() + PAGES_WAIT_S
-        while not source.first_pages_in() and time.monotonic() < deadline:
-            if "Pod" not in source.listing():
-                return
+        while "Pod" in source.listing() and not source.first_pages_in() \
+                and time.monotonic() < deadline:
             await asyncio.sleep(PAGES_POLL_S)
         if "Pod" not in source.listing():
             return  # the pods are in: the whole rows are near, built once, from the store
@@ -231,10 +227,8 @@ class KubetriageApp(App):
             listing = tuple(sorted(source.listing()))
             if "Pod" not in listing:
                 return
-            objects = list(source.store.objects())
-            report = await asyncio.to_thread(
-                call_forked, diagnosis_of, objects, {}, self.namespace, self.clock(),
-                source.unseen(unsynced=True, logs=False), self.silences)
+            report = await self._forked_diagnosis(list(source.store.objects()), {},
+                                                  source.unseen(unsynced=True, logs=False))
             if self.diagnoses or source is not self.source or report.namespace != self.namespace:
                 return
             self.report, self.so_far = report, listing
@@ -440,9 +434,8 @@ class KubetriageApp(App):
                     raise
                 continue  # `:ctx` closed that source under the request
             # forked: on the other core, while this one draws (see forked.py)
-            forking = asyncio.ensure_future(asyncio.to_thread(
-                call_forked, diagnosis_of, objects, logs, self.namespace, self.clock(),
-                source.unseen(), self.silences))
+            forking = asyncio.ensure_future(self._forked_diagnosis(objects, logs,
+                                                                   source.unseen()))
             self._forked.set()
             report = await forking
             if source is not self.source or report.namespace != self.namespace:
@@ -453,6 +446,12 @@ class KubetriageApp(App):
             # a diagnosis of a large cluster takes a while: leave the loop at least as long free
             took = time.monotonic() - started
             await asyncio.sleep(max(DIAGNOSIS_INTERVAL_S - took, took))
+
+    async def _forked_diagnosis(self, objects: list[dict], logs: dict[LogRef, list[str]],
+                                unseen: Unseen) -> Report:
+        """diagnosis_of in a forked child (forked.py), waited for in a thread."""
+        return await asyncio.to_thread(call_forked, diagnosis_of, objects, logs, self.namespace,
+                                       self.clock(), unseen, self.silences)
 
     async def _listed(self, source: Source) -> bool:
         """Until every kind of the source has been listed (at once, but for the first report

@@ -25,6 +25,9 @@ from kubetriage.tui.viewmodel.updates import PanelUpdate, Updates
 WARNINGS_EVERY_S = 2.0
 PANEL_KINDS = ("Namespace", "Pod", "HelmRelease", "Kustomization", "Event")
 ROW_KINDS = PANEL_KINDS[:-1]  # every panel's kind but the events
+# the panels whose rows (or counts) come of each kind
+PANELS_OF = {"Namespace": ("namespaces",), "Pod": ("pods", "namespaces"),
+             "HelmRelease": ("releases",), "Kustomization": ("releases",), "Event": ("events",)}
 
 
 class DashboardModel:

@@ -75,14 +75,15 @@ class StatusBar(Static):
         if s.read_only:
             parts.append((Text("READ-ONLY", style=f"bold reverse {warn}"), 9))
         # ⚠ and ✓, not ⛓: DejaVu Sans Mono (a common terminal font) has no ⛓
+        so_far = " so far" if s.so_far else ""
         if s.diagnosis:  # before the first report: no count yet, not a false all-clear
             chains = Text(f"… {s.diagnosis}", style=warn)
-        elif s.so_far:
-            chains = Text(f"⚠ {s.chains} chain{'s' if s.chains != 1 else ''} so far",
-                          style=f"bold {err}") if s.chains else Text("… none so far", style=warn)
-        else:
-            chains = Text(f"⚠ {s.chains} chain{'s' if s.chains != 1 else ''}",
-                          style=f"bold {err}") if s.chains else Text("✓ no chains", style=ok)
+        elif s.chains:
+            chains = Text(f"⚠ {s.chains} chain{'s' if s.chains != 1 else ''}{so_far}",
+                          style=f"bold {err}")
+        else:  # a report so far with no chain is no all-clear either
+            chains = Text("… none so far", style=warn) if so_far else \
+                Text("✓ no chains", style=ok)
         parts.append((chains, 9))
         if s.silenced and not s.diagnosis:
             parts.append((Text(f"{s.silenced} silenced", style="dim"), 6))
@@ -103,14 +104,14 @@ class StatusBar(Static):
             parts.append((text(f"ns {s.namespace}", "bold"), 8))
         if s.filter:
             parts.append((text(f"/{s.filter}", "bold"), 7))
-        def so_far(panel: str) -> str:
+        def part(panel: str) -> str:  # the count is of a list under way
             return "…" if panel in s.partial else ""
         if s.releases:  # no HelmRelease (no Flux): "rel 0/0" said nothing
-            parts.append((Text(f"rel {s.releases_ready}/{s.releases}{so_far('releases')}",
+            parts.append((Text(f"rel {s.releases_ready}/{s.releases}{part('releases')}",
                                style=warn if s.releases_ready < s.releases else ""), 6))
-        parts.append((Text(f"pods failing {s.pods_failing}{so_far('pods')}",
+        parts.append((Text(f"pods failing {s.pods_failing}{part('pods')}",
                            style=err if s.pods_failing else ""), 5))
-        parts.append((Text(f"warn/10m {s.warnings}{so_far('events')}",
+        parts.append((Text(f"warn/10m {s.warnings}{part('events')}",
                            style=warn if s.warnings else ""), 3))
         parts.append((text(s.context, "bold"), 4))
         parts.append((text(s.cluster, "dim"), 1))
