@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import time
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -19,6 +20,7 @@ from kubetriage.sim.generate import generate_scenario, parse_rate, parse_scale
 from .conftest import CRDS, needs_crds
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+WRITES = 300  # churn's writes the restart test waits for: ~0.3 s of 1000/s on a quiet machine
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +255,10 @@ async def test_churn_writes_valid_objects_and_raises_restart_counts():
     changes = []
     state.listeners.append(changes.append)
     task = asyncio.create_task(churn(state, 1000, seed=1))
-    await asyncio.sleep(0.3)
+    # a number of writes, not a time: on a loaded machine 0.3 s made too few for one restart
+    deadline = time.monotonic() + 30
+    while len(changes) < WRITES and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
