@@ -134,6 +134,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._lines: LRUCache[tuple, tuple[tuple[Cell, ...], Strip]] = \
             LRUCache(LINE_CACHE_SIZE)  # drawn rows
         self._role_styles: dict[str, Style] = {}  # a cell's role -> its style in this theme
+        self._frame: dict[str | None, Style] | None = None  # styles of the frame being drawn
+        self._frame_width = 0
 
     # -- public API -------------------------------------------------------------------------
 
@@ -296,9 +298,38 @@ class ResourceTable(ScrollView, can_focus=True):
 
     # -- rendering --------------------------------------------------------------------------
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # ScrollView's own also moves a hidden scrollbar (the app's are 0 cells wide), and a
+        # widget refreshed off the screen's map makes the next frame lay out the whole screen
+        # again: each scroll to keep the anchor row in place, ten times a second under churn
+        if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
+            self.vertical_scrollbar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the styles and width every line is drawn in, worked out once a frame rather than once
+        # a line: each walks the widget's ancestors (a third of a frame's time under churn)
+        self._frame, self._frame_width = {}, self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def _style(self, component: str | None = None) -> Style:
+        """The widget's style (None), or a component's partial style, in the frame drawn."""
+        frame = self._frame
+        if frame is not None and component in frame:
+            return frame[component]
+        style = self.rich_style if component is None else \
+            self.get_component_rich_style(component, partial=True)
+        if frame is not None:
+            frame[component] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width = self.scrollable_content_region.width if self._frame is None else self._frame_width
+        base = self._style()
         if not self._table.columns or width <= 0:
             return Strip.blank(max(width, 0), base)
         widths = self._table.column_widths(width - GUTTER)
@@ -310,7 +341,7 @@ class ResourceTable(ScrollView, can_focus=True):
         return self._render_row(self._table.key_at(index), widths, width, base)
 
     def _render_header(self, widths: list[int], width: int, base: Style) -> Strip:
-        style = base + self.get_component_rich_style("resource-table--header", partial=True)
+        style = base + self._style("resource-table--header")
         labels = [Text(label) for label, _ in self._table.columns]
         column = self._table.sort_column
         if column is not None and column < len(labels):
@@ -324,12 +355,12 @@ class ResourceTable(ScrollView, can_focus=True):
         style = base
         severity = self._table.severity(key)
         if severity is not None:
-            style += self.get_component_rich_style(f"resource-table--{severity}", partial=True)
+            style += self._style(f"resource-table--{severity}")
         marked = key in self._marked
         if marked:
-            style += self.get_component_rich_style("resource-table--marked", partial=True)
+            style += self._style("resource-table--marked")
         if key == self._cursor:
-            style += self.get_component_rich_style("resource-table--cursor", partial=True)
+            style += self._style("resource-table--cursor")
         cells = self._table.cells(key)
         # a refresh redraws every line on screen, most of them unchanged since the last one
         # (by the cells' identity: a changed row is a new tuple, and the entry keeps it alive)
@@ -341,8 +372,7 @@ class ResourceTable(ScrollView, can_focus=True):
             gutter = Text(" " * GUTTER)
             if marked:
                 # a glyph as well as a colour, so a chain still shows without colours
-                gutter = Text("▌", self.get_component_rich_style("resource-table--marker",
-                                                                 partial=True))
+                gutter = Text("▌", self._style("resource-table--marker"))
             strip = self._strip(gutter, self._table.shown_cells(cells), widths, width, style)
             self._lines[line_key] = (cells, strip)
         return strip
