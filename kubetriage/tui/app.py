@@ -55,8 +55,10 @@ AGES_INTERVAL_S = 5.0  # rows on screen are drawn again this often, so their age
 STATUS_INTERVAL_S = 0.5  # until the first tick: "connecting", "syncing"
 DIAGNOSIS_INTERVAL_S = 1.0  # the checks run at most this often
 # while keys are pressed the checks wait (forking and reading the report back take ~20 ms of
-# this interpreter at 10k pods; where there is no fork they hold it ~0.3 s), for a pause of
-# KEYS_QUIET_S, but never longer than DIAGNOSIS_DEFER_S
+# this interpreter at 10k pods; where there is no fork they hold it ~0.3 s), and so do a new
+# report's drawing and a toast (each lays out and draws most of the screen: ~40 ms at 10k pods,
+# over 100 on a loaded machine, a stutter under a held arrow key), for a pause of KEYS_QUIET_S,
+# but never longer than DIAGNOSIS_DEFER_S after the change (a report ready later is drawn then)
 KEYS_QUIET_S = 0.3
 DIAGNOSIS_DEFER_S = 3.0
 ROWS_PER_CHUNK = 10000  # rows given to a table between two looks at the keyboard (~50 ms)
@@ -64,6 +66,12 @@ FORK_FIRST_S = 2.0  # the event rows wait at most this long for the first diagno
 PAGES_POLL_S = 0.02  # how often the launch looks whether every kind's first page is in
 PAGES_WAIT_S = 3.0  # a kind whose first page is this late is not waited for (shown as not seen)
 FIRST_ROWS = 500  # a panel's rows drawn of a list under way: more than a screen shows at once
+# the cyclic collector's full passes, ours to time once the cluster is in: left to itself it made
+# one every ~2 s under churn (~35 ms at 10k pods, 100 on a loaded machine), in the middle of
+# whatever frame was being drawn; now one every GC_EVERY_S, between two ticks, at a pause of
+# the keys
+GC_EVERY_S = 10.0
+FULL_GC_NEVER = 2**31 - 1  # the largest threshold it takes: never a full pass of its own
 
 
 def utc_now() -> datetime:
@@ -108,6 +116,8 @@ class KubetriageApp(App):
         self._model_lock = asyncio.Lock()
         self._rows_in = asyncio.Event()  # the first rows are in the tables
         self._report_due: Report | None = None  # a report the next tick draws
+        self._report_due_at = 0.0  # since when (monotonic)
+        self._news_due_at: float | None = None  # since when a toast waits for the keys
         self._first_report = asyncio.Event()
         # the kinds still being listed when the report on screen was made (a report "so far",
         # before the first whole one): named where the chains are, "so far" in the status bar
@@ -182,10 +192,19 @@ class KubetriageApp(App):
         gc.freeze()  # the synced cluster stays: the collector need not rescan it ever again
         self._status_timer.stop()
         self.set_interval(AGES_INTERVAL_S, self._age_rows)
-        while True:
-            await self._between_ticks()
-            if not self._model_lock.locked():  # a reload's rows come from the store anyway
-                self._tick(self._sub)
+        threshold = gc.get_threshold()
+        gc.set_threshold(threshold[0], threshold[1], FULL_GC_NEVER)
+        collected = time.monotonic()
+        try:
+            while True:
+                await self._between_ticks()
+                if not self._model_lock.locked():  # a reload's rows come from the store anyway
+                    self._tick(self._sub)
+                if not self._keys_held(due := collected + GC_EVERY_S) and time.monotonic() > due:
+                    gc.collect()
+                    collected = time.monotonic()
+        finally:
+            gc.set_threshold(*threshold)  # the process may go on (tests, `:q` then the CLI)
 
     async def _show_first_pages(self, source: Source) -> None:
         """A cluster whose pods take more than one page: what the first pages hold is drawn
@@ -255,7 +274,11 @@ class KubetriageApp(App):
     def _tick(self, sub: Subscription) -> None:
         """One screen update: the changes since the last tick, a new report, the status."""
         changes = sub.take().changes
-        report, self._report_due = self._report_due, None
+        report = self._report_due
+        if report is not None and self.diagnoses and self._keys_held(self._report_due_at):
+            report = None  # the next tick's, or a later one's
+        else:
+            self._report_due = None
         ages_due, self._ages_due = self._ages_due, False
         with self.batch_update():
             if changes:
@@ -420,7 +443,8 @@ class KubetriageApp(App):
             self._dirty.set()
         while True:
             await self._dirty.wait()
-            await self._keys_quiet()
+            changed = time.monotonic()
+            await self._keys_quiet(changed)
             self._dirty.clear()
             started, source = time.monotonic(), self.source
             if source is None or not await self._listed(source):
@@ -441,6 +465,8 @@ class KubetriageApp(App):
             if source is not self.source or report.namespace != self.namespace:
                 continue  # `:ctx` or `:ns` switched meanwhile
             await self._rows_in.wait()  # chains drawn with the rows they mark, never before
+            if self._report_due is None:
+                self._report_due_at = changed  # the keys hold it as long as the change in all
             self._report_due = report
             self._first_report.set()
             # a diagnosis of a large cluster takes a while: leave the loop at least as long free
@@ -462,13 +488,15 @@ class KubetriageApp(App):
                 return True
         return False
 
-    async def _keys_quiet(self) -> None:
-        deadline = time.monotonic() + DIAGNOSIS_DEFER_S
-        while self.diagnoses and time.monotonic() < deadline:
-            quiet_for = time.monotonic() - self._last_key
-            if quiet_for >= KEYS_QUIET_S:
-                return
-            await asyncio.sleep(KEYS_QUIET_S - quiet_for)
+    async def _keys_quiet(self, since: float) -> None:
+        while self.diagnoses and self._keys_held(since):
+            await asyncio.sleep(KEYS_QUIET_S - (time.monotonic() - self._last_key))
+
+    def _keys_held(self, since: float) -> bool:
+        """Whether what came at `since` (monotonic) waits for the keys: one was pressed less
+        than KEYS_QUIET_S ago, and it has waited less than DIAGNOSIS_DEFER_S."""
+        now = time.monotonic()
+        return now - self._last_key < KEYS_QUIET_S and now - since < DIAGNOSIS_DEFER_S
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -485,6 +513,13 @@ class KubetriageApp(App):
 
     def _tell_news(self) -> None:
         now = time.monotonic()
+        if not self.news.ready(now):
+            self._news_due_at = None
+            return
+        self._news_due_at = self._news_due_at or now
+        if self._keys_held(self._news_due_at):
+            return
+        self._news_due_at = None
         toast = self.news.due(now)
         if toast is None:
             return

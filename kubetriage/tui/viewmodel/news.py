@@ -56,10 +56,14 @@ class ChainNews:
                 else:
                     self._untold[root] = (appeared, chains[root])
 
+    def ready(self, now: float) -> bool:
+        """Whether `due(now)` would give a toast."""
+        return bool(self._untold) and now - self._told_at >= ANNOUNCE_EVERY_S
+
     def due(self, now: float) -> Toast | None:
         """The toast to show now (monotonic seconds), if anything is untold and the last one
         is old enough; what it tells is then told."""
-        if not self._untold or now - self._told_at < ANNOUNCE_EVERY_S:
+        if not self.ready(now):
             return None
         news, self._untold = list(self._untold.values()), {}
         self._told_at = now
