@@ -25,19 +25,19 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
 from kubetriage.core.text import clean
 from kubetriage.tui.viewmodel.logspool import LogLine, LogSpool
+from kubetriage.tui.widgets.quiet_scroll import QuietScrollView
 
 GUTTER = 1  # a column left of every line for the evidence mark
 SETTLE_S = 0.1  # apply arrived lines at most ten times a second
 ROW_CACHE = 256  # rendered lines kept: a few screens' worth
 
 
-class LogView(ScrollView, can_focus=True):
+class LogView(QuietScrollView, can_focus=True):
     """A followed log: search, wrap, timestamps, evidence marks, save; memory bounded."""
 
     BINDINGS = [

@@ -2,7 +2,7 @@
 
 Textual's DataTable takes about a second to fill 10,000 rows and its `remove_row` grows with the
 table, so this table keeps its rows in `TableRows` (a dict plus one sorted list of the rows that
-pass the filter) and draws lines on demand (`ScrollView` + `render_line`); the cursor follows its
+pass the filter) and draws lines on demand (a ScrollView + `render_line`); the cursor follows its
 row key, not its index. A cell is a Rich `Text`, or anything with a `plain` string and a `style`
 naming its role (error, warning, ok, muted): made a `Text` only when drawn, styled then in the
 current theme's colours, so rows off screen cost no `Text` at all and a theme switched at run time
@@ -25,12 +25,12 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kubetriage.core.text import clean
 from kubetriage.tui.styling import rich_color
 from kubetriage.tui.viewmodel.updates import PanelUpdate, PlainCell, Severity
+from kubetriage.tui.widgets.quiet_scroll import QuietScrollView
 from kubetriage.tui.widgets.table_rows import Builder, TableRows
 
 Cell = Text | PlainCell
@@ -39,7 +39,7 @@ LINE_CACHE_SIZE = 1000  # a few screens of drawn rows
 ROLE_DEFAULTS = {"error": "red", "warning": "yellow", "ok": "green"}  # a theme without them
 
 
-class ResourceTable(ScrollView, can_focus=True):
+class ResourceTable(QuietScrollView, can_focus=True):
     """Rows of cells keyed by any hashable key, updated in batches with `apply`."""
 
     BINDINGS = [
@@ -297,15 +297,6 @@ class ResourceTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
 
     # -- rendering --------------------------------------------------------------------------
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        # ScrollView's own also moves a hidden scrollbar (the app's are 0 cells wide), and a
-        # widget refreshed off the screen's map makes the next frame lay out the whole screen
-        # again: each scroll to keep the anchor row in place, ten times a second under churn
-        if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
-            self.vertical_scrollbar.position = new_value
-        if round(old_value) != round(new_value):
-            self.refresh(self.size.region)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # the styles and width every line is drawn in, worked out once a frame rather than once
