@@ -88,8 +88,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if args.from_dump:
         from kubetriage.cluster.slimdump import load_slim_dump
-        # kept as the live store keeps objects: memory follows the store, not the dump
-        dump, source = load_slim_dump(args.from_dump), args.from_dump
+        from kubetriage.forked import started_forked
+        # kept as the live store keeps objects: memory follows the store, not the dump; the
+        # largest file (the pods) read on the other core meanwhile
+        dump = load_slim_dump(args.from_dump, offload=started_forked)
+        source = args.from_dump
         if not dump.objects:  # a wrong path in CI must not pass as a healthy cluster
             skipped = sum("not a .json, .yaml or .yml file" in w for w in dump.warnings)
             skipped = f" ({skipped} files, none .json, .yaml or .yml)" if skipped else ""

@@ -20,6 +20,7 @@ import sys
 import traceback
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from kubetriage.core.gcpause import gc_paused
@@ -68,6 +69,15 @@ def call_forked(fn: Callable[..., T], *args: Any) -> T:
         value.add_note(where)
         raise value
     return value
+
+
+def started_forked(fn: Callable[[], T]) -> Callable[[], T]:
+    """fn() computing in a forked child from now on (call_forked, waited for in a thread of its
+    own): call what this returns for fn's answer, or what it raised."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="forked")
+    future = pool.submit(call_forked, fn)
+    pool.shutdown(wait=False)  # its one thread ends with this one task
+    return future.result
 
 
 def _child(write: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:

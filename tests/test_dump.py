@@ -234,3 +234,42 @@ def test_bad_input_loaded_slim_says_what_the_whole_load_says(tmp_path, text, mes
         errors.append(str(e.value))
     assert errors[0] == errors[1]
     assert errors[1].startswith(str(f)) and message in errors[1]
+
+
+def test_the_largest_file_read_on_another_core_loads_and_fails_as_read_in_turn(tmp_path,
+                                                                                monkeypatch):
+    """`check` reads a dump's largest file (the pods) in a forked child meanwhile: the same
+    objects in the same order, and a bad file or a duplicate told in the same words."""
+    from kubetriage.cluster import dump
+    from kubetriage.forked import started_forked
+    from kubetriage.sim.generate import generate_scenario
+
+    monkeypatch.setattr(dump, "OFFLOAD_MIN_BYTES", 1)
+    objects = generate_scenario(pods=60, events=150, helmreleases=8, seed=3).dump.objects
+    write_lists(tmp_path, objects, indent=True)
+    started = []
+
+    def offload(read):
+        started.append(read)
+        return started_forked(read)
+
+    assert load_slim_dump(tmp_path, offload).objects == load_slim_dump(tmp_path).objects
+    assert len(started) == 1  # the largest file, once
+
+    def errors() -> list[str]:
+        said = []
+        for how in (None, offload):
+            with pytest.raises(DumpError) as e:
+                load_slim_dump(tmp_path, how)
+            said.append(str(e.value))
+        return said
+
+    pods = tmp_path / "pods.json"  # the largest: read elsewhere
+    duplicate = orjson.loads(pods.read_bytes())["items"][7]
+    write(tmp_path / "aa.json", orjson.dumps({"kind": "List", "items": [duplicate]}).decode())
+    said = errors()
+    assert said[0] == said[1] and "duplicate Pod" in said[0] and "aa.json" in said[0], said
+    (tmp_path / "aa.json").unlink()
+    pods.write_text(pods.read_text().replace('"name"', '"name":', 1))  # not JSON any more
+    said = errors()
+    assert said[0] == said[1] and said[0].startswith(f"{pods}:"), said

@@ -20,12 +20,12 @@ import msgspec
 import orjson
 
 from kubetriage.cluster import slim
-from kubetriage.cluster.dump import Dump, DumpError, load_dump, objects_in
+from kubetriage.cluster.dump import Dump, DumpError, Offload, load_dump, objects_in
 
 
-def load_slim_dump(path: str | Path) -> Dump:
-    """load_dump, each object in its kept form."""
-    return load_dump(path, reader=slim_objects_in)
+def load_slim_dump(path: str | Path, offload: Offload | None = None) -> Dump:
+    """load_dump, each object in its kept form (see load_dump for offload)."""
+    return load_dump(path, reader=slim_objects_in, offload=offload)
 
 
 class _Head(msgspec.Struct):
