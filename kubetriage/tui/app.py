@@ -200,7 +200,8 @@ class KubetriageApp(App):
                 await self._between_ticks()
                 if not self._model_lock.locked():  # a reload's rows come from the store anyway
                     self._tick(self._sub)
-                if not self._keys_held(due := collected + GC_EVERY_S) and time.monotonic() > due:
+                due = collected + GC_EVERY_S
+                if time.monotonic() > due and not self._keys_held(due):
                     gc.collect()
                     collected = time.monotonic()
         finally:
